@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { IsoTime } from './common';
+import { Project } from './projects';
+import { Tier } from './tiers';
+
+/** Every event on GET /api/events; the SSE `event:` line carries `type`, `id:` carries `id`. */
+const envelope = { id: z.number().int().positive(), at: IsoTime };
+
+export const HangarEvent = z.discriminatedUnion('type', [
+  z.object({ ...envelope, type: z.literal('project.created'), data: z.object({ project: Project }) }),
+  z.object({ ...envelope, type: z.literal('project.updated'), data: z.object({ project: Project }) }),
+  z.object({ ...envelope, type: z.literal('project.deleted'), data: z.object({ id: z.string() }) }),
+  z.object({ ...envelope, type: z.literal('tier.changed'), data: z.object({ tier: Tier }) }),
+  z.object({
+    ...envelope,
+    type: z.literal('resync'),
+    data: z.object({ reason: z.string() }),
+  }),
+]);
+export type HangarEvent = z.infer<typeof HangarEvent>;
+export type HangarEventType = HangarEvent['type'];
+export type HangarEventData<T extends HangarEventType> = Extract<HangarEvent, { type: T }>['data'];

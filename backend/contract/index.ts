@@ -1,0 +1,5 @@
+export * from './common';
+export * from './tiers';
+export * from './projects';
+export * from './auth';
+export * from './events';

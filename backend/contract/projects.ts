@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { IsoTime, listOf } from './common';
+import { TierId } from './tiers';
+
+export const ProjectStatus = z.enum([
+  'not_deployed', 'deploying', 'starting', 'running', 'stopping', 'stopped', 'crashed', 'failed',
+]);
+export type ProjectStatus = z.infer<typeof ProjectStatus>;
+
+export const SyncDirection = z.enum(['push', 'pull', 'both']);
+
+/** https only, no credentials, no option-like or transport tricks (ext::, file://). */
+export const RepositoryUrl = z
+  .string()
+  .trim()
+  .max(500)
+  .refine((s) => {
+    if (s.startsWith('-')) return false;
+    let u: URL;
+    try { u = new URL(s); } catch { return false; }
+    return u.protocol === 'https:' && !u.username && !u.password && u.hostname.length > 0;
+  }, 'an https:// repository URL without credentials, like https://github.com/owner/repo');
+
+export const BranchName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .regex(/^(?!-)(?!.*\.\.)[A-Za-z0-9._/-]+$/, 'a git branch name (letters, digits, . _ / -, not starting with -)');
+
+export const Repository = z.object({
+  url: RepositoryUrl,
+  branch: BranchName,
+  sync: z.object({ enabled: z.boolean(), direction: SyncDirection }),
+});
+export type Repository = z.infer<typeof Repository>;
+
+export const ProjectName = z.string().trim().min(1, 'a name is required').max(80)
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+  .regex(/^[^\u0000-\u001f]*$/, 'no control characters');
+export const ProviderId = z.string().trim().min(1).max(100).regex(/^[A-Za-z0-9._-]+$/, 'a provider id like "openai"');
+
+export const Project = z.object({
+  id: z.string(),
+  name: z.string(),
+  slug: z.string(),
+  tierId: TierId,
+  providerOverride: z.string().nullable(),
+  repository: Repository.nullable(),
+  status: ProjectStatus,
+  statusReason: z.string().nullable(),
+  runtime: z.string(),
+  urls: z.object({ agent: z.string().nullable(), vnc: z.string().nullable() }),
+  createdAt: IsoTime,
+  updatedAt: IsoTime,
+});
+export type Project = z.infer<typeof Project>;
+
+export const ProjectList = listOf(Project);
+export type ProjectList = z.infer<typeof ProjectList>;
+
+export const ProjectCreate = z.strictObject({
+  name: ProjectName,
+  tierId: TierId.optional().describe('defaults to the default tier'),
+  providerOverride: ProviderId.nullable().default(null),
+  repository: z.strictObject({
+    url: RepositoryUrl,
+    branch: BranchName.default('main'),
+    sync: z.strictObject({ enabled: z.boolean().default(true), direction: SyncDirection.default('both') })
+      .default({ enabled: true, direction: 'both' }),
+  }).nullable().default(null),
+});
+export type ProjectCreate = z.input<typeof ProjectCreate>;
+
+export const ProjectUpdate = z.strictObject({
+  name: ProjectName,
+  tierId: TierId,
+  providerOverride: ProviderId.nullable(),
+  repository: z.strictObject({
+    url: RepositoryUrl,
+    branch: BranchName,
+    sync: z.strictObject({ enabled: z.boolean(), direction: SyncDirection }),
+  }).nullable(),
+}).partial();
+export type ProjectUpdate = z.infer<typeof ProjectUpdate>;

@@ -1,0 +1,78 @@
+import type { HangarEvent, HangarEventData, HangarEventType } from '../contract';
+
+type Listener = (event: HangarEvent) => void;
+
+interface UserChannel {
+  buffer: HangarEvent[];
+  /** Highest id evicted from this user's buffer: a client behind it has missed events. */
+  evictedUpTo: number;
+  listeners: Set<Listener>;
+}
+
+export type ReplayResult = { kind: 'replay'; events: HangarEvent[] } | { kind: 'resync'; reason: string };
+
+/**
+ * One event stream per user. Ids are monotonic across the whole process and start at the
+ * wall-clock millisecond of start-up, so ids from before a restart are recognisably older
+ * than anything this process holds and get an explicit resync instead of a silent gap.
+ */
+export class EventHub {
+  private nextId: number;
+  readonly firstId: number;
+  private readonly channels = new Map<string, UserChannel>();
+
+  constructor(private readonly bufferSize: number, now: () => number = Date.now) {
+    this.firstId = now();
+    this.nextId = this.firstId;
+  }
+
+  get lastIssuedId(): number {
+    return this.nextId - 1;
+  }
+
+  publish<T extends HangarEventType>(userId: string, type: T, data: HangarEventData<T>): HangarEvent {
+    const event = { id: this.nextId++, at: new Date().toISOString(), type, data } as HangarEvent;
+    const ch = this.channel(userId);
+    ch.buffer.push(event);
+    if (ch.buffer.length > this.bufferSize) {
+      const dropped = ch.buffer.splice(0, ch.buffer.length - this.bufferSize);
+      ch.evictedUpTo = dropped[dropped.length - 1]!.id;
+    }
+    for (const l of ch.listeners) l(event);
+    return event;
+  }
+
+  /** What a client that last saw `lastId` must receive to be up to date. */
+  replaySince(userId: string, lastId: number): ReplayResult {
+    if (!Number.isSafeInteger(lastId) || lastId < this.firstId - 1) {
+      return { kind: 'resync', reason: 'the server restarted since your last event' };
+    }
+    if (lastId > this.lastIssuedId) return { kind: 'resync', reason: 'unknown event id' };
+    const ch = this.channel(userId);
+    if (lastId < ch.evictedUpTo) return { kind: 'resync', reason: 'too many events were missed' };
+    return { kind: 'replay', events: ch.buffer.filter((e) => e.id > lastId) };
+  }
+
+  subscribe(userId: string, listener: Listener): () => void {
+    const ch = this.channel(userId);
+    ch.listeners.add(listener);
+    return () => ch.listeners.delete(listener);
+  }
+
+  listenerCount(userId: string): number {
+    return this.channels.get(userId)?.listeners.size ?? 0;
+  }
+
+  userIds(): string[] {
+    return [...this.channels.keys()];
+  }
+
+  private channel(userId: string): UserChannel {
+    let ch = this.channels.get(userId);
+    if (!ch) {
+      ch = { buffer: [], evictedUpTo: 0, listeners: new Set() };
+      this.channels.set(userId, ch);
+    }
+    return ch;
+  }
+}

@@ -1,0 +1,52 @@
+import Koa from 'koa';
+import { Router } from '@koa/router';
+import { bodyParser } from '@koa/bodyparser';
+import type { Services } from '../services/container';
+import { errorMiddleware } from './errorMiddleware';
+import { authMiddleware } from './authMiddleware';
+import { mountRoutes, route, type RouteDef } from './route';
+import { buildOpenApi } from './openapi';
+import { healthRoutes } from '../routes/health';
+import { tokenRoutes } from '../routes/tokens';
+import { tierRoutes } from '../routes/tiers';
+import { projectRoutes } from '../routes/projects';
+import { eventRoutes } from '../routes/events';
+
+export function allRoutes(s: Services): RouteDef[] {
+  const defs = [...healthRoutes(s), ...tokenRoutes(s), ...tierRoutes(s), ...projectRoutes(s), ...eventRoutes(s)];
+  const openapi = buildOpenApi(defs, s.config.version);
+  return [
+    ...defs,
+    route({
+      method: 'get', path: '/api/openapi.json', summary: 'This document', tag: 'system', access: 'user',
+      handler: async () => openapi,
+    }),
+  ];
+}
+
+export function createApp(s: Services): Koa {
+  const app = new Koa({ proxy: false });
+  app.silent = true;
+  app.use(async (ctx, next) => {
+    const started = performance.now();
+    try {
+      await next();
+    } finally {
+      s.log.debug('request', { method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(performance.now() - started) });
+    }
+  });
+  app.use(errorMiddleware(s.log));
+  app.use(async (ctx, next) => {
+    ctx.set('X-Content-Type-Options', 'nosniff');
+    ctx.set('Cache-Control', 'no-store');
+    await next();
+  });
+  // Who is asking is settled before any body is read.
+  app.use(authMiddleware(s.users));
+  app.use(bodyParser({ enableTypes: ['json'], jsonLimit: s.config.bodyLimit, encoding: 'utf-8' }));
+  const router = new Router();
+  mountRoutes(router, allRoutes(s));
+  app.use(router.routes());
+  app.use(router.allowedMethods({ throw: true }));
+  return app;
+}

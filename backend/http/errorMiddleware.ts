@@ -1,0 +1,45 @@
+import type { Middleware } from 'koa';
+import { ZodError } from 'zod';
+import type { ErrorBody } from '../contract';
+import { HttpError } from '../errors';
+import type { Logger } from '../logger';
+
+/** The single place where any failure becomes `{"error":{code,message,details?}}`. */
+export function errorMiddleware(log: Logger): Middleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined) {
+        throw new HttpError(404, 'not_found', `There is no route ${ctx.method} ${ctx.path}. The routes are listed in /api/openapi.json.`);
+      }
+    } catch (err) {
+      const { status, body } = toErrorResponse(err);
+      if (status >= 500) log.error('request failed', { method: ctx.method, path: ctx.path, error: err instanceof Error ? err.stack ?? err.message : String(err) });
+      ctx.status = status;
+      ctx.body = body;
+      if (status === 401) ctx.set('WWW-Authenticate', 'Bearer realm="hangar"');
+    }
+  };
+}
+
+export function toErrorResponse(err: unknown): { status: number; body: ErrorBody } {
+  if (err instanceof ZodError) {
+    const fields = err.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+    const first = fields[0];
+    const message = first ? `Invalid request: ${first.path ? `${first.path}: ` : ''}${first.message}` : 'Invalid request.';
+    return { status: 400, body: { error: { code: 'validation_failed', message, details: { fields } } } };
+  }
+  if (err instanceof HttpError) {
+    const body: ErrorBody = { error: { code: err.code, message: err.expose ? err.message : 'Internal server error.' } };
+    if (err.details !== undefined && err.expose) body.error.details = err.details;
+    return { status: err.status, body };
+  }
+  // Errors thrown by Koa and its middleware (body parser: 413, malformed JSON: 400, 415).
+  const e = err as { status?: number; statusCode?: number; expose?: boolean; message?: string; type?: string };
+  const status = e.status ?? e.statusCode ?? 500;
+  if (status === 413) return { status, body: { error: { code: 'payload_too_large', message: 'The request body is too large; send less than the server limit (HANGAR_BODY_LIMIT).' } } };
+  if (status === 415) return { status, body: { error: { code: 'unsupported_media_type', message: 'Send the body as application/json.' } } };
+  if (status === 400) return { status, body: { error: { code: 'invalid_body', message: `The request body is not valid JSON: ${e.message ?? 'parse error'}` } } };
+  if (status < 500 && e.expose) return { status, body: { error: { code: 'http_' + status, message: e.message ?? 'Request failed.' } } };
+  return { status: 500, body: { error: { code: 'internal', message: 'Internal server error. The server log has the details.' } } };
+}

@@ -1,0 +1,11 @@
+import { Health } from '../contract';
+import { route } from '../http/route';
+import type { Services } from '../services/container';
+
+export const healthRoutes = (s: Services) => [
+  route({
+    method: 'get', path: '/api/health', summary: 'Liveness of the API (no token needed)', tag: 'system', access: 'public',
+    response: Health,
+    handler: async () => ({ ok: true as const, version: s.config.version, uptimeSeconds: Math.round((Date.now() - s.startedAt) / 1000) }),
+  }),
+];

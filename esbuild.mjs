@@ -1,0 +1,87 @@
+// Builds the three kinds of output: the extension (CommonJS for VS Code's extension host),
+// one browser bundle per webview, and the API server. `--production` minifies, `--watch` rebuilds.
+import * as esbuild from 'esbuild';
+import { readdirSync, existsSync, rmSync } from 'node:fs';
+import path from 'node:path';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+const withTests = !production || process.argv.includes('--tests');
+const root = path.dirname(new URL(import.meta.url).pathname);
+
+const common = {
+  bundle: true,
+  sourcemap: true,
+  minify: production,
+  logLevel: 'warning',
+  legalComments: 'none',
+  define: { 'process.env.HANGAR_BUILD': JSON.stringify(production ? 'production' : 'development') },
+};
+
+/** Every folder of webviews/ with a main.tsx is one webview bundle (shared/ is a library). */
+function webviewEntries() {
+  const dir = path.join(root, 'webviews');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(path.join(dir, d.name, 'main.tsx')))
+    .map((d) => d.name);
+}
+
+const builds = [
+  {
+    ...common,
+    entryPoints: { extension: 'extension/extension.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+  },
+  {
+    ...common,
+    entryPoints: { main: 'backend/main.ts', cli: 'backend/cli.ts' },
+    outdir: 'dist/backend',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    packages: 'external',
+  },
+  ...webviewEntries().map((name) => ({
+    ...common,
+    entryPoints: { index: `webviews/${name}/main.tsx` },
+    outdir: `dist/webviews/${name}`,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
+    loader: { '.css': 'css', '.ttf': 'file', '.woff2': 'file' },
+  })),
+];
+
+if (withTests && existsSync(path.join(root, 'test/vscode/index.ts'))) {
+  // The suite that runs inside a real VS Code's extension host (see test/harness).
+  builds.push({
+    ...common,
+    minify: false,
+    entryPoints: { index: 'test/vscode/index.ts' },
+    outdir: 'dist/test/vscode',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode', 'mocha'],
+  });
+}
+
+// Stale webview and backend bundles go; dist/test and a packaged .vsix stay.
+if (!watch) for (const d of ['dist/webviews', 'dist/backend']) rmSync(path.join(root, d), { recursive: true, force: true, maxRetries: 3 });
+
+if (watch) {
+  const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
+  await Promise.all(contexts.map((c) => c.watch()));
+  console.log(`esbuild: watching ${builds.length} bundles`);
+} else {
+  const started = Date.now();
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+  console.log(`esbuild: built ${builds.length} bundles${production ? ' (production)' : ''} in ${Date.now() - started} ms`);
+}

@@ -1,0 +1,138 @@
+import type { z } from 'zod';
+import {
+  ErrorBody, Health, Me, Project, ProjectList, Tier, TierList,
+  type ProjectCreate, type ProjectUpdate,
+} from '../backend/contract';
+import { ApiError } from './apiError';
+import type { Fetch } from './fetchTypes';
+
+export interface RequestFailure {
+  method: string;
+  path: string;
+  status: number;
+  code: string;
+  message: string;
+}
+
+export interface ApiClientOptions {
+  baseUrl: string;
+  token: string | undefined;
+  fetch: Fetch;
+  timeoutMs?: number;
+  /** Every failed request lands here (for the log); the error is thrown as well. */
+  onFailure?: (failure: RequestFailure) => void;
+}
+
+const NoContent = { parse: () => undefined } as const;
+
+/**
+ * The management API, typed by the contract: every response is parsed with its zod schema and every
+ * failure becomes an ApiError {status, code, message}.
+ */
+export class ApiClient {
+  readonly baseUrl: string;
+  private readonly timeoutMs: number;
+
+  constructor(private readonly options: ApiClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.timeoutMs = options.timeoutMs ?? 15_000;
+  }
+
+  health(): Promise<Health> { return this.request('GET', '/api/health', Health); }
+  me(): Promise<Me> { return this.request('GET', '/api/me', Me); }
+
+  async tiers(): Promise<Tier[]> { return (await this.request('GET', '/api/container-tiers', TierList)).items; }
+  defaultTier(): Promise<Tier> { return this.request('GET', '/api/container-tiers/default', Tier); }
+  tier(id: string): Promise<Tier> { return this.request('GET', `/api/container-tiers/${encodeURIComponent(id)}`, Tier); }
+
+  async projects(): Promise<Project[]> { return (await this.request('GET', '/api/projects', ProjectList)).items; }
+  project(id: string): Promise<Project> { return this.request('GET', `/api/projects/${encodeURIComponent(id)}`, Project); }
+  createProject(body: ProjectCreate): Promise<Project> { return this.request('POST', '/api/projects', Project, body); }
+  updateProject(id: string, body: ProjectUpdate): Promise<Project> {
+    return this.request('PATCH', `/api/projects/${encodeURIComponent(id)}`, Project, body);
+  }
+  async deleteProject(id: string): Promise<void> {
+    await this.request('DELETE', `/api/projects/${encodeURIComponent(id)}`, NoContent);
+  }
+
+  private async request<T>(method: string, path: string, schema: { parse(v: unknown): T }, body?: unknown): Promise<T> {
+    try {
+      return await this.send(method, path, schema, body);
+    } catch (e) {
+      const err = e instanceof ApiError ? e : new ApiError(0, 'network_error', String(e), { method, path });
+      this.options.onFailure?.({ method, path, status: err.status, code: err.code, message: err.message });
+      throw err;
+    }
+  }
+
+  private async send<T>(method: string, path: string, schema: { parse(v: unknown): T }, body?: unknown): Promise<T> {
+    const context = { method, path };
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (this.options.token) headers.Authorization = `Bearer ${this.options.token}`;
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), this.timeoutMs);
+    let status: number;
+    let text: string;
+    try {
+      const res = await this.options.fetch(this.baseUrl + path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: abort.signal,
+      });
+      status = res.status;
+      text = await res.text();
+    } catch (e) {
+      if (abort.signal.aborted) throw new ApiError(0, 'timeout', `no answer within ${this.timeoutMs} ms`, context);
+      throw new ApiError(0, 'network_error', networkMessage(e), context);
+    } finally {
+      clearTimeout(timer);
+    }
+
+    if (status < 200 || status >= 300) throw errorFromBody(status, text, context);
+    if (status === 204 || (schema as unknown) === NoContent) return schema.parse(undefined);
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw new ApiError(status, 'invalid_response', 'the server answered with something other than JSON', context);
+    }
+    try {
+      return schema.parse(json);
+    } catch (e) {
+      throw new ApiError(status, 'invalid_response', `the response does not match the contract: ${zodSummary(e)}`, context);
+    }
+  }
+}
+
+function errorFromBody(status: number, text: string, context: { method: string; path: string }): ApiError {
+  let parsed: z.infer<typeof ErrorBody> | undefined;
+  try {
+    const r = ErrorBody.safeParse(JSON.parse(text));
+    if (r.success) parsed = r.data;
+  } catch {
+    // Not JSON (a proxy's HTML error page, say): fall through to a generic error.
+  }
+  if (parsed) return new ApiError(status, parsed.error.code, parsed.error.message, context, parsed.error.details);
+  return new ApiError(status, status === 401 ? 'unauthorised' : `http_${status}`, `HTTP ${status} without an error body`, context);
+}
+
+/** Node's fetch hides the useful part (ECONNREFUSED, ENOTFOUND) in `cause`. */
+export function networkMessage(e: unknown): string {
+  if (e instanceof Error) {
+    const cause = (e as Error & { cause?: unknown }).cause;
+    if (cause instanceof Error) {
+      const code = (cause as Error & { code?: string }).code;
+      return code ? `${code}: ${cause.message}` : cause.message;
+    }
+    return e.message;
+  }
+  return String(e);
+}
+
+function zodSummary(e: unknown): string {
+  const issues = (e as { issues?: Array<{ path: PropertyKey[]; message: string }> }).issues;
+  if (!issues?.length) return String(e);
+  return issues.slice(0, 3).map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`).join('; ');
+}

@@ -1,0 +1,46 @@
+import type { ProjectCreate } from '../backend/contract';
+
+/** Arguments a command accepts when called from code or tests (the UI is skipped when they are given). */
+export interface ConnectArgs { url?: string; token?: string }
+export interface CreateProjectArgs { name: string; tierId?: string; providerOverride?: string | null; repository?: ProjectCreate['repository'] }
+export interface DeleteProjectArgs { id: string; confirm?: boolean }
+/** A projects-tree row, as VS Code passes it to a context-menu command. */
+export interface ProjectRowArg { projectId: string }
+
+/**
+ * Every command the extension registers, with its arguments. A missing handler is a compile error in
+ * the registry; the unit test checks this list against package.json.
+ */
+export interface CommandSignatures {
+  'hangar.connect': (args?: ConnectArgs) => unknown;
+  'hangar.disconnect': () => unknown;
+  'hangar.testConnection': () => unknown;
+  'hangar.refresh': () => unknown;
+  'hangar.createProject': (args?: CreateProjectArgs) => unknown;
+  'hangar.deleteProject': (args?: DeleteProjectArgs | ProjectRowArg) => unknown;
+  'hangar.startLocalServer': () => unknown;
+  'hangar.showLog': () => unknown;
+  'hangar.internal.activationTime': () => unknown;
+  'hangar.internal.snapshot': () => unknown;
+}
+
+export type CommandId = keyof CommandSignatures;
+
+/** The ids at run time; `satisfies` makes a missing or extra id a compile error. */
+export const COMMAND_IDS = Object.keys({
+  'hangar.connect': true,
+  'hangar.disconnect': true,
+  'hangar.testConnection': true,
+  'hangar.refresh': true,
+  'hangar.createProject': true,
+  'hangar.deleteProject': true,
+  'hangar.startLocalServer': true,
+  'hangar.showLog': true,
+  'hangar.internal.activationTime': true,
+  'hangar.internal.snapshot': true,
+} satisfies Record<CommandId, true>) as CommandId[];
+
+/** Context keys the extension sets (used in package.json `when` clauses). */
+export const CONTEXT_KEYS = ['hangar.connected', 'hangar.canStartLocalServer'] as const;
+
+export const VIEW_IDS = { projects: 'hangar.projects', tiers: 'hangar.tiers' } as const;

@@ -1,0 +1,139 @@
+import * as vscode from 'vscode';
+import { ProjectName, type Project, type Tier } from '../../backend/contract';
+import { ApiError } from '../apiError';
+import type { CreateProjectArgs, DeleteProjectArgs, ProjectRowArg } from '../commandIds';
+import type { CommandHandlers } from '../commandRegistry';
+import { statusLabel, tierPicks } from '../treeModel';
+import { showError } from '../userErrors';
+import type { Services } from './services';
+
+type ProjectHandlers = Pick<CommandHandlers, 'hangar.refresh' | 'hangar.createProject' | 'hangar.deleteProject'>;
+
+export function projectCommands(s: Services): ProjectHandlers {
+  const { session } = s;
+
+  async function refresh(): Promise<void> {
+    if (session.state.kind === 'disconnected') return;
+    if (session.state.kind === 'offline') {
+      // The user wants it now: probe at once instead of waiting for the stream's backoff.
+      await session.testConnection().catch(() => undefined);
+    }
+    await session.refresh();
+  }
+
+  async function tiersForPick(): Promise<Tier[]> {
+    return session.store.tiers.length ? session.store.tiers : session.api.tiers();
+  }
+
+  async function createProject(args?: CreateProjectArgs): Promise<Project | undefined> {
+    const api = session.api; // throws "not connected" before any prompt
+    const name = args?.name ?? await vscode.window.showInputBox({
+      title: 'Create Project (1/3): name',
+      prompt: 'A name for the project, shown in the sidebar',
+      placeHolder: 'my-service',
+      ignoreFocusOut: true,
+      validateInput: (v) => {
+        const r = ProjectName.safeParse(v);
+        return r.success ? undefined : r.error.issues[0]?.message ?? 'invalid name';
+      },
+    });
+    if (name === undefined) return undefined;
+
+    let tierId = args?.tierId;
+    if (!args) {
+      const picks = tierPicks(await tiersForPick());
+      const tier = await vscode.window.showQuickPick(picks, {
+        title: `Create Project (2/3): container tier for "${name.trim()}"`,
+        placeHolder: 'CPU, memory and storage of the project\'s container',
+        matchOnDescription: true,
+        matchOnDetail: true,
+        ignoreFocusOut: true,
+      });
+      if (!tier) return undefined;
+      tierId = tier.tierId;
+      const provider = await vscode.window.showQuickPick([
+        {
+          label: 'Use default',
+          description: 'the server\'s default model provider',
+          detail: 'Choosing a specific provider becomes possible once provider credentials are set up on the server.',
+        },
+      ], { title: 'Create Project (3/3): model provider', ignoreFocusOut: true });
+      if (!provider) return undefined;
+    }
+
+    try {
+      const project = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Creating project "${name.trim()}"…` },
+        () => api.createProject({
+          name: name.trim(),
+          ...(tierId ? { tierId } : {}),
+          providerOverride: args?.providerOverride ?? null,
+          repository: args?.repository ?? null,
+        }));
+      session.store.upsertProject(project);
+      s.log.info(`created project ${project.id} (${project.name}) on tier ${project.tierId}`);
+      void vscode.window.showInformationMessage(`Hangar: project "${project.name}" created on tier ${project.tierId}.`);
+      return project;
+    } catch (e) {
+      if (e instanceof ApiError && (e.status === 409 || e.status === 400)) {
+        const next = e.status === 409 ? 'Choose Another Name' : 'Try Again';
+        await showError(`Could not create "${name.trim()}"`, e, { [next]: () => createProject() });
+      } else {
+        await showError(`Could not create "${name.trim()}"`, e, { Retry: () => createProject(args) });
+      }
+      return undefined;
+    }
+  }
+
+  async function pickProject(): Promise<Project | undefined> {
+    const projects = session.store.projects.length ? session.store.projects : await session.api.projects();
+    if (!projects.length) {
+      void vscode.window.showInformationMessage('Hangar: there are no projects to delete.');
+      return undefined;
+    }
+    const picked = await vscode.window.showQuickPick(
+      projects.map((p) => ({ label: p.name, description: `${p.tierId} · ${statusLabel(p.status)}`, project: p })),
+      { title: 'Delete Project', placeHolder: 'The project to delete', matchOnDescription: true },
+    );
+    return picked?.project;
+  }
+
+  async function deleteProject(arg?: DeleteProjectArgs | ProjectRowArg): Promise<boolean> {
+    const api = session.api;
+    const id = arg && 'projectId' in arg ? arg.projectId : arg?.id;
+    const project = id ? session.store.project(id) ?? await api.project(id) : await pickProject();
+    if (!project) return false;
+    const confirmed = arg && 'confirm' in arg && arg.confirm === true;
+    if (!confirmed) {
+      const answer = await vscode.window.showWarningMessage(
+        `Delete project "${project.name}"?`,
+        { modal: true, detail: 'Its container and workspace on the server are removed. Unpushed work in the container is lost. This cannot be undone.' },
+        'Delete',
+      );
+      if (answer !== 'Delete') return false;
+    }
+    try {
+      await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Deleting project "${project.name}"…` },
+        () => api.deleteProject(project.id));
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 404) {
+        session.store.removeProject(project.id);
+        void vscode.window.showInformationMessage(`Hangar: project "${project.name}" was already deleted.`);
+        return true;
+      }
+      await showError(`Could not delete "${project.name}"`, e, { Retry: () => deleteProject({ id: project.id, confirm: true }) });
+      return false;
+    }
+    session.store.removeProject(project.id);
+    s.log.info(`deleted project ${project.id} (${project.name})`);
+    void vscode.window.showInformationMessage(`Hangar: project "${project.name}" deleted.`);
+    return true;
+  }
+
+  return {
+    'hangar.refresh': refresh,
+    'hangar.createProject': createProject,
+    'hangar.deleteProject': deleteProject,
+  };
+}

@@ -1,0 +1,19 @@
+import type * as vscode from 'vscode';
+import type { Fetch } from '../fetchTypes';
+import type { HangarSession } from '../hangarSession';
+import type { Logger } from '../ports';
+import type { ProjectsTreeProvider } from '../views/projectsTree';
+import type { TiersTreeProvider } from '../views/tiersTree';
+
+/** What command handlers may use: the composition root builds it once in activate(). */
+export interface Services {
+  context: vscode.ExtensionContext;
+  session: HangarSession;
+  log: Logger;
+  channel: vscode.LogOutputChannel;
+  fetch: Fetch;
+  projectsTree: ProjectsTreeProvider;
+  tiersTree: TiersTreeProvider;
+  statusBarText(): string;
+  activation: { ms: number | undefined };
+}

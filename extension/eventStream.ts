@@ -1,0 +1,206 @@
+import { HangarEvent } from '../backend/contract';
+import { networkMessage } from './apiClient';
+import type { Fetch } from './fetchTypes';
+import { SseParser, type SseFrame } from './sseParser';
+import { realTimers, type Timers } from './timers';
+
+export type StreamState =
+  | { kind: 'idle' }
+  | { kind: 'connecting'; attempt: number }
+  | { kind: 'open'; reconnected: boolean }
+  | { kind: 'waiting'; attempt: number; delayMs: number; reason: string }
+  | { kind: 'unauthorised'; message: string }
+  | { kind: 'stopped' };
+
+export interface EventStreamOptions {
+  /** The server's base URL; the stream is `${baseUrl}/api/events`. */
+  baseUrl: string;
+  token: string;
+  fetch: Fetch;
+  timers?: Timers;
+  random?: () => number;
+  /** No bytes (data or `: ping`) for this long means the connection is dead. */
+  idleTimeoutMs?: number;
+  initialBackoffMs?: number;
+  maxBackoffMs?: number;
+  onEvent(event: HangarEvent): void;
+  onState?(state: StreamState): void;
+  onLog?(level: 'debug' | 'info' | 'warn', message: string): void;
+}
+
+/** Exponential backoff with "full jitter" between half and all of the step, capped. */
+export function backoffDelay(attempt: number, initialMs: number, maxMs: number, random: () => number): number {
+  const step = Math.min(maxMs, initialMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(step / 2 + random() * (step / 2));
+}
+
+/**
+ * GET /api/events as a stream that survives network blips: reconnects with backoff, resumes with
+ * Last-Event-ID, notices silent deaths through the heartbeat, and stops for good on 401.
+ */
+export class EventStream {
+  private readonly timers: Timers;
+  private readonly random: () => number;
+  private readonly idleTimeoutMs: number;
+  private readonly initialBackoffMs: number;
+  private readonly maxBackoffMs: number;
+  private abort: AbortController | undefined;
+  private retryTimer: unknown;
+  private idleTimer: unknown;
+  private attempt = 0;
+  private everOpened = false;
+  private running = false;
+  private serverRetryMs: number | undefined;
+  private _state: StreamState = { kind: 'idle' };
+  lastEventId: string | undefined;
+
+  constructor(private readonly options: EventStreamOptions) {
+    this.timers = options.timers ?? realTimers;
+    this.random = options.random ?? Math.random;
+    this.idleTimeoutMs = options.idleTimeoutMs ?? 45_000;
+    this.initialBackoffMs = options.initialBackoffMs ?? 1_000;
+    this.maxBackoffMs = options.maxBackoffMs ?? 30_000;
+  }
+
+  get state(): StreamState { return this._state; }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    void this.connect();
+  }
+
+  stop(): void {
+    this.running = false;
+    this.clearTimers();
+    this.abort?.abort();
+    this.abort = undefined;
+    this.setState({ kind: 'stopped' });
+  }
+
+  /** Skip the remaining backoff and try now (a user's "Retry"). */
+  reconnectNow(): void {
+    if (!this.running || this._state.kind !== 'waiting') return;
+    this.clearTimers();
+    void this.connect();
+  }
+
+  private async connect(): Promise<void> {
+    if (!this.running) return;
+    this.attempt++;
+    this.setState({ kind: 'connecting', attempt: this.attempt });
+    const abort = new AbortController();
+    this.abort = abort;
+    const headers: Record<string, string> = { Accept: 'text/event-stream', Authorization: `Bearer ${this.options.token}` };
+    if (this.lastEventId !== undefined) headers['Last-Event-ID'] = this.lastEventId;
+    this.armIdleTimer(abort);
+    let reason: string;
+    try {
+      const res = await this.options.fetch(`${this.options.baseUrl}/api/events`, { headers, signal: abort.signal });
+      if (res.status === 401) {
+        await res.text().catch(() => '');
+        this.running = false;
+        this.clearTimers();
+        this.setState({ kind: 'unauthorised', message: 'the server refused the token (401)' });
+        return;
+      }
+      const type = res.headers.get('content-type') ?? '';
+      if (res.status !== 200 || !type.includes('text/event-stream') || !res.body) {
+        await res.text().catch(() => '');
+        reason = `HTTP ${res.status} ${type || 'without content type'}`;
+      } else {
+        reason = await this.consume(res.body, abort);
+      }
+    } catch (e) {
+      reason = abort.signal.aborted ? this.abortReason(abort) : networkMessage(e);
+    }
+    if (abort.signal.aborted && !this.running) return;
+    abort.abort();
+    this.scheduleReconnect(reason);
+  }
+
+  private async consume(body: ReadableStream<Uint8Array>, abort: AbortController): Promise<string> {
+    const reconnected = this.everOpened;
+    this.everOpened = true;
+    this.attempt = 0;
+    this.setState({ kind: 'open', reconnected });
+    const parser = new SseParser({
+      onFrame: (f) => this.frame(f),
+      onComment: () => undefined,
+      onRetry: (ms) => { this.serverRetryMs = ms; },
+    });
+    if (this.lastEventId !== undefined) parser.lastEventId = this.lastEventId;
+    const reader = body.getReader();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return 'the server closed the stream';
+        this.armIdleTimer(abort);
+        parser.feed(value);
+      }
+    } catch (e) {
+      return abort.signal.aborted ? this.abortReason(abort) : networkMessage(e);
+    } finally {
+      reader.releaseLock();
+    }
+  }
+
+  private frame(f: SseFrame): void {
+    let event: HangarEvent;
+    try {
+      const parsed = HangarEvent.safeParse(JSON.parse(f.data));
+      if (!parsed.success) {
+        this.options.onLog?.('warn', `ignored an event that does not match the contract (${f.event}, id ${f.id})`);
+        return;
+      }
+      event = parsed.data;
+    } catch {
+      this.options.onLog?.('warn', `ignored an event whose data is not JSON (${f.event}, id ${f.id})`);
+      return;
+    }
+    if (f.id !== undefined) this.lastEventId = f.id;
+    this.options.onEvent(event);
+  }
+
+  private abortReason(abort: AbortController): string {
+    return abort.signal.reason === IDLE ? `no data or heartbeat for ${Math.round(this.idleTimeoutMs / 1000)} s` : 'aborted';
+  }
+
+  private armIdleTimer(abort: AbortController): void {
+    if (this.idleTimer !== undefined) this.timers.clearTimeout(this.idleTimer);
+    this.idleTimer = this.timers.setTimeout(() => {
+      this.idleTimer = undefined;
+      this.options.onLog?.('warn', `event stream silent for ${this.idleTimeoutMs} ms; reconnecting`);
+      abort.abort(IDLE);
+    }, this.idleTimeoutMs);
+  }
+
+  private scheduleReconnect(reason: string): void {
+    if (!this.running) return;
+    this.clearTimers();
+    const attempt = Math.max(1, this.attempt);
+    const delayMs = this.serverRetryMs !== undefined && attempt === 1
+      ? this.serverRetryMs
+      : backoffDelay(attempt, this.initialBackoffMs, this.maxBackoffMs, this.random);
+    this.options.onLog?.('info', `event stream down (${reason}); retrying in ${delayMs} ms`);
+    this.setState({ kind: 'waiting', attempt, delayMs, reason });
+    this.retryTimer = this.timers.setTimeout(() => {
+      this.retryTimer = undefined;
+      void this.connect();
+    }, delayMs);
+  }
+
+  private clearTimers(): void {
+    if (this.retryTimer !== undefined) this.timers.clearTimeout(this.retryTimer);
+    if (this.idleTimer !== undefined) this.timers.clearTimeout(this.idleTimer);
+    this.retryTimer = undefined;
+    this.idleTimer = undefined;
+  }
+
+  private setState(state: StreamState): void {
+    this._state = state;
+    this.options.onState?.(state);
+  }
+}
+
+const IDLE = Symbol('idle');

@@ -1,0 +1,147 @@
+import type { HangarEvent, Project, Tier } from '../backend/contract';
+
+export type LoadState =
+  | { kind: 'idle' }
+  | { kind: 'loading' }
+  | { kind: 'loaded'; at: number }
+  | { kind: 'error'; message: string };
+
+export interface Snapshot {
+  projects: Project[];
+  tiers: Tier[];
+}
+
+type Listener = () => void;
+
+/**
+ * The in-memory copy of the server's projects and tiers. Filled by a full fetch, then kept fresh by
+ * events. Events that arrive while a fetch is in flight are held and replayed on top of its result,
+ * so a fetch answered before an event never erases it.
+ */
+export class HangarStore {
+  private readonly projectMap = new Map<string, Project>();
+  private readonly tierMap = new Map<string, Tier>();
+  private held: HangarEvent[] | undefined;
+  private readonly listeners = new Set<Listener>();
+  projectsLoad: LoadState = { kind: 'idle' };
+  tiersLoad: LoadState = { kind: 'idle' };
+
+  onDidChange(listener: Listener): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  /** Projects by name (case-insensitive), then id, so the tree order is stable. */
+  get projects(): Project[] {
+    return [...this.projectMap.values()].sort((a, b) =>
+      a.name.localeCompare(b.name, undefined, { sensitivity: 'base' }) || a.id.localeCompare(b.id));
+  }
+
+  /** The default tier first, then by CPU and memory, then id. */
+  get tiers(): Tier[] {
+    return [...this.tierMap.values()].sort((a, b) =>
+      Number(b.isDefault) - Number(a.isDefault) || a.cpus - b.cpus || a.id.localeCompare(b.id));
+  }
+
+  project(id: string): Project | undefined { return this.projectMap.get(id); }
+  tier(id: string): Tier | undefined { return this.tierMap.get(id); }
+
+  beginLoad(): void {
+    this.held ??= [];
+    this.projectsLoad = { kind: 'loading' };
+    this.tiersLoad = { kind: 'loading' };
+    this.emit();
+  }
+
+  /** A fetch finished; each part is either its data or the error message that replaced it. */
+  finishLoad(result: { projects: Project[] | { error: string }; tiers: Tier[] | { error: string } }, now: number): void {
+    if (Array.isArray(result.projects)) {
+      replace(this.projectMap, result.projects);
+      this.projectsLoad = { kind: 'loaded', at: now };
+    } else {
+      this.projectsLoad = { kind: 'error', message: result.projects.error };
+    }
+    if (Array.isArray(result.tiers)) {
+      replace(this.tierMap, result.tiers);
+      this.tiersLoad = { kind: 'loaded', at: now };
+    } else {
+      this.tiersLoad = { kind: 'error', message: result.tiers.error };
+    }
+    const held = this.held ?? [];
+    this.held = undefined;
+    for (const e of held) this.applyOne(e);
+    this.emit();
+  }
+
+  /** Applies one event; returns true when the caller must refetch everything (resync). */
+  apply(event: HangarEvent): boolean {
+    if (event.type === 'resync') return true;
+    if (this.held) {
+      this.held.push(event);
+      return false;
+    }
+    if (this.applyOne(event)) this.emit();
+    return false;
+  }
+
+  /** A change this window made itself (POST/DELETE answer); the matching event will confirm it. */
+  upsertProject(project: Project): void {
+    const current = this.projectMap.get(project.id);
+    if (current && current.updatedAt > project.updatedAt) return;
+    this.projectMap.set(project.id, project);
+    this.emit();
+  }
+
+  removeProject(id: string): void {
+    if (this.projectMap.delete(id)) this.emit();
+  }
+
+  clear(): void {
+    this.projectMap.clear();
+    this.tierMap.clear();
+    this.held = undefined;
+    this.projectsLoad = { kind: 'idle' };
+    this.tiersLoad = { kind: 'idle' };
+    this.emit();
+  }
+
+  snapshot(): Snapshot {
+    return { projects: this.projects, tiers: this.tiers };
+  }
+
+  private applyOne(event: HangarEvent): boolean {
+    switch (event.type) {
+      case 'project.created':
+      case 'project.updated': {
+        const incoming = event.data.project;
+        const current = this.projectMap.get(incoming.id);
+        // An event older than what a fetch already returned must not roll the project back.
+        if (current && current.updatedAt > incoming.updatedAt) return false;
+        this.projectMap.set(incoming.id, incoming);
+        return true;
+      }
+      case 'project.deleted':
+        return this.projectMap.delete(event.data.id);
+      case 'tier.changed': {
+        const tier = event.data.tier;
+        if (tier.isDefault) {
+          // Only one default tier exists; the event for the old default may never come.
+          for (const [id, t] of this.tierMap) if (t.isDefault && id !== tier.id) this.tierMap.set(id, { ...t, isDefault: false });
+        }
+        this.tierMap.set(tier.id, tier);
+        return true;
+      }
+      case 'resync':
+        return false;
+    }
+  }
+
+  private emit(): void {
+    for (const l of [...this.listeners]) l();
+  }
+}
+
+function replace<T extends { id: string }>(map: Map<string, T>, items: T[]): void {
+  map.clear();
+  for (const item of items) map.set(item.id, item);
+}

@@ -1,0 +1,28 @@
+import * as vscode from 'vscode';
+import { DEFAULT_SERVER_URL } from './serverUrl';
+
+/** The extension's settings, read at the moment they are needed. Tokens never live here. */
+export const settings = {
+  serverUrl(): string | undefined {
+    const v = vscode.workspace.getConfiguration('hangar').get<string>('serverUrl')?.trim();
+    return v || undefined;
+  },
+  serverUrlOrDefault(): string {
+    return settings.serverUrl() ?? DEFAULT_SERVER_URL;
+  },
+  async saveServerUrl(url: string): Promise<void> {
+    if (settings.serverUrl() === url) return;
+    await vscode.workspace.getConfiguration('hangar').update('serverUrl', url, vscode.ConfigurationTarget.Global);
+  },
+  /** Only a value the user set; the default is resolved in localServer.localTokenPath (it honours HANGAR_DATA_DIR). */
+  explicitLocalTokenFile(): string | undefined {
+    const i = vscode.workspace.getConfiguration('hangar').inspect<string>('localTokenFile');
+    return i?.workspaceFolderValue ?? i?.workspaceValue ?? i?.globalValue;
+  },
+  localServerPath(): string | undefined {
+    return vscode.workspace.getConfiguration('hangar').get<string>('localServer.path')?.trim() || undefined;
+  },
+  nodePath(): string {
+    return vscode.workspace.getConfiguration('hangar').get<string>('nodePath')?.trim() || 'node';
+  },
+};

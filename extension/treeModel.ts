@@ -1,0 +1,150 @@
+import type { Project, ProjectStatus, Tier } from '../backend/contract';
+import type { ConnectionState } from './connectionState';
+import type { LoadState } from './hangarStore';
+
+/** What a tree row shows, built without vscode so it can be unit-tested; the tree providers map it 1:1. */
+export interface RowModel {
+  /** Stable: never contains a value that changes (status, name). */
+  id: string;
+  label: string;
+  description?: string;
+  /** Markdown. */
+  tooltip?: string;
+  contextValue: string;
+  icon: { id: string; color?: string };
+  command?: { command: string; title: string };
+}
+
+const STATUS_ICON: Record<ProjectStatus, { id: string; color?: string }> = {
+  not_deployed: { id: 'circle-outline' },
+  deploying: { id: 'loading~spin' },
+  starting: { id: 'loading~spin' },
+  running: { id: 'vm-running', color: 'testing.iconPassed' },
+  stopping: { id: 'loading~spin' },
+  stopped: { id: 'vm-outline' },
+  crashed: { id: 'error', color: 'errorForeground' },
+  failed: { id: 'error', color: 'errorForeground' },
+};
+
+export function statusLabel(status: ProjectStatus): string {
+  return status.replace(/_/g, ' ');
+}
+
+/** "2 CPU · 4g RAM · 30 GB" */
+export function tierResources(tier: Tier): string {
+  return `${tier.cpus} CPU · ${tier.memory} RAM · ${tier.storageGb} GB`;
+}
+
+/** Escapes text for a MarkdownString (names come from users). */
+export function md(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, '\\$&');
+}
+
+export function projectRow(project: Project, tier?: Tier): RowModel {
+  const lines = [
+    `**${md(project.name)}**`,
+    '',
+    `Status: ${md(statusLabel(project.status))}${project.statusReason ? ` — ${md(project.statusReason)}` : ''}`,
+    '',
+    `Tier: ${md(project.tierId)}${tier ? ` (${md(tierResources(tier))}${tier.hasDesktopAccess ? ', desktop' : ''})` : ''}`,
+    '',
+    `Provider: ${project.providerOverride ? md(project.providerOverride) : 'default'}`,
+    '',
+    `Repository: ${project.repository ? `${md(project.repository.url)} @ ${md(project.repository.branch)}` : 'none'}`,
+    '',
+    `Runtime: ${md(project.runtime)}`,
+    '',
+    `Created: ${md(project.createdAt)} · Updated: ${md(project.updatedAt)}`,
+    '',
+    `Id: \`${project.id}\``,
+  ];
+  return {
+    id: `project:${project.id}`,
+    label: project.name,
+    description: `${project.tierId} · ${statusLabel(project.status)}`,
+    tooltip: lines.join('\n'),
+    contextValue: `project.${project.status}`,
+    icon: STATUS_ICON[project.status],
+  };
+}
+
+export function tierRow(tier: Tier): RowModel {
+  const tooltip = [
+    `**${md(tier.name)}** (\`${tier.id}\`)${tier.isDefault ? ' — default tier' : ''}${tier.retired ? ' — retired' : ''}`,
+    '',
+    tier.description ? `${md(tier.description)}\n` : '',
+    `CPUs: ${tier.cpus}`,
+    '',
+    `Memory: ${tier.memory} (reserved ${tier.memoryReservation})`,
+    '',
+    `Storage: ${tier.storageGb} GB`,
+    '',
+    `Desktop access: ${tier.hasDesktopAccess ? 'yes (VNC)' : 'no'}`,
+    '',
+    `Image: ${tier.imageType} · ports ${tier.exposedPorts}`,
+    '',
+    `Projects: ${tier.projectCount}`,
+  ].join('\n');
+  const flags = [tier.isDefault ? 'default' : '', tier.retired ? 'retired' : ''].filter(Boolean);
+  return {
+    id: `tier:${tier.id}`,
+    label: tier.name && tier.name.toLowerCase() !== tier.id ? `${tier.id} — ${tier.name}` : tier.id,
+    description: `${tierResources(tier)}${flags.length ? ` · ${flags.join(' · ')}` : ''}`,
+    tooltip,
+    contextValue: `tier${tier.isDefault ? '.default' : ''}${tier.retired ? '.retired' : ''}`,
+    icon: tier.hasDesktopAccess ? { id: 'device-desktop' } : tier.isDefault ? { id: 'star-full' } : { id: 'server' },
+  };
+}
+
+/**
+ * The rows of a view: nothing while disconnected (the view's welcome content shows instead), a loading
+ * row, an error row with Retry, an empty row, or the items.
+ */
+export function viewRows<T>(
+  what: 'projects' | 'tiers',
+  connection: ConnectionState,
+  load: LoadState,
+  items: T[],
+  row: (item: T) => RowModel,
+): RowModel[] {
+  if (connection.kind === 'disconnected' || connection.kind === 'unauthorised') return [];
+  if (items.length > 0) return items.map(row);
+  switch (load.kind) {
+    case 'idle':
+    case 'loading':
+      return [{ id: `${what}:loading`, label: `Loading ${what}…`, contextValue: 'loading', icon: { id: 'loading~spin' } }];
+    case 'error':
+      return [
+        { id: `${what}:error`, label: `Could not load ${what}: ${load.message}`, tooltip: md(load.message), contextValue: 'error', icon: { id: 'error', color: 'errorForeground' } },
+        { id: `${what}:retry`, label: 'Retry', contextValue: 'retry', icon: { id: 'refresh' }, command: { command: 'hangar.refresh', title: 'Retry' } },
+      ];
+    case 'loaded':
+      return what === 'projects'
+        ? [{ id: 'projects:empty', label: 'No projects yet — create one', contextValue: 'empty', icon: { id: 'add' }, command: { command: 'hangar.createProject', title: 'Create Project' } }]
+        : [{ id: 'tiers:empty', label: 'The server has no container tiers', contextValue: 'empty', icon: { id: 'info' } }];
+  }
+}
+
+export interface TierPick {
+  tierId: string;
+  label: string;
+  description: string;
+  detail: string;
+}
+
+/** Tiers for the create-project picker: retired ones hidden, the default first. */
+export function tierPicks(tiers: Tier[]): TierPick[] {
+  return tiers
+    .filter((t) => !t.retired)
+    .sort((a, b) => Number(b.isDefault) - Number(a.isDefault) || a.cpus - b.cpus || a.id.localeCompare(b.id))
+    .map((t) => ({
+      tierId: t.id,
+      label: t.id,
+      description: tierResources(t),
+      detail: [
+        t.isDefault ? 'Default tier' : '',
+        t.hasDesktopAccess ? 'With desktop access (VNC)' : 'No desktop access',
+        t.description,
+      ].filter(Boolean).join(' · '),
+    }));
+}

@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { projectRow, tierPicks, tierRow, viewRows } from '../../../extension/treeModel';
+import { aProject, aTier } from './builders';
+
+const connected = { kind: 'connected', url: 'http://h', user: { id: 'u', username: 'u', role: 'user', tokenName: 't' }, version: undefined } as const;
+
+describe('tree row models', () => {
+  it('builds a project row with a stable id and a state-bearing contextValue', () => {
+    const row = projectRow(aProject({ id: 'p9', name: 'web_app', status: 'not_deployed' }));
+    assert.deepEqual([row.id, row.label, row.description, row.contextValue], ['project:p9', 'web_app', 'standard · not deployed', 'project.not_deployed']);
+    assert.match(row.tooltip ?? '', /\*\*web\\_app\*\*/);
+  });
+
+  it('describes tiers by their resources and marks the default', () => {
+    const row = tierRow(aTier({ id: 'desktop', name: 'Desktop', isDefault: true, hasDesktopAccess: true }));
+    assert.equal(row.description, '2 CPU · 4g RAM · 30 GB · default');
+    assert.equal(row.contextValue, 'tier.default');
+  });
+
+  it('lists tiers for the picker with the default first and retired ones hidden', () => {
+    const picks = tierPicks([
+      aTier({ id: 'pro', cpus: 4 }), aTier({ id: 'old', retired: true }), aTier({ id: 'standard', isDefault: true }),
+      aTier({ id: 'desktop', cpus: 4, hasDesktopAccess: true }),
+    ]);
+    assert.deepEqual(picks.map((p) => p.label), ['standard', 'desktop', 'pro']);
+    assert.equal(picks[0]?.description, '2 CPU · 4g RAM · 30 GB');
+    assert.match(picks[0]?.detail ?? '', /^Default tier · No desktop access/);
+    assert.match(picks[1]?.detail ?? '', /desktop access \(VNC\)/);
+  });
+
+  it('shows nothing while disconnected, an error row with Retry, or an empty row', () => {
+    assert.deepEqual(viewRows('projects', { kind: 'disconnected' }, { kind: 'idle' }, [], projectRow), []);
+    const error = viewRows('projects', connected, { kind: 'error', message: 'ECONNREFUSED' }, [], projectRow);
+    assert.deepEqual(error.map((r) => r.label), ['Could not load projects: ECONNREFUSED', 'Retry']);
+    assert.equal(error[1]?.command?.command, 'hangar.refresh');
+    assert.equal(viewRows('projects', connected, { kind: 'loaded', at: 1 }, [], projectRow)[0]?.command?.command, 'hangar.createProject');
+  });
+});

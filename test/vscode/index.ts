@@ -1,0 +1,20 @@
+// Entry of the suite that runs inside a real VS Code's extension host (extensionTestsPath), the same
+// contract as @vscode/test-electron: export run(), resolve when all tests pass.
+import Mocha from 'mocha';
+
+export function run(): Promise<void> {
+  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 30_000 });
+  // describe/it must exist before the suite files are evaluated.
+  mocha.suite.emit('pre-require', globalThis, 'hangar', mocha);
+  // In order: later suites build on the connection made by earlier ones. require(), not import: the
+  // files must run after pre-require, and esbuild keeps require()d modules lazy.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  require('./activation.test');
+  require('./connection.test');
+  require('./projects.test');
+  require('./offline.test');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  return new Promise((resolve, reject) => {
+    mocha.run((failures) => (failures > 0 ? reject(new Error(`${failures} test(s) failed`)) : resolve()));
+  });
+}
