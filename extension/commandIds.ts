@@ -6,6 +6,7 @@ export interface CreateProjectArgs { name: string; tierId?: string; providerOver
 export interface DeleteProjectArgs { id: string; confirm?: boolean }
 /** A projects-tree row, as VS Code passes it to a context-menu command. */
 export interface ProjectRowArg { projectId: string }
+export interface OpenProjectDetailsArgs { id: string }
 
 /**
  * Every command the extension registers, with its arguments. A missing handler is a compile error in
@@ -22,6 +23,8 @@ export interface CommandSignatures {
   'hangar.showLog': () => unknown;
   'hangar.internal.activationTime': () => unknown;
   'hangar.internal.snapshot': () => unknown;
+  'hangar.openProjectDetails': (args?: OpenProjectDetailsArgs | ProjectRowArg) => unknown;
+  'hangar.internal.projectPanel': (projectId: string) => unknown;
 }
 
 export type CommandId = keyof CommandSignatures;
@@ -38,6 +41,8 @@ export const COMMAND_IDS = Object.keys({
   'hangar.showLog': true,
   'hangar.internal.activationTime': true,
   'hangar.internal.snapshot': true,
+  'hangar.openProjectDetails': true,
+  'hangar.internal.projectPanel': true,
 } satisfies Record<CommandId, true>) as CommandId[];
 
 /** Context keys the extension sets (used in package.json `when` clauses). */

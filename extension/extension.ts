@@ -3,14 +3,17 @@ import { connectionCommands } from './commands/connectionCommands';
 import { internalCommands } from './commands/internalCommands';
 import { localServerCommands } from './commands/localServerCommands';
 import { projectCommands } from './commands/projectCommands';
+import { projectDetailsCommands } from './commands/projectDetailsCommands';
 import type { Services } from './commands/services';
 import { registerCommands } from './commandRegistry';
 import { ConnectionStatusBar } from './connectionStatusBar';
 import type { ConnectionState } from './connectionState';
 import type { Fetch } from './fetchTypes';
 import { HangarSession } from './hangarSession';
-import { findServerFolder } from './localServer';
+import { findServerFolder, localTokenPath, readLocalToken } from './localServer';
+import { isLoopbackUrl } from './serverUrl';
 import { channelLogger } from './log';
+import { ProjectDetailsPanels } from './panels/projectDetailsPanel';
 import type { Logger } from './ports';
 import { SecretRegistry } from './redact';
 import { settings } from './settings';
@@ -42,21 +45,23 @@ export function activate(context: vscode.ExtensionContext): void {
   const projectsView = vscode.window.createTreeView('hangar.projects', { treeDataProvider: projectsTree });
   const tiersView = vscode.window.createTreeView('hangar.tiers', { treeDataProvider: tiersTree });
   const activation = { ms: undefined as number | undefined };
+  const projectPanels = new ProjectDetailsPanels({ session, extensionUri: context.extensionUri, log });
 
   const services: Services = {
     context, session, log, channel, fetch, projectsTree, tiersTree, activation,
-    statusBarText: () => statusBar.text,
+    statusBarText: () => statusBar.text, projectPanels,
   };
   const connection = connectionCommands(services);
   const handlers = {
     ...connection,
     ...projectCommands(services),
+    ...projectDetailsCommands(services),
     ...localServerCommands(services, async (args) => connection['hangar.connect'](args)),
     ...internalCommands(services),
   };
 
   context.subscriptions.push(
-    channel, session, projectsTree, tiersTree, statusBar, projectsView, tiersView,
+    channel, session, projectsTree, tiersTree, statusBar, projectsView, tiersView, projectPanels,
     ...registerCommands(handlers, log, (id, e) => void showError(`Hangar: ${id} failed`, e)),
     session.onDidChangeState((s) => {
       setContext('hangar.connected', s.kind !== 'disconnected' && s.kind !== 'unauthorised');
@@ -84,7 +89,14 @@ async function startup(context: vscode.ExtensionContext, session: HangarSession,
   if (!url) return;
   try {
     const resumed = await session.resume(url);
-    if (!resumed) log.info(`no stored token for ${url}; use "Hangar: Connect to Server"`);
+    if (resumed) return;
+    // A server on this machine whose token file we can read needs no question (see Connect).
+    const token = isLoopbackUrl(url) ? await readLocalToken(localTokenPath(settings.explicitLocalTokenFile(), process.env)) : undefined;
+    if (token) {
+      await session.connect(url, token);
+      return;
+    }
+    log.info(`no stored token for ${url}; use "Hangar: Connect to Server"`);
   } catch (e) {
     log.warn(`could not resume the connection to ${url}: ${e instanceof Error ? e.message : String(e)}`);
   }

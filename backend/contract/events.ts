@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { IsoTime } from './common';
-import { Project } from './projects';
+import { Operation } from './operations';
+import { Project, ProjectStatus } from './projects';
 import { Tier } from './tiers';
 
 /** Every event on GET /api/events; the SSE `event:` line carries `type`, `id:` carries `id`. */
@@ -11,6 +12,13 @@ export const HangarEvent = z.discriminatedUnion('type', [
   z.object({ ...envelope, type: z.literal('project.updated'), data: z.object({ project: Project }) }),
   z.object({ ...envelope, type: z.literal('project.deleted'), data: z.object({ id: z.string() }) }),
   z.object({ ...envelope, type: z.literal('tier.changed'), data: z.object({ tier: Tier }) }),
+  z.object({
+    ...envelope,
+    type: z.literal('project.status'),
+    data: z.object({ projectId: z.string(), status: ProjectStatus, reason: z.string().nullable() }),
+  }),
+  z.object({ ...envelope, type: z.literal('operation.progress'), data: z.object({ operation: Operation }) }),
+  z.object({ ...envelope, type: z.literal('operation.finished'), data: z.object({ operation: Operation }) }),
   z.object({
     ...envelope,
     type: z.literal('resync'),

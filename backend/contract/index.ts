@@ -3,3 +3,4 @@ export * from './tiers';
 export * from './projects';
 export * from './auth';
 export * from './events';
+export * from './operations';

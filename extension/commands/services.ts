@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import type { Fetch } from '../fetchTypes';
 import type { HangarSession } from '../hangarSession';
+import type { ProjectDetailsPanels } from '../panels/projectDetailsPanel';
 import type { Logger } from '../ports';
 import type { ProjectsTreeProvider } from '../views/projectsTree';
 import type { TiersTreeProvider } from '../views/tiersTree';
@@ -16,4 +17,5 @@ export interface Services {
   tiersTree: TiersTreeProvider;
   statusBarText(): string;
   activation: { ms: number | undefined };
+  projectPanels: ProjectDetailsPanels;
 }

@@ -69,7 +69,8 @@ async function main() {
       workspace: process.env.HANGAR_WORKSPACE || REPO,
       smokeDriver: false,
       settings,
-      env: { HANGAR_SERVER_URL: api.url },
+      // The extension finds the local token where the API wrote it.
+      env: { HANGAR_SERVER_URL: api.url, ...(process.env.HANGAR_DATA_DIR ? { HANGAR_DATA_DIR: process.env.HANGAR_DATA_DIR } : {}) },
       port: Number(process.env.HANGAR_VSCODE_PORT || 7421),
       log,
       linkExtensions: [{ from: REPO, name: extensionFolder, symlink: true }],

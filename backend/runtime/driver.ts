@@ -1,0 +1,64 @@
+import type { Tier } from '../contract';
+
+/**
+ * What a runtime driver needs to create or update one project's container (or process).
+ * Secrets arrive here decrypted and go only into the container's environment.
+ */
+export interface DeploySpec {
+  projectId: string;
+  slug: string;
+  tier: Tier;
+  /** Environment for opencode: OPENCODE_SERVER_PASSWORD, OPENCODE_AUTH_CONTENT, webhook secret... */
+  env: Record<string, string>;
+  /** Recreate even when nothing changed (Force Deploy). */
+  force: boolean;
+}
+
+/** Where the driver last saw the project. `absent` = nothing exists for it on this runtime. */
+export type RuntimeState = 'absent' | 'created' | 'starting' | 'running' | 'stopped' | 'exited';
+
+export interface RuntimeStatus {
+  state: RuntimeState;
+  /** Why it is not running (exit code, OOM kill, last log lines...). */
+  reason?: string;
+  /** Base URL of opencode as the API reaches it (http://127.0.0.1:PORT, or the Coolify domain). */
+  agentUrl?: string;
+  /** The VNC endpoint for desktop tiers (tcp://127.0.0.1:PORT or ws(s)://...). */
+  vncUrl?: string;
+  /** Stable identity of the container/process, to prove restart reuses it. */
+  instanceId?: string;
+  /** Limits this runtime could not enforce, in words, shown in the project's details. */
+  unenforced?: string[];
+}
+
+export interface ExecResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface Progress {
+  (message: string): void;
+}
+
+export interface RuntimeDriver {
+  readonly name: 'local' | 'docker' | 'coolify';
+  /** Create or update from the spec, then start; resolves when the runtime reports it started (not yet healthy). */
+  deploy(spec: DeploySpec, progress: Progress, signal: AbortSignal): Promise<RuntimeStatus>;
+  start(projectId: string, progress: Progress, signal: AbortSignal): Promise<RuntimeStatus>;
+  stop(projectId: string, progress: Progress): Promise<RuntimeStatus>;
+  /** The same container, no redeploy. */
+  restart(projectId: string, progress: Progress, signal: AbortSignal): Promise<RuntimeStatus>;
+  remove(projectId: string, opts: { volumes: boolean }, progress: Progress): Promise<void>;
+  status(projectId: string): Promise<RuntimeStatus>;
+  logs(projectId: string, tail: number): Promise<string[]>;
+  /** Follows logs until the signal aborts; survives a restart of the container where the runtime allows. */
+  followLogs(projectId: string, onLine: (line: string) => void, signal: AbortSignal): Promise<void>;
+  /** Runs argv inside the project's workspace (never through a shell). */
+  exec(projectId: string, argv: string[], opts?: { cwd?: string; env?: Record<string, string>; timeoutMs?: number }): Promise<ExecResult>;
+  /** Every project this runtime holds something for: used to reconcile after an API restart. */
+  list(): Promise<{ projectId: string; status: RuntimeStatus }[]>;
+  /** Pushed status changes (docker events, child exit); returns an unsubscribe function. */
+  watch(onChange: (projectId: string, status: RuntimeStatus) => void): () => void;
+  close(): Promise<void>;
+}
