@@ -131,6 +131,16 @@ export class HangarStore {
         this.tierMap.set(tier.id, tier);
         return true;
       }
+      case 'project.status': {
+        const current = this.projectMap.get(event.data.projectId);
+        if (!current) return false;
+        this.projectMap.set(current.id, { ...current, status: event.data.status, statusReason: event.data.reason });
+        return true;
+      }
+      case 'operation.progress':
+      case 'operation.finished':
+        // Operations are followed by the command that started them, not stored here.
+        return false;
       case 'resync':
         return false;
     }
