@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import {
-  ErrorBody, Health, Me, Project, ProjectList, Tier, TierList,
+  ErrorBody, Health, LogLines, Me, Operation, OperationList, Project, ProjectList, Tier, TierList,
   type ProjectCreate, type ProjectUpdate,
 } from '../backend/contract';
 import { ApiError } from './apiError';
@@ -51,8 +51,28 @@ export class ApiClient {
   updateProject(id: string, body: ProjectUpdate): Promise<Project> {
     return this.request('PATCH', `/api/projects/${encodeURIComponent(id)}`, Project, body);
   }
-  async deleteProject(id: string): Promise<void> {
-    await this.request('DELETE', `/api/projects/${encodeURIComponent(id)}`, NoContent);
+  /** Removes the project and its container; with `deleteVolumes` also its workspace (needs the slug as confirmation). */
+  async deleteProject(id: string, opts: { deleteVolumes?: { slug: string } } = {}): Promise<void> {
+    const query = opts.deleteVolumes ? `?deleteVolumes=true&confirm=${encodeURIComponent(opts.deleteVolumes.slug)}` : '';
+    await this.request('DELETE', `/api/projects/${encodeURIComponent(id)}${query}`, NoContent);
+  }
+
+  /** Container actions answer 202 with the operation; a second one while one runs gets 409 operation_in_progress. */
+  deploy(id: string, force = false): Promise<Operation> {
+    return this.request('POST', `${projectPath(id)}/deploy`, Operation, { force });
+  }
+  startProject(id: string): Promise<Operation> { return this.request('POST', `${projectPath(id)}/start`, Operation, {}); }
+  stopProject(id: string): Promise<Operation> { return this.request('POST', `${projectPath(id)}/stop`, Operation, {}); }
+  restartProject(id: string): Promise<Operation> { return this.request('POST', `${projectPath(id)}/restart`, Operation, {}); }
+  cancelOperation(projectId: string, operationId: string): Promise<Operation> {
+    return this.request('POST', `${projectPath(projectId)}/operations/${encodeURIComponent(operationId)}/cancel`, Operation, {});
+  }
+  /** Recent first. */
+  async operations(projectId: string): Promise<Operation[]> {
+    return (await this.request('GET', `${projectPath(projectId)}/operations`, OperationList)).items;
+  }
+  logs(projectId: string, tail = 200): Promise<LogLines> {
+    return this.request('GET', `${projectPath(projectId)}/logs?tail=${tail}`, LogLines);
   }
 
   private async request<T>(method: string, path: string, schema: { parse(v: unknown): T }, body?: unknown): Promise<T> {
@@ -104,6 +124,10 @@ export class ApiClient {
       throw new ApiError(status, 'invalid_response', `the response does not match the contract: ${zodSummary(e)}`, context);
     }
   }
+}
+
+function projectPath(id: string): string {
+  return `/api/projects/${encodeURIComponent(id)}`;
 }
 
 function errorFromBody(status: number, text: string, context: { method: string; path: string }): ApiError {

@@ -37,3 +37,10 @@ export function isApiError(e: unknown): e is ApiError {
 export function describeApiError(e: ApiError): string {
   return `${e.context.method} ${e.context.path} failed: ${e.status || 'no response'} ${e.code}: ${e.message}`;
 }
+
+/** The 409 a container action gets while another operation runs on the project, with that operation. */
+export function operationInProgress(e: unknown): { operationId: string; kind: string } | undefined {
+  if (!(e instanceof ApiError) || e.status !== 409 || e.code !== 'operation_in_progress') return undefined;
+  const d = e.details as { operationId?: unknown; kind?: unknown } | undefined;
+  return typeof d?.operationId === 'string' ? { operationId: d.operationId, kind: typeof d.kind === 'string' ? d.kind : 'operation' } : undefined;
+}

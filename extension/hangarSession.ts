@@ -1,10 +1,11 @@
-import type { Me } from '../backend/contract';
+import type { HangarEvent, Me } from '../backend/contract';
 import { ApiClient } from './apiClient';
 import { ApiError } from './apiError';
 import { nextState, type ConnectionEvent, type ConnectionState } from './connectionState';
 import { EventStream, type StreamState } from './eventStream';
 import type { Fetch } from './fetchTypes';
 import { HangarStore } from './hangarStore';
+import { LogFollower, type LogFollowerOptions } from './logFollower';
 import type { Disposable, Logger, SecretStore } from './ports';
 import type { SecretRegistry } from './redact';
 import { normaliseServerUrl, tokenSecretKey } from './serverUrl';
@@ -46,6 +47,7 @@ export class HangarSession implements Disposable {
   private _state: ConnectionState = { kind: 'disconnected' };
   private link: Link | undefined;
   private readonly listeners = new Set<(s: ConnectionState) => void>();
+  private readonly eventListeners = new Set<(e: HangarEvent) => void>();
   private refreshing: Promise<void> | undefined;
   private refreshAgain = false;
   private readonly timers: Timers;
@@ -66,6 +68,19 @@ export class HangarSession implements Disposable {
   onDidChangeState(listener: (s: ConnectionState) => void): Disposable {
     this.listeners.add(listener);
     return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  /** Every event of the current server's stream, after the store applied it (operation trackers listen here). */
+  onDidReceiveEvent(listener: (e: HangarEvent) => void): Disposable {
+    this.eventListeners.add(listener);
+    return { dispose: () => this.eventListeners.delete(listener) };
+  }
+
+  /** A follower of one project's container log on the current server (not started). */
+  logFollower(projectId: string, handlers: Omit<LogFollowerOptions, 'baseUrl' | 'token' | 'projectId' | 'fetch' | 'timers'>): LogFollower {
+    const link = this.link;
+    if (!link) throw new ApiError(0, 'not_connected', 'Not connected to a Hangar server', { method: '-', path: '-' });
+    return new LogFollower({ ...handlers, baseUrl: link.url, token: link.token, projectId, fetch: this.deps.fetch, timers: this.timers });
   }
 
   async hasStoredToken(url: string): Promise<boolean> {
@@ -177,6 +192,7 @@ export class HangarSession implements Disposable {
   dispose(): void {
     this.closeLink();
     this.listeners.clear();
+    this.eventListeners.clear();
   }
 
   private open(url: string, token: string): Link {
@@ -204,6 +220,7 @@ export class HangarSession implements Disposable {
           log.info(`server asked for a resync (${event.type === 'resync' ? event.data.reason : ''}); refetching`);
           void this.refresh();
         }
+        for (const l of [...this.eventListeners]) l(event);
       },
       onState: (s) => { if (this.link === link) this.onStreamState(link, s); },
       onLog: (level, message) => log[level](message),

@@ -1,4 +1,4 @@
-import type { HangarEvent, Project, Tier } from '../backend/contract';
+import type { HangarEvent, Project, ProjectStatus, Tier } from '../backend/contract';
 
 export type LoadState =
   | { kind: 'idle' }
@@ -22,6 +22,8 @@ export class HangarStore {
   private readonly projectMap = new Map<string, Project>();
   private readonly tierMap = new Map<string, Tier>();
   private held: HangarEvent[] | undefined;
+  /** Bumped whenever a project's status changes by a server's word (event or fetch). */
+  private readonly statusVersions = new Map<string, number>();
   private readonly listeners = new Set<Listener>();
   projectsLoad: LoadState = { kind: 'idle' };
   tiersLoad: LoadState = { kind: 'idle' };
@@ -56,6 +58,7 @@ export class HangarStore {
   /** A fetch finished; each part is either its data or the error message that replaced it. */
   finishLoad(result: { projects: Project[] | { error: string }; tiers: Tier[] | { error: string } }, now: number): void {
     if (Array.isArray(result.projects)) {
+      for (const p of result.projects) this.noteStatus(p.id, p.status, p.statusReason);
       replace(this.projectMap, result.projects);
       this.projectsLoad = { kind: 'loaded', at: now };
     } else {
@@ -92,6 +95,23 @@ export class HangarStore {
     this.emit();
   }
 
+  /** Counts the server's status changes of a project: lets an optimistic update know it came too late. */
+  statusVersion(id: string): number {
+    return this.statusVersions.get(id) ?? 0;
+  }
+
+  /**
+   * Shows a transitional status at once when the server accepted an operation (its event follows). Skipped
+   * when the server already reported a status change since `sinceVersion` (its events beat the 202 answer).
+   */
+  showTransitional(id: string, status: ProjectStatus, sinceVersion: number): boolean {
+    const current = this.projectMap.get(id);
+    if (!current || this.statusVersion(id) !== sinceVersion || current.status === status) return false;
+    this.projectMap.set(id, { ...current, status, statusReason: null });
+    this.emit();
+    return true;
+  }
+
   removeProject(id: string): void {
     if (this.projectMap.delete(id)) this.emit();
   }
@@ -117,6 +137,7 @@ export class HangarStore {
         const current = this.projectMap.get(incoming.id);
         // An event older than what a fetch already returned must not roll the project back.
         if (current && current.updatedAt > incoming.updatedAt) return false;
+        this.noteStatus(incoming.id, incoming.status, incoming.statusReason);
         this.projectMap.set(incoming.id, incoming);
         return true;
       }
@@ -134,6 +155,7 @@ export class HangarStore {
       case 'project.status': {
         const current = this.projectMap.get(event.data.projectId);
         if (!current) return false;
+        this.statusVersions.set(current.id, this.statusVersion(current.id) + 1);
         this.projectMap.set(current.id, { ...current, status: event.data.status, statusReason: event.data.reason });
         return true;
       }
@@ -144,6 +166,11 @@ export class HangarStore {
       case 'resync':
         return false;
     }
+  }
+
+  private noteStatus(id: string, status: ProjectStatus, reason: string | null): void {
+    const current = this.projectMap.get(id);
+    if (!current || current.status !== status || current.statusReason !== reason) this.statusVersions.set(id, this.statusVersion(id) + 1);
   }
 
   private emit(): void {

@@ -1,4 +1,5 @@
 import type { Project, ProjectStatus, Tier } from '../backend/contract';
+import { projectContextValue } from './containerActions';
 import type { ConnectionState } from './connectionState';
 import type { LoadState } from './hangarStore';
 
@@ -40,11 +41,29 @@ export function md(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, '\\$&');
 }
 
+/** Limits the runtime could not enforce (the API may add `runtimeNotes` to a project; read it if present). */
+export function runtimeNotes(project: Project): string[] {
+  const notes = (project as Project & { runtimeNotes?: unknown }).runtimeNotes;
+  return Array.isArray(notes) ? notes.filter((n): n is string => typeof n === 'string') : [];
+}
+
+const PROBLEM: Partial<Record<ProjectStatus, string>> = { crashed: 'Crashed', failed: 'Failed' };
+
+/** A reason cut to one short line for the row's description (the tooltip has all of it). */
+export function shortReason(reason: string, max = 60): string {
+  const first = reason.split('\n').map((l) => l.trim()).find(Boolean) ?? '';
+  return first.length > max ? `${first.slice(0, max - 1)}…` : first;
+}
+
 export function projectRow(project: Project, tier?: Tier): RowModel {
+  const problem = PROBLEM[project.status];
+  const notes = runtimeNotes(project);
   const lines = [
     `**${md(project.name)}**`,
     '',
-    `Status: ${md(statusLabel(project.status))}${project.statusReason ? ` — ${md(project.statusReason)}` : ''}`,
+    ...(problem ? [`$(error) **${problem}:** ${project.statusReason ? md(project.statusReason) : 'no reason given'}`, '',
+      'Right-click for Show Logs or Retry.', ''] : []),
+    `Status: ${md(statusLabel(project.status))}${!problem && project.statusReason ? ` — ${md(project.statusReason)}` : ''}`,
     '',
     `Tier: ${md(project.tierId)}${tier ? ` (${md(tierResources(tier))}${tier.hasDesktopAccess ? ', desktop' : ''})` : ''}`,
     '',
@@ -52,18 +71,20 @@ export function projectRow(project: Project, tier?: Tier): RowModel {
     '',
     `Repository: ${project.repository ? `${md(project.repository.url)} @ ${md(project.repository.branch)}` : 'none'}`,
     '',
-    `Runtime: ${md(project.runtime)}`,
+    `Runtime: ${md(project.runtime)}${project.urls.agent ? ` · agent ${md(project.urls.agent)}` : ''}`,
     '',
+    ...(notes.length ? [`$(warning) Not enforced: ${notes.map(md).join('; ')}`, ''] : []),
     `Created: ${md(project.createdAt)} · Updated: ${md(project.updatedAt)}`,
     '',
     `Id: \`${project.id}\``,
   ];
+  const reason = problem && project.statusReason ? `: ${shortReason(project.statusReason)}` : '';
   return {
     id: `project:${project.id}`,
     label: project.name,
-    description: `${project.tierId} · ${statusLabel(project.status)}`,
+    description: `${project.tierId} · ${statusLabel(project.status)}${reason}`,
     tooltip: lines.join('\n'),
-    contextValue: `project.${project.status}`,
+    contextValue: projectContextValue(project),
     icon: STATUS_ICON[project.status],
   };
 }

@@ -12,11 +12,13 @@ export const RequestId = z.string().check(z.minLength(1), z.maxLength(64));
 /** The webview's first message: the host posts nothing before it (it would be lost). */
 export const Ready = z.strictObject({ type: z.literal('ready') });
 
-/** The host's answer to any request; `error` is a sentence for people. */
-export const ResponseMessage = z.union([
-  z.strictObject({ type: z.literal('response'), requestId: RequestId, ok: z.literal(true) }),
-  z.strictObject({ type: z.literal('response'), requestId: RequestId, ok: z.literal(false), error: z.string() }),
-]);
+/** The host's answer to any request: `error` (a sentence for people) exactly when `ok` is false. */
+export const ResponseMessage = z.strictObject({
+  type: z.literal('response'),
+  requestId: RequestId,
+  ok: z.boolean(),
+  error: z.optional(z.string()),
+}).check(z.refine((r) => r.ok === (r.error === undefined), 'error is set exactly when ok is false'));
 export type ResponseMessage = z.infer<typeof ResponseMessage>;
 
 // ── Project details panel ────────────────────────────────────────────────────────────────────────

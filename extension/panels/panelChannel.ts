@@ -1,6 +1,6 @@
 // The host side of one webview's messages, shared by every panel. No vscode import: it takes the
 // webview's two message functions, so it is unit-tested in node.
-import type { MessageHandlers, RequestOf, ResponseMessage } from '../../webviews/protocol';
+import type { MessageHandlers, ResponseMessage } from '../../webviews/protocol';
 import type { Disposable, Logger } from '../ports';
 
 /** The part of vscode.Webview the channel uses. */
@@ -84,7 +84,7 @@ export class PanelChannel<In extends Message, Out extends Message> implements Di
     }
     const handled = message as Handled<In>;
     const handler = this.options.handlers[handled.type as Handled<In>['type']] as (m: Handled<In>) => unknown;
-    const requestId = (message as Partial<RequestOf<In>>).requestId;
+    const requestId = (message as { requestId?: string }).requestId;
     try {
       await handler(handled);
       if (requestId) this.respond({ type: 'response', requestId, ok: true });

@@ -13,6 +13,7 @@ import { resourceRoots, webviewHtml } from './webviewHtml';
 
 const VIEW_TYPE = 'hangarProjectDetails';
 const WEBVIEW = 'project';
+const ICON = 'media/hangar.svg';
 
 export interface ProjectPanelDeps {
   session: HangarSession;
@@ -72,7 +73,7 @@ class ProjectDetailsPanel {
       enableScripts: true,
       localResourceRoots: resourceRoots(WEBVIEW).map((p) => vscode.Uri.joinPath(extensionUri, ...p.split('/'))),
     });
-    this.panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'hangar.svg');
+    this.panel.iconPath = vscode.Uri.joinPath(extensionUri, ...ICON.split('/'));
     const webview = this.panel.webview;
     this.channel = new PanelChannel(webview, {
       name: `project ${projectId}`,

@@ -83,7 +83,7 @@ export function newUserSteps() {
 }
 
 /** The connection status-bar item: by its id (extension id + item id) or anything labelled Hangar. */
-async function findStatusItem(page, log) {
+export async function findStatusItem(page, log) {
   const byId = page.locator('#hangar-dev\\.hangar\\.connection, [id^="hangar-dev.hangar"][id$="connection"]');
   const byLabel = page.locator('#workbench\\.parts\\.statusbar .statusbar-item').filter({ hasText: 'Hangar' });
   const byAria = page.locator('#workbench\\.parts\\.statusbar .statusbar-item[aria-label*="Hangar"], #workbench\\.parts\\.statusbar .statusbar-item:has([aria-label*="Hangar"])');

@@ -16,15 +16,16 @@ import { startCodeServer, launchBrowser, workbenchUrl } from './codeServer.mjs';
 import { screenshot } from './run-vscode-suite.mjs';
 import { waitForWorkbench } from './ui.mjs';
 import { newUserSteps } from '../e2e/newUser.e2e.mjs';
+import { localStartSteps, localStartOptions } from '../e2e/localStart.e2e.mjs';
 
 const log = (line) => console.log(`[e2e] ${line}`);
 const slug = (s) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 50);
 
-export async function runE2e({ vsix, steps = newUserSteps() }) {
+export async function runE2e({ vsix, steps = newUserSteps(), prefix = 'e2e', codeServerOptions = () => ({}) }) {
   if (!fs.existsSync(vsix)) throw new Error(`vsix not found: ${vsix} (npm run package)`);
   const resultsDir = path.join(REPO, 'test-results');
   fs.mkdirSync(resultsDir, { recursive: true });
-  for (const f of fs.readdirSync(resultsDir)) if (/^e2e-.*\.png$/.test(f)) fs.rmSync(path.join(resultsDir, f));
+  for (const f of fs.readdirSync(resultsDir)) if (f.startsWith(`${prefix}-`) && f.endsWith('.png')) fs.rmSync(path.join(resultsDir, f));
 
   const results = [];
   const cleanups = [];
@@ -35,7 +36,7 @@ export async function runE2e({ vsix, steps = newUserSteps() }) {
     log(`API ${api.url} (data ${api.dataDir})`);
     const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'hangar-e2e-ws-'));
     cleanups.push(async () => fs.rmSync(workspace, { recursive: true, force: true }));
-    const cs = await startCodeServer({ workspace, smokeDriver: false, installVsix: vsix, log });
+    const cs = await startCodeServer({ workspace, smokeDriver: false, installVsix: vsix, log, ...codeServerOptions(api) });
     cleanups.push(cs.stop);
     const installed = fs.readdirSync(cs.extensionsDir).filter((d) => !d.startsWith('.') && d !== 'extensions.json');
     log(`installed extensions: ${installed.join(', ') || '(none)'}`);
@@ -46,7 +47,7 @@ export async function runE2e({ vsix, steps = newUserSteps() }) {
 
     await page.goto(workbenchUrl({ url: cs.url, folder: workspace }));
     await waitForWorkbench(page);
-    await screenshot(page, 'e2e-00-workbench.png', log);
+    await screenshot(page, `${prefix}-00-workbench.png`, log);
 
     const ctx = { page, api, cs, log };
     let failedAt;
@@ -59,13 +60,13 @@ export async function runE2e({ vsix, steps = newUserSteps() }) {
         const secs = ((Date.now() - started) / 1000).toFixed(1);
         results.push({ name: step.name, ok: true });
         console.log(`  ✓ ${step.name} (${secs} s)`);
-        await screenshot(page, `e2e-${n}-${slug(step.name)}.png`);
+        await screenshot(page, `${prefix}-${n}-${slug(step.name)}.png`);
       } catch (err) {
         failedAt = step.name;
         err.message = err.message.split(/\n\s*Call log:/)[0]; // Playwright's retry log buries the reason
         results.push({ name: step.name, ok: false, error: err.message });
         console.log(`  ✗ ${step.name}\n    ${err.message.replace(/\n/g, '\n    ')}`);
-        const shot = await screenshot(page, `e2e-${n}-FAILED-${slug(step.name)}.png`);
+        const shot = await screenshot(page, `${prefix}-${n}-FAILED-${slug(step.name)}.png`);
         log(`failed at step "${step.name}"; screenshot ${path.relative(REPO, shot)}; code-server log ${cs.logFile}; API log ${api.logFile}`);
       }
     }
@@ -96,9 +97,12 @@ async function main() {
   try {
     if (!values['no-package'] && !values.vsix && !process.env.HANGAR_TEST_VSIX) packageVsix();
     results = await runE2e({ vsix });
+    // The README's `npm start` path: a server on this machine, its token file readable.
+    console.log('[e2e] scenario: local server, already configured');
+    results.push(...await runE2e({ vsix, steps: localStartSteps(), prefix: 'e2e-local', codeServerOptions: localStartOptions }));
   } catch (err) {
     log(`ERROR: ${err.message}`);
-    results = newUserSteps().map((s) => ({ name: s.name, ok: false, error: 'not run' }));
+    results = [...newUserSteps(), ...localStartSteps()].map((s) => ({ name: s.name, ok: false, error: 'not run' }));
   }
   const passed = results.filter((r) => r.ok).length;
   const failed = results.length - passed;

@@ -84,7 +84,7 @@ export class Ipc<In extends Message, Out extends Message, S> {
       }, timeoutMs);
       this.pending.set(requestId, { resolve, reject, timer });
       try {
-        this.send({ ...body, requestId } as unknown as Out);
+        this.send({ ...(body as object), requestId } as unknown as Out);
       } catch (e) {
         clearTimeout(timer);
         this.pending.delete(requestId);
@@ -150,7 +150,7 @@ export class Ipc<In extends Message, Out extends Message, S> {
     this.pending.delete(response.requestId);
     clearTimeout(pending.timer);
     if (response.ok) pending.resolve();
-    else pending.reject(new Error(response.error));
+    else pending.reject(new Error(response.error ?? 'the extension could not do it'));
   }
 
   private invalid(problem: string): void {

@@ -6,7 +6,6 @@ import type { JSX } from 'preact';
 type Base = JSX.HTMLAttributes<HTMLElement>;
 
 declare module 'preact' {
-  // eslint-disable-next-line @typescript-eslint/no-namespace -- the only way to extend Preact's JSX element table
   namespace JSX {
     interface IntrinsicElements {
       'vscode-button': Base & { secondary?: boolean; disabled?: boolean; icon?: string; block?: boolean };

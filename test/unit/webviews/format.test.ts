@@ -1,0 +1,25 @@
+import assert from 'node:assert/strict';
+import { absoluteTime, cpuText, memoryText, relativeTime, statusText } from '../../../webviews/shared/format';
+
+describe('webview formatting', () => {
+  const now = Date.parse('2025-03-10T12:00:00.000Z');
+
+  it('says how long ago something happened', () => {
+    assert.equal(relativeTime('2025-03-10T11:59:30.000Z', now), 'just now');
+    assert.equal(relativeTime('2025-03-10T11:57:00.000Z', now), '3 minutes ago');
+    assert.equal(relativeTime('2025-03-10T09:00:00.000Z', now), '3 hours ago');
+    assert.equal(relativeTime('2025-03-09T12:00:00.000Z', now), 'yesterday');
+    assert.equal(relativeTime('not a time', now), '');
+  });
+
+  it('writes absolute times in 24-hour form', () => {
+    assert.equal(absoluteTime('2025-03-10T14:05:00.000Z', 'UTC'), 'Mar 10, 2025, 14:05');
+    assert.equal(absoluteTime('garbage'), 'garbage');
+  });
+
+  it('writes sizes, CPUs and statuses for people', () => {
+    assert.deepEqual([memoryText('4g'), memoryText('512m'), memoryText('weird')], ['4 GB', '512 MB', 'weird']);
+    assert.deepEqual([cpuText(1), cpuText(2), cpuText(0.5)], ['1 CPU', '2 CPUs', '0.5 CPUs']);
+    assert.equal(statusText('not_deployed'), 'Not deployed');
+  });
+});
