@@ -3,7 +3,9 @@ import type { ProjectCreate } from '../backend/contract';
 /** Arguments a command accepts when called from code or tests (the UI is skipped when they are given). */
 export interface ConnectArgs { url?: string; token?: string }
 export interface CreateProjectArgs { name: string; tierId?: string; providerOverride?: string | null; repository?: ProjectCreate['repository'] }
-export interface DeleteProjectArgs { id: string; confirm?: boolean }
+export interface DeleteProjectArgs { id: string; confirm?: boolean; deleteVolumes?: boolean }
+/** A container action from code or tests; `confirm: true` skips the deploy confirmation. */
+export interface ContainerActionArgs { id: string; confirm?: boolean }
 /** A projects-tree row, as VS Code passes it to a context-menu command. */
 export interface ProjectRowArg { projectId: string }
 export interface OpenProjectDetailsArgs { id: string }
@@ -25,6 +27,15 @@ export interface CommandSignatures {
   'hangar.internal.snapshot': () => unknown;
   'hangar.openProjectDetails': (args?: OpenProjectDetailsArgs | ProjectRowArg) => unknown;
   'hangar.internal.projectPanel': (projectId: string) => unknown;
+  'hangar.deployContainer': (args?: ContainerActionArgs | ProjectRowArg) => unknown;
+  'hangar.forceDeployContainer': (args?: ContainerActionArgs | ProjectRowArg) => unknown;
+  'hangar.retryDeploy': (args?: ContainerActionArgs | ProjectRowArg) => unknown;
+  'hangar.startContainer': (args?: ContainerActionArgs | ProjectRowArg) => unknown;
+  'hangar.stopContainer': (args?: ContainerActionArgs | ProjectRowArg) => unknown;
+  'hangar.restartContainer': (args?: ContainerActionArgs | ProjectRowArg) => unknown;
+  'hangar.showContainerLogs': (args?: ContainerActionArgs | ProjectRowArg) => unknown;
+  'hangar.copyAgentUrl': (args?: ContainerActionArgs | ProjectRowArg) => unknown;
+  'hangar.internal.containerLogs': (projectId: string) => unknown;
 }
 
 export type CommandId = keyof CommandSignatures;
@@ -43,6 +54,15 @@ export const COMMAND_IDS = Object.keys({
   'hangar.internal.snapshot': true,
   'hangar.openProjectDetails': true,
   'hangar.internal.projectPanel': true,
+  'hangar.deployContainer': true,
+  'hangar.forceDeployContainer': true,
+  'hangar.retryDeploy': true,
+  'hangar.startContainer': true,
+  'hangar.stopContainer': true,
+  'hangar.restartContainer': true,
+  'hangar.showContainerLogs': true,
+  'hangar.copyAgentUrl': true,
+  'hangar.internal.containerLogs': true,
 } satisfies Record<CommandId, true>) as CommandId[];
 
 /** Context keys the extension sets (used in package.json `when` clauses). */

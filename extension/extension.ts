@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
+import { AutoRefresh } from './autoRefresh';
 import { connectionCommands } from './commands/connectionCommands';
+import { containerCommands } from './commands/containerCommands';
 import { internalCommands } from './commands/internalCommands';
 import { localServerCommands } from './commands/localServerCommands';
 import { projectCommands } from './commands/projectCommands';
@@ -13,11 +15,13 @@ import { HangarSession } from './hangarSession';
 import { findServerFolder, localTokenPath, readLocalToken } from './localServer';
 import { isLoopbackUrl } from './serverUrl';
 import { channelLogger } from './log';
+import { OperationTracker } from './operationTracker';
 import { ProjectDetailsPanels } from './panels/projectDetailsPanel';
 import type { Logger } from './ports';
 import { SecretRegistry } from './redact';
 import { settings } from './settings';
 import { showError } from './userErrors';
+import { LogTerminals } from './views/logTerminals';
 import { ProjectsTreeProvider } from './views/projectsTree';
 import { TiersTreeProvider } from './views/tiersTree';
 
@@ -46,29 +50,58 @@ export function activate(context: vscode.ExtensionContext): void {
   const tiersView = vscode.window.createTreeView('hangar.tiers', { treeDataProvider: tiersTree });
   const activation = { ms: undefined as number | undefined };
   const projectPanels = new ProjectDetailsPanels({ session, extensionUri: context.extensionUri, log });
+  const tracker = new OperationTracker({
+    fetchOperation: async (projectId, opId) => (await session.api.operations(projectId)).find((o) => o.id === opId),
+    onLog: (m) => log.warn(m),
+  });
+  const logs = new LogTerminals(session, log);
+  const autoRefresh = new AutoRefresh({
+    refresh: async () => {
+      if (session.state.kind !== 'connected') return;
+      log.debug('auto-refresh: polling projects (backstop of the event stream)');
+      await session.refresh();
+    },
+  });
+  autoRefresh.setInterval(settings.autoRefreshInterval());
+  autoRefresh.setVisible(projectsView.visible);
+  let lastLoad: number | undefined;
 
   const services: Services = {
     context, session, log, channel, fetch, projectsTree, tiersTree, activation,
-    statusBarText: () => statusBar.text, projectPanels,
+    statusBarText: () => statusBar.text, projectPanels, tracker, logs,
+    autoRefreshScheduled: () => autoRefresh.isScheduled,
   };
   const connection = connectionCommands(services);
   const handlers = {
     ...connection,
     ...projectCommands(services),
     ...projectDetailsCommands(services),
+    ...containerCommands(services),
     ...localServerCommands(services, async (args) => connection['hangar.connect'](args)),
     ...internalCommands(services),
   };
 
   context.subscriptions.push(
-    channel, session, projectsTree, tiersTree, statusBar, projectsView, tiersView, projectPanels,
+    channel, session, projectsTree, tiersTree, statusBar, projectsView, tiersView, projectPanels, tracker, logs, autoRefresh,
+    session.onDidReceiveEvent((e) => tracker.onEvent(e)),
+    projectsView.onDidChangeVisibility((e) => autoRefresh.setVisible(e.visible)),
+    session.store.onDidChange(() => {
+      // Any full fetch (connect, reconnect, Refresh) restarts the backstop's clock.
+      const load = session.store.projectsLoad;
+      if (load.kind === 'loaded' && load.at !== lastLoad) {
+        lastLoad = load.at;
+        autoRefresh.noteRefreshed();
+      }
+    }),
     ...registerCommands(handlers, log, (id, e) => void showError(`Hangar: ${id} failed`, e)),
     session.onDidChangeState((s) => {
       setContext('hangar.connected', s.kind !== 'disconnected' && s.kind !== 'unauthorised');
+      if (s.kind === 'disconnected' || s.kind === 'unauthorised') logs.closeAll();
       projectsView.message = tiersView.message = staleMessage(s);
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('hangar.localServer.path')) updateCanStartLocalServer(context, log);
+      if (e.affectsConfiguration('hangar.autoRefreshInterval')) autoRefresh.setInterval(settings.autoRefreshInterval());
     }),
   );
 

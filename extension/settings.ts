@@ -22,6 +22,11 @@ export const settings = {
   localServerPath(): string | undefined {
     return vscode.workspace.getConfiguration('hangar').get<string>('localServer.path')?.trim() || undefined;
   },
+  /** Seconds between backstop polls of the projects while the view is visible; 0 = off. */
+  autoRefreshInterval(): number {
+    const v = vscode.workspace.getConfiguration('hangar').get<number>('autoRefreshInterval');
+    return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : 60;
+  },
   nodePath(): string {
     return vscode.workspace.getConfiguration('hangar').get<string>('nodePath')?.trim() || 'node';
   },

@@ -9,6 +9,9 @@ export interface Snapshot {
   hasStoredToken: boolean;
   projectNames: string[];
   tierIds: string[];
+  /** The projects tree as shown: what a user sees per row. */
+  projectRows: Array<{ id: string; label: string; description: string | undefined; contextValue: string; icon: string; tooltip: string | undefined }>;
+  autoRefreshScheduled: boolean;
 }
 
 /** Hidden from the palette: what the in-VS-Code suite reads. Never returns a token. */
@@ -26,6 +29,11 @@ export function internalCommands(s: Services): Pick<CommandHandlers, 'hangar.int
         hasStoredToken: url ? await s.session.hasStoredToken(url) : false,
         projectNames: s.projectsTree.projectNames(),
         tierIds: s.tiersTree.tierIds(),
+        projectRows: s.projectsTree.getChildren().filter((i) => i.projectId !== undefined).map((i) => ({
+          id: i.projectId!, label: i.model.label, description: i.model.description, contextValue: i.model.contextValue,
+          icon: i.model.icon.id, tooltip: i.model.tooltip,
+        })),
+        autoRefreshScheduled: s.autoRefreshScheduled(),
       };
     },
   };

@@ -104,25 +104,32 @@ export function projectCommands(s: Services): ProjectHandlers {
     const project = id ? session.store.project(id) ?? await api.project(id) : await pickProject();
     if (!project) return false;
     const confirmed = arg && 'confirm' in arg && arg.confirm === true;
+    let deleteVolumes = arg && 'deleteVolumes' in arg && arg.deleteVolumes === true;
     if (!confirmed) {
+      const keep = 'Delete';
+      const wipe = 'Delete with Workspace';
       const answer = await vscode.window.showWarningMessage(
         `Delete project "${project.name}"?`,
-        { modal: true, detail: 'Its container and workspace on the server are removed. Unpushed work in the container is lost. This cannot be undone.' },
-        'Delete',
+        {
+          modal: true,
+          detail: 'Its container is removed; unpushed work that is only in the container is lost. "Delete with Workspace" also removes the workspace volume. This cannot be undone.',
+        },
+        keep, wipe,
       );
-      if (answer !== 'Delete') return false;
+      if (answer !== keep && answer !== wipe) return false;
+      deleteVolumes = answer === wipe;
     }
     try {
       await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Deleting project "${project.name}"…` },
-        () => api.deleteProject(project.id));
+        () => api.deleteProject(project.id, deleteVolumes ? { deleteVolumes: { slug: project.slug } } : {}));
     } catch (e) {
       if (e instanceof ApiError && e.status === 404) {
         session.store.removeProject(project.id);
         void vscode.window.showInformationMessage(`Hangar: project "${project.name}" was already deleted.`);
         return true;
       }
-      await showError(`Could not delete "${project.name}"`, e, { Retry: () => deleteProject({ id: project.id, confirm: true }) });
+      await showError(`Could not delete "${project.name}"`, e, { Retry: () => deleteProject({ id: project.id, confirm: true, deleteVolumes }) });
       return false;
     }
     session.store.removeProject(project.id);

@@ -1,8 +1,10 @@
 import type * as vscode from 'vscode';
 import type { Fetch } from '../fetchTypes';
 import type { HangarSession } from '../hangarSession';
+import type { OperationTracker } from '../operationTracker';
 import type { ProjectDetailsPanels } from '../panels/projectDetailsPanel';
 import type { Logger } from '../ports';
+import type { LogTerminals } from '../views/logTerminals';
 import type { ProjectsTreeProvider } from '../views/projectsTree';
 import type { TiersTreeProvider } from '../views/tiersTree';
 
@@ -18,4 +20,8 @@ export interface Services {
   statusBarText(): string;
   activation: { ms: number | undefined };
   projectPanels: ProjectDetailsPanels;
+  tracker: OperationTracker;
+  logs: LogTerminals;
+  /** The backstop poll, for diagnostics. */
+  autoRefreshScheduled(): boolean;
 }

@@ -7,7 +7,7 @@ export class RowTreeItem extends vscode.TreeItem {
     super(model.label, vscode.TreeItemCollapsibleState.None);
     this.id = model.id;
     this.description = model.description;
-    if (model.tooltip) this.tooltip = new vscode.MarkdownString(model.tooltip);
+    if (model.tooltip) this.tooltip = new vscode.MarkdownString(model.tooltip, true);
     this.contextValue = model.contextValue;
     this.iconPath = new vscode.ThemeIcon(model.icon.id, model.icon.color ? new vscode.ThemeColor(model.icon.color) : undefined);
     if (model.command) this.command = { ...model.command, arguments: [] };

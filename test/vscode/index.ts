@@ -12,6 +12,7 @@ export function run(): Promise<void> {
   require('./activation.test');
   require('./connection.test');
   require('./projects.test');
+  require('./projectPanel.test');
   require('./offline.test');
   /* eslint-enable @typescript-eslint/no-require-imports */
   return new Promise((resolve, reject) => {

@@ -71,7 +71,7 @@ export function ProjectDetails({ project, tier, offline, busy, error, onAction, 
         <Section title="Repository">
           {project.repository ? (
             <Fields>
-              <Field label="URL"><span class="hg-mono">{project.repository.url}</span></Field>
+              <Field label="URL">{project.repository.url}</Field>
               <Field label="Branch"><code>{project.repository.branch}</code></Field>
               <Field label="Sync">
                 {project.repository.sync.enabled ? syncText(project.repository.sync.direction) : <Muted>Off</Muted>}

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { HangarEvent, Project, Tier } from '../../../backend/contract';
+import type { HangarEvent, Operation, Project, Tier } from '../../../backend/contract';
 
 export function aProject(over: Partial<Project> = {}): Project {
   return {
@@ -67,4 +67,49 @@ export async function eventually(check: () => boolean | Promise<boolean>, timeou
     await new Promise((r) => setTimeout(r, 10));
   }
   throw new Error(`timed out waiting for ${what}`);
+}
+
+/** A Timers whose time moves only when the test says so. */
+export class FakeClock {
+  private t = 0;
+  private seq = 1;
+  private readonly timers = new Map<number, { at: number; fn: () => void }>();
+
+  setTimeout = (fn: () => void, ms: number): unknown => {
+    const id = this.seq++;
+    this.timers.set(id, { at: this.t + ms, fn });
+    return id;
+  };
+  clearTimeout = (handle: unknown): void => { this.timers.delete(handle as number); };
+  now = (): number => this.t;
+
+  /** Runs every timer due within `ms`, in order (timers they set run too if due). */
+  advance(ms: number): void {
+    const end = this.t + ms;
+    for (;;) {
+      let next: [number, { at: number; fn: () => void }] | undefined;
+      for (const entry of this.timers) if (entry[1].at <= end && (!next || entry[1].at < next[1].at)) next = entry;
+      if (!next) break;
+      this.timers.delete(next[0]);
+      this.t = next[1].at;
+      next[1].fn();
+    }
+    this.t = end;
+  }
+
+  get pending(): number { return this.timers.size; }
+  /** Delays of the pending timers from now. */
+  delays(): number[] { return [...this.timers.values()].map((x) => x.at - this.t).sort((a, b) => a - b); }
+}
+
+export function anOperation(over: Partial<Operation> = {}): Operation {
+  return {
+    id: 'op1', projectId: 'p1', kind: 'deploy', force: false, state: 'queued', steps: [], error: null, cancellable: true,
+    createdAt: '2025-01-01T00:00:00.000Z', startedAt: null, finishedAt: null,
+    ...over,
+  };
+}
+
+export function aStep(message: string): Operation['steps'][number] {
+  return { at: '2025-01-01T00:00:01.000Z', message };
 }

@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { ConfigError } from '../../config';
+
+/** The coolify runtime's settings, read from the environment once when that runtime is selected. */
+export interface CoolifyConfig {
+  /** Instance root, without /api/v1 and without a trailing slash. */
+  url: string;
+  /** `<id>|<secret>` as Coolify shows it. A secret: never logged, never in an error message. */
+  token: string;
+  serverUuid: string;
+  projectUuid: string;
+  environment: { name: string } | { uuid: string };
+  /** Applications are reachable at <scheme>://<slug>.<domain> (and vnc-<slug>.<domain>). */
+  domain: { scheme: 'https' | 'http'; host: string };
+  image: ImageRef;
+  desktopImage?: ImageRef;
+}
+
+export interface ImageRef {
+  name: string;
+  tag: string;
+}
+
+const uuid = z.string().trim().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a Coolify uuid (letters, digits, dashes), as shown in Coolify\'s URL bar');
+const image = z.string().trim().regex(/^[a-z0-9]+([._/:-][a-z0-9]+)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$/, 'an image reference like ghcr.io/acme/hangar-agent:1.0 (no digest)');
+
+const CoolifyEnv = z.object({
+  HANGAR_COOLIFY_URL: z.string().trim().regex(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, 'the instance URL, like https://coolify.example.com'),
+  HANGAR_COOLIFY_TOKEN: z.string().trim().regex(/^\S{8,}$/, 'an API token from Coolify (Keys & Tokens → API tokens), with read, write and deploy permissions'),
+  HANGAR_COOLIFY_SERVER_UUID: uuid,
+  HANGAR_COOLIFY_PROJECT_UUID: uuid,
+  HANGAR_COOLIFY_ENVIRONMENT: z.string().trim().regex(/^(uuid:)?[A-Za-z0-9_.-]{1,64}$/, 'an environment name like "production", or uuid:<environment uuid>').default('production'),
+  HANGAR_COOLIFY_DOMAIN: z.string().trim().toLowerCase().regex(/^(https?:\/\/)?([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z0-9-]{2,}$/, 'a base domain like agents.example.com whose wildcard (*.agents.example.com) points at the Coolify server'),
+  HANGAR_COOLIFY_IMAGE: image,
+  HANGAR_COOLIFY_DESKTOP_IMAGE: image.optional(),
+});
+
+/** Parses the coolify settings; throws a ConfigError whose one-line message names the variable. */
+export function loadCoolifyConfig(env: NodeJS.ProcessEnv = process.env): CoolifyConfig {
+  const parsed = CoolifyEnv.safeParse(blankToUndefined(env));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue?.path[0] ?? 'HANGAR_COOLIFY_URL');
+    const value = env[name];
+    const shown = value === undefined || value.trim() === '' ? ' is missing' : `=${JSON.stringify(name === 'HANGAR_COOLIFY_TOKEN' ? '<redacted>' : value)} is invalid`;
+    const why = value === undefined || value.trim() === '' ? `needed by HANGAR_RUNTIME=coolify: ${describe(name)}` : (issue?.message ?? 'bad value');
+    throw new ConfigError(`${name}${shown}: ${why}`);
+  }
+  const e = parsed.data;
+  const domainMatch = /^(https?):\/\/(.*)$/.exec(e.HANGAR_COOLIFY_DOMAIN);
+  return {
+    url: e.HANGAR_COOLIFY_URL.replace(/\/+$/, '').replace(/\/api\/v1$/, ''),
+    token: e.HANGAR_COOLIFY_TOKEN,
+    serverUuid: e.HANGAR_COOLIFY_SERVER_UUID,
+    projectUuid: e.HANGAR_COOLIFY_PROJECT_UUID,
+    environment: e.HANGAR_COOLIFY_ENVIRONMENT.startsWith('uuid:') ? { uuid: e.HANGAR_COOLIFY_ENVIRONMENT.slice(5) } : { name: e.HANGAR_COOLIFY_ENVIRONMENT },
+    domain: domainMatch ? { scheme: domainMatch[1] as 'http' | 'https', host: domainMatch[2] ?? '' } : { scheme: 'https', host: e.HANGAR_COOLIFY_DOMAIN },
+    image: parseImage(e.HANGAR_COOLIFY_IMAGE),
+    ...(e.HANGAR_COOLIFY_DESKTOP_IMAGE ? { desktopImage: parseImage(e.HANGAR_COOLIFY_DESKTOP_IMAGE) } : {}),
+  };
+}
+
+/** "ghcr.io/acme/agent:1.2" → {name: "ghcr.io/acme/agent", tag: "1.2"}; a registry port is not a tag. */
+export function parseImage(ref: string): ImageRef {
+  const slash = ref.lastIndexOf('/');
+  const colon = ref.lastIndexOf(':');
+  return colon > slash ? { name: ref.slice(0, colon), tag: ref.slice(colon + 1) } : { name: ref, tag: 'latest' };
+}
+
+function describe(name: string): string {
+  switch (name) {
+    case 'HANGAR_COOLIFY_URL': return 'the Coolify instance URL, like https://coolify.example.com';
+    case 'HANGAR_COOLIFY_TOKEN': return 'an API token from Coolify (Keys & Tokens → API tokens) with read, write and deploy permissions';
+    case 'HANGAR_COOLIFY_SERVER_UUID': return 'the uuid of the Coolify server that runs the agents';
+    case 'HANGAR_COOLIFY_PROJECT_UUID': return 'the uuid of the Coolify project the agents go in';
+    case 'HANGAR_COOLIFY_DOMAIN': return 'the base domain; each agent gets https://<slug>.<domain>';
+    case 'HANGAR_COOLIFY_IMAGE': return 'the agent image Coolify pulls, like ghcr.io/acme/hangar-agent:1.0';
+    default: return 'see the Coolify section of the README';
+  }
+}
+
+function blankToUndefined(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v === undefined || v.trim() === '' ? undefined : v]));
+}

@@ -1,0 +1,369 @@
+import type { Logger } from '../../logger';
+import { silentLogger } from '../../logger';
+import type { DeploySpec, ExecResult, Progress, RuntimeDriver, RuntimeStatus } from '../driver';
+import { CoolifyClient, sleep, throwIfAborted, type Application } from './client';
+import type { CoolifyConfig } from './config';
+import { CoolifyError } from './errors';
+import { appName, deploymentLogTail, describeApp, endpointsFor, envItems, newLogLines, portsFor, projectIdOf, stateOf, type Endpoints } from './mapping';
+
+export interface CoolifyDriverOptions {
+  /** Between two reads of a deployment or of the application's status. */
+  pollMs?: number;
+  /** How long a deployment may stay queued or in progress. */
+  deployTimeoutMs?: number;
+  /** After a finished deployment, how long Coolify's status job may take to say "running". */
+  runningTimeoutMs?: number;
+  stopTimeoutMs?: number;
+  /** watch() polls this often while someone subscribes (Coolify has no push events). */
+  watchIntervalMs?: number;
+  logPollMs?: number;
+  requestTimeoutMs?: number;
+  maxRetries?: number;
+  maxRetryWaitMs?: number;
+  logger?: Logger;
+}
+
+type Watcher = (projectId: string, status: RuntimeStatus) => void;
+
+/**
+ * Runs each project as one Coolify application built from a Docker image. Coolify has no exec and
+ * no events, and its start and restart are deployments: the progress messages say so.
+ */
+export class CoolifyDriver implements RuntimeDriver {
+  readonly name = 'coolify' as const;
+  private readonly client: CoolifyClient;
+  private readonly uuids = new Map<string, string>();
+  /** Projects this process stopped: Coolify reports a stop and a crash alike ("exited"). */
+  private readonly stoppedByHangar = new Set<string>();
+  private readonly watchers = new Set<Watcher>();
+  private watchTimer: NodeJS.Timeout | undefined;
+  private lastSeen = new Map<string, string>();
+  private readonly closing = new AbortController();
+  private readonly o: Required<Omit<CoolifyDriverOptions, 'logger' | 'requestTimeoutMs' | 'maxRetries' | 'maxRetryWaitMs'>>;
+  private readonly log: Logger;
+
+  constructor(private readonly config: CoolifyConfig, options: CoolifyDriverOptions = {}) {
+    this.client = new CoolifyClient({
+      url: config.url,
+      token: config.token,
+      ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+      ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
+      ...(options.maxRetryWaitMs !== undefined ? { maxRetryWaitMs: options.maxRetryWaitMs } : {}),
+    });
+    this.o = {
+      pollMs: options.pollMs ?? 2_000,
+      deployTimeoutMs: options.deployTimeoutMs ?? 15 * 60_000,
+      runningTimeoutMs: options.runningTimeoutMs ?? 3 * 60_000,
+      stopTimeoutMs: options.stopTimeoutMs ?? 2 * 60_000,
+      watchIntervalMs: options.watchIntervalMs ?? 15_000,
+      logPollMs: options.logPollMs ?? 2_000,
+    };
+    this.log = options.logger ?? silentLogger;
+  }
+
+  async deploy(spec: DeploySpec, progress: Progress, signal: AbortSignal): Promise<RuntimeStatus> {
+    const desktop = spec.tier.imageType === 'desktop';
+    const image = desktop ? this.config.desktopImage : this.config.image;
+    if (!image) throw new CoolifyError('coolify_config', `The tier "${spec.tier.name}" runs the desktop image, and HANGAR_COOLIFY_DESKTOP_IMAGE is not set. Set it to the desktop agent image Coolify should pull.`);
+    const ep = endpointsFor(this.config.domain, spec.slug, desktop);
+    const fields = {
+      name: appName(spec.slug),
+      description: describeApp(spec.projectId),
+      docker_registry_image_name: image.name,
+      docker_registry_image_tag: image.tag,
+      ports_exposes: portsFor(spec.tier),
+      domains: ep.domains,
+      limits_cpus: String(spec.tier.cpus),
+      limits_memory: spec.tier.memory,
+      limits_memory_reservation: spec.tier.memoryReservation,
+      // opencode answers 401 to every unauthenticated request (its server password), so an HTTP
+      // check from Coolify would always fail; Hangar checks /global/health itself, with the password.
+      health_check_enabled: false,
+    };
+    progress('Looking for the project\'s application in Coolify');
+    let uuid = await this.findApp(spec.projectId, signal);
+    if (uuid) {
+      progress('Updating the application in Coolify (image, ports, domains, limits)');
+      try {
+        await this.client.updateApplication(uuid, fields, signal);
+      } catch (err) {
+        // Deleted in Coolify behind Hangar's back: create it again below.
+        if (!(err instanceof CoolifyError && err.upstreamStatus === 404)) throw err;
+        this.uuids.delete(spec.projectId);
+        uuid = undefined;
+      }
+    }
+    if (!uuid) {
+      progress(`Creating the application in Coolify (${image.name}:${image.tag}, ${fields.limits_cpus} CPU, ${fields.limits_memory} memory)`);
+      const env = 'uuid' in this.config.environment ? { environment_uuid: this.config.environment.uuid } : { environment_name: this.config.environment.name };
+      const created = await this.client.createDockerImageApplication({
+        project_uuid: this.config.projectUuid,
+        server_uuid: this.config.serverUuid,
+        ...env,
+        ...fields,
+        instant_deploy: false,
+      }, signal);
+      uuid = created.uuid;
+      this.log.info('coolify: application created', { projectId: spec.projectId, app: uuid });
+    }
+    this.uuids.set(spec.projectId, uuid);
+    progress(`Setting ${Object.keys(spec.env).length} environment variables in Coolify (they reach the container with this deployment)`);
+    await this.client.updateEnvs(uuid, envItems(spec.env), signal);
+    progress(spec.force ? 'Asking Coolify to force-rebuild and redeploy' : 'Asking Coolify to deploy');
+    const deployment = await this.client.deploy(uuid, spec.force, signal);
+    this.stoppedByHangar.delete(spec.projectId);
+    await this.follow(uuid, deployment, spec.force ? 'Force deploy' : 'Deploy', progress, signal);
+    const status = await this.status(spec.projectId);
+    return { ...status, agentUrl: ep.agentUrl, ...(ep.vncUrl ? { vncUrl: ep.vncUrl } : {}), unenforced: [`storage limit (${spec.tier.storageGb} GB): Coolify does not limit volume sizes`] };
+  }
+
+  async start(projectId: string, progress: Progress, signal: AbortSignal): Promise<RuntimeStatus> {
+    const uuid = await this.requireApp(projectId, signal);
+    progress('Starting on Coolify: Coolify starts an application by deploying its current configuration');
+    const deployment = await this.client.start(uuid, signal);
+    this.stoppedByHangar.delete(projectId);
+    await this.follow(uuid, deployment, 'Start (deployment)', progress, signal);
+    return this.status(projectId);
+  }
+
+  async stop(projectId: string, progress: Progress): Promise<RuntimeStatus> {
+    const uuid = await this.findApp(projectId);
+    if (!uuid) return { state: 'absent' };
+    progress('Asking Coolify to stop the application');
+    await this.client.stop(uuid);
+    this.stoppedByHangar.add(projectId);
+    progress('Waiting for Coolify to report the application stopped');
+    const deadline = Date.now() + this.o.stopTimeoutMs;
+    for (;;) {
+      const app = await this.client.getApplication(uuid);
+      if (!(app.status ?? '').startsWith('running')) break;
+      if (Date.now() > deadline) throw new CoolifyError('coolify_not_ready', `Coolify still reports "${app.status}" ${Math.round(this.o.stopTimeoutMs / 1000)} s after the stop request. Check the application in Coolify.`);
+      await sleep(this.o.pollMs, this.closing.signal);
+    }
+    return this.status(projectId);
+  }
+
+  async restart(projectId: string, progress: Progress, signal: AbortSignal): Promise<RuntimeStatus> {
+    const uuid = await this.requireApp(projectId, signal);
+    progress('Restarting on Coolify, which means a full redeploy: the container is recreated from the current configuration');
+    const deployment = await this.client.restart(uuid, signal);
+    this.stoppedByHangar.delete(projectId);
+    await this.follow(uuid, deployment, 'Restart (redeploy)', progress, signal);
+    return this.status(projectId);
+  }
+
+  async remove(projectId: string, opts: { volumes: boolean }, progress: Progress): Promise<void> {
+    const uuid = await this.findApp(projectId);
+    if (!uuid) {
+      progress('Nothing to delete in Coolify for this project');
+      return;
+    }
+    progress(opts.volumes ? 'Deleting the application and its volumes in Coolify' : 'Deleting the application in Coolify (keeping its volumes)');
+    await this.client.deleteApplication(uuid, { deleteVolumes: opts.volumes });
+    this.uuids.delete(projectId);
+    this.stoppedByHangar.delete(projectId);
+    // Coolify queues the deletion: wait (bounded) until the application is gone.
+    const deadline = Date.now() + this.o.stopTimeoutMs;
+    while (Date.now() < deadline && (await this.readApp(uuid))) await sleep(this.o.pollMs, this.closing.signal);
+    progress('Deleted in Coolify');
+  }
+
+  async status(projectId: string): Promise<RuntimeStatus> {
+    const uuid = await this.findApp(projectId);
+    const app = uuid ? await this.readApp(uuid) : undefined;
+    if (!app) {
+      this.uuids.delete(projectId);
+      return { state: 'absent' };
+    }
+    return this.toStatus(projectId, app);
+  }
+
+  async logs(projectId: string, tail: number): Promise<string[]> {
+    return (await this.logsWithReason(projectId, tail)).lines;
+  }
+
+  /** logs() plus why there are none ("not running"), which a plain line list cannot carry. */
+  async logsWithReason(projectId: string, tail: number, signal?: AbortSignal): Promise<{ lines: string[]; reason?: string }> {
+    const uuid = await this.findApp(projectId, signal);
+    if (!uuid) return { lines: [], reason: 'The project has no application in Coolify.' };
+    const res = await this.client.logs(uuid, Math.max(1, Math.floor(tail)), signal);
+    return res.notRunning ? { lines: res.lines, reason: res.notRunning } : { lines: res.lines };
+  }
+
+  async followLogs(projectId: string, onLine: (line: string) => void, signal: AbortSignal): Promise<void> {
+    const stop = AbortSignal.any([signal, this.closing.signal]);
+    let prev: string[] = [];
+    while (!stop.aborted) {
+      try {
+        const { lines } = await this.logsWithReason(projectId, 200, stop);
+        // Across a redeploy the new container's log shares nothing with the old one: newLogLines
+        // then returns all of it, so following survives restarts.
+        if (lines.length) {
+          for (const line of newLogLines(prev, lines)) onLine(line);
+          prev = lines;
+        }
+      } catch (err) {
+        if (stop.aborted) return;
+        this.log.warn('coolify: reading logs failed', { projectId, error: (err as Error).message });
+      }
+      await sleep(this.o.logPollMs, stop).catch(() => undefined);
+    }
+  }
+
+  async exec(): Promise<ExecResult> {
+    throw new CoolifyError('coolify_exec_unsupported', 'Coolify\'s API cannot run commands inside a container, so the coolify runtime has no exec. Git sync for Coolify projects goes through the agent\'s opencode server instead.');
+  }
+
+  async list(): Promise<{ projectId: string; status: RuntimeStatus }[]> {
+    const apps = await this.client.listApplications(this.closing.signal);
+    const out: { projectId: string; status: RuntimeStatus }[] = [];
+    for (const app of apps) {
+      const projectId = projectIdOf(app.description);
+      if (!projectId) continue;
+      this.uuids.set(projectId, app.uuid);
+      out.push({ projectId, status: this.toStatus(projectId, app) });
+    }
+    return out;
+  }
+
+  watch(onChange: Watcher): () => void {
+    this.watchers.add(onChange);
+    if (this.watchers.size === 1) this.scheduleWatch(true);
+    return () => {
+      this.watchers.delete(onChange);
+      if (this.watchers.size === 0 && this.watchTimer) {
+        clearTimeout(this.watchTimer);
+        this.watchTimer = undefined;
+      }
+    };
+  }
+
+  async close(): Promise<void> {
+    this.closing.abort(new Error('The coolify driver is closing.'));
+    if (this.watchTimer) clearTimeout(this.watchTimer);
+    this.watchTimer = undefined;
+    this.watchers.clear();
+  }
+
+  private scheduleWatch(first: boolean): void {
+    this.watchTimer = setTimeout(() => void this.pollOnce(first), first ? 0 : this.o.watchIntervalMs);
+    this.watchTimer.unref();
+  }
+
+  private async pollOnce(baseline: boolean): Promise<void> {
+    try {
+      const now = new Map<string, RuntimeStatus>();
+      for (const { projectId, status } of await this.list()) now.set(projectId, status);
+      for (const id of this.lastSeen.keys()) if (!now.has(id)) now.set(id, { state: 'absent' });
+      const seen = new Map<string, string>();
+      for (const [id, status] of now) {
+        const key = `${status.state}|${status.reason ?? ''}`;
+        if (status.state !== 'absent') seen.set(id, key);
+        if (!baseline && this.lastSeen.get(id) !== key) for (const w of this.watchers) w(id, status);
+      }
+      this.lastSeen = seen;
+    } catch (err) {
+      this.log.warn('coolify: status poll failed', { error: (err as Error).message });
+    }
+    if (this.watchers.size > 0 && !this.closing.signal.aborted) this.scheduleWatch(false);
+  }
+
+  /** Follows a deployment to its end, then waits for Coolify's status job to say "running". */
+  private async follow(appUuid: string, deployment: string, label: string, progress: Progress, signal: AbortSignal): Promise<void> {
+    const deadline = Date.now() + this.o.deployTimeoutMs;
+    let last = '';
+    try {
+      for (;;) {
+        const d = await this.client.getDeployment(deployment, signal);
+        if (d.status !== last) progress(`${label} ${deployment} on Coolify: ${d.status.replace(/_/g, ' ')}`);
+        last = d.status;
+        if (d.status === 'finished') break;
+        if (d.status === 'failed' || d.status.startsWith('cancelled')) {
+          const tail = deploymentLogTail(d.logs, 10);
+          throw new CoolifyError('coolify_deployment_failed', `Coolify's deployment ${deployment} ${d.status === 'failed' ? 'failed' : 'was cancelled'}.${tail.length ? ` Last lines of its log: ${tail.join(' | ')}` : ''} Open the deployment in Coolify for the whole log.`, undefined, { deploymentUuid: deployment, log: tail });
+        }
+        if (Date.now() > deadline) throw new CoolifyError('coolify_not_ready', `Coolify's deployment ${deployment} is still ${d.status} after ${Math.round(this.o.deployTimeoutMs / 60_000)} min. Check Coolify's deployment queue.`);
+        await sleep(this.o.pollMs, signal);
+      }
+      progress('Waiting for Coolify to report the application running');
+      const until = Date.now() + this.o.runningTimeoutMs;
+      for (;;) {
+        const app = await this.client.getApplication(appUuid, signal);
+        if ((app.status ?? '').startsWith('running')) return;
+        if (Date.now() > until) {
+          const { lines } = await this.client.logs(appUuid, 20).catch(() => ({ lines: [] as string[] }));
+          throw new CoolifyError('coolify_not_ready', `Coolify finished deployment ${deployment} but still reports "${app.status}" after ${Math.round(this.o.runningTimeoutMs / 1000)} s: the container does not stay up.${lines.length ? ` Last log lines: ${lines.slice(-5).join(' | ')}` : ''}`);
+        }
+        await sleep(this.o.pollMs, signal);
+      }
+    } catch (err) {
+      if (signal.aborted) {
+        await this.client.cancelDeployment(deployment).then(() => progress(`Cancelled Coolify deployment ${deployment}`), () => undefined);
+      }
+      throw err;
+    }
+  }
+
+  private toStatus(projectId: string, app: Application): RuntimeStatus {
+    const { state, reason } = stateOf(app.status, this.stoppedByHangar.has(projectId));
+    const ep = endpointsFromFqdn(app.fqdn);
+    return {
+      state,
+      ...(reason ? { reason } : {}),
+      ...(ep.agentUrl ? { agentUrl: ep.agentUrl } : {}),
+      ...(ep.vncUrl ? { vncUrl: ep.vncUrl } : {}),
+      instanceId: app.uuid,
+    };
+  }
+
+  private async findApp(projectId: string, signal?: AbortSignal): Promise<string | undefined> {
+    const known = this.uuids.get(projectId);
+    if (known) return known;
+    await this.listInto(signal);
+    return this.uuids.get(projectId);
+  }
+
+  private async listInto(signal?: AbortSignal): Promise<void> {
+    for (const app of await this.client.listApplications(signal)) {
+      const id = projectIdOf(app.description);
+      if (id && !this.uuids.has(id)) this.uuids.set(id, app.uuid);
+    }
+  }
+
+  private async requireApp(projectId: string, signal: AbortSignal): Promise<string> {
+    throwIfAborted(signal);
+    const uuid = await this.findApp(projectId, signal);
+    if (!uuid) throw new CoolifyError('coolify_not_found', 'The project has no application in Coolify yet: deploy it first.');
+    return uuid;
+  }
+
+  /** The application, or undefined when Coolify no longer has it. */
+  private async readApp(uuid: string): Promise<Application | undefined> {
+    try {
+      return await this.client.getApplication(uuid);
+    } catch (err) {
+      if (err instanceof CoolifyError && err.upstreamStatus === 404) return undefined;
+      throw err;
+    }
+  }
+}
+
+/** Agent and VNC URLs back from Coolify's `fqdn` ("https://s.d:4096,https://vnc-s.d:6080"). */
+export function endpointsFromFqdn(fqdn: string | null | undefined): Partial<Endpoints> {
+  const out: Partial<Endpoints> = {};
+  for (const raw of (fqdn ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+    let u: URL;
+    try {
+      u = new URL(raw);
+    } catch {
+      continue;
+    }
+    if (u.port === '6080' || u.hostname.startsWith('vnc-')) out.vncUrl ??= `${u.protocol === 'https:' ? 'wss' : 'ws'}://${u.hostname}`;
+    else out.agentUrl ??= `${u.protocol}//${u.hostname}`;
+  }
+  return out;
+}
+
+export function createCoolifyDriver(config: CoolifyConfig, options?: CoolifyDriverOptions): CoolifyDriver {
+  return new CoolifyDriver(config, options);
+}
