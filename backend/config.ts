@@ -15,6 +15,9 @@ const EnvSchema = z.object({
   HANGAR_SSE_HEARTBEAT_MS: z.coerce.number().int().min(100).max(15_000).default(15_000),
   HANGAR_EVENT_BUFFER: z.coerce.number().int().min(10).max(100_000).default(1000),
   HANGAR_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  HANGAR_STATUS_POLL_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  HANGAR_HEALTH_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),
+  HANGAR_OPENCODE_BIN: z.string().min(1).optional(),
 });
 
 export type Config = {
@@ -28,6 +31,12 @@ export type Config = {
   sseHeartbeatMs: number;
   eventBufferSize: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Backstop poll of every project's runtime status (driver pushes are the fast path). */
+  statusPollMs: number;
+  /** How long a deploy/start waits for opencode's GET /global/health. */
+  healthTimeoutMs: number;
+  /** Local runtime: another opencode executable than the pinned npm one. */
+  opencodeBin: string | undefined;
   version: string;
 };
 
@@ -59,6 +68,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sseHeartbeatMs: e.HANGAR_SSE_HEARTBEAT_MS,
     eventBufferSize: e.HANGAR_EVENT_BUFFER,
     logLevel: e.HANGAR_LOG_LEVEL,
+    statusPollMs: e.HANGAR_STATUS_POLL_MS,
+    healthTimeoutMs: e.HANGAR_HEALTH_TIMEOUT_MS,
+    opencodeBin: e.HANGAR_OPENCODE_BIN,
     version: '0.1.0',
   };
 }

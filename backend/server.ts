@@ -7,20 +7,31 @@ import type { Logger } from './logger';
 import { bootstrap, type BootstrapResult } from './services/bootstrap';
 import { createServices, type Services } from './services/container';
 import { loadEncryptionKey } from './security/encryptionKey';
+import { reconcile, type ReconcileReport } from './runtime/reconcile';
 
 export interface RunningServer {
   url: string;
   services: Services;
   boot: BootstrapResult;
+  /** What the start-up reconciliation found; `settled` resolves when its health checks end. */
+  reconciled: ReconcileReport;
   close(): Promise<void>;
 }
 
 /** Opens the database, migrates, seeds, and listens. Used by main.ts and by the tests. */
 export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
-  loadEncryptionKey(config.encryptionKey);
+  const key = loadEncryptionKey(config.encryptionKey);
   const db = await openDatabase(config.database);
-  const services = createServices(config, db, log);
+  const services = createServices(config, db, log, key);
   const boot = await bootstrap(config.dataDir, services.users, services.tiers);
+  // Before the first request: nothing may act on state the last process left half-done.
+  const reconciled = await reconcile({
+    db, driver: services.driver, driverProblem: services.driverProblem, projects: services.projects, log, healthTimeoutMs: config.healthTimeoutMs,
+  });
+  if (reconciled.interruptedOperations || reconciled.orphansRemoved.length) {
+    log.info('reconciled with the runtime', { interruptedOperations: reconciled.interruptedOperations, orphansRemoved: reconciled.orphansRemoved.length });
+  }
+  services.monitor?.start();
   const app = createApp(services);
   const server = http.createServer(app.callback());
   server.keepAliveTimeout = 65_000;
@@ -36,12 +47,17 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     url: `http://${host}:${port}`,
     services,
     boot,
+    reconciled,
     async close() {
+      await services.monitor?.stop();
+      await services.operations.shutdown();
+      await reconciled.settled;
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         // Event streams never end on their own: end them so close() returns.
         for (const s of sockets) s.destroy();
       });
+      await services.driver?.close();
       await db.destroy();
     },
   };

@@ -117,7 +117,7 @@ export class LogFollower implements Disposable {
       const type = res.headers.get('content-type') ?? '';
       if (res.status === 401 || res.status === 404) {
         const text = await res.text().catch(() => '');
-        const why = res.status === 401 ? 'the server refused the token (401)' : `the project is gone (404)${errorMessage(text)}`;
+        const why = res.status === 401 ? 'the server refused the token (401)' : `not found (404)${errorMessage(text)}`;
         this.options.onNotice(`stopped following: ${why}`);
         this.stop(why);
         return;

@@ -41,18 +41,32 @@ export function md(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, '\\$&');
 }
 
-/** Limits the runtime could not enforce (the API may add `runtimeNotes` to a project; read it if present). */
+/** Limits the runtime could not enforce (cgroups not writable, say); an older server sends none. */
 export function runtimeNotes(project: Project): string[] {
-  const notes = (project as Project & { runtimeNotes?: unknown }).runtimeNotes;
-  return Array.isArray(notes) ? notes.filter((n): n is string => typeof n === 'string') : [];
+  return project.runtimeNotes ?? [];
 }
 
 const PROBLEM: Partial<Record<ProjectStatus, string>> = { crashed: 'Crashed', failed: 'Failed' };
 
 /** A reason cut to one short line for the row's description (the tooltip has all of it). */
 export function shortReason(reason: string, max = 60): string {
-  const first = reason.split('\n').map((l) => l.trim()).find(Boolean) ?? '';
+  // The first line, up to a "; last log lines:" style continuation: the tooltip has the rest.
+  const first = (reason.split('\n').map((l) => l.trim()).find(Boolean) ?? '').split(/;\s/)[0]!.replace(/[:;,]\s*$/, '');
   return first.length > max ? `${first.slice(0, max - 1)}…` : first;
+}
+
+/** The reason's first line in bold words, the rest (last log lines, say) as a code block. */
+function problemLines(problem: string, reason: string | null): string[] {
+  const [first = '', ...rest] = (reason ?? '').split('\n');
+  // The last few lines are enough for a hover; Show Logs has all of them.
+  const tail = rest.map((l) => l.trimEnd()).filter(Boolean).slice(-6).join('\n');
+  return [
+    `$(error) **${problem}:** ${first.trim() ? md(first.trim()) : 'no reason given'}`,
+    '',
+    ...(tail ? ['```text', tail.replace(/```/g, "'''"), '```', ''] : []),
+    'Right-click for Show Logs or Retry.',
+    '',
+  ];
 }
 
 export function projectRow(project: Project, tier?: Tier): RowModel {
@@ -61,8 +75,7 @@ export function projectRow(project: Project, tier?: Tier): RowModel {
   const lines = [
     `**${md(project.name)}**`,
     '',
-    ...(problem ? [`$(error) **${problem}:** ${project.statusReason ? md(project.statusReason) : 'no reason given'}`, '',
-      'Right-click for Show Logs or Retry.', ''] : []),
+    ...(problem ? problemLines(problem, project.statusReason) : []),
     `Status: ${md(statusLabel(project.status))}${!problem && project.statusReason ? ` — ${md(project.statusReason)}` : ''}`,
     '',
     `Tier: ${md(project.tierId)}${tier ? ` (${md(tierResources(tier))}${tier.hasDesktopAccess ? ', desktop' : ''})` : ''}`,

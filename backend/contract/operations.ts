@@ -38,3 +38,6 @@ export const LogsQuery = z.object({
 });
 export const LogLines = z.object({ lines: z.array(z.string()), truncated: z.boolean() });
 export type LogLines = z.infer<typeof LogLines>;
+/** One `event: log` frame of GET /api/projects/:id/logs?follow=true. */
+export const LogEvent = z.object({ line: z.string() });
+export type LogEvent = z.infer<typeof LogEvent>;

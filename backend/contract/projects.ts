@@ -51,6 +51,8 @@ export const Project = z.object({
   statusReason: z.string().nullable(),
   runtime: z.string(),
   urls: z.object({ agent: z.string().nullable(), vnc: z.string().nullable() }),
+  /** Tier limits or features this runtime could not enforce for the project, in words. */
+  runtimeNotes: z.array(z.string()),
   createdAt: IsoTime,
   updatedAt: IsoTime,
 });

@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { Generated, Selectable } from 'kysely';
 
 /** Row shapes as stored; booleans are 0/1 integers, times ISO strings. */
 export interface UsersTable {
@@ -54,6 +54,28 @@ export interface ProjectsTable {
   vnc_url: string | null;
   created_at: string;
   updated_at: string;
+  /** SecretBox-sealed; null for projects created before 0002 (filled on first deploy). */
+  opencode_password_enc: string | null;
+  webhook_secret_enc: string | null;
+  instance_id: string | null;
+  /** JSON array of strings: limits the runtime could not enforce. */
+  runtime_notes: Generated<string>;
+}
+
+export interface OperationsTable {
+  id: string;
+  project_id: string;
+  owner_id: string;
+  kind: 'deploy' | 'start' | 'stop' | 'restart' | 'delete';
+  force: number;
+  state: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+  /** JSON array of {at, message}. */
+  steps: string;
+  error: string | null;
+  cancellable: number;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
 }
 
 export interface Database {
@@ -61,4 +83,8 @@ export interface Database {
   api_tokens: ApiTokensTable;
   container_tiers: ContainerTiersTable;
   projects: ProjectsTable;
+  operations: OperationsTable;
 }
+
+export type ProjectRow = Selectable<ProjectsTable>;
+export type OperationRow = Selectable<OperationsTable>;

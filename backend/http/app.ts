@@ -11,9 +11,10 @@ import { tokenRoutes } from '../routes/tokens';
 import { tierRoutes } from '../routes/tiers';
 import { projectRoutes } from '../routes/projects';
 import { eventRoutes } from '../routes/events';
+import { containerRoutes } from '../routes/containers';
 
 export function allRoutes(s: Services): RouteDef[] {
-  const defs = [...healthRoutes(s), ...tokenRoutes(s), ...tierRoutes(s), ...projectRoutes(s), ...eventRoutes(s)];
+  const defs = [...healthRoutes(s), ...tokenRoutes(s), ...tierRoutes(s), ...projectRoutes(s), ...containerRoutes(s), ...eventRoutes(s)];
   const openapi = buildOpenApi(defs, s.config.version);
   return [
     ...defs,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Project, ProjectCreate, ProjectList, ProjectUpdate } from '../contract';
+import { DeleteProjectQuery, Project, ProjectCreate, ProjectList, ProjectUpdate } from '../contract';
 import { route } from '../http/route';
 import type { Services } from '../services/container';
 
@@ -27,8 +27,9 @@ export const projectRoutes = (s: Services) => [
     handler: async ({ user, params, body }) => s.projects.update(user.id, params.id, body),
   }),
   route({
-    method: 'delete', path: '/api/projects/:id', summary: 'Delete a project', tag: 'projects', access: 'user',
-    params: IdParams, status: 204, errors: [404],
-    handler: async ({ user, params }) => s.projects.delete(user.id, params.id),
+    method: 'delete', path: '/api/projects/:id',
+    summary: 'Delete a project and its container; its workspace too with ?deleteVolumes=true&confirm=<slug>', tag: 'projects', access: 'user',
+    params: IdParams, query: DeleteProjectQuery, status: 204, errors: [404, 409, 502],
+    handler: async ({ user, params, query }) => s.operations.deleteProject(user.id, params.id, { deleteVolumes: query.deleteVolumes === 'true', confirm: query.confirm }),
   }),
 ];

@@ -1,12 +1,31 @@
 import type { Db } from '../db/database';
 import { sql, type Updateable } from 'kysely';
-import type { ProjectsTable } from '../db/schema';
+import type { ProjectRow, ProjectsTable } from '../db/schema';
 import { ProjectCreate, type Project, type ProjectStatus, type ProjectUpdate } from '../contract';
 import type { EventHub } from '../events/eventHub';
 import { notFound } from '../errors';
 import { newId } from '../security/tokens';
 import type { TierService } from './tiers';
 import { slugify, uniqueSlug } from './slug';
+import { randomSecret, type SecretBox } from '../runtime/secretBox';
+
+/** What the runtime reports about a project; only the given fields change. */
+export interface RuntimePatch {
+  status?: ProjectStatus;
+  reason?: string | null;
+  agentUrl?: string | null;
+  vncUrl?: string | null;
+  instanceId?: string | null;
+  runtimeNotes?: string[];
+}
+
+export interface ProjectSecrets {
+  opencodePassword: string;
+  webhookSecret: string;
+}
+
+const passwordContext = (id: string) => `project:${id}:opencode_password`;
+const webhookContext = (id: string) => `project:${id}:webhook_secret`;
 
 /** Projects, always scoped to their owner: another user's project does not exist for you. */
 export class ProjectService {
@@ -15,6 +34,7 @@ export class ProjectService {
     private readonly tiers: TierService,
     private readonly hub: EventHub,
     private readonly runtime: string,
+    private readonly box: SecretBox,
   ) {}
 
   async list(ownerId: string): Promise<Project[]> {
@@ -43,6 +63,9 @@ export class ProjectService {
         sync_enabled: body.repository?.sync.enabled ? 1 : 0, sync_direction: body.repository?.sync.direction ?? 'both',
         status: 'not_deployed' satisfies ProjectStatus, status_reason: null, runtime: this.runtime,
         agent_url: null, vnc_url: null, created_at: now, updated_at: now,
+        opencode_password_enc: this.box.seal(randomSecret(), passwordContext(id)),
+        webhook_secret_enc: this.box.seal(randomSecret(), webhookContext(id)),
+        instance_id: null,
       }).execute();
     });
     const project = await this.get(ownerId, id);
@@ -74,6 +97,74 @@ export class ProjectService {
     this.hub.publish(ownerId, 'project.deleted', { id });
   }
 
+  /** The project's row whoever owns it: for the runtime machinery, never for routes. */
+  async rowById(id: string): Promise<ProjectRow | undefined> {
+    return this.db.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /** Owner-checked row: another user's project is "not found". */
+  async ownedRow(ownerId: string, id: string): Promise<ProjectRow> {
+    return this.row(ownerId, id);
+  }
+
+  /**
+   * The decrypted opencode password and webhook secret. Projects from before secrets existed get
+   * theirs now. The values go only to the runtime driver and the agent proxy; never log them.
+   */
+  async secrets(id: string): Promise<ProjectSecrets> {
+    const row = await this.rowById(id);
+    if (!row) throw notFound('Project');
+    let { opencode_password_enc: pw, webhook_secret_enc: hook } = row;
+    if (!pw || !hook) {
+      pw ??= this.box.seal(randomSecret(), passwordContext(id));
+      hook ??= this.box.seal(randomSecret(), webhookContext(id));
+      await this.db.updateTable('projects').set({ opencode_password_enc: pw, webhook_secret_enc: hook }).where('id', '=', id).execute();
+    }
+    return { opencodePassword: this.box.open(pw, passwordContext(id)), webhookSecret: this.box.open(hook, webhookContext(id)) };
+  }
+
+  /**
+   * Records what the runtime says. Publishes project.status when the status or reason changes and
+   * project.updated when what the client shows otherwise (URLs, notes) changes.
+   */
+  async applyRuntime(id: string, patch: RuntimePatch): Promise<Project | undefined> {
+    const before = await this.rowById(id);
+    if (!before) return undefined;
+    const set: Updateable<ProjectsTable> = {};
+    if (patch.status !== undefined) set.status = patch.status;
+    if (patch.reason !== undefined) set.status_reason = patch.reason;
+    else if (patch.status !== undefined && patch.status !== before.status) set.status_reason = null;
+    if (patch.agentUrl !== undefined) set.agent_url = patch.agentUrl;
+    if (patch.vncUrl !== undefined) set.vnc_url = patch.vncUrl;
+    if (patch.instanceId !== undefined) set.instance_id = patch.instanceId;
+    if (patch.runtimeNotes !== undefined) set.runtime_notes = JSON.stringify(patch.runtimeNotes);
+    const statusChanged = (set.status !== undefined && set.status !== before.status)
+      || (set.status_reason !== undefined && set.status_reason !== before.status_reason);
+    const shownChanged = (set.agent_url !== undefined && set.agent_url !== before.agent_url)
+      || (set.vnc_url !== undefined && set.vnc_url !== before.vnc_url)
+      || (set.runtime_notes !== undefined && set.runtime_notes !== before.runtime_notes);
+    if (!statusChanged && !shownChanged && (set.instance_id === undefined || set.instance_id === before.instance_id)) return toProject(before);
+    set.updated_at = new Date().toISOString();
+    await this.db.updateTable('projects').set(set).where('id', '=', id).execute();
+    const after = await this.rowById(id);
+    if (!after) return undefined;
+    const project = toProject(after);
+    if (statusChanged) this.hub.publish(after.owner_id, 'project.status', { projectId: id, status: project.status, reason: project.statusReason });
+    if (shownChanged) this.hub.publish(after.owner_id, 'project.updated', { project });
+    return project;
+  }
+
+  /** Every project on this server (for reconciliation after a restart). */
+  allRows(): Promise<ProjectRow[]> {
+    return this.db.selectFrom('projects').selectAll().execute();
+  }
+
+  /** Removes the row (its operations go with it); the caller has already removed the runtime side. */
+  async deleteRow(ownerId: string, id: string): Promise<void> {
+    await this.db.deleteFrom('projects').where('id', '=', id).where('owner_id', '=', ownerId).execute();
+    this.hub.publish(ownerId, 'project.deleted', { id });
+  }
+
   private async row(ownerId: string, id: string) {
     const row = await this.db.selectFrom('projects').selectAll().where('id', '=', id).where('owner_id', '=', ownerId).executeTakeFirst();
     if (!row) throw notFound('Project');
@@ -81,7 +172,7 @@ export class ProjectService {
   }
 }
 
-export function toProject(r: ProjectsTable): Project {
+export function toProject(r: ProjectRow): Project {
   return {
     id: r.id,
     name: r.name,
@@ -95,7 +186,17 @@ export function toProject(r: ProjectsTable): Project {
     statusReason: r.status_reason,
     runtime: r.runtime,
     urls: { agent: r.agent_url, vnc: r.vnc_url },
+    runtimeNotes: parseNotes(r.runtime_notes),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
+}
+
+function parseNotes(json: string): string[] {
+  try {
+    const v: unknown = JSON.parse(json);
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  } catch {
+    return [];
+  }
 }

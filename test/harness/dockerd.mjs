@@ -87,7 +87,7 @@ async function withLock(fn) {
       if (err.code !== 'EEXIST') throw err;
       const age = Date.now() - fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs;
       if (age > 60_000) { fs.rmSync(lock, { recursive: true, force: true }); continue; }
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${lock}`);
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${lock}`, { cause: err });
       await sleep(200);
     }
   }
@@ -100,7 +100,7 @@ async function withLock(fn) {
  */
 export async function startDockerd({ log = (line) => console.log(`[dockerd] ${line}`) } = {}) {
   const started = Date.now();
-  let dockerHost = null;
+  let dockerHost;
   if (process.env.DOCKER_HOST && await ping(process.env.DOCKER_HOST)) dockerHost = process.env.DOCKER_HOST;
   else if (await ping(OWN_HOST)) dockerHost = OWN_HOST;
   else {
@@ -164,9 +164,8 @@ export async function stopDockerd() {
 
 // `node test/harness/dockerd.mjs [stop]`: start (or find) the engine and print DOCKER_HOST.
 if (process.argv[1] && path.resolve(process.argv[1]) === new URL(import.meta.url).pathname) {
-  if (process.argv[2] === 'stop') await stopDockerd();
-  else {
-    const d = await startDockerd({ log: (l) => console.error(`[dockerd] ${l}`) });
-    console.log(`export DOCKER_HOST=${d.dockerHost}`);
-  }
+  // No top-level await: test files written in TypeScript load this module through require().
+  (process.argv[2] === 'stop' ? stopDockerd() : startDockerd({ log: (l) => console.error(`[dockerd] ${l}`) })
+    .then((d) => console.log(`export DOCKER_HOST=${d.dockerHost}`)))
+    .catch((err) => { console.error(err.message); process.exit(1); });
 }

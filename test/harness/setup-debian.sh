@@ -6,8 +6,9 @@
 #   git               workspaces and sync
 #   xvfb, x11vnc      the desktop tier's screen and VNC server
 #   docker.io         a real Docker engine (dockerd) for the docker runtime tests
+#   busybox-static    the shell inside the test image built FROM scratch
 set -euo pipefail
-PACKAGES=(chromium libkrb5-dev build-essential python3 ripgrep git xvfb x11vnc docker.io)
+PACKAGES=(chromium libkrb5-dev build-essential python3 ripgrep git xvfb x11vnc docker.io busybox-static)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

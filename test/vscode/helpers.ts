@@ -11,7 +11,11 @@ export interface Snapshot {
   hasStoredToken: boolean;
   projectNames: string[];
   tierIds: string[];
+  projectRows: ProjectRow[];
+  autoRefreshScheduled: boolean;
 }
+
+export interface ProjectRow { id: string; label: string; description: string | undefined; contextValue: string; icon: string; tooltip: string | undefined }
 
 export function env(name: 'HANGAR_TEST_API_URL' | 'HANGAR_TEST_API_TOKEN' | 'HANGAR_TEST_DATA_DIR'): string {
   const value = process.env[name];

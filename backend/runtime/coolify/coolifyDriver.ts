@@ -4,7 +4,8 @@ import type { DeploySpec, ExecResult, Progress, RuntimeDriver, RuntimeStatus } f
 import { CoolifyClient, sleep, throwIfAborted, type Application } from './client';
 import type { CoolifyConfig } from './config';
 import { CoolifyError } from './errors';
-import { appName, deploymentLogTail, describeApp, endpointsFor, envItems, newLogLines, portsFor, projectIdOf, stateOf, type Endpoints } from './mapping';
+import { appName, deploymentLogTail, describeApp, endpointsFor, endpointsFromFqdn, envItems, newLogLines, portsFor, projectIdOf, stateOf } from './mapping';
+import { StatusPoller } from './statusPoller';
 
 export interface CoolifyDriverOptions {
   /** Between two reads of a deployment or of the application's status. */
@@ -35,9 +36,7 @@ export class CoolifyDriver implements RuntimeDriver {
   private readonly uuids = new Map<string, string>();
   /** Projects this process stopped: Coolify reports a stop and a crash alike ("exited"). */
   private readonly stoppedByHangar = new Set<string>();
-  private readonly watchers = new Set<Watcher>();
-  private watchTimer: NodeJS.Timeout | undefined;
-  private lastSeen = new Map<string, string>();
+  private readonly poller: StatusPoller;
   private readonly closing = new AbortController();
   private readonly o: Required<Omit<CoolifyDriverOptions, 'logger' | 'requestTimeoutMs' | 'maxRetries' | 'maxRetryWaitMs'>>;
   private readonly log: Logger;
@@ -59,6 +58,7 @@ export class CoolifyDriver implements RuntimeDriver {
       logPollMs: options.logPollMs ?? 2_000,
     };
     this.log = options.logger ?? silentLogger;
+    this.poller = new StatusPoller(() => this.list(), this.o.watchIntervalMs, this.log);
   }
 
   async deploy(spec: DeploySpec, progress: Progress, signal: AbortSignal): Promise<RuntimeStatus> {
@@ -210,7 +210,7 @@ export class CoolifyDriver implements RuntimeDriver {
     }
   }
 
-  async exec(): Promise<ExecResult> {
+  async exec(_projectId: string, _argv: string[]): Promise<ExecResult> {
     throw new CoolifyError('coolify_exec_unsupported', 'Coolify\'s API cannot run commands inside a container, so the coolify runtime has no exec. Git sync for Coolify projects goes through the agent\'s opencode server instead.');
   }
 
@@ -227,45 +227,12 @@ export class CoolifyDriver implements RuntimeDriver {
   }
 
   watch(onChange: Watcher): () => void {
-    this.watchers.add(onChange);
-    if (this.watchers.size === 1) this.scheduleWatch(true);
-    return () => {
-      this.watchers.delete(onChange);
-      if (this.watchers.size === 0 && this.watchTimer) {
-        clearTimeout(this.watchTimer);
-        this.watchTimer = undefined;
-      }
-    };
+    return this.poller.subscribe(onChange);
   }
 
   async close(): Promise<void> {
     this.closing.abort(new Error('The coolify driver is closing.'));
-    if (this.watchTimer) clearTimeout(this.watchTimer);
-    this.watchTimer = undefined;
-    this.watchers.clear();
-  }
-
-  private scheduleWatch(first: boolean): void {
-    this.watchTimer = setTimeout(() => void this.pollOnce(first), first ? 0 : this.o.watchIntervalMs);
-    this.watchTimer.unref();
-  }
-
-  private async pollOnce(baseline: boolean): Promise<void> {
-    try {
-      const now = new Map<string, RuntimeStatus>();
-      for (const { projectId, status } of await this.list()) now.set(projectId, status);
-      for (const id of this.lastSeen.keys()) if (!now.has(id)) now.set(id, { state: 'absent' });
-      const seen = new Map<string, string>();
-      for (const [id, status] of now) {
-        const key = `${status.state}|${status.reason ?? ''}`;
-        if (status.state !== 'absent') seen.set(id, key);
-        if (!baseline && this.lastSeen.get(id) !== key) for (const w of this.watchers) w(id, status);
-      }
-      this.lastSeen = seen;
-    } catch (err) {
-      this.log.warn('coolify: status poll failed', { error: (err as Error).message });
-    }
-    if (this.watchers.size > 0 && !this.closing.signal.aborted) this.scheduleWatch(false);
+    this.poller.close();
   }
 
   /** Follows a deployment to its end, then waits for Coolify's status job to say "running". */
@@ -346,22 +313,6 @@ export class CoolifyDriver implements RuntimeDriver {
       throw err;
     }
   }
-}
-
-/** Agent and VNC URLs back from Coolify's `fqdn` ("https://s.d:4096,https://vnc-s.d:6080"). */
-export function endpointsFromFqdn(fqdn: string | null | undefined): Partial<Endpoints> {
-  const out: Partial<Endpoints> = {};
-  for (const raw of (fqdn ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
-    let u: URL;
-    try {
-      u = new URL(raw);
-    } catch {
-      continue;
-    }
-    if (u.port === '6080' || u.hostname.startsWith('vnc-')) out.vncUrl ??= `${u.protocol === 'https:' ? 'wss' : 'ws'}://${u.hostname}`;
-    else out.agentUrl ??= `${u.protocol}//${u.hostname}`;
-  }
-  return out;
 }
 
 export function createCoolifyDriver(config: CoolifyConfig, options?: CoolifyDriverOptions): CoolifyDriver {

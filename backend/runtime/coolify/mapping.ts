@@ -110,3 +110,19 @@ export function deploymentLogTail(logs: string | null | undefined, n: number): s
   }
   return logs.split('\n').filter(Boolean).slice(-n);
 }
+
+/** Agent and VNC URLs back from Coolify's `fqdn` ("https://s.d:4096,https://vnc-s.d:6080"). */
+export function endpointsFromFqdn(fqdn: string | null | undefined): Partial<Endpoints> {
+  const out: Partial<Endpoints> = {};
+  for (const raw of (fqdn ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+    let u: URL;
+    try {
+      u = new URL(raw);
+    } catch {
+      continue;
+    }
+    if (u.port === '6080' || u.hostname.startsWith('vnc-')) out.vncUrl ??= `${u.protocol === 'https:' ? 'wss' : 'ws'}://${u.hostname}`;
+    else out.agentUrl ??= `${u.protocol}//${u.hostname}`;
+  }
+  return out;
+}

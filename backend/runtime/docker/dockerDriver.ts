@@ -146,13 +146,14 @@ export class DockerDriver implements RuntimeDriver {
   async followLogs(projectId: string, onLine: (line: string) => void, signal: AbortSignal): Promise<void> {
     // StartedAt of the run being followed: a new value means the container (re)started since.
     let followed = '';
+    // Engine timestamp (ns) of the last line delivered: a re-attach replays only what came after it.
+    const cursor = { ns: BigInt(Date.now()) * 1_000_000n, first: true };
     while (!signal.aborted) {
       const [c] = await this.containersOf(projectId);
       const info = c ? await this.docker.getContainer(c.Id).inspect().catch(() => undefined) : undefined;
       if (info?.State.Running && info.State.StartedAt !== followed) {
-        const first = followed === '';
         followed = info.State.StartedAt;
-        await this.followRun(info.Id, first ? undefined : Date.parse(followed), onLine, signal);
+        await this.followRun(info.Id, cursor, onLine, signal);
         continue;
       }
       // Stopped or not there yet: wake on its next start (the timeout is a backstop for a start
@@ -161,16 +162,20 @@ export class DockerDriver implements RuntimeDriver {
     }
   }
 
-  /** Follows one run of a container; with fromMs, replays that run's lines written since fromMs. */
-  private async followRun(id: string, fromMs: number | undefined, onLine: (line: string) => void, signal: AbortSignal): Promise<void> {
+  /** Follows one run of a container from the cursor (the first attach starts at "now"). */
+  private async followRun(id: string, cursor: { ns: bigint; first: boolean }, onLine: (line: string) => void, signal: AbortSignal): Promise<void> {
+    const first = cursor.first;
+    cursor.first = false;
     const stream = await this.call('follow the logs', () => this.docker.getContainer(id).logs({
       stdout: true, stderr: true, follow: true, timestamps: true,
-      ...(fromMs === undefined ? { tail: 0 } : { since: Math.floor(fromMs / 1000) }),
+      ...(first ? { tail: 0 } : { since: Number(cursor.ns / 1_000_000_000n) }),
     }));
     const split = lineSplitter((line) => {
       const m = /^(\S+) ?(.*)$/.exec(line);
-      if (!m) return;
-      if (fromMs !== undefined && Date.parse(m[1]!) < fromMs) return; // the previous run's last second
+      const ns = m ? timestampNs(m[1]!) : undefined;
+      if (!m || ns === undefined) return;
+      if (!first && ns <= cursor.ns) return; // already delivered before the re-attach
+      if (ns > cursor.ns) cursor.ns = ns;
       onLine(m[2]!);
     });
     const abort = () => (stream as unknown as { destroy(): void }).destroy();
@@ -255,7 +260,7 @@ export class DockerDriver implements RuntimeDriver {
     const c = this.docker.getContainer(id);
     this.stoppedByUs.add(id);
     await this.call('stop the container', () => c.stop({ t: this.config.stopTimeoutSec }), [304, 404]);
-    await this.call('remove the container', () => c.remove({ force: true, v: false }), [404]);
+    await this.call('remove the container', () => c.remove({ force: true, v: true }), [404]);
     this.stoppedByUs.delete(id);
   }
 
@@ -307,3 +312,12 @@ export class DockerDriver implements RuntimeDriver {
 }
 
 const shortId = (id: string) => id.slice(0, 12);
+
+/** Docker's RFC 3339 timestamps carry nanoseconds; Date keeps milliseconds only. */
+function timestampNs(ts: string): bigint | undefined {
+  const m = /^(.*T\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:\d\d)$/.exec(ts);
+  if (!m) return undefined;
+  const ms = Date.parse(`${m[1]}${m[3]}`);
+  if (Number.isNaN(ms)) return undefined;
+  return BigInt(ms) * 1_000_000n + BigInt((m[2] ?? '').padEnd(9, '0'));
+}

@@ -2,8 +2,9 @@ import { HttpError } from '../../errors';
 
 /** Errors of the docker runtime, with a message a person can act on (they reach the operation row). */
 export class DockerRuntimeError extends HttpError {
-  constructor(status: number, code: string, message: string, readonly cause?: unknown) {
+  constructor(status: number, code: string, message: string, cause?: unknown) {
     super(status, code, message, undefined, true);
+    if (cause !== undefined) this.cause = cause;
     this.name = 'DockerRuntimeError';
   }
 }

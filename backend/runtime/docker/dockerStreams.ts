@@ -2,25 +2,10 @@ import type { Readable } from 'node:stream';
 
 /**
  * Splits docker's multiplexed stream format (8-byte header: stream type, 3 zero bytes, big-endian
- * length) into stdout and stderr. Used for logs and exec of containers without a TTY.
+ * length) into stdout and stderr frames, for logs and exec of containers without a TTY.
  */
-export function demuxBuffer(buf: Buffer): { stdout: string; stderr: string } {
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  let at = 0;
-  while (at + 8 <= buf.length) {
-    const type = buf[at];
-    const len = buf.readUInt32BE(at + 4);
-    const chunk = buf.subarray(at + 8, at + 8 + len);
-    (type === 2 ? err : out).push(chunk);
-    at += 8 + len;
-  }
-  return { stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
-}
-
-/** Incremental demuxer for a live stream; calls onChunk with each frame's payload. */
 export function demuxStream(stream: Readable | NodeJS.ReadableStream, onChunk: (kind: 'stdout' | 'stderr', data: Buffer) => void): Promise<void> {
-  let pending = Buffer.alloc(0);
+  let pending: Buffer = Buffer.alloc(0);
   return new Promise((resolve, reject) => {
     stream.on('data', (data: Buffer) => {
       pending = pending.length ? Buffer.concat([pending, data]) : data;

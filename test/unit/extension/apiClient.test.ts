@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { ApiClient, type RequestFailure } from '../../../extension/apiClient';
-import { ApiError } from '../../../extension/apiError';
-import { aProject, json, startServer, type TestServer } from './builders';
+import { ApiError, operationInProgress } from '../../../extension/apiError';
+import { anOperation, aProject, json, startServer, type TestServer } from './builders';
 
 describe('ApiClient', () => {
   let server: TestServer;
@@ -20,6 +20,12 @@ describe('ApiClient', () => {
         case 'GET /api/me': return json(res, 200, { id: 'u1', username: 'ada' }); // role, tokenName missing
         case 'GET /api/container-tiers': res.writeHead(502, { 'Content-Type': 'text/html' }); return res.end('<html>bad gateway</html>');
         case 'GET /api/health': return; // never answers
+        case 'POST /api/projects/p1/deploy': return json(res, 202, anOperation({ force: true }));
+        case 'POST /api/projects/p1/stop': return json(res, 409, { error: { code: 'operation_in_progress', message: 'a deploy is running', details: { operationId: 'op1', kind: 'deploy' } } });
+        case 'POST /api/projects/p1/operations/op1/cancel': return json(res, 200, anOperation({ state: 'cancelled' }));
+        case 'GET /api/projects/p1/operations': return json(res, 200, { items: [anOperation({ state: 'succeeded' })] });
+        case 'GET /api/projects/p1/logs?tail=50': return json(res, 200, { lines: ['a', 'b'], truncated: true });
+        case 'DELETE /api/projects/p1?deleteVolumes=true&confirm=my-slug': res.writeHead(204); return res.end();
         default: return json(res, 404, { error: { code: 'not_found', message: 'no such route' } });
       }
     });
@@ -76,5 +82,17 @@ describe('ApiClient', () => {
     assert.equal(err.code, 'network_error');
     assert.match(err.message, /ECONNREFUSED/);
     assert.equal(failures[0]?.status, 0);
+  });
+
+  it('speaks the container lifecycle: 202 operations, 409 naming the running one, cancel, history, logs, delete with volumes', async () => {
+    const op = await client().deploy('p1', true);
+    assert.deepEqual([op.id, op.force], ['op1', true]);
+    const busy = await client().stopProject('p1').catch((e: unknown) => e);
+    assert.deepEqual(operationInProgress(busy), { operationId: 'op1', kind: 'deploy' });
+    assert.equal((await client().cancelOperation('p1', 'op1')).state, 'cancelled');
+    assert.deepEqual((await client().operations('p1')).map((o) => o.state), ['succeeded']);
+    assert.deepEqual(await client().logs('p1', 50), { lines: ['a', 'b'], truncated: true });
+    assert.equal(await client().deleteProject('p1', { deleteVolumes: { slug: 'my-slug' } }), undefined);
+    assert.equal(operationInProgress(new ApiError(409, 'conflict', 'x', { method: 'POST', path: '/' })), undefined);
   });
 });

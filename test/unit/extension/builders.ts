@@ -5,7 +5,7 @@ import type { HangarEvent, Operation, Project, Tier } from '../../../backend/con
 export function aProject(over: Partial<Project> = {}): Project {
   return {
     id: 'p1', name: 'alpha', slug: 'alpha', tierId: 'standard', providerOverride: null, repository: null,
-    status: 'not_deployed', statusReason: null, runtime: 'local', urls: { agent: null, vnc: null },
+    status: 'not_deployed', statusReason: null, runtime: 'local', urls: { agent: null, vnc: null }, runtimeNotes: [],
     createdAt: '2025-01-01T00:00:00.000Z', updatedAt: '2025-01-01T00:00:00.000Z',
     ...over,
   };

@@ -57,3 +57,32 @@ describe('HangarStore', () => {
     assert.deepEqual(store.tiersLoad, { kind: 'loaded', at: 3 });
   });
 });
+
+describe('HangarStore transitional statuses', () => {
+  it('shows a transitional status at once when no status news arrived since the request', () => {
+    const store = loaded([aProject({ id: 'p1', status: 'stopped', statusReason: 'stopped by ada' })]);
+    const version = store.statusVersion('p1');
+    assert.equal(store.showTransitional('p1', 'starting', version), true);
+    assert.deepEqual([store.project('p1')?.status, store.project('p1')?.statusReason], ['starting', null]);
+  });
+
+  it('does not roll back a status the server reported before the 202 answer', () => {
+    const store = loaded([aProject({ id: 'p1', status: 'running' })]);
+    const version = store.statusVersion('p1');
+    store.apply(anEvent('project.status', { projectId: 'p1', status: 'stopping', reason: null }));
+    store.apply(anEvent('project.status', { projectId: 'p1', status: 'stopped', reason: null }));
+    assert.equal(store.showTransitional('p1', 'stopping', version), false);
+    assert.equal(store.project('p1')?.status, 'stopped');
+  });
+
+  it('counts a fetch that changed the status as news, and one that did not as none', () => {
+    const store = loaded([aProject({ id: 'p1', status: 'stopped' })]);
+    const version = store.statusVersion('p1');
+    store.beginLoad();
+    store.finishLoad({ projects: [aProject({ id: 'p1', status: 'stopped' })], tiers: [] }, 2);
+    assert.equal(store.statusVersion('p1'), version);
+    store.beginLoad();
+    store.finishLoad({ projects: [aProject({ id: 'p1', status: 'crashed', statusReason: 'exit 1' })], tiers: [] }, 3);
+    assert.equal(store.showTransitional('p1', 'starting', version), false);
+  });
+});

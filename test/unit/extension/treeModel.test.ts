@@ -35,4 +35,19 @@ describe('tree row models', () => {
     assert.equal(error[1]?.command?.command, 'hangar.refresh');
     assert.equal(viewRows('projects', connected, { kind: 'loaded', at: 1 }, [], projectRow)[0]?.command?.command, 'hangar.createProject');
   });
+
+  it('puts a crashed project\'s reason first in the tooltip and, short, in the description', () => {
+    const row = projectRow(aProject({ status: 'crashed', statusReason: 'opencode exited with code 137 (killed)\nlast lines: …' }));
+    assert.equal(row.description, 'standard · crashed: opencode exited with code 137 (killed)');
+    assert.match(row.tooltip ?? '', /^\*\*alpha\*\*\n\n\$\(error\) \*\*Crashed:\*\* opencode exited with code 137 \\\(killed\\\)/);
+    assert.match(row.tooltip ?? '', /Show Logs or Retry/);
+    assert.deepEqual([row.icon.id, row.contextValue], ['error', 'project.crashed']);
+  });
+
+  it('shows the transitional states with a spinning icon and unenforced limits in the tooltip', () => {
+    for (const status of ['deploying', 'starting', 'stopping'] as const) assert.equal(projectRow(aProject({ status })).icon.id, 'loading~spin');
+    const row = projectRow(aProject({ status: 'running', runtimeNotes: ['memory limit not enforced (cgroup v1 not writable)'], urls: { agent: 'http://127.0.0.1:4100', vnc: null } }));
+    assert.match(row.tooltip ?? '', /Not enforced: memory limit not enforced \\\(cgroup v1 not writable\\\)/);
+    assert.equal(row.contextValue, 'project.running.agentUrl');
+  });
 });

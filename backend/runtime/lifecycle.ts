@@ -1,0 +1,127 @@
+import type { OperationKind, ProjectStatus } from '../contract';
+import type { Logger } from '../logger';
+import type { ProjectSecrets, ProjectService } from '../services/projects';
+import type { TierService } from '../services/tiers';
+import type { Progress, RuntimeDriver, RuntimeStatus } from './driver';
+import { waitForHealthy } from './health';
+
+/** The environment every runtime gives opencode; secrets only ever travel this way. */
+export function agentEnv(projectId: string, secrets: ProjectSecrets): Record<string, string> {
+  return {
+    OPENCODE_SERVER_PASSWORD: secrets.opencodePassword,
+    HANGAR_WEBHOOK_SECRET: secrets.webhookSecret,
+    HANGAR_PROJECT_ID: projectId,
+  };
+}
+
+/** A project status from what the runtime reports (health decided by the caller). */
+export function statusFromRuntime(rs: RuntimeStatus, healthy: boolean): { status: ProjectStatus; reason: string | null } {
+  switch (rs.state) {
+    case 'absent': return { status: 'not_deployed', reason: null };
+    case 'created': return { status: 'stopped', reason: 'created but never started' };
+    case 'starting': return { status: 'starting', reason: null };
+    case 'running': return healthy ? { status: 'running', reason: null } : { status: 'starting', reason: rs.reason ?? null };
+    case 'stopped': return { status: 'stopped', reason: null };
+    case 'exited': return { status: 'crashed', reason: rs.reason ?? 'the process exited' };
+  }
+}
+
+/**
+ * What each container action does, step by step, on whichever driver the server runs. The
+ * operation service decides when (one at a time per project); this decides how.
+ */
+export class Lifecycle {
+  constructor(
+    readonly driver: RuntimeDriver | undefined,
+    private readonly driverProblem: string | undefined,
+    private readonly projects: ProjectService,
+    private readonly tiers: TierService,
+    private readonly healthTimeoutMs: number,
+    private readonly log: Logger,
+  ) {}
+
+  requireDriver(): RuntimeDriver {
+    if (!this.driver) throw new Error(this.driverProblem ?? 'no runtime driver is configured');
+    return this.driver;
+  }
+
+  async run(kind: Exclude<OperationKind, 'delete'>, projectId: string, force: boolean, progress: Progress, signal: AbortSignal): Promise<void> {
+    const driver = this.requireDriver();
+    switch (kind) {
+      case 'deploy': {
+        const row = await this.projects.rowById(projectId);
+        if (!row) throw new Error('the project no longer exists');
+        const tier = await this.tiers.get(row.tier_id);
+        const secrets = await this.projects.secrets(projectId);
+        await this.projects.applyRuntime(projectId, { status: 'deploying', reason: null });
+        progress(`${force ? 'Force deploying' : 'Deploying'} on the ${driver.name} runtime, tier ${tier.name} (${tier.cpus} CPU, ${tier.memory} memory)`);
+        const rs = await driver.deploy({ projectId, slug: row.slug, tier, env: agentEnv(projectId, secrets), force }, progress, signal);
+        return this.becomeHealthy(projectId, rs, secrets, progress, signal);
+      }
+      case 'start':
+      case 'restart': {
+        const secrets = await this.projects.secrets(projectId);
+        await this.projects.applyRuntime(projectId, { status: kind === 'start' ? 'starting' : 'stopping', reason: null });
+        const rs = kind === 'start' ? await driver.start(projectId, progress, signal) : await driver.restart(projectId, progress, signal);
+        return this.becomeHealthy(projectId, rs, secrets, progress, signal);
+      }
+      case 'stop': {
+        await this.projects.applyRuntime(projectId, { status: 'stopping', reason: null });
+        const rs = await driver.stop(projectId, progress);
+        const next = statusFromRuntime(rs, false);
+        await this.projects.applyRuntime(projectId, { ...next, instanceId: rs.instanceId ?? null });
+        return;
+      }
+    }
+  }
+
+  /** After a cancel: nothing half-started stays behind. */
+  async afterCancel(projectId: string): Promise<void> {
+    const driver = this.requireDriver();
+    const rs = await driver.stop(projectId, () => {});
+    await this.projects.applyRuntime(projectId, { status: rs.state === 'absent' ? 'not_deployed' : 'stopped', reason: 'cancelled by the user' });
+  }
+
+  /** After a failure: record why, and stop a process that runs but never became healthy. */
+  async afterFailure(kind: OperationKind, projectId: string, message: string): Promise<void> {
+    if (!this.driver) {
+      await this.projects.applyRuntime(projectId, { status: 'failed', reason: message });
+      return;
+    }
+    if (kind !== 'stop') {
+      await this.driver.stop(projectId, () => {}).catch((err: unknown) => this.log.warn('stop after a failed start failed', { projectId, error: String(err) }));
+    }
+    await this.projects.applyRuntime(projectId, { status: 'failed', reason: message });
+  }
+
+  async remove(projectId: string, volumes: boolean, progress: Progress): Promise<void> {
+    if (!this.driver) {
+      progress(`no runtime driver: nothing to remove (${this.driverProblem ?? 'none configured'})`);
+      return;
+    }
+    await this.driver.remove(projectId, { volumes }, progress);
+  }
+
+  private async becomeHealthy(projectId: string, rs: RuntimeStatus, secrets: ProjectSecrets, progress: Progress, signal: AbortSignal): Promise<void> {
+    const driver = this.requireDriver();
+    await this.projects.applyRuntime(projectId, {
+      status: 'starting', reason: null, agentUrl: rs.agentUrl ?? null, vncUrl: rs.vncUrl ?? null,
+      instanceId: rs.instanceId ?? null, runtimeNotes: rs.unenforced ?? [],
+    });
+    for (const note of rs.unenforced ?? []) progress(`Note: ${note}`);
+    if (!rs.agentUrl) throw new Error(`the ${driver.name} runtime reported no agent URL (state ${rs.state})`);
+    progress('Waiting for opencode to answer GET /global/health');
+    const healthy = await waitForHealthy(rs.agentUrl, secrets.opencodePassword, {
+      signal,
+      timeoutMs: this.healthTimeoutMs,
+      check: async () => {
+        const now = await driver.status(projectId);
+        if (now.state === 'exited' || now.state === 'stopped' || now.state === 'absent') {
+          throw new Error(now.reason ?? `the runtime reports the project ${now.state} while waiting for health`);
+        }
+      },
+    });
+    progress(`opencode ${healthy.version} is healthy`);
+    await this.projects.applyRuntime(projectId, { status: 'running', reason: null });
+  }
+}

@@ -1,0 +1,92 @@
+import type { Db } from '../db/database';
+import type { Logger } from '../logger';
+import type { ProjectService } from '../services/projects';
+import type { RuntimeDriver, RuntimeStatus } from './driver';
+import { probeHealth, waitForHealthy } from './health';
+import { statusFromRuntime } from './lifecycle';
+
+export const INTERRUPTED = 'interrupted: the API stopped during this operation';
+
+export interface ReconcileReport {
+  interruptedOperations: number;
+  orphansRemoved: string[];
+  /** Project id → status after the pass (health checks still running say "starting"). */
+  statuses: Map<string, string>;
+  /** Resolves when re-adopted processes have passed or failed their health check. */
+  settled: Promise<void>;
+}
+
+const TRANSITIONAL = new Set(['deploying', 'starting', 'stopping']);
+
+/**
+ * At API start, before any route runs: operations the last process left open are failed,
+ * every project of this runtime gets its status from the driver, and whatever the driver holds
+ * for a project that no longer exists is removed (its workspace is kept: never guess-delete data).
+ */
+export async function reconcile(opts: {
+  db: Db; driver: RuntimeDriver | undefined; driverProblem?: string; projects: ProjectService; log: Logger; healthTimeoutMs: number;
+}): Promise<ReconcileReport> {
+  const { db, driver, projects, log } = opts;
+  const now = new Date().toISOString();
+  const open = await db.selectFrom('operations').select(['id', 'steps']).where('state', 'in', ['queued', 'running']).execute();
+  for (const op of open) {
+    const steps = [...(JSON.parse(op.steps) as unknown[]), { at: now, message: INTERRUPTED }];
+    await db.updateTable('operations')
+      .set({ state: 'failed', error: INTERRUPTED, finished_at: now, cancellable: 0, steps: JSON.stringify(steps) })
+      .where('id', '=', op.id).execute();
+  }
+  const report: ReconcileReport = { interruptedOperations: open.length, orphansRemoved: [], statuses: new Map(), settled: Promise.resolve() };
+  const rows = await projects.allRows();
+  if (!driver) {
+    for (const row of rows.filter((r) => TRANSITIONAL.has(r.status))) {
+      await projects.applyRuntime(row.id, { status: 'failed', reason: `${INTERRUPTED}; ${opts.driverProblem ?? 'no runtime driver'}` });
+    }
+    return report;
+  }
+  const held = new Map((await driver.list()).map((e) => [e.projectId, e.status]));
+  const known = new Set(rows.map((r) => r.id));
+  for (const id of held.keys()) {
+    if (known.has(id)) continue;
+    try {
+      await driver.remove(id, { volumes: false }, () => {});
+      report.orphansRemoved.push(id);
+      log.info('removed an orphaned runtime instance', { projectId: id });
+    } catch (err) {
+      log.error('cannot remove an orphaned runtime instance', { projectId: id, error: String(err) });
+    }
+  }
+  const checks: Promise<void>[] = [];
+  for (const row of rows.filter((r) => r.runtime === driver.name)) {
+    const rs: RuntimeStatus = held.get(row.id) ?? { state: 'absent' };
+    const interrupted = TRANSITIONAL.has(row.status);
+    if (rs.state === 'running' && rs.agentUrl) {
+      const { opencodePassword } = await projects.secrets(row.id);
+      const common = { agentUrl: rs.agentUrl, instanceId: rs.instanceId ?? null, runtimeNotes: rs.unenforced ?? [] };
+      if ((await probeHealth(rs.agentUrl, opencodePassword, 1000)).ok) {
+        await projects.applyRuntime(row.id, { status: 'running', reason: null, ...common });
+      } else {
+        // Alive but not answering yet (the API died right after spawning it): give it the start-up time.
+        await projects.applyRuntime(row.id, { status: 'starting', reason: 'checking health after an API restart', ...common });
+        checks.push(waitForHealthy(rs.agentUrl, opencodePassword, { signal: AbortSignal.timeout(opts.healthTimeoutMs + 1000), timeoutMs: opts.healthTimeoutMs })
+          .then(() => projects.applyRuntime(row.id, { status: 'running', reason: null }))
+          .catch(async (err: unknown) => {
+            const lines = await driver.logs(row.id, 15).catch(() => []);
+            await projects.applyRuntime(row.id, { status: 'crashed', reason: `${(err as Error).message}; last log lines:\n${lines.join('\n')}` });
+          })
+          .then(() => undefined));
+      }
+    } else if (rs.state === 'running') {
+      // A process without a record (killed between spawn and bookkeeping): stop it cleanly.
+      await driver.stop(row.id, () => {});
+      await projects.applyRuntime(row.id, { status: 'failed', reason: INTERRUPTED });
+    } else if (interrupted && (rs.state === 'absent' || rs.state === 'created' || rs.state === 'stopped')) {
+      const status = rs.state === 'absent' ? 'not_deployed' : row.status === 'stopping' ? 'stopped' : 'failed';
+      await projects.applyRuntime(row.id, { status, reason: status === 'stopped' ? null : INTERRUPTED });
+    } else if (!(row.status === 'failed' && rs.state === 'exited')) {
+      await projects.applyRuntime(row.id, statusFromRuntime(rs, false));
+    }
+  }
+  report.settled = Promise.all(checks).then(() => undefined);
+  for (const row of await projects.allRows()) report.statuses.set(row.id, row.status);
+  return report;
+}

@@ -1,0 +1,91 @@
+import type { Logger } from '../logger';
+import type { ProjectService } from '../services/projects';
+import type { RuntimeDriver, RuntimeStatus } from './driver';
+import { probeHealth } from './health';
+import { statusFromRuntime } from './lifecycle';
+
+/** Consecutive failed health probes (1 s each) before a running project counts as crashed. */
+const UNHEALTHY_AFTER = 3;
+
+/**
+ * Keeps each project's status true to its runtime while no operation runs on it: driver
+ * pushes (child exit, docker events) are the fast path, a slow poll the backstop. The poll
+ * also probes opencode's health, so a process that hangs becomes crashed too.
+ */
+export class StatusMonitor {
+  private unsubscribe: (() => void) | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private polling: Promise<void> | undefined;
+
+  constructor(
+    private readonly driver: RuntimeDriver,
+    private readonly projects: ProjectService,
+    private readonly isBusy: (projectId: string) => boolean,
+    private readonly pollMs: number,
+    private readonly log: Logger,
+  ) {}
+
+  start(): void {
+    this.unsubscribe = this.driver.watch((projectId, status) => void this.onPush(projectId, status));
+    this.timer = setInterval(() => {
+      this.polling ??= this.pollAll().finally(() => { this.polling = undefined; });
+    }, this.pollMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.unsubscribe?.();
+    if (this.timer) clearInterval(this.timer);
+    await this.polling;
+  }
+
+  /** One pass over every project of this runtime (the backstop poll; tests call it directly). */
+  async pollAll(): Promise<void> {
+    const rows = await this.projects.allRows();
+    for (const row of rows) {
+      if (row.runtime !== this.driver.name || this.isBusy(row.id)) continue;
+      try {
+        await this.refresh(row.id, row.status);
+      } catch (err) {
+        this.log.warn('status poll failed', { projectId: row.id, error: err instanceof Error ? err.message : String(err) });
+      }
+    }
+  }
+
+  private async onPush(projectId: string, status: RuntimeStatus): Promise<void> {
+    if (this.isBusy(projectId)) return;
+    try {
+      const row = await this.projects.rowById(projectId);
+      if (!row) return;
+      const healthy = status.state === 'running' && row.status === 'running';
+      await this.projects.applyRuntime(projectId, statusFromRuntime(status, healthy));
+    } catch (err) {
+      this.log.warn('status push failed', { projectId, error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+
+  private async refresh(projectId: string, current: string): Promise<void> {
+    const rs = await this.driver.status(projectId);
+    if (rs.state !== 'running') {
+      if (current === 'failed' && (rs.state === 'exited' || rs.state === 'stopped')) return; // keep the failure's reason
+      await this.projects.applyRuntime(projectId, statusFromRuntime(rs, false));
+      return;
+    }
+    if (!rs.agentUrl) return;
+    const { opencodePassword } = await this.projects.secrets(projectId);
+    let why = '';
+    for (let i = 0; i < UNHEALTHY_AFTER; i++) {
+      const probe = await probeHealth(rs.agentUrl, opencodePassword, 1000);
+      if (probe.ok) {
+        await this.projects.applyRuntime(projectId, { status: 'running', agentUrl: rs.agentUrl, instanceId: rs.instanceId ?? null });
+        return;
+      }
+      why = probe.why;
+    }
+    const lines = await this.driver.logs(projectId, 15).catch(() => []);
+    await this.projects.applyRuntime(projectId, {
+      status: 'crashed',
+      reason: `opencode stopped answering GET /global/health (${why}); last log lines:\n${lines.join('\n')}`,
+    });
+  }
+}
