@@ -3,6 +3,7 @@
 // and show what the API holds, live.
 import { openActivity, openView, treeLabels, waitUntil, hoverText } from '../harness/ui.mjs';
 import { findStatusItem } from './newUser.e2e.mjs';
+import { containerSteps } from './containers.e2e.mjs';
 
 const PROJECT = 'made-elsewhere';
 
@@ -35,5 +36,6 @@ export function localStartSteps() {
       const tiers = await openView(page, 'Tiers');
       await waitUntil(async () => (await treeLabels(tiers)).length === 4, () => 'the Tiers view does not show the four tiers');
     } },
+    ...containerSteps(PROJECT),
   ];
 }
