@@ -3,6 +3,10 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config';
 import { openDatabase } from './db/database';
 import { HttpError } from './errors';
+import { COOLIFY_TOKEN_PATTERN } from './runtime/coolify/config';
+import { clearRuntimeSecret, setRuntimeSecret } from './runtime/runtimeSettings';
+import { SecretBox } from './runtime/secretBox';
+import { loadEncryptionKey } from './security/encryptionKey';
 import { EventHub } from './events/eventHub';
 import { TierService } from './services/tiers';
 import { UserService } from './services/users';
@@ -14,8 +18,14 @@ const USAGE = `Usage: hangar-api <command>
   token revoke <TOKEN_ID>                        revoke a token
   user create <USERNAME> [--admin]               create a user
   user list                                      list users
+  coolify set-token                              store the Coolify API token, read from stdin
+                                                 (never from the command line), encrypted
+  coolify clear-token                            remove the stored Coolify API token
 
-Uses the same environment as the server (HANGAR_DATA_DIR, HANGAR_DATABASE_URL).`;
+Uses the same environment as the server (HANGAR_DATA_DIR, HANGAR_DATABASE_URL,
+HANGAR_ENCRYPTION_KEY[_FILE]). Restart the server after changing the Coolify token.
+
+  printf '%s' "$TOKEN" | hangar-api coolify set-token     or: hangar-api coolify set-token < token.txt`;
 
 async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
@@ -62,6 +72,22 @@ async function main(argv: string[]): Promise<number> {
         process.stdout.write(`created user ${arg} (${id}); give them a token with: hangar-api token create --user ${arg}\n`);
         return 0;
       }
+      case 'coolify set-token': {
+        if (arg) throw new HttpError(400, 'usage', 'coolify set-token reads the token from stdin, never from the command line (it would stay in shell history and `ps`).');
+        const token = (await readSecret('Coolify API token: ')).trim();
+        if (!token) throw new HttpError(400, 'usage', 'no token on stdin: pipe it in, like `hangar-api coolify set-token < token.txt`.');
+        if (!COOLIFY_TOKEN_PATTERN.test(token)) {
+          throw new HttpError(400, 'usage', 'that does not look like a Coolify API token (8 or more characters, no spaces); create one in Coolify under Keys & Tokens → API tokens.');
+        }
+        await setRuntimeSecret(db, new SecretBox(loadEncryptionKey(config.encryptionKey)), 'coolifyToken', token);
+        process.stdout.write('stored the Coolify API token (encrypted); it takes precedence over HANGAR_COOLIFY_TOKEN. Restart the server to use it.\n');
+        return 0;
+      }
+      case 'coolify clear-token': {
+        const removed = await clearRuntimeSecret(db, 'coolifyToken');
+        process.stdout.write(removed ? 'removed the stored Coolify API token; HANGAR_COOLIFY_TOKEN applies again if set. Restart the server.\n' : 'no Coolify API token was stored.\n');
+        return 0;
+      }
       case 'user list': {
         for (const u of await users.listUsers()) process.stdout.write(`${u.id}  ${u.username.padEnd(12)} ${u.role}\n`);
         return 0;
@@ -73,6 +99,41 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     await db.destroy();
   }
+}
+
+/**
+ * All of stdin when piped; on a terminal one line typed without echo. Secrets never come from
+ * argv, which shell history and `ps` show to others.
+ */
+async function readSecret(prompt: string): Promise<string> {
+  const stdin = process.stdin;
+  if (!stdin.isTTY) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of stdin) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
+  }
+  process.stderr.write(prompt);
+  stdin.setRawMode(true);
+  stdin.resume();
+  return new Promise((resolve, reject) => {
+    let value = '';
+    const onData = (buf: Buffer) => {
+      for (const ch of buf.toString('utf8')) {
+        if (ch === '\r' || ch === '\n' || ch === '\u0004') return done(() => resolve(value));
+        if (ch === '\u0003') return done(() => reject(new Error('cancelled')));
+        if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);
+        else value += ch;
+      }
+    };
+    const done = (settle: () => void) => {
+      stdin.off('data', onData);
+      stdin.setRawMode(false);
+      stdin.pause();
+      process.stderr.write('\n');
+      settle();
+    };
+    stdin.on('data', onData);
+  });
 }
 
 main(process.argv.slice(2)).then(

@@ -18,6 +18,9 @@ const EnvSchema = z.object({
   HANGAR_STATUS_POLL_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   HANGAR_HEALTH_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),
   HANGAR_OPENCODE_BIN: z.string().min(1).optional(),
+  HANGAR_AGENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  HANGAR_AGENT_EVENT_BUFFER: z.coerce.number().int().min(10).max(100_000).default(2000),
+  HANGAR_AGENT_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(5000),
 });
 
 export type Config = {
@@ -37,6 +40,8 @@ export type Config = {
   healthTimeoutMs: number;
   /** Local runtime: another opencode executable than the pinned npm one. */
   opencodeBin: string | undefined;
+  /** Agent proxy: per-request timeout, the event relay's ring buffer per project, and how long its upstream stays open after the last client leaves. */
+  agent: { timeoutMs: number; eventBuffer: number; graceMs: number };
   version: string;
 };
 
@@ -71,6 +76,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     statusPollMs: e.HANGAR_STATUS_POLL_MS,
     healthTimeoutMs: e.HANGAR_HEALTH_TIMEOUT_MS,
     opencodeBin: e.HANGAR_OPENCODE_BIN,
+    agent: { timeoutMs: e.HANGAR_AGENT_TIMEOUT_MS, eventBuffer: e.HANGAR_AGENT_EVENT_BUFFER, graceMs: e.HANGAR_AGENT_GRACE_MS },
     version: '0.1.0',
   };
 }

@@ -8,6 +8,7 @@ import { bootstrap, type BootstrapResult } from './services/bootstrap';
 import { createServices, type Services } from './services/container';
 import { loadEncryptionKey } from './security/encryptionKey';
 import { reconcile, type ReconcileReport } from './runtime/reconcile';
+import { loadSealedSettings } from './runtime/runtimeSettings';
 
 export interface RunningServer {
   url: string;
@@ -22,7 +23,7 @@ export interface RunningServer {
 export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
   const key = loadEncryptionKey(config.encryptionKey);
   const db = await openDatabase(config.database);
-  const services = createServices(config, db, log, key);
+  const services = createServices(config, db, log, key, undefined, await loadSealedSettings(db));
   const boot = await bootstrap(config.dataDir, services.users, services.tiers);
   // Before the first request: nothing may act on state the last process left half-done.
   const reconciled = await reconcile({
@@ -43,6 +44,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   });
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const loopback = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : host;
+  services.lifecycle.apiUrl ??= `http://${loopback}:${port}`;
   return {
     url: `http://${host}:${port}`,
     services,
@@ -57,6 +60,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
         // Event streams never end on their own: end them so close() returns.
         for (const s of sockets) s.destroy();
       });
+      await services.agent.relays.close();
       await services.driver?.close();
       await db.destroy();
     },

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import {
-  ErrorBody, Health, LogLines, Me, Operation, OperationList, Project, ProjectList, Tier, TierList,
+  ActivityPage, ErrorBody, Health, LogLines, Me, Operation, OperationList, Project, ProjectList, Tier, TierList,
   type ProjectCreate, type ProjectUpdate,
 } from '../backend/contract';
 import { ApiError } from './apiError';
@@ -44,6 +44,17 @@ export class ApiClient {
   async tiers(): Promise<Tier[]> { return (await this.request('GET', '/api/container-tiers', TierList)).items; }
   defaultTier(): Promise<Tier> { return this.request('GET', '/api/container-tiers/default', Tier); }
   tier(id: string): Promise<Tier> { return this.request('GET', `/api/container-tiers/${encodeURIComponent(id)}`, Tier); }
+
+  /** GET /api/activity: agent sessions across the user's projects, newest first (activityModel.ts). */
+  activity(q: { status?: string[]; projectId?: string; limit?: number; cursor?: string } = {}): Promise<ActivityPage> {
+    const params = new URLSearchParams();
+    if (q.status?.length) params.set('status', q.status.join(','));
+    if (q.projectId) params.set('projectId', q.projectId);
+    if (q.limit) params.set('limit', String(q.limit));
+    if (q.cursor) params.set('cursor', q.cursor);
+    const qs = params.toString();
+    return this.request('GET', `/api/activity${qs ? `?${qs}` : ''}`, ActivityPage);
+  }
 
   async projects(): Promise<Project[]> { return (await this.request('GET', '/api/projects', ProjectList)).items; }
   project(id: string): Promise<Project> { return this.request('GET', `/api/projects/${encodeURIComponent(id)}`, Project); }

@@ -9,6 +9,8 @@ export interface ContainerActionArgs { id: string; confirm?: boolean }
 /** A projects-tree row, as VS Code passes it to a context-menu command. */
 export interface ProjectRowArg { projectId: string }
 export interface OpenProjectDetailsArgs { id: string }
+/** An agent session of a project (the Activity view's rows, notifications). */
+export interface OpenSessionArgs { projectId: string; sessionId: string }
 
 /**
  * Every command the extension registers, with its arguments. A missing handler is a compile error in
@@ -36,6 +38,8 @@ export interface CommandSignatures {
   'hangar.showContainerLogs': (args?: ContainerActionArgs | ProjectRowArg) => unknown;
   'hangar.copyAgentUrl': (args?: ContainerActionArgs | ProjectRowArg) => unknown;
   'hangar.internal.containerLogs': (projectId: string) => unknown;
+  'hangar.openSession': (args?: OpenSessionArgs) => unknown;
+  'hangar.internal.activity': () => unknown;
 }
 
 export type CommandId = keyof CommandSignatures;
@@ -63,9 +67,11 @@ export const COMMAND_IDS = Object.keys({
   'hangar.showContainerLogs': true,
   'hangar.copyAgentUrl': true,
   'hangar.internal.containerLogs': true,
+  'hangar.openSession': true,
+  'hangar.internal.activity': true,
 } satisfies Record<CommandId, true>) as CommandId[];
 
 /** Context keys the extension sets (used in package.json `when` clauses). */
 export const CONTEXT_KEYS = ['hangar.connected', 'hangar.canStartLocalServer'] as const;
 
-export const VIEW_IDS = { projects: 'hangar.projects', tiers: 'hangar.tiers' } as const;
+export const VIEW_IDS = { projects: 'hangar.projects', tiers: 'hangar.tiers', activity: 'hangar.activity' } as const;

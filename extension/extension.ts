@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { ActivityFeature } from './activityFeature';
 import { AutoRefresh } from './autoRefresh';
 import { connectionCommands } from './commands/connectionCommands';
 import { containerCommands } from './commands/containerCommands';
@@ -55,6 +56,7 @@ export function activate(context: vscode.ExtensionContext): void {
     onLog: (m) => log.warn(m),
   });
   const logs = new LogTerminals(session, log);
+  const activity = new ActivityFeature(session, projectPanels, log);
   const autoRefresh = new AutoRefresh({
     refresh: async () => {
       if (session.state.kind !== 'connected') return;
@@ -79,10 +81,12 @@ export function activate(context: vscode.ExtensionContext): void {
     ...containerCommands(services),
     ...localServerCommands(services, async (args) => connection['hangar.connect'](args)),
     ...internalCommands(services),
+    'hangar.openSession': (args?: Parameters<typeof activity.openSession>[0]) => activity.openSession(args),
+    'hangar.internal.activity': () => activity.probe(),
   };
 
   context.subscriptions.push(
-    channel, session, projectsTree, tiersTree, statusBar, projectsView, tiersView, projectPanels, tracker, logs, autoRefresh,
+    channel, session, projectsTree, tiersTree, statusBar, projectsView, tiersView, projectPanels, tracker, logs, autoRefresh, activity,
     session.onDidReceiveEvent((e) => tracker.onEvent(e)),
     projectsView.onDidChangeVisibility((e) => autoRefresh.setVisible(e.visible)),
     session.store.onDidChange(() => {

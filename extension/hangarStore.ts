@@ -163,6 +163,13 @@ export class HangarStore {
       case 'operation.finished':
         // Operations are followed by the command that started them, not stored here.
         return false;
+      case 'provider.changed':
+        // No providers view yet; the Create Project flow asks the API when it needs them.
+        return false;
+      case 'activity.updated':
+      case 'notification.created':
+        // Activity has its own model (activityModel.ts), fed from session.onDidReceiveEvent.
+        return false;
       case 'resync':
         return false;
     }

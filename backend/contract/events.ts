@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ActivityNotification, ActivitySession } from './activity';
 import { IsoTime } from './common';
 import { Operation } from './operations';
 import { Project, ProjectStatus } from './projects';
@@ -19,6 +20,10 @@ export const HangarEvent = z.discriminatedUnion('type', [
   }),
   z.object({ ...envelope, type: z.literal('operation.progress'), data: z.object({ operation: Operation }) }),
   z.object({ ...envelope, type: z.literal('operation.finished'), data: z.object({ operation: Operation }) }),
+  z.object({ ...envelope, type: z.literal('activity.updated'), data: z.object({ session: ActivitySession }) }),
+  z.object({ ...envelope, type: z.literal('notification.created'), data: ActivityNotification }),
+  // Metadata only: which provider changed and whether it is still usable; never a secret.
+  z.object({ ...envelope, type: z.literal('provider.changed'), data: z.object({ providerId: z.string(), configured: z.boolean() }) }),
   z.object({
     ...envelope,
     type: z.literal('resync'),

@@ -4,3 +4,6 @@ export * from './projects';
 export * from './auth';
 export * from './events';
 export * from './operations';
+export * from './agent';
+export * from './activity';
+export * from './providers';

@@ -91,6 +91,87 @@ const migrations: Record<string, Migration> = {
       await sql`create unique index operations_one_active on operations(project_id) where state in ('queued', 'running')`.execute(db);
     },
   },
+  '0003_runtime_settings': {
+    async up(db: Kysely<unknown>) {
+      // Runtime secrets set with the CLI (`hangar-api coolify set-token`), sealed by SecretBox with
+      // a context naming the key (runtime:coolify:token), never in the clear.
+      await db.schema.createTable('runtime_settings')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('value_encrypted', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
+  '0005_activity': {
+    async up(db: Kysely<unknown>) {
+      // One row per opencode session, fed by the plugin's signed webhook (backend/activity).
+      await db.schema.createTable('activity')
+        .addColumn('project_id', 'text', (c) => c.notNull().references('projects.id').onDelete('cascade'))
+        .addColumn('session_id', 'text', (c) => c.notNull())
+        .addColumn('owner_id', 'text', (c) => c.notNull())
+        .addColumn('parent_session_id', 'text')
+        .addColumn('title', 'text', (c) => c.notNull().defaultTo(''))
+        .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('idle', 'running', 'waiting_for_permission', 'complete', 'error')`))
+        .addColumn('started_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addColumn('running_since', 'text')
+        .addColumn('busy_ms', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('excerpt', 'text')
+        .addColumn('error', 'text')
+        .addColumn('files_changed', 'integer')
+        .addColumn('pending_permissions', 'text', (c) => c.notNull().defaultTo('[]'))
+        .addPrimaryKeyConstraint('activity_pk', ['project_id', 'session_id'])
+        .execute();
+      await db.schema.createIndex('activity_owner_updated').on('activity').columns(['owner_id', 'updated_at']).execute();
+    },
+  },
+  '0004_providers': {
+    async up(db: Kysely<unknown>) {
+      // The last good models.dev catalog with its ETag: the fallback when models.dev is unreachable.
+      await db.schema.createTable('catalog_cache')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('url', 'text', (c) => c.notNull())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('etag', 'text')
+        .addColumn('fetched_at', 'text', (c) => c.notNull())
+        .execute();
+      // Provider secrets are sealed by SecretBox bound to user:<id>:provider:<providerId>; the hint is masked.
+      await db.schema.createTable('provider_credentials')
+        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('provider_id', 'text', (c) => c.notNull())
+        .addColumn('type', 'text', (c) => c.notNull().check(sql`type in ('api', 'oauth')`))
+        .addColumn('secret_enc', 'text', (c) => c.notNull())
+        .addColumn('hint', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addColumn('last_used_at', 'text')
+        .addColumn('expires_at', 'text')
+        .addPrimaryKeyConstraint('provider_credentials_pk', ['user_id', 'provider_id'])
+        .execute();
+      await db.schema.createTable('custom_providers')
+        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('id', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('base_url', 'text', (c) => c.notNull())
+        .addColumn('models', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('custom_providers_pk', ['user_id', 'id'])
+        .execute();
+      await db.schema.createTable('user_model_defaults')
+        .addColumn('user_id', 'text', (c) => c.primaryKey().references('users.id').onDelete('cascade'))
+        .addColumn('provider_id', 'text', (c) => c.notNull())
+        .addColumn('model_id', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      // The model half of a project's override; the provider half is projects.provider_override.
+      await db.schema.createTable('project_models')
+        .addColumn('project_id', 'text', (c) => c.primaryKey().references('projects.id').onDelete('cascade'))
+        .addColumn('model_id', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -84,7 +84,87 @@ export interface Database {
   container_tiers: ContainerTiersTable;
   projects: ProjectsTable;
   operations: OperationsTable;
+  runtime_settings: RuntimeSettingsTable;
+  activity: ActivityTable;
+  catalog_cache: CatalogCacheTable;
+  provider_credentials: ProviderCredentialsTable;
+  custom_providers: CustomProvidersTable;
+  user_model_defaults: UserModelDefaultsTable;
+  project_models: ProjectModelsTable;
+}
+
+/** One opencode session (migration 0005_activity); times ISO strings. */
+export interface ActivityTable {
+  project_id: string;
+  session_id: string;
+  owner_id: string;
+  parent_session_id: string | null;
+  title: string;
+  status: 'idle' | 'running' | 'waiting_for_permission' | 'complete' | 'error';
+  started_at: string;
+  updated_at: string;
+  running_since: string | null;
+  busy_ms: number;
+  excerpt: string | null;
+  error: string | null;
+  files_changed: number | null;
+  /** JSON array of the permission request ids still unanswered. */
+  pending_permissions: string;
+}
+
+/** Server-wide runtime settings that are secrets (the Coolify token): sealed by SecretBox. */
+export interface RuntimeSettingsTable {
+  key: string;
+  value_encrypted: string;
+  updated_at: string;
+}
+
+/** 0004: the last good models.dev catalog. */
+export interface CatalogCacheTable {
+  key: string;
+  url: string;
+  body: string;
+  etag: string | null;
+  fetched_at: string;
+}
+
+/** 0004: one credential per user and provider; `secret_enc` is SecretBox-sealed JSON in opencode's auth shape. */
+export interface ProviderCredentialsTable {
+  user_id: string;
+  provider_id: string;
+  type: 'api' | 'oauth';
+  secret_enc: string;
+  hint: string;
+  created_at: string;
+  updated_at: string;
+  last_used_at: string | null;
+  expires_at: string | null;
+}
+
+/** 0004: a user's OpenAI-compatible endpoints; `models` is JSON [{id, name, context, output}]. */
+export interface CustomProvidersTable {
+  user_id: string;
+  id: string;
+  name: string;
+  base_url: string;
+  models: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface UserModelDefaultsTable {
+  user_id: string;
+  provider_id: string;
+  model_id: string;
+  updated_at: string;
+}
+
+export interface ProjectModelsTable {
+  project_id: string;
+  model_id: string;
+  updated_at: string;
 }
 
 export type ProjectRow = Selectable<ProjectsTable>;
 export type OperationRow = Selectable<OperationsTable>;
+export type ActivityRow = Selectable<ActivityTable>;

@@ -12,9 +12,13 @@ import { tierRoutes } from '../routes/tiers';
 import { projectRoutes } from '../routes/projects';
 import { eventRoutes } from '../routes/events';
 import { containerRoutes } from '../routes/containers';
+import { agentProxyFallbackRoutes, agentProxyRoutes } from '../routes/agentProxy';
+import { webhookRoutes } from '../routes/webhooks';
+import { activityRoutes } from '../routes/activity';
+import { providerRoutes } from '../routes/providers';
 
 export function allRoutes(s: Services): RouteDef[] {
-  const defs = [...healthRoutes(s), ...tokenRoutes(s), ...tierRoutes(s), ...projectRoutes(s), ...containerRoutes(s), ...eventRoutes(s)];
+  const defs = [...healthRoutes(s), ...tokenRoutes(s), ...tierRoutes(s), ...projectRoutes(s), ...containerRoutes(s), ...eventRoutes(s), ...webhookRoutes(s), ...activityRoutes(s), ...providerRoutes(s), ...agentProxyRoutes(s)];
   const openapi = buildOpenApi(defs, s.config.version);
   return [
     ...defs,
@@ -47,6 +51,8 @@ export function createApp(s: Services): Koa {
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: s.config.bodyLimit, encoding: 'utf-8' }));
   const router = new Router();
   mountRoutes(router, allRoutes(s));
+  // Last: whatever else is under /api/projects/:id/opencode is 404 not_proxied.
+  mountRoutes(router, agentProxyFallbackRoutes(s));
   app.use(router.routes());
   app.use(router.allowedMethods({ throw: true }));
   return app;

@@ -3,7 +3,8 @@ import { unauthorized } from '../errors';
 import type { UserService } from '../services/users';
 
 /** Paths under /api that answer without a token. Everything else needs `Authorization: Bearer`. */
-const PUBLIC = new Set(['/api/health']);
+// The opencode webhook carries no token: its route verifies an HMAC under the project's secret.
+const PUBLIC = new Set(['/api/health', '/api/webhooks/opencode']);
 
 export function authMiddleware(users: UserService): Middleware {
   return async (ctx, next) => {

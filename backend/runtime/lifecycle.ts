@@ -6,13 +6,17 @@ import type { Progress, RuntimeDriver, RuntimeStatus } from './driver';
 import { waitForHealthy } from './health';
 
 /** The environment every runtime gives opencode; secrets only ever travel this way. */
-export function agentEnv(projectId: string, secrets: ProjectSecrets): Record<string, string> {
+export function agentEnv(projectId: string, secrets: ProjectSecrets, webhookUrl?: string): Record<string, string> {
   return {
     OPENCODE_SERVER_PASSWORD: secrets.opencodePassword,
     HANGAR_WEBHOOK_SECRET: secrets.webhookSecret,
     HANGAR_PROJECT_ID: projectId,
+    // Where the opencode plugin (media/opencode-plugin) posts session events.
+    ...(webhookUrl ? { HANGAR_WEBHOOK_URL: webhookUrl } : {}),
   };
 }
+
+export const WEBHOOK_PATH = '/api/webhooks/opencode';
 
 /** A project status from what the runtime reports (health decided by the caller). */
 export function statusFromRuntime(rs: RuntimeStatus, healthy: boolean): { status: ProjectStatus; reason: string | null } {
@@ -31,6 +35,18 @@ export function statusFromRuntime(rs: RuntimeStatus, healthy: boolean): { status
  * operation service decides when (one at a time per project); this decides how.
  */
 export class Lifecycle {
+  /**
+   * The API's own base URL as the agent reaches it (set once the server listens): the plugin's
+   * webhook target. Loopback is right for the local runtime only.
+   */
+  apiUrl: string | undefined;
+
+  /** The project's provider and model as OPENCODE_CONFIG_CONTENT (no secret), from backend/providers. */
+  providerEnv: ((projectId: string) => Promise<Record<string, string>>) | undefined;
+
+  /** Once opencode is healthy (deploy, start, restart): hands it the project's provider credential (backend/providers). */
+  afterHealthy: ((projectId: string, agentUrl: string) => Promise<void>) | undefined;
+
   constructor(
     readonly driver: RuntimeDriver | undefined,
     private readonly driverProblem: string | undefined,
@@ -55,7 +71,7 @@ export class Lifecycle {
         const secrets = await this.projects.secrets(projectId);
         await this.projects.applyRuntime(projectId, { status: 'deploying', reason: null });
         progress(`${force ? 'Force deploying' : 'Deploying'} on the ${driver.name} runtime, tier ${tier.name} (${tier.cpus} CPU, ${tier.memory} memory)`);
-        const rs = await driver.deploy({ projectId, slug: row.slug, tier, env: agentEnv(projectId, secrets), force }, progress, signal);
+        const rs = await driver.deploy({ projectId, slug: row.slug, tier, env: { ...(await this.providerEnv?.(projectId)), ...agentEnv(projectId, secrets, this.apiUrl && this.apiUrl + WEBHOOK_PATH) }, force }, progress, signal);
         return this.becomeHealthy(projectId, rs, secrets, progress, signal);
       }
       case 'start':
@@ -122,6 +138,7 @@ export class Lifecycle {
       },
     });
     progress(`opencode ${healthy.version} is healthy`);
+    await this.afterHealthy?.(projectId, rs.agentUrl);
     await this.projects.applyRuntime(projectId, { status: 'running', reason: null });
   }
 }

@@ -71,7 +71,9 @@ export async function reconcile(opts: {
           .then(() => projects.applyRuntime(row.id, { status: 'running', reason: null }))
           .catch(async (err: unknown) => {
             const lines = await driver.logs(row.id, 15).catch(() => []);
-            await projects.applyRuntime(row.id, { status: 'crashed', reason: `${(err as Error).message}; last log lines:\n${lines.join('\n')}` });
+            // A process that never became healthy is stopped, not left running unaccounted for.
+            await driver.stop(row.id, () => {}).catch(() => undefined);
+            await projects.applyRuntime(row.id, { status: 'crashed', reason: `did not become healthy after the API restarted: ${(err as Error).message}; last log lines:\n${lines.join('\n')}` });
           })
           .then(() => undefined));
       }

@@ -4,12 +4,15 @@ import type { RuntimeDriver } from './driver';
 import { coolifyDriverFactory } from './coolify';
 import { dockerDriverFactory } from './docker';
 import { LocalDriver } from './local/localDriver';
+import type { SealedSettings } from './runtimeSettings';
 import type { SecretBox } from './secretBox';
 
 export interface DriverContext {
   config: Config;
   box: SecretBox;
   log: Logger;
+  /** Runtime secrets from the database (runtime_settings), still sealed; read at start-up. */
+  settings?: SealedSettings;
 }
 
 export type DriverFactory = (ctx: DriverContext) => RuntimeDriver;

@@ -72,6 +72,9 @@ export class StatusMonitor {
       return;
     }
     if (!rs.agentUrl) return;
+    // A project still starting (after an API restart, say) is being waited on by whoever started
+    // it; probing it here would call a process that is not listening yet "crashed".
+    if (current === 'starting') return;
     const { opencodePassword } = await this.projects.secrets(projectId);
     let why = '';
     for (let i = 0; i < UNHEALTHY_AFTER; i++) {

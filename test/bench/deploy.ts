@@ -1,5 +1,7 @@
-// Local runtime: deploy-to-ready next to opencode's own cold start (the floor), measured in one
-// run, plus stop/start/restart. `node --import tsx test/bench/deploy.ts`; BENCH_ROUNDS=N.
+// Per runtime: deploy-to-ready next to a floor measured in the same run, plus stop/start/restart.
+// local: through the HTTP API, floor = opencode's own cold start; then docker and coolify
+// (test/bench/dockerDeploy.ts). `node --import tsx test/bench/deploy.ts`; BENCH_ROUNDS=N;
+// BENCH_RUNTIMES=local,docker,coolify (default all three).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,6 +13,7 @@ import { freeLoopbackPort } from '../../backend/runtime/local/freePort';
 import { killGroup, scanProcesses } from '../../backend/runtime/local/processes';
 import { resolveOpencodeBinary } from '../../backend/runtime/local/opencodeBinary';
 import { client, startTestApi } from '../integration/support/apiServer';
+import { benchCoolify, benchDocker } from './dockerDeploy';
 import { fmt, summarize } from './stats';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -41,7 +44,15 @@ async function coldStart(dir: string): Promise<number> {
   }
 }
 
+const RUNTIMES = new Set((process.env.BENCH_RUNTIMES ?? 'local,docker,coolify').split(',').map((s) => s.trim()));
+
 async function main(): Promise<void> {
+  if (RUNTIMES.has('local')) await benchLocal();
+  if (RUNTIMES.has('docker')) await benchDocker();
+  if (RUNTIMES.has('coolify')) await benchCoolify();
+}
+
+async function benchLocal(): Promise<void> {
   const api = await startTestApi({ HANGAR_RUNTIME: 'local' });
   const http = client(api.url, api.adminToken);
   const project = (await http.post<Project>('/api/projects', { name: 'bench' })).body;

@@ -13,6 +13,7 @@ export function run(): Promise<void> {
   require('./connection.test');
   require('./projects.test');
   require('./projectPanel.test');
+  require('./activity.test');
   require('./containers.test');
   require('./offline.test');
   /* eslint-enable @typescript-eslint/no-require-imports */

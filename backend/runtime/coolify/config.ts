@@ -24,9 +24,12 @@ export interface ImageRef {
 const uuid = z.string().trim().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a Coolify uuid (letters, digits, dashes), as shown in Coolify\'s URL bar');
 const image = z.string().trim().regex(/^[a-z0-9]+([._/:-][a-z0-9]+)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$/, 'an image reference like ghcr.io/acme/hangar-agent:1.0 (no digest)');
 
+/** `^\S{8,}$`: what a Coolify token looks like (also checked by `hangar-api coolify set-token`). */
+export const COOLIFY_TOKEN_PATTERN = /^\S{8,}$/;
+
 const CoolifyEnv = z.object({
   HANGAR_COOLIFY_URL: z.string().trim().regex(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, 'the instance URL, like https://coolify.example.com'),
-  HANGAR_COOLIFY_TOKEN: z.string().trim().regex(/^\S{8,}$/, 'an API token from Coolify (Keys & Tokens → API tokens), with read, write and deploy permissions'),
+  HANGAR_COOLIFY_TOKEN: z.string().trim().regex(COOLIFY_TOKEN_PATTERN, 'an API token from Coolify (Keys & Tokens → API tokens), with read, write and deploy permissions'),
   HANGAR_COOLIFY_SERVER_UUID: uuid,
   HANGAR_COOLIFY_PROJECT_UUID: uuid,
   HANGAR_COOLIFY_ENVIRONMENT: z.string().trim().regex(/^(uuid:)?[A-Za-z0-9_.-]{1,64}$/, 'an environment name like "production", or uuid:<environment uuid>').default('production'),
@@ -35,13 +38,17 @@ const CoolifyEnv = z.object({
   HANGAR_COOLIFY_DESKTOP_IMAGE: image.optional(),
 });
 
-/** Parses the coolify settings; throws a ConfigError whose one-line message names the variable. */
-export function loadCoolifyConfig(env: NodeJS.ProcessEnv = process.env): CoolifyConfig {
-  const parsed = CoolifyEnv.safeParse(blankToUndefined(env));
+/**
+ * Parses the coolify settings; throws a ConfigError whose one-line message names the variable.
+ * `stored.token` (from the database, `hangar-api coolify set-token`) wins over HANGAR_COOLIFY_TOKEN.
+ */
+export function loadCoolifyConfig(env: NodeJS.ProcessEnv = process.env, stored: { token?: string } = {}): CoolifyConfig {
+  const merged = stored.token !== undefined ? { ...env, HANGAR_COOLIFY_TOKEN: stored.token } : env;
+  const parsed = CoolifyEnv.safeParse(blankToUndefined(merged));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const name = String(issue?.path[0] ?? 'HANGAR_COOLIFY_URL');
-    const value = env[name];
+    const value = merged[name];
     const shown = value === undefined || value.trim() === '' ? ' is missing' : `=${JSON.stringify(name === 'HANGAR_COOLIFY_TOKEN' ? '<redacted>' : value)} is invalid`;
     const why = value === undefined || value.trim() === '' ? `needed by HANGAR_RUNTIME=coolify: ${describe(name)}` : (issue?.message ?? 'bad value');
     throw new ConfigError(`${name}${shown}: ${why}`);
@@ -70,7 +77,7 @@ export function parseImage(ref: string): ImageRef {
 function describe(name: string): string {
   switch (name) {
     case 'HANGAR_COOLIFY_URL': return 'the Coolify instance URL, like https://coolify.example.com';
-    case 'HANGAR_COOLIFY_TOKEN': return 'an API token from Coolify (Keys & Tokens → API tokens) with read, write and deploy permissions';
+    case 'HANGAR_COOLIFY_TOKEN': return 'an API token from Coolify (Keys & Tokens → API tokens) with read, write and deploy permissions; store it encrypted with `hangar-api coolify set-token` (reads it from stdin), or set HANGAR_COOLIFY_TOKEN where secrets are injected as environment (containers, CI)';
     case 'HANGAR_COOLIFY_SERVER_UUID': return 'the uuid of the Coolify server that runs the agents';
     case 'HANGAR_COOLIFY_PROJECT_UUID': return 'the uuid of the Coolify project the agents go in';
     case 'HANGAR_COOLIFY_DOMAIN': return 'the base domain; each agent gets https://<slug>.<domain>';

@@ -44,14 +44,14 @@ export function errorFromResponse(status: number, body: unknown, what: string, i
     case 400:
     case 401:
       if (status === 401 || /token/i.test(message)) {
-        return new CoolifyError('coolify_bad_token', `Coolify at ${instance} rejected the API token (${status}${said}). Create a token in Coolify (Keys & Tokens → API tokens, with read, write and deploy permissions) and set HANGAR_COOLIFY_TOKEN.`, status);
+        return new CoolifyError('coolify_bad_token', `Coolify at ${instance} rejected the API token (${status}${said}). Create a token in Coolify (Keys & Tokens → API tokens, with read, write and deploy permissions) and store it with \`hangar-api coolify set-token\` (or set HANGAR_COOLIFY_TOKEN).`, status);
       }
       return new CoolifyError('coolify_error', `Coolify refused to ${what} (400${said}).`, status);
     case 403:
       if (/api is disabled/i.test(message)) {
         return new CoolifyError('coolify_api_disabled', `Coolify at ${instance} has its API disabled. An admin must enable API access in Coolify (Settings → Advanced → API Access), then retry.`, status);
       }
-      return new CoolifyError('coolify_forbidden', `Coolify refused to ${what} (403${said}). Give the token in HANGAR_COOLIFY_TOKEN the read, write and deploy permissions (a root token works).`, status);
+      return new CoolifyError('coolify_forbidden', `Coolify refused to ${what} (403${said}). Give the API token (\`hangar-api coolify set-token\` or HANGAR_COOLIFY_TOKEN) the read, write and deploy permissions (a root token works).`, status);
     case 404:
       return new CoolifyError('coolify_not_found', `Coolify could not ${what}: ${message || 'not found'} ${hintFor404(message)}`.trim(), status);
     case 409: {

@@ -9,7 +9,8 @@ import path from 'node:path';
  * network connection at all; without it, it resolves and fetches from registry.npmjs.org.
  * Plugins Hangar ships do not import @opencode-ai/plugin, so an empty package is enough.
  */
-export function prepareConfigDir(dir: string, version: string): void {
+export function prepareConfigDir(dir: string, version: string, opts: { hangarPlugin?: boolean } = {}): void {
+  if (opts.hangarPlugin) installHangarPlugin(dir);
   const pluginDir = path.join(dir, 'node_modules', '@opencode-ai', 'plugin');
   fs.mkdirSync(pluginDir, { recursive: true });
   const deps = { '@opencode-ai/plugin': version };
@@ -21,6 +22,28 @@ export function prepareConfigDir(dir: string, version: string): void {
     packages: { '': { dependencies: deps }, 'node_modules/@opencode-ai/plugin': { version } },
   }, null, 2) + '\n');
   writeIfChanged(path.join(pluginDir, 'package.json'), JSON.stringify({ name: '@opencode-ai/plugin', version, type: 'module' }, null, 2) + '\n');
+}
+
+/**
+ * Hangar's webhook plugin (media/opencode-plugin) into `<dir>/plugins/`: opencode 1.18.33 loads
+ * `{plugin,plugins}/*.{ts,js}` from each config dir. Install it into one dir only (the project's
+ * OPENCODE_CONFIG_DIR), or it loads twice and every event is posted twice.
+ */
+export function installHangarPlugin(dir: string): void {
+  const target = path.join(dir, 'plugins');
+  fs.mkdirSync(target, { recursive: true });
+  writeIfChanged(path.join(target, HANGAR_PLUGIN_FILE), fs.readFileSync(hangarPluginSource(), 'utf8'));
+}
+
+export const HANGAR_PLUGIN_FILE = 'hangar-webhook.js';
+
+/** media/opencode-plugin/hangar-webhook.js, found from the source tree or from dist/backend. */
+export function hangarPluginSource(): string {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'media', 'opencode-plugin', HANGAR_PLUGIN_FILE);
+    if (fs.existsSync(candidate)) return candidate;
+    if (path.dirname(dir) === dir) throw new Error(`cannot find media/opencode-plugin/${HANGAR_PLUGIN_FILE} above ${__dirname}`);
+  }
 }
 
 function writeIfChanged(file: string, content: string): void {

@@ -76,7 +76,7 @@ export class LocalDriver implements RuntimeDriver {
       await run('git', ['init', '-q', '-b', 'main'], { cwd: p.workspace });
       progress('Created the git workspace');
     }
-    prepareConfigDir(p.configDir, this.bin.version);
+    prepareConfigDir(p.configDir, this.bin.version, { hangarPlugin: true });
     prepareConfigDir(path.join(p.home, '.config', 'opencode'), this.bin.version);
     const next: StoredSpec = { slug: spec.slug, tier: spec.tier, env: spec.env };
     const current = this.readSpec(spec.projectId);
@@ -148,6 +148,11 @@ export class LocalDriver implements RuntimeDriver {
       return { state: fs.existsSync(p.specFile) ? 'created' : 'absent' };
     }
     const base = { instanceId: record.instanceId ?? undefined, unenforced: record.notes };
+    if (!(record.pid && isOurProcess(record))) {
+      // The API can die between spawning a process and recording it: such a process is ours too.
+      const stray = scanProcesses(this.root).find((s) => s.projectId === projectId);
+      if (stray) return { state: 'running', reason: `untracked opencode process (pid ${stray.pid}) not in runtime.json`, instanceId: `pid:${stray.pid}` };
+    }
     if (record.state === 'stopped') return { state: 'stopped', ...base };
     if (record.pid && isOurProcess(record)) {
       if (!this.tracked.has(projectId)) this.tracked.set(projectId, record.pid);

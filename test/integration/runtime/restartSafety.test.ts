@@ -69,7 +69,7 @@ describe('restart safety: kill -9 the API during a deploy (real API process, rea
     assert.ok(op.state === 'failed' && op.error === INTERRUPTED || p.status === 'running', `op ${op.state} (${op.error}); project ${p.status} (${p.statusReason})`);
     assert.ok(op.state !== 'queued' && op.state !== 'running', 'no operation left open');
     const procs = scanProcesses(projectsRoot);
-    assert.deepEqual(procs.map((x) => x.projectId), p.status === 'running' ? [project.id] : [], `processes: ${JSON.stringify(procs)}`);
+    assert.deepEqual(procs.map((x) => x.projectId), p.status === 'running' ? [project.id] : [], `processes: ${JSON.stringify(procs)}; project ${p.status} (${p.statusReason}); op ${op.state} (${op.error})`);
     return { p, op };
   };
 

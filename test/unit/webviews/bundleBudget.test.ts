@@ -9,11 +9,14 @@ const root = path.resolve(__dirname, '../../..');
 
 /**
  * Minified bytes. Set at about 1.5x the size measured when each budget was set (project: 80.3 kB of
- * JS, of which zod/mini 21 kB, preact 13 kB, lit + three vscode-elements 35 kB). Raising one is a
+ * JS, of which zod/mini 21 kB, preact 13 kB, lit + three vscode-elements 35 kB; chat: 174 kB of JS,
+ * 57 kB gzipped, of which marked 52 kB, chat code 44 kB, zod/mini 28 kB, preact 18 kB, lit + two
+ * vscode-elements 33 kB; 14 kB of CSS). Raising one is a
  * decision for review, not a reflex: first look at what grew (esbuild's metafile says).
  */
 const BUDGETS: Record<string, { js: number; css: number }> = {
   project: { js: 120_000, css: 8_000 },
+  chat: { js: 240_000, css: 20_000 },
 };
 
 /** The webview options of esbuild.mjs, production flavour. */

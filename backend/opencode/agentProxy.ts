@@ -1,0 +1,26 @@
+import type { Config } from '../config';
+import type { Logger } from '../logger';
+import type { ProjectService } from '../services/projects';
+import { AgentEventRelays } from './eventRelay';
+import { AgentTargets } from './upstream';
+
+export interface AgentProxy {
+  targets: AgentTargets;
+  relays: AgentEventRelays;
+}
+
+export function createAgentProxy(config: Config, projects: ProjectService, log: Logger): AgentProxy {
+  const targets = new AgentTargets(projects);
+  const relays = new AgentEventRelays({
+    bufferSize: config.agent.eventBuffer,
+    bufferBytes: 16 * 1024 * 1024,
+    graceMs: config.agent.graceMs,
+    connectTimeoutMs: Math.min(config.agent.timeoutMs, 10_000),
+    stallMs: 35_000,
+    backoff: { initialMs: 250, maxMs: 10_000 },
+    notRunningPollMs: 1000,
+    target: (id) => targets.byId(id),
+    log,
+  });
+  return { targets, relays };
+}

@@ -1,0 +1,160 @@
+import { Readable } from 'node:stream';
+import type { ProjectRow } from '../db/schema';
+import { conflict, HttpError, notFound } from '../errors';
+import { basicAuth } from '../runtime/health';
+import type { ProjectService } from '../services/projects';
+
+/** Where one project's opencode answers and the password it wants. Never log `password`. */
+export interface AgentTarget {
+  projectId: string;
+  baseUrl: string;
+  password: string;
+}
+
+/**
+ * Resolves a project to its running agent. The password is decrypted once per sealed value and
+ * kept in memory, so a proxied request costs one indexed row read.
+ */
+export class AgentTargets {
+  private readonly passwords = new Map<string, { sealed: string; password: string }>();
+
+  constructor(private readonly projects: ProjectService) {}
+
+  /** Owner-checked: another user's project is 404; a project that is not running is 409. */
+  async forUser(userId: string, projectId: string): Promise<AgentTarget> {
+    return this.fromRow(await this.projects.ownedRow(userId, projectId));
+  }
+
+  /** For the event relay's reconnects (the owner was checked when the client attached). */
+  async byId(projectId: string): Promise<AgentTarget> {
+    const row = await this.projects.rowById(projectId);
+    if (!row) throw notFound('Project');
+    return this.fromRow(row);
+  }
+
+  private async fromRow(row: ProjectRow): Promise<AgentTarget> {
+    if (row.status !== 'running' || !row.agent_url) {
+      const why = row.status_reason ? ` (${row.status_reason})` : '';
+      throw conflict('project_not_running',
+        `The project is ${row.status.replace(/_/g, ' ')}${why}, so its agent cannot answer. Start or deploy it (POST /api/projects/${row.id}/start or /deploy) and try again.`,
+        { status: row.status });
+    }
+    return { projectId: row.id, baseUrl: row.agent_url.replace(/\/+$/, ''), password: await this.password(row) };
+  }
+
+  private async password(row: ProjectRow): Promise<string> {
+    const sealed = row.opencode_password_enc;
+    const cached = this.passwords.get(row.id);
+    if (sealed && cached?.sealed === sealed) return cached.password;
+    const { opencodePassword } = await this.projects.secrets(row.id);
+    if (sealed) this.passwords.set(row.id, { sealed, password: opencodePassword });
+    return opencodePassword;
+  }
+}
+
+export interface UpstreamRequest {
+  method: string;
+  /** Path on the agent, built by the proxy from its allow-list (never the client's raw path). */
+  path: string;
+  query?: URLSearchParams;
+  body?: unknown;
+  timeoutMs: number;
+}
+
+export interface UpstreamResponse {
+  status: number;
+  contentType: string | undefined;
+  /** The agent's body as it arrives; null for 204 and empty answers. */
+  body: Readable | null;
+}
+
+/** The largest error body from the agent that is passed on in `details`. */
+const MAX_ERROR_BODY = 16 * 1024;
+
+/**
+ * One request to the agent with the project's Basic auth and nothing of the client's headers.
+ * The timeout covers the wait for the agent's headers; a success body is then streamed (a long
+ * transcript is not held in memory) and stops when the client goes away. Failures map to the
+ * proxy's errors: unreachable 502, slow 504, wrong password 502, the agent's own 4xx as
+ * `agent_rejected` (same status) and 5xx as `agent_failed` (502), its body in details.
+ */
+export async function callAgent(target: AgentTarget, req: UpstreamRequest): Promise<UpstreamResponse> {
+  const qs = req.query?.toString();
+  const url = `${target.baseUrl}${req.path}${qs ? `?${qs}` : ''}`;
+  const headers: Record<string, string> = { Authorization: basicAuth(target.password), Accept: 'application/json' };
+  let payload: string | undefined;
+  if (req.body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    payload = JSON.stringify(req.body);
+  }
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new AgentTimeout()), req.timeoutMs);
+  let res: Response;
+  try {
+    res = await fetch(url, { method: req.method, headers, body: payload, signal: controller.signal, redirect: 'manual' });
+  } catch (err) {
+    const e = err as Error;
+    if (controller.signal.reason instanceof AgentTimeout) {
+      throw new HttpError(504, 'agent_timeout',
+        `The agent did not answer ${req.method} ${req.path} within ${req.timeoutMs} ms. It may be overloaded or stuck: check GET /api/projects/${target.projectId}/logs, or restart the project.`,
+        undefined, true);
+    }
+    const cause = (e.cause as Error | undefined)?.message ?? e.message;
+    throw new HttpError(502, 'agent_unreachable',
+      `The agent of this project did not answer (${cause}). It may have just stopped or crashed: check its status and GET /api/projects/${target.projectId}/logs, then start or restart it.`,
+      undefined, true);
+  } finally {
+    clearTimeout(timer);
+  }
+  if (res.status === 401) {
+    await res.body?.cancel();
+    throw new HttpError(502, 'agent_auth_failed',
+      'The agent refused the project\'s server password; its process runs with another one. Redeploy the project to give it the current password.', undefined, true);
+  }
+  if (res.status >= 400) {
+    const details = { status: res.status, body: parseErrorBody(await readCapped(res, MAX_ERROR_BODY)) };
+    if (res.status >= 500) throw new HttpError(502, 'agent_failed', `The agent failed on ${req.method} ${req.path} (HTTP ${res.status}); its answer is in details.`, details, true);
+    throw new HttpError(res.status, 'agent_rejected', `The agent refused ${req.method} ${req.path} (HTTP ${res.status}); its answer is in details.`, details, true);
+  }
+  const empty = res.status === 204 || res.headers.get('content-length') === '0' || !res.body;
+  if (empty) await res.body?.cancel();
+  return {
+    status: res.status,
+    contentType: res.headers.get('content-type') ?? undefined,
+    body: empty ? null : Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>),
+  };
+}
+
+class AgentTimeout extends Error {
+  override name = 'AgentTimeout';
+}
+
+/** At most `max` bytes of the body, then the rest is dropped. */
+async function readCapped(res: Response, max: number): Promise<Buffer> {
+  if (!res.body) return Buffer.alloc(0);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const reader = res.body.getReader();
+  try {
+    while (size < max) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      chunks.push(Buffer.from(value));
+      size += value.length;
+    }
+  } catch {
+    // a truncated error body is still worth showing
+  } finally {
+    void reader.cancel().catch(() => {});
+  }
+  return Buffer.concat(chunks).subarray(0, max);
+}
+
+function parseErrorBody(body: Buffer): unknown {
+  const text = body.toString('utf8');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}

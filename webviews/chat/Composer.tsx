@@ -1,0 +1,192 @@
+// The prompt box: multi-line, Enter sends and Shift+Enter breaks the line, `@` mentions with a
+// picker and chips, model and agent pickers, Abort while the agent works, and the visible queue.
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { ChatAgent, ChatModel, Mention, MentionResult, ModelRef, QueuedPrompt } from '../protocol';
+import { formatMention, fuzzyFilter, mentionAtCursor, mentionsInText } from './mentions';
+import { MentionPicker } from './MentionPicker';
+
+export interface ComposerProps {
+  draft: string;
+  busy: boolean;
+  disabled: string | null;
+  models: ChatModel[];
+  agents: ChatAgent[];
+  model: ModelRef | null;
+  agent: string | null;
+  queue: QueuedPrompt[];
+  mentionResults: MentionResult[];
+  onDraft(text: string): void;
+  onSend(text: string, mentions: Mention[]): void;
+  onAbort(): void;
+  onModel(model: ModelRef): void;
+  onAgent(agent: string): void;
+  onMentionQuery(query: string): void;
+  onQueueEdit(id: string, text: string): void;
+  onQueueCancel(id: string): void;
+  onQueueRetry(id: string): void;
+}
+
+const modelKey = (m: ModelRef) => `${m.providerId}/${m.modelId}`;
+
+export function Composer(props: ComposerProps) {
+  const { draft, busy, disabled } = props;
+  const area = useRef<HTMLTextAreaElement>(null);
+  const [picked, setPicked] = useState<Set<string>>(() => new Set((draft.match(/(?:^|\s)(@[^\s]+)/g) ?? []).map((s) => s.trim())));
+  const [mention, setMention] = useState<{ start: number; query: string } | null>(null);
+  const [active, setActive] = useState(0);
+  const items = useMemo(() => (mention ? fuzzyFilter(props.mentionResults, mention.query, 12) : []), [mention, props.mentionResults]);
+  const chips = useMemo(() => mentionsInText(draft, picked), [draft, picked]);
+
+  useEffect(() => { setActive(0); }, [mention?.query]);
+  useEffect(() => { autosize(area.current); }, [draft]);
+
+  const updateMention = (text: string, cursor: number) => {
+    const m = mentionAtCursor(text, cursor);
+    setMention(m);
+    if (m) props.onMentionQuery(m.query);
+  };
+
+  const onInput = (e: Event) => {
+    const el = e.currentTarget as HTMLTextAreaElement;
+    props.onDraft(el.value);
+    updateMention(el.value, el.selectionStart);
+  };
+
+  const pick = (item: MentionResult) => {
+    const el = area.current;
+    if (!el || !mention) return;
+    const token = formatMention({ path: item.path });
+    const before = draft.slice(0, mention.start);
+    const after = draft.slice(el.selectionStart);
+    const text = `${before}${token} ${after.replace(/^\s+/, '')}`;
+    setPicked(new Set([...picked, token]));
+    setMention(null);
+    props.onDraft(text);
+    const cursor = before.length + token.length + 1;
+    requestAnimationFrame(() => { el.focus(); el.setSelectionRange(cursor, cursor); });
+  };
+
+  const send = () => {
+    const text = draft.trim();
+    if (!text || disabled) return;
+    props.onSend(text, mentionsInText(text, picked));
+    setPicked(new Set());
+    setMention(null);
+  };
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (mention) {
+      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        e.preventDefault();
+        const n = Math.max(1, items.length);
+        setActive((a) => (a + (e.key === 'ArrowDown' ? 1 : n - 1)) % n);
+        return;
+      }
+      if ((e.key === 'Enter' || e.key === 'Tab') && items[active]) {
+        e.preventDefault();
+        pick(items[active]!);
+        return;
+      }
+      if (e.key === 'Escape') {
+        e.preventDefault();
+        setMention(null);
+        return;
+      }
+    }
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+      e.preventDefault();
+      send();
+    }
+  };
+
+  const removeChip = (m: Mention) => {
+    const token = formatMention(m);
+    const next = new Set(picked);
+    next.delete(token);
+    setPicked(next);
+    props.onDraft(draft.split(token).join('').replace(/ {2,}/g, ' '));
+  };
+
+  return (
+    <div class="composer">
+      {props.queue.length > 0 && <Queue items={props.queue} onEdit={props.onQueueEdit} onCancel={props.onQueueCancel} onRetry={props.onQueueRetry} />}
+      {mention && <MentionPicker items={items} active={active} onPick={pick} onHover={setActive} />}
+      {chips.length > 0 && (
+        <div class="chips composer-chips" aria-label="Mentioned files">
+          {chips.map((m) => (
+            <span key={formatMention(m)} class="chip">
+              {formatMention(m)}
+              <button type="button" class="chip-x" aria-label={`Remove ${formatMention(m)}`} onClick={() => removeChip(m)}>×</button>
+            </span>
+          ))}
+        </div>
+      )}
+      <textarea
+        ref={area} class="composer-input" rows={2} value={draft} onInput={onInput} onKeyDown={onKeyDown}
+        onClick={(e) => updateMention(draft, (e.currentTarget as HTMLTextAreaElement).selectionStart)}
+        onBlur={() => setTimeout(() => setMention(null), 150)}
+        placeholder={busy ? 'The agent is working: your message will be queued…' : 'Ask the agent… (@ to mention a file, Shift+Enter for a new line)'}
+        aria-label="Message" aria-autocomplete="list" aria-controls={mention ? 'mention-picker' : undefined}
+        aria-activedescendant={mention && items[active] ? `mention-${active}` : undefined}
+      />
+      <div class="composer-bar">
+        <select class="picker-select" aria-label="Agent" value={props.agent ?? ''} onChange={(e) => props.onAgent((e.currentTarget as HTMLSelectElement).value)}>
+          {props.agents.map((a) => <option key={a.name} value={a.name} title={a.description}>{a.name}</option>)}
+        </select>
+        <select
+          class="picker-select" aria-label="Model" value={props.model ? modelKey(props.model) : ''}
+          onChange={(e) => {
+            const m = props.models.find((x) => modelKey(x) === (e.currentTarget as HTMLSelectElement).value);
+            if (m) props.onModel({ providerId: m.providerId, modelId: m.modelId });
+          }}
+        >
+          {props.models.map((m) => <option key={modelKey(m)} value={modelKey(m)}>{m.name}</option>)}
+        </select>
+        <span class="spacer" />
+        {disabled && <span class="hg-muted composer-note">{disabled}</span>}
+        {busy && <vscode-button secondary onClick={props.onAbort} title="Stop the agent">Abort</vscode-button>}
+        <vscode-button onClick={send} disabled={!draft.trim() || !!disabled}>{busy ? 'Queue' : 'Send'}</vscode-button>
+      </div>
+    </div>
+  );
+}
+
+function Queue({ items, onEdit, onCancel, onRetry }: {
+  items: QueuedPrompt[]; onEdit(id: string, text: string): void; onCancel(id: string): void; onRetry(id: string): void;
+}) {
+  const [editing, setEditing] = useState<string | null>(null);
+  const [text, setText] = useState('');
+  return (
+    <div class="queue" aria-label="Queued messages">
+      <div class="queue-title">Queued — sent in order when the agent is idle</div>
+      {items.map((q, i) => (
+        <div key={q.id} class={`queue-item ${q.error ? 'queue-failed' : ''}`}>
+          <span class="queue-n">{i + 1}</span>
+          {editing === q.id
+            ? (
+              <input
+                class="queue-edit" value={text} aria-label="Edit queued message" autoFocus
+                onInput={(e) => setText((e.currentTarget as HTMLInputElement).value)}
+                onKeyDown={(e) => {
+                  if (e.key === 'Enter') { onEdit(q.id, text); setEditing(null); }
+                  if (e.key === 'Escape') setEditing(null);
+                }}
+              />
+            )
+            : <span class="queue-text" title={q.text}>{q.text}{q.error && <span class="queue-error"> — {q.error}</span>}</span>}
+          {editing === q.id
+            ? <button type="button" class="hg-link-button" onClick={() => { onEdit(q.id, text); setEditing(null); }}>Save</button>
+            : <button type="button" class="hg-link-button" onClick={() => { setEditing(q.id); setText(q.text); }}>Edit</button>}
+          {q.error && <button type="button" class="hg-link-button" onClick={() => onRetry(q.id)}>Retry</button>}
+          <button type="button" class="hg-link-button" onClick={() => onCancel(q.id)}>Cancel</button>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+function autosize(el: HTMLTextAreaElement | null): void {
+  if (!el) return;
+  el.style.height = 'auto';
+  el.style.height = `${Math.min(el.scrollHeight + 2, 240)}px`;
+}
