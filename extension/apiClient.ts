@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import {
-  ActivityPage, ErrorBody, Health, LogLines, Me, Operation, OperationList, Project, ProjectList, Tier, TierList,
-  type ProjectCreate, type ProjectUpdate,
+  ActivityPage, CredentialList, CredentialMeta, CustomProvider, DefaultModel, EffectiveModel, ErrorBody, Health, LogLines, Me, ModelList,
+  Operation, OperationList, Project, ProjectList, ProviderList, Tier, TierList,
+  type CustomProviderCreate, type ModelChoice, type ModelSummary, type ProjectCreate, type ProjectModelUpdate, type ProjectUpdate,
 } from '../backend/contract';
 import { ApiError } from './apiError';
 import type { Fetch } from './fetchTypes';
@@ -84,6 +85,47 @@ export class ApiClient {
   }
   logs(projectId: string, tail = 200): Promise<LogLines> {
     return this.request('GET', `${projectPath(projectId)}/logs?tail=${tail}`, LogLines);
+  }
+
+  // ── The agent proxy (/api/projects/:id/opencode/...): opencode's own bodies, parsed loosely by the caller.
+
+  /** GET/POST/PATCH/DELETE through the agent proxy; `schema` parses just what the caller uses. */
+  agent<T>(projectId: string, method: string, path: string, schema: { parse(v: unknown): T }, body?: unknown): Promise<T> {
+    return this.request(method, `${projectPath(projectId)}/opencode${path}`, schema, body);
+  }
+
+  /** The path (relative to baseUrl) of the project's relayed agent event stream. */
+  static agentEventPath(projectId: string): string {
+    return `${projectPath(projectId)}/opencode/event`;
+  }
+
+  /** GET /api/providers: the catalog plus custom providers; `configured` filters to those with a credential. */
+  providers(q: { q?: string; configured?: boolean } = {}): Promise<ProviderList> {
+    const params = new URLSearchParams();
+    if (q.q) params.set('q', q.q);
+    if (q.configured !== undefined) params.set('configured', String(q.configured));
+    const qs = params.toString();
+    return this.request('GET', `/api/providers${qs ? `?${qs}` : ''}`, ProviderList);
+  }
+  async providerModels(providerId: string): Promise<ModelSummary[]> {
+    return (await this.request('GET', `/api/providers/${encodeURIComponent(providerId)}/models`, ModelList)).items;
+  }
+  /** Stores an API key for a provider; the answer is metadata with a masked hint, never the key. */
+  setCredential(providerId: string, key: string): Promise<CredentialMeta> {
+    return this.request('POST', `/api/providers/${encodeURIComponent(providerId)}/credentials`, CredentialMeta, { type: 'api', key });
+  }
+  async deleteCredential(providerId: string): Promise<void> {
+    await this.request('DELETE', `/api/providers/${encodeURIComponent(providerId)}/credentials`, NoContent);
+  }
+  async credentials(): Promise<CredentialMeta[]> { return (await this.request('GET', '/api/credentials', CredentialList)).items; }
+  createCustomProvider(body: CustomProviderCreate): Promise<CustomProvider> {
+    return this.request('POST', '/api/providers/custom', CustomProvider, body);
+  }
+  defaultModel(): Promise<DefaultModel> { return this.request('GET', '/api/me/default-model', DefaultModel); }
+  setDefaultModel(choice: ModelChoice): Promise<DefaultModel> { return this.request('PUT', '/api/me/default-model', DefaultModel, choice); }
+  projectModel(projectId: string): Promise<EffectiveModel> { return this.request('GET', `${projectPath(projectId)}/model`, EffectiveModel); }
+  setProjectModel(projectId: string, body: ProjectModelUpdate): Promise<EffectiveModel> {
+    return this.request('PUT', `${projectPath(projectId)}/model`, EffectiveModel, body);
   }
 
   private async request<T>(method: string, path: string, schema: { parse(v: unknown): T }, body?: unknown): Promise<T> {

@@ -11,6 +11,13 @@ export interface ProjectRowArg { projectId: string }
 export interface OpenProjectDetailsArgs { id: string }
 /** An agent session of a project (the Activity view's rows, notifications). */
 export interface OpenSessionArgs { projectId: string; sessionId: string }
+export interface OpenChatArgs { id: string }
+/** Configure a provider without UI: the key goes straight to the API. */
+export interface ConfigureProviderArgs { providerId: string; key: string }
+/** Without `modelId` the model is picked in a quick pick. */
+export interface SetDefaultProviderArgs { providerId: string; modelId?: string }
+/** A Providers row, or code/tests; `confirm: true` skips the confirmation. */
+export interface RemoveProviderCredentialArgs { providerId: string; confirm?: boolean }
 
 /**
  * Every command the extension registers, with its arguments. A missing handler is a compile error in
@@ -40,6 +47,12 @@ export interface CommandSignatures {
   'hangar.internal.containerLogs': (projectId: string) => unknown;
   'hangar.openSession': (args?: OpenSessionArgs) => unknown;
   'hangar.internal.activity': () => unknown;
+  'hangar.openChat': (args?: OpenChatArgs | ProjectRowArg) => unknown;
+  'hangar.internal.chat': (args: { projectId: string; inject?: unknown }) => unknown;
+  'hangar.configureProvider': (args?: ConfigureProviderArgs) => unknown;
+  'hangar.setDefaultProvider': (args?: SetDefaultProviderArgs) => unknown;
+  'hangar.removeProviderCredential': (args?: RemoveProviderCredentialArgs) => unknown;
+  'hangar.internal.providers': () => unknown;
 }
 
 export type CommandId = keyof CommandSignatures;
@@ -69,9 +82,15 @@ export const COMMAND_IDS = Object.keys({
   'hangar.internal.containerLogs': true,
   'hangar.openSession': true,
   'hangar.internal.activity': true,
+  'hangar.openChat': true,
+  'hangar.internal.chat': true,
+  'hangar.configureProvider': true,
+  'hangar.setDefaultProvider': true,
+  'hangar.removeProviderCredential': true,
+  'hangar.internal.providers': true,
 } satisfies Record<CommandId, true>) as CommandId[];
 
 /** Context keys the extension sets (used in package.json `when` clauses). */
 export const CONTEXT_KEYS = ['hangar.connected', 'hangar.canStartLocalServer'] as const;
 
-export const VIEW_IDS = { projects: 'hangar.projects', tiers: 'hangar.tiers', activity: 'hangar.activity' } as const;
+export const VIEW_IDS = { projects: 'hangar.projects', tiers: 'hangar.tiers', activity: 'hangar.activity', providers: 'hangar.providers' } as const;

@@ -12,9 +12,13 @@ export type StreamState =
   | { kind: 'unauthorised'; message: string }
   | { kind: 'stopped' };
 
-export interface EventStreamOptions {
-  /** The server's base URL; the stream is `${baseUrl}/api/events`. */
+export interface EventStreamOptions<E = HangarEvent> {
+  /** The server's base URL; the stream is `${baseUrl}${path}`. */
   baseUrl: string;
+  /** Defaults to `/api/events`. */
+  path?: string;
+  /** Turns a frame's data into an event (undefined: ignored). Defaults to the HangarEvent contract. */
+  parse?(data: unknown, frame: SseFrame): E | undefined;
   token: string;
   fetch: Fetch;
   timers?: Timers;
@@ -23,7 +27,7 @@ export interface EventStreamOptions {
   idleTimeoutMs?: number;
   initialBackoffMs?: number;
   maxBackoffMs?: number;
-  onEvent(event: HangarEvent): void;
+  onEvent(event: E): void;
   onState?(state: StreamState): void;
   onLog?(level: 'debug' | 'info' | 'warn', message: string): void;
 }
@@ -38,7 +42,7 @@ export function backoffDelay(attempt: number, initialMs: number, maxMs: number, 
  * GET /api/events as a stream that survives network blips: reconnects with backoff, resumes with
  * Last-Event-ID, notices silent deaths through the heartbeat, and stops for good on 401.
  */
-export class EventStream {
+export class EventStream<E = HangarEvent> {
   private readonly timers: Timers;
   private readonly random: () => number;
   private readonly idleTimeoutMs: number;
@@ -54,7 +58,7 @@ export class EventStream {
   private _state: StreamState = { kind: 'idle' };
   lastEventId: string | undefined;
 
-  constructor(private readonly options: EventStreamOptions) {
+  constructor(private readonly options: EventStreamOptions<E>) {
     this.timers = options.timers ?? realTimers;
     this.random = options.random ?? Math.random;
     this.idleTimeoutMs = options.idleTimeoutMs ?? 45_000;
@@ -96,7 +100,7 @@ export class EventStream {
     this.armIdleTimer(abort);
     let reason: string;
     try {
-      const res = await this.options.fetch(`${this.options.baseUrl}/api/events`, { headers, signal: abort.signal });
+      const res = await this.options.fetch(`${this.options.baseUrl}${this.options.path ?? '/api/events'}`, { headers, signal: abort.signal });
       if (res.status === 401) {
         await res.text().catch(() => '');
         this.running = false;
@@ -146,14 +150,21 @@ export class EventStream {
   }
 
   private frame(f: SseFrame): void {
-    let event: HangarEvent;
+    let event: E;
     try {
-      const parsed = HangarEvent.safeParse(JSON.parse(f.data));
-      if (!parsed.success) {
+      const data: unknown = JSON.parse(f.data);
+      let parsedEvent: E | undefined;
+      if (this.options.parse) {
+        parsedEvent = this.options.parse(data, f);
+      } else {
+        const parsed = HangarEvent.safeParse(data);
+        parsedEvent = parsed.success ? parsed.data as E : undefined;
+      }
+      if (parsedEvent === undefined) {
         this.options.onLog?.('warn', `ignored an event that does not match the contract (${f.event}, id ${f.id})`);
         return;
       }
-      event = parsed.data;
+      event = parsedEvent;
     } catch {
       this.options.onLog?.('warn', `ignored an event whose data is not JSON (${f.event}, id ${f.id})`);
       return;

@@ -18,6 +18,9 @@ import { isLoopbackUrl } from './serverUrl';
 import { channelLogger } from './log';
 import { OperationTracker } from './operationTracker';
 import { ProjectDetailsPanels } from './panels/projectDetailsPanel';
+import { ChatPanels } from './chat/chatPanel';
+import { chatCommands } from './commands/chatCommands';
+import { ProvidersFeature } from './providersFeature';
 import type { Logger } from './ports';
 import { SecretRegistry } from './redact';
 import { settings } from './settings';
@@ -56,7 +59,9 @@ export function activate(context: vscode.ExtensionContext): void {
     onLog: (m) => log.warn(m),
   });
   const logs = new LogTerminals(session, log);
+  const chatPanels = new ChatPanels({ session, extensionUri: context.extensionUri, log });
   const activity = new ActivityFeature(session, projectPanels, log);
+  const providers = new ProvidersFeature(session, log, context.logUri.fsPath);
   const autoRefresh = new AutoRefresh({
     refresh: async () => {
       if (session.state.kind !== 'connected') return;
@@ -83,10 +88,12 @@ export function activate(context: vscode.ExtensionContext): void {
     ...internalCommands(services),
     'hangar.openSession': (args?: Parameters<typeof activity.openSession>[0]) => activity.openSession(args),
     'hangar.internal.activity': () => activity.probe(),
+    ...chatCommands(session, chatPanels),
+    ...providers.handlers(),
   };
 
   context.subscriptions.push(
-    channel, session, projectsTree, tiersTree, statusBar, projectsView, tiersView, projectPanels, tracker, logs, autoRefresh, activity,
+    channel, session, projectsTree, tiersTree, statusBar, projectsView, tiersView, projectPanels, chatPanels, tracker, logs, autoRefresh, activity, providers,
     session.onDidReceiveEvent((e) => tracker.onEvent(e)),
     projectsView.onDidChangeVisibility((e) => autoRefresh.setVisible(e.visible)),
     session.store.onDidChange(() => {

@@ -2,7 +2,7 @@ import type { HangarEvent, Me } from '../backend/contract';
 import { ApiClient } from './apiClient';
 import { ApiError } from './apiError';
 import { nextState, type ConnectionEvent, type ConnectionState } from './connectionState';
-import { EventStream, type StreamState } from './eventStream';
+import { EventStream, type EventStreamOptions, type StreamState } from './eventStream';
 import type { Fetch } from './fetchTypes';
 import { HangarStore } from './hangarStore';
 import { LogFollower, type LogFollowerOptions } from './logFollower';
@@ -81,6 +81,13 @@ export class HangarSession implements Disposable {
     const link = this.link;
     if (!link) throw new ApiError(0, 'not_connected', 'Not connected to a Hangar server', { method: '-', path: '-' });
     return new LogFollower({ ...handlers, baseUrl: link.url, token: link.token, projectId, fetch: this.deps.fetch, timers: this.timers });
+  }
+
+  /** The project's relayed agent event stream on the current server (not started). */
+  agentEventStream<E>(projectId: string, handlers: Omit<EventStreamOptions<E>, 'baseUrl' | 'token' | 'path' | 'fetch' | 'timers'>): EventStream<E> {
+    const link = this.link;
+    if (!link) throw new ApiError(0, 'not_connected', 'Not connected to a Hangar server', { method: '-', path: '-' });
+    return new EventStream<E>({ ...handlers, baseUrl: link.url, token: link.token, path: ApiClient.agentEventPath(projectId), fetch: this.deps.fetch, timers: this.timers });
   }
 
   async hasStoredToken(url: string): Promise<boolean> {

@@ -164,7 +164,7 @@ export class HangarStore {
         // Operations are followed by the command that started them, not stored here.
         return false;
       case 'provider.changed':
-        // No providers view yet; the Create Project flow asks the API when it needs them.
+        // The Providers view has its own data (providersFeature.ts), fed from session.onDidReceiveEvent.
         return false;
       case 'activity.updated':
       case 'notification.created':

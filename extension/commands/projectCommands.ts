@@ -3,6 +3,7 @@ import { ProjectName, type Project, type Tier } from '../../backend/contract';
 import { ApiError } from '../apiError';
 import type { CreateProjectArgs, DeleteProjectArgs, ProjectRowArg } from '../commandIds';
 import type { CommandHandlers } from '../commandRegistry';
+import { projectProviderPicks } from '../providersModel';
 import { statusLabel, tierPicks } from '../treeModel';
 import { showError } from '../userErrors';
 import type { Services } from './services';
@@ -40,6 +41,7 @@ export function projectCommands(s: Services): ProjectHandlers {
     if (name === undefined) return undefined;
 
     let tierId = args?.tierId;
+    let providerOverride = args?.providerOverride ?? null;
     if (!args) {
       const picks = tierPicks(await tiersForPick());
       const tier = await vscode.window.showQuickPick(picks, {
@@ -51,14 +53,18 @@ export function projectCommands(s: Services): ProjectHandlers {
       });
       if (!tier) return undefined;
       tierId = tier.tierId;
-      const provider = await vscode.window.showQuickPick([
-        {
-          label: 'Use default',
-          description: 'the server\'s default model provider',
-          detail: 'Choosing a specific provider becomes possible once provider credentials are set up on the server.',
-        },
-      ], { title: 'Create Project (3/3): model provider', ignoreFocusOut: true });
+      const [configured, def] = await Promise.all([
+        api.providers({ configured: true }).then((l) => l.items),
+        api.defaultModel(),
+      ]).catch((e: unknown) => {
+        s.log.warn(`create project: could not list providers: ${e instanceof Error ? e.message : String(e)}`);
+        return [[], { providerId: null, modelId: null }] as const;
+      });
+      const provider = await vscode.window.showQuickPick(projectProviderPicks([...configured], def), {
+        title: 'Create Project (3/3): model provider', placeHolder: 'The provider the project\'s agents use', matchOnDescription: true, ignoreFocusOut: true,
+      });
       if (!provider) return undefined;
+      providerOverride = provider.providerId;
     }
 
     try {
@@ -67,7 +73,7 @@ export function projectCommands(s: Services): ProjectHandlers {
         () => api.createProject({
           name: name.trim(),
           ...(tierId ? { tierId } : {}),
-          providerOverride: args?.providerOverride ?? null,
+          providerOverride,
           repository: args?.repository ?? null,
         }));
       session.store.upsertProject(project);

@@ -59,6 +59,16 @@ export class PanelChannel<In extends Message, Out extends Message> implements Di
     if (this._ready) this.send(message);
   }
 
+  /**
+   * Sends one message now if the webview is ready; otherwise drops it (streamed updates: whoever
+   * posts them sends the whole picture again on the next `ready`).
+   */
+  post(message: Out): boolean {
+    if (!this._ready) return false;
+    this.send(message);
+    return true;
+  }
+
   /** The webview reloads its document (hidden and shown again, or new HTML): wait for `ready` again. */
   reset(): void {
     this._ready = false;

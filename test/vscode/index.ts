@@ -14,6 +14,10 @@ export function run(): Promise<void> {
   require('./projects.test');
   require('./projectPanel.test');
   require('./activity.test');
+  // Before providers: once a default provider is set the API injects it (enabled_providers) and the
+  // workspace opencode.json's fake provider is no longer used.
+  require('./chat.test');
+  require('./providers.test');
   require('./containers.test');
   require('./offline.test');
   /* eslint-enable @typescript-eslint/no-require-imports */

@@ -37,7 +37,8 @@ interface MenuItem { command: string; when?: string; group?: string }
 const pkg = JSON.parse(readFileSync(path.resolve(__dirname, '../../../package.json'), 'utf8')) as {
   contributes: { menus: Record<string, MenuItem[]> };
 };
-const itemMenu = pkg.contributes.menus['view/item/context'] ?? [];
+/** The projects view's item menu (other views, such as Providers, have their own rows). */
+const itemMenu = (pkg.contributes.menus['view/item/context'] ?? []).filter((i) => (i.when ?? '').includes('view == hangar.projects'));
 
 /** Evaluates the `view == ... && viewItem =~ /re/` clauses this extension writes (nothing else is allowed). */
 function shows(item: MenuItem, contextValue: string): boolean {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type http from 'node:http';
 import type { HangarEvent } from '../../../backend/contract';
-import { backoffDelay, EventStream, type StreamState } from '../../../extension/eventStream';
+import { backoffDelay, EventStream, type EventStreamOptions, type StreamState } from '../../../extension/eventStream';
 import { anEvent, aProject, eventually, json, sseFrame, startServer, type TestServer } from './builders';
 
 describe('EventStream against a real SSE server', () => {
@@ -24,10 +24,10 @@ describe('EventStream against a real SSE server', () => {
     await server.close();
   });
 
-  function connect(opts: Partial<ConstructorParameters<typeof EventStream>[0]> = {}) {
+  function connect(opts: Partial<EventStreamOptions> = {}) {
     const events: HangarEvent[] = [];
     const states: StreamState[] = [];
-    stream = new EventStream({
+    stream = new EventStream<HangarEvent>({
       baseUrl: server.url, token: 'tok-abcdefgh', fetch, random: () => 0.5, initialBackoffMs: 20, maxBackoffMs: 100,
       onEvent: (e) => events.push(e), onState: (s) => states.push(s), ...opts,
     });
@@ -46,6 +46,27 @@ describe('EventStream against a real SSE server', () => {
     assert.deepEqual(events, [created]);
     assert.equal(server.requests[0]?.headers.authorization, 'Bearer tok-abcdefgh');
     assert.equal(server.requests[0]?.headers['last-event-id'], undefined);
+  });
+
+  it('follows another path with its own parser (the agent proxy\'s relayed stream)', async () => {
+    const got: Array<{ type: string }> = [];
+    const agent = new EventStream<{ type: string }>({
+      baseUrl: server.url, path: '/api/projects/p1/opencode/event', token: 'tok-abcdefgh', fetch, random: () => 0.5,
+      parse: (data) => (typeof data === 'object' && data !== null && typeof (data as { type?: unknown }).type === 'string' ? data as { type: string } : undefined),
+      onEvent: (e) => got.push(e),
+    });
+    try {
+      agent.start();
+      await eventually(() => open.length === 1, 2000, 'the stream to open');
+      open[0]!.write('id: 7\nevent: message.part.delta\ndata: {"id":7,"type":"message.part.delta","properties":{}}\n\n');
+      open[0]!.write('id: 8\ndata: {"no":"type"}\n\n');
+      await eventually(() => got.length === 1, 2000, 'the event');
+      assert.equal(got[0]?.type, 'message.part.delta');
+      assert.equal(server.requests[0]?.url, '/api/projects/p1/opencode/event');
+      assert.equal(agent.lastEventId, '7');
+    } finally {
+      agent.stop();
+    }
   });
 
   it('reconnects after the server drops the stream and sends Last-Event-ID', async () => {

@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import { fakeProviderConfig, startFakeLlm, type FakeLlm } from '../fixtures/fakeLlm/server';
+import { api, env, snapshot, uniqueName, waitFor } from './helpers';
+
+interface ProjectLike { id: string; name: string; slug: string; status: string }
+type Posted = { type: string; [k: string]: unknown };
+/** What `hangar.internal.chat` returns (extension/chat/chatPanel.ts). */
+interface ChatProbe { title: string; ready: boolean; activeSessionId: string | null; stream: string; posted: Posted[] }
+
+const probe = (id: string) => async () => vscode.commands.executeCommand<ChatProbe | undefined>('hangar.internal.chat', { projectId: id });
+const REPLY = 'Streaming works: one two three four five six seven eight nine ten.';
+
+/** The text of one message as the webview's store builds it: chat.part sets a part, chat.delta appends. */
+function rebuilt(posted: Posted[], messageId: string): string {
+  const parts = new Map<string, { type: string; text: string }>();
+  for (const m of posted) {
+    if (m.type === 'chat.part') {
+      const part = m.part as { id: string; messageId: string; type: string; text?: string };
+      if (part.messageId === messageId) parts.set(part.id, { type: part.type, text: part.text ?? '' });
+    } else if (m.type === 'chat.delta' && m.messageId === messageId) {
+      const part = parts.get(m.partId as string) ?? { type: 'text', text: '' };
+      part.text += m.delta as string;
+      parts.set(m.partId as string, part);
+    }
+  }
+  return [...parts.values()].filter((p) => p.type === 'text').map((p) => p.text).join('');
+}
+
+describe('chat panel', function () {
+  this.timeout(120_000);
+  let project: ProjectLike | undefined;
+  let llm: FakeLlm | undefined;
+
+  before(async () => {
+    assert.equal((await snapshot()).connection, 'connected', 'the connection suite must run first');
+    llm = await startFakeLlm();
+    const created = await api('POST', '/api/projects', { name: uniqueName('chat') });
+    assert.equal(created.status, 201, JSON.stringify(created.json));
+    project = created.json as ProjectLike;
+    // Until provider credentials land, the workspace's opencode.json points opencode at the fake LLM.
+    const workspace = path.join(env('HANGAR_TEST_DATA_DIR'), 'projects', project.id, 'workspace');
+    fs.mkdirSync(workspace, { recursive: true });
+    const config = fakeProviderConfig(llm.baseUrl) as { provider: { fake: { options: { apiKey: string } } } };
+    config.provider.fake.options.apiKey = 'fake-key';
+    fs.writeFileSync(path.join(workspace, 'opencode.json'), JSON.stringify(config, null, 2));
+    assert.equal((await api('POST', `/api/projects/${project.id}/deploy`, { force: false })).status, 202);
+    const id = project.id;
+    await waitFor('the project to run', async () => (await api('GET', `/api/projects/${id}`)).json as ProjectLike,
+      (p) => p.status === 'running' || p.status === 'failed', 90_000);
+    assert.equal(((await api('GET', `/api/projects/${id}`)).json as ProjectLike).status, 'running');
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    if (project) await api('DELETE', `/api/projects/${project.id}?deleteVolumes=true&confirm=${project.slug}`);
+    await llm?.close();
+  });
+
+  it('opens on a running project: the webview is ready and gets init, transcript and the live stream', async () => {
+    assert.ok(project);
+    assert.equal(await vscode.commands.executeCommand('hangar.openChat', { id: project.id }), true);
+    const p = await waitFor('the chat to load', probe(project.id),
+      (v) => v?.ready === true && v.stream === 'open' && v.posted.some((m) => m.type === 'chat.transcript'), 30_000);
+    assert.ok(p?.activeSessionId, 'a session was opened (or created)');
+    const types = p.posted.map((m) => m.type);
+    assert.ok(types.indexOf('chat.init') < types.indexOf('chat.transcript'), types.join(','));
+    const transcript = p.posted.find((m) => m.type === 'chat.transcript');
+    assert.equal(transcript?.replace, true);
+  });
+
+  it('sends a prompt through the host; deltas stream to the webview and the text equals the agent\'s transcript', async () => {
+    assert.ok(project && llm);
+    const id = project.id;
+    const sessionId = (await probe(id)())?.activeSessionId;
+    assert.ok(sessionId);
+    llm.enqueue({ text: REPLY, chunkSize: 6, delayMs: 15 });
+    const answer = await vscode.commands.executeCommand<{ ok: boolean; error?: string }>('hangar.internal.chat', {
+      projectId: id, inject: { type: 'chat.send', requestId: 'vscode-1', sessionId, text: 'Hello agent', mentions: [],
+      // explicit: an earlier suite may have made another provider the default
+      model: { providerId: 'fake', modelId: 'fake-model' } },
+    });
+    assert.deepEqual(answer, { ok: true });
+    const done = await waitFor('the assistant message to complete', probe(id), (v) => (v?.posted ?? []).some((m) => {
+      const info = m.info as { role?: string; time?: { completed?: number } } | undefined;
+      return m.type === 'chat.message' && info?.role === 'assistant' && info.time?.completed !== undefined;
+    }), 60_000);
+    const posted = done?.posted ?? [];
+    const deltas = posted.filter((m) => m.type === 'chat.delta');
+    assert.ok(deltas.length >= 2, `expected streamed deltas, got ${deltas.length}`);
+    assert.ok(!posted.some((m) => m.type === 'chat.transcript' && posted.indexOf(m) > posted.indexOf(deltas[0]!)), 'no whole transcript per update');
+    const assistantId = deltas[0]!.messageId as string;
+
+    const res = await api('GET', `/api/projects/${id}/opencode/session/${sessionId}/message`);
+    assert.equal(res.status, 200);
+    const messages = res.json as Array<{ info: { id: string; role: string }; parts: Array<{ type: string; text?: string }> }>;
+    const agentMessage = messages.find((m) => m.info.id === assistantId);
+    assert.ok(agentMessage, 'the streamed message is in the agent\'s transcript');
+    const agentText = agentMessage.parts.filter((p) => p.type === 'text').map((p) => p.text ?? '').join('');
+    assert.equal(agentText, REPLY);
+    await waitFor('the webview\'s copy to equal the agent\'s', async () => rebuilt((await probe(id)())?.posted ?? [], assistantId), (t) => t === agentText, 10_000);
+  });
+});
