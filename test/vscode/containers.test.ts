@@ -54,9 +54,6 @@ describe('containers', () => {
     before(async function () {
       const name = uniqueName('lifecycle');
       project = (await api('POST', '/api/projects', { name })).json as ProjectLike;
-      // The container routes arrive with the backend of this issue; until then the lifecycle cannot run.
-      const ops = await api('GET', `/api/projects/${project.id}/operations`);
-      if (ops.status === 404 && (ops.json as { error?: { message?: string } }).error?.message?.includes('route')) this.skip();
       await waitFor('the project in the tree', () => row(project.id), (v) => v !== undefined, 5000);
     });
 
