@@ -5,10 +5,11 @@ import type { ContainerActionArgs, ProjectRowArg } from '../commandIds';
 import type { CommandHandlers } from '../commandRegistry';
 import { canDo, operationOf, optimisticStatus, type ContainerAction } from '../containerActions';
 import { isFinished } from '../operationTracker';
-import { statusLabel, tierResources } from '../treeModel';
+import { tierResources } from '../treeModel';
 import { showError } from '../userErrors';
 import { showOperationProgress } from './operationProgress';
 import type { Services } from './services';
+import { pickProject, projectIdOf } from './projectPicker';
 
 type Handlers = Pick<CommandHandlers,
   | 'hangar.deployContainer' | 'hangar.forceDeployContainer' | 'hangar.retryDeploy' | 'hangar.startContainer'
@@ -37,20 +38,10 @@ export function containerCommands(s: Services): Handlers {
 
   /** The project of a tree row, `{id}` or, from the palette, a quick pick of the projects the action suits. */
   async function resolve(action: ContainerAction, arg: Arg): Promise<Project | undefined> {
-    const id = arg && 'projectId' in arg ? arg.projectId : arg?.id;
+    const id = projectIdOf(arg);
     if (id) return session.store.project(id) ?? await session.api.project(id);
-    const all = session.store.projects.length ? session.store.projects : await session.api.projects();
-    const fitting = all.filter((p) => canDo(p, action));
     const text = PICK_TEXT[action];
-    if (!fitting.length) {
-      void vscode.window.showInformationMessage(`Hangar: ${text.none}.`);
-      return undefined;
-    }
-    const picked = await vscode.window.showQuickPick(
-      fitting.map((p) => ({ label: p.name, description: `${p.tierId} · ${statusLabel(p.status)}`, detail: p.statusReason ?? undefined, project: p })),
-      { title: text.title, placeHolder: 'The project', matchOnDescription: true },
-    );
-    return picked?.project;
+    return pickProject(session, { title: text.title, placeHolder: 'The project', filter: (p) => canDo(p, action), none: text.none, withReason: true });
   }
 
   async function confirmDeploy(project: Project, force: boolean): Promise<boolean> {
