@@ -28,6 +28,7 @@ import { showError } from './userErrors';
 import { LogTerminals } from './views/logTerminals';
 import { ProjectsTreeProvider } from './views/projectsTree';
 import { TiersTreeProvider } from './views/tiersTree';
+import { UriRouter } from './uriRouter';
 
 /** The composition root: builds the parts and registers them. No network or disk work before it returns. */
 export function activate(context: vscode.ExtensionContext): void {
@@ -53,6 +54,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const projectsView = vscode.window.createTreeView('hangar.projects', { treeDataProvider: projectsTree });
   const tiersView = vscode.window.createTreeView('hangar.tiers', { treeDataProvider: tiersTree });
   const activation = { ms: undefined as number | undefined };
+  // The extension's one URI handler (vscode://<publisher>.<name>/<path>?...): features register paths on it.
+  const uriRouter = new UriRouter();
   const projectPanels = new ProjectDetailsPanels({ session, extensionUri: context.extensionUri, log });
   const tracker = new OperationTracker({
     fetchOperation: async (projectId, opId) => (await session.api.operations(projectId)).find((o) => o.id === opId),
@@ -74,7 +77,7 @@ export function activate(context: vscode.ExtensionContext): void {
   let lastLoad: number | undefined;
 
   const services: Services = {
-    context, session, log, channel, fetch, projectsTree, tiersTree, activation,
+    context, session, log, channel, fetch, projectsTree, tiersTree, activation, uriRouter,
     statusBarText: () => statusBar.text, projectPanels, tracker, logs,
     autoRefreshScheduled: () => autoRefresh.isScheduled,
   };
@@ -95,6 +98,11 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     channel, session, projectsTree, tiersTree, statusBar, projectsView, tiersView, projectPanels, chatPanels, tracker, logs, autoRefresh, activity, providers,
     session.onDidReceiveEvent((e) => tracker.onEvent(e)),
+    vscode.window.registerUriHandler({
+      handleUri: async (uri) => {
+        if (!(await uriRouter.handle(uri.path, uri.query))) log.warn(`no handler for the link ${uri.path}`);
+      },
+    }),
     projectsView.onDidChangeVisibility((e) => autoRefresh.setVisible(e.visible)),
     session.store.onDidChange(() => {
       // Any full fetch (connect, reconnect, Refresh) restarts the backstop's clock.

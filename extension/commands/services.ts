@@ -7,6 +7,7 @@ import type { Logger } from '../ports';
 import type { LogTerminals } from '../views/logTerminals';
 import type { ProjectsTreeProvider } from '../views/projectsTree';
 import type { TiersTreeProvider } from '../views/tiersTree';
+import type { UriRouter } from '../uriRouter';
 
 /** What command handlers may use: the composition root builds it once in activate(). */
 export interface Services {
@@ -19,6 +20,8 @@ export interface Services {
   tiersTree: TiersTreeProvider;
   statusBarText(): string;
   activation: { ms: number | undefined };
+  /** The extension's single URI handler: register a path for deep links and OAuth redirects. */
+  uriRouter: UriRouter;
   projectPanels: ProjectDetailsPanels;
   tracker: OperationTracker;
   logs: LogTerminals;

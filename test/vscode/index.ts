@@ -3,7 +3,10 @@
 import Mocha from 'mocha';
 
 export function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 30_000 });
+  // HANGAR_VSCODE_GREP (a regular expression over full test titles) runs a subset while developing;
+  // keep the connection tests in it (e.g. "activation|connection|chat"): later suites build on them.
+  const grep = process.env.HANGAR_VSCODE_GREP;
+  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 30_000, ...(grep ? { grep: new RegExp(grep) } : {}) });
   // describe/it must exist before the suite files are evaluated.
   mocha.suite.emit('pre-require', globalThis, 'hangar', mocha);
   // In order: later suites build on the connection made by earlier ones. require(), not import: the
