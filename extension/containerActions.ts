@@ -76,6 +76,7 @@ export function optimisticStatus(kind: OperationKind): ProjectStatus | undefined
     case 'restart': return 'starting';
     case 'stop': return 'stopping';
     case 'delete': return undefined;
+    default: return undefined; // sync operations leave the container as it is
   }
 }
 
@@ -87,6 +88,10 @@ export function operationTitle(kind: OperationKind, force: boolean): string {
     case 'stop': return 'Stopping';
     case 'restart': return 'Restarting';
     case 'delete': return 'Deleting';
+    case 'fetch': return 'Fetching';
+    case 'push': return force ? 'Force pushing' : 'Pushing';
+    case 'pull': return 'Pulling';
+    case 'import': return 'Importing';
   }
 }
 
@@ -98,5 +103,9 @@ export function operationDone(kind: OperationKind, force: boolean): string {
     case 'stop': return 'stopped';
     case 'restart': return 'restarted';
     case 'delete': return 'deleted';
+    case 'fetch': return 'fetched';
+    case 'push': return force ? 'force pushed' : 'pushed';
+    case 'pull': return 'pulled';
+    case 'import': return 'imported';
   }
 }

@@ -166,6 +166,10 @@ export class HangarStore {
       case 'provider.changed':
         // The Providers view has its own data (providersFeature.ts), fed from session.onDidReceiveEvent.
         return false;
+      case 'sync.status':
+      case 'sync.result':
+        // GitHub sync has its own model, fed from session.onDidReceiveEvent.
+        return false;
       case 'activity.updated':
       case 'notification.created':
         // Activity has its own model (activityModel.ts), fed from session.onDidReceiveEvent.

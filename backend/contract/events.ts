@@ -3,6 +3,7 @@ import { ActivityNotification, ActivitySession } from './activity';
 import { IsoTime } from './common';
 import { Operation } from './operations';
 import { Project, ProjectStatus } from './projects';
+import { SyncResult, SyncStatus } from './sync';
 import { Tier } from './tiers';
 
 /** Every event on GET /api/events; the SSE `event:` line carries `type`, `id:` carries `id`. */
@@ -24,6 +25,9 @@ export const HangarEvent = z.discriminatedUnion('type', [
   z.object({ ...envelope, type: z.literal('notification.created'), data: ActivityNotification }),
   // Metadata only: which provider changed and whether it is still usable; never a secret.
   z.object({ ...envelope, type: z.literal('provider.changed'), data: z.object({ providerId: z.string(), configured: z.boolean() }) }),
+  // GitHub sync: the status after every change, and the summary of each finished fetch/push/pull.
+  z.object({ ...envelope, type: z.literal('sync.status'), data: z.object({ status: SyncStatus }) }),
+  z.object({ ...envelope, type: z.literal('sync.result'), data: z.object({ projectId: z.string(), operationId: z.string(), result: SyncResult }) }),
   z.object({
     ...envelope,
     type: z.literal('resync'),

@@ -7,3 +7,4 @@ export * from './operations';
 export * from './agent';
 export * from './activity';
 export * from './providers';
+export * from './sync';

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { IsoTime, listOf } from './common';
 
-export const OperationKind = z.enum(['deploy', 'start', 'stop', 'restart', 'delete']);
+// fetch/push/pull/import are GitHub sync operations (backend/sync/); they share the one-per-project rule.
+export const OperationKind = z.enum(['deploy', 'start', 'stop', 'restart', 'delete', 'fetch', 'push', 'pull', 'import']);
 export type OperationKind = z.infer<typeof OperationKind>;
 export const OperationState = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']);
 export type OperationState = z.infer<typeof OperationState>;

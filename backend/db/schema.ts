@@ -66,7 +66,7 @@ export interface OperationsTable {
   id: string;
   project_id: string;
   owner_id: string;
-  kind: 'deploy' | 'start' | 'stop' | 'restart' | 'delete';
+  kind: 'deploy' | 'start' | 'stop' | 'restart' | 'delete' | 'fetch' | 'push' | 'pull' | 'import';
   force: number;
   state: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
   /** JSON array of {at, message}. */

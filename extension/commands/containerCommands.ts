@@ -111,7 +111,7 @@ export function containerCommands(s: Services): Handlers {
     }
     void showOperationProgress(s, project, op, {
       showLogs: () => s.logs.show(project.id, project.name),
-      retry: () => start(session.store.project(project.id) ?? project, op.kind === 'deploy' ? (op.force ? 'forceDeploy' : 'deploy') : op.kind === 'delete' ? 'deploy' : op.kind),
+      retry: () => start(session.store.project(project.id) ?? project, retryAction(op.kind, op.force)),
     });
   }
 
@@ -141,4 +141,13 @@ export function containerCommands(s: Services): Handlers {
     },
     'hangar.internal.containerLogs': (projectId: string) => s.logs.probe(projectId),
   };
+}
+
+/** The container action that retries a failed operation (sync operations are retried from the Sync menu). */
+function retryAction(kind: Operation['kind'], force: boolean): ContainerAction {
+  switch (kind) {
+    case 'deploy': return force ? 'forceDeploy' : 'deploy';
+    case 'start': case 'stop': case 'restart': return kind;
+    default: return 'deploy';
+  }
 }

@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import { IsoTime } from './common';
+import { Operation } from './operations';
+
+/**
+ * GitHub sync of a project's git workspace (issue #6). The wire shapes shared by the API
+ * (backend/sync/) and the extension (status bar, tree, quick pick).
+ */
+
+export const SyncCommit = z.object({
+  hash: z.string(),
+  subject: z.string(),
+  author: z.string(),
+  time: IsoTime,
+});
+export type SyncCommit = z.infer<typeof SyncCommit>;
+
+export const SyncAction = z.enum(['fetch', 'push', 'pull', 'import']);
+export type SyncAction = z.infer<typeof SyncAction>;
+
+/** GET /api/projects/:id/sync, and the data of the `sync.status` event. */
+export const SyncStatus = z.object({
+  projectId: z.string(),
+  /** false when the project has no repository or the workspace is not a git repository yet. */
+  available: z.boolean(),
+  /** Why not available, or the last error, in words with the next step. */
+  message: z.string().nullable(),
+  branch: z.string().nullable(),
+  /** e.g. origin/main; null when the branch has no upstream. */
+  upstream: z.string().nullable(),
+  /** Counts are relative to the last fetch (lastFetchAt). */
+  ahead: z.number().int().nonnegative(),
+  behind: z.number().int().nonnegative(),
+  dirty: z.array(z.string()),
+  conflicted: z.array(z.string()),
+  /** A merge or rebase the user chose to keep in progress for resolution. */
+  inProgress: z.enum(['merge', 'rebase']).nullable(),
+  commitsAhead: z.array(SyncCommit),
+  commitsBehind: z.array(SyncCommit),
+  lastFetchAt: IsoTime.nullable(),
+  lastSyncAt: IsoTime.nullable(),
+  lastSyncDirection: z.enum(['push', 'pull']).nullable(),
+  /** An operation of kind fetch/push/pull running now. */
+  syncing: z.boolean(),
+  /** https URL of the repository's web page (Open on GitHub). */
+  webUrl: z.string().nullable(),
+});
+export type SyncStatus = z.infer<typeof SyncStatus>;
+
+/** What to do with the agent's uncommitted changes before a pull. */
+export const DirtyStrategy = z.enum(['commit', 'stash', 'refuse']);
+/** On conflict: abort and list the files (clean workspace), or keep the merge/rebase in progress. */
+export const ConflictStrategy = z.enum(['abort', 'keep']);
+
+export const SyncFetchBody = z.strictObject({});
+export const SyncPushBody = z.strictObject({
+  /** --force-with-lease against the last fetched upstream commit. */
+  force: z.boolean().default(false),
+});
+export const SyncPullBody = z.strictObject({
+  mode: z.enum(['merge', 'rebase']).optional().describe('defaults to the project setting (merge)'),
+  dirty: DirtyStrategy.default('commit'),
+  onConflict: ConflictStrategy.default('abort'),
+});
+
+/** The 202 answer of POST /sync/fetch|push|pull: the operation to follow (same events as containers). */
+export const SyncOperationAccepted = z.object({ operation: Operation });
+
+/** The result summary kept on a finished sync operation's last step and in sync.result events. */
+export const SyncResult = z.object({
+  action: SyncAction,
+  ok: z.boolean(),
+  /** Commits pushed or pulled, newest first. */
+  commits: z.array(SyncCommit),
+  /** The conflicting files when a pull conflicted. */
+  conflicted: z.array(z.string()),
+  /** "stashed as stash@{0}" / "committed as abc1234" when the workspace was dirty. */
+  dirtyHandling: z.string().nullable(),
+  /** What a force push overwrote (upstream commits no longer reachable). */
+  overwritten: z.array(SyncCommit),
+  message: z.string(),
+});
+export type SyncResult = z.infer<typeof SyncResult>;
+
+/** The user's GitHub credential (PUT /api/github/credential with a pasted token). Never returned. */
+export const GithubCredentialBody = z.strictObject({
+  token: z.string().trim().min(10).max(500),
+  /** For GitHub Enterprise: the API host, default github.com. */
+  host: z.string().trim().max(200).optional(),
+});
+export const GithubCredentialInfo = z.object({
+  configured: z.boolean(),
+  hint: z.string().nullable(),
+  host: z.string().nullable(),
+  login: z.string().nullable(),
+  createdAt: IsoTime.nullable(),
+});
+export type GithubCredentialInfo = z.infer<typeof GithubCredentialInfo>;
+
+/** 409 detail when stop/delete/tier change would strand work: code `unsynced_changes`. */
+export const UnsyncedChanges = z.object({
+  commitsAhead: z.array(SyncCommit),
+  dirty: z.array(z.string()),
+});
+export type UnsyncedChanges = z.infer<typeof UnsyncedChanges>;
