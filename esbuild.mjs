@@ -3,11 +3,31 @@
 import * as esbuild from 'esbuild';
 import { readdirSync, existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 const withTests = !production || process.argv.includes('--tests');
 const root = path.dirname(new URL(import.meta.url).pathname);
+
+/**
+ * zod's `z` namespace re-exports every locale (`z.locales`), about 300 kB that esbuild cannot
+ * tree-shake; Hangar only uses English messages (zod registers `en` itself). Applied to the
+ * extension bundle, whose size test/unit/extension/bundleBudget.test.ts checks with this plugin.
+ */
+export const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(build) {
+    build.onResolve({ filter: /locales\/index\.js$/ }, (args) => {
+      if (!args.importer.includes(`${path.sep}node_modules${path.sep}zod${path.sep}`)) return undefined;
+      return { path: path.resolve(path.dirname(args.importer), '../locales/en.js'), namespace: 'zod-locales' };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(args.path)};`,
+      resolveDir: path.dirname(args.path),
+    }));
+  },
+};
 
 const common = {
   bundle: true,
@@ -36,6 +56,7 @@ const builds = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
+    plugins: [zodEnglishOnly],
   },
   {
     ...common,
@@ -70,13 +91,19 @@ if (withTests && existsSync(path.join(root, 'test/vscode/index.ts'))) {
     format: 'cjs',
     target: 'node20',
     external: ['vscode', 'mocha'],
+    plugins: [zodEnglishOnly],
   });
 }
 
-// Stale webview and backend bundles go; dist/test and a packaged .vsix stay.
-if (!watch) for (const d of ['dist/webviews', 'dist/backend']) rmSync(path.join(root, d), { recursive: true, force: true, maxRetries: 3 });
+// Importing this file (the bundle budget tests do, for zodEnglishOnly) builds nothing.
+const isMain = !!process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 
-if (watch) {
+// Stale webview and backend bundles go; dist/test and a packaged .vsix stay.
+if (isMain && !watch) for (const d of ['dist/webviews', 'dist/backend']) rmSync(path.join(root, d), { recursive: true, force: true, maxRetries: 3 });
+
+if (!isMain) {
+  // imported: nothing to do
+} else if (watch) {
   const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
   await Promise.all(contexts.map((c) => c.watch()));
   console.log(`esbuild: watching ${builds.length} bundles`);

@@ -10,7 +10,8 @@ export type StreamState =
   | { kind: 'open'; reconnected: boolean }
   | { kind: 'waiting'; attempt: number; delayMs: number; reason: string }
   | { kind: 'unauthorised'; message: string }
-  | { kind: 'stopped' };
+  /** `reason` is set when the server ended it for good (a `stopOnStatus` answer), not a stop() call. */
+  | { kind: 'stopped'; reason?: string };
 
 export interface EventStreamOptions<E = HangarEvent> {
   /** The server's base URL; the stream is `${baseUrl}${path}`. */
@@ -27,6 +28,8 @@ export interface EventStreamOptions<E = HangarEvent> {
   idleTimeoutMs?: number;
   initialBackoffMs?: number;
   maxBackoffMs?: number;
+  /** Answers that end the stream for good (401 always does, as `unauthorised`); e.g. 404 for a deleted project. */
+  stopOnStatus?: readonly number[];
   onEvent(event: E): void;
   onState?(state: StreamState): void;
   onLog?(level: 'debug' | 'info' | 'warn', message: string): void;
@@ -101,17 +104,19 @@ export class EventStream<E = HangarEvent> {
     let reason: string;
     try {
       const res = await this.options.fetch(`${this.options.baseUrl}${this.options.path ?? '/api/events'}`, { headers, signal: abort.signal });
-      if (res.status === 401) {
-        await res.text().catch(() => '');
+      if (res.status === 401 || this.options.stopOnStatus?.includes(res.status)) {
+        const text = await res.text().catch(() => '');
         this.running = false;
         this.clearTimers();
-        this.setState({ kind: 'unauthorised', message: 'the server refused the token (401)' });
+        this.setState(res.status === 401
+          ? { kind: 'unauthorised', message: 'the server refused the token (401)' }
+          : { kind: 'stopped', reason: `HTTP ${res.status}${serverMessage(text)}` });
         return;
       }
       const type = res.headers.get('content-type') ?? '';
       if (res.status !== 200 || !type.includes('text/event-stream') || !res.body) {
-        await res.text().catch(() => '');
-        reason = `HTTP ${res.status} ${type || 'without content type'}`;
+        const text = await res.text().catch(() => '');
+        reason = `HTTP ${res.status}${serverMessage(text) || ` ${type || 'without content type'}`}`;
       } else {
         reason = await this.consume(res.body, abort);
       }
@@ -126,11 +131,12 @@ export class EventStream<E = HangarEvent> {
   private async consume(body: ReadableStream<Uint8Array>, abort: AbortController): Promise<string> {
     const reconnected = this.everOpened;
     this.everOpened = true;
-    this.attempt = 0;
     this.setState({ kind: 'open', reconnected });
+    // Only a stream that delivers (an event or a heartbeat) resets the backoff: one the server
+    // accepts and closes at once must not reconnect in a tight loop.
     const parser = new SseParser({
-      onFrame: (f) => this.frame(f),
-      onComment: () => undefined,
+      onFrame: (f) => { this.attempt = 0; this.frame(f); },
+      onComment: () => { this.attempt = 0; },
       onRetry: (ms) => { this.serverRetryMs = ms; },
     });
     if (this.lastEventId !== undefined) parser.lastEventId = this.lastEventId;
@@ -215,3 +221,13 @@ export class EventStream<E = HangarEvent> {
 }
 
 const IDLE = Symbol('idle');
+
+/** ": <message>" from the API's error shape ({ error: { message } }), or "" when there is none. */
+function serverMessage(text: string): string {
+  try {
+    const m = (JSON.parse(text) as { error?: { message?: unknown } }).error?.message;
+    return typeof m === 'string' ? `: ${m}` : '';
+  } catch {
+    return '';
+  }
+}

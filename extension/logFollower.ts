@@ -1,9 +1,7 @@
 import { z } from 'zod';
-import { networkMessage } from './apiClient';
-import { backoffDelay } from './eventStream';
+import { EventStream, type StreamState } from './eventStream';
 import type { Fetch } from './fetchTypes';
 import type { Disposable } from './ports';
-import { SseParser } from './sseParser';
 import { realTimers, type Timers } from './timers';
 
 const LogFrame = z.object({ line: z.string() });
@@ -47,23 +45,18 @@ export function afterOverlap(history: readonly string[], batch: readonly string[
 }
 
 /**
- * Follows GET /api/projects/:id/logs?follow=true (SSE `event: log`, data {"line"}): reconnects with
- * backoff when the stream ends or breaks (the API keeps following across a container restart, and a
- * broken connection is retried), without repeating lines it already showed. Stops on 401/404 or stop().
+ * Follows GET /api/projects/:id/logs?follow=true (SSE `event: log`, data {"line"}) on an EventStream:
+ * it reconnects with backoff when the stream ends or breaks (the API keeps following across a
+ * container restart), and this class only adds what is particular to logs: the server replays its
+ * tail on every connect, so lines already shown are not repeated. Stops on 401/404 or stop().
  */
 export class LogFollower implements Disposable {
   private readonly timers: Timers;
-  private readonly random: () => number;
   private readonly tail: number;
-  private readonly initialBackoffMs: number;
-  private readonly maxBackoffMs: number;
   private readonly settleMs: number;
   private readonly history: string[] = [];
-  private abort: AbortController | undefined;
-  private retryTimer: unknown;
+  private readonly stream: EventStream<string>;
   private settleTimer: unknown;
-  private attempt = 0;
-  private connections = 0;
   private running = false;
   /** Lines held after a reconnect until the replayed tail is complete; undefined = pass through. */
   private held: string[] | undefined;
@@ -71,11 +64,23 @@ export class LogFollower implements Disposable {
 
   constructor(private readonly options: LogFollowerOptions) {
     this.timers = options.timers ?? realTimers;
-    this.random = options.random ?? Math.random;
     this.tail = options.tail ?? 200;
-    this.initialBackoffMs = options.initialBackoffMs ?? 1_000;
-    this.maxBackoffMs = options.maxBackoffMs ?? 30_000;
     this.settleMs = options.settleMs ?? 300;
+    this.stream = new EventStream<string>({
+      baseUrl: options.baseUrl,
+      path: `/api/projects/${encodeURIComponent(options.projectId)}/logs?tail=${this.tail}&follow=true`,
+      token: options.token,
+      fetch: options.fetch,
+      timers: this.timers,
+      random: options.random,
+      initialBackoffMs: options.initialBackoffMs,
+      maxBackoffMs: options.maxBackoffMs,
+      stopOnStatus: [404],
+      // Other frames are not log lines of this contract: skipped.
+      parse: (data, frame) => (frame.event === 'log' ? LogFrame.safeParse(data).data?.line : undefined),
+      onEvent: (line) => this.line(line),
+      onState: (s) => this.streamState(s),
+    });
   }
 
   get state(): LogFollowerState { return this._state; }
@@ -84,16 +89,14 @@ export class LogFollower implements Disposable {
   start(): void {
     if (this.running) return;
     this.running = true;
-    void this.connect();
+    this.stream.start();
   }
 
   stop(reason = 'stopped'): void {
     if (!this.running) return;
     this.running = false;
     this.flushHeld();
-    this.clearTimers();
-    this.abort?.abort();
-    this.abort = undefined;
+    this.stream.stop();
     this.setState({ kind: 'stopped', reason });
   }
 
@@ -101,77 +104,39 @@ export class LogFollower implements Disposable {
     this.stop();
   }
 
-  private async connect(): Promise<void> {
-    if (!this.running) return;
-    this.attempt++;
-    this.setState({ kind: 'connecting', attempt: this.attempt });
-    const abort = new AbortController();
-    this.abort = abort;
-    const url = `${this.options.baseUrl}/api/projects/${encodeURIComponent(this.options.projectId)}/logs?tail=${this.tail}&follow=true`;
-    let reason: string;
-    try {
-      const res = await this.options.fetch(url, {
-        headers: { Accept: 'text/event-stream', Authorization: `Bearer ${this.options.token}` },
-        signal: abort.signal,
-      });
-      const type = res.headers.get('content-type') ?? '';
-      if (res.status === 401 || res.status === 404) {
-        const text = await res.text().catch(() => '');
-        const why = res.status === 401 ? 'the server refused the token (401)' : `not found (404)${errorMessage(text)}`;
-        this.options.onNotice(`stopped following: ${why}`);
-        this.stop(why);
+  private streamState(s: StreamState): void {
+    switch (s.kind) {
+      case 'connecting':
+        this.setState({ kind: 'connecting', attempt: s.attempt });
         return;
-      }
-      if (res.status !== 200 || !type.includes('text/event-stream') || !res.body) {
-        const text = await res.text().catch(() => '');
-        reason = `HTTP ${res.status}${errorMessage(text)}`;
-      } else {
-        reason = await this.consume(res.body, abort);
-      }
-    } catch (e) {
-      reason = abort.signal.aborted ? 'aborted' : networkMessage(e);
-    }
-    if (!this.running || this.abort !== abort) return;
-    abort.abort();
-    this.flushHeld();
-    this.scheduleReconnect(reason);
-  }
-
-  private async consume(body: ReadableStream<Uint8Array>, abort: AbortController): Promise<string> {
-    this.connections++;
-    if (this.connections > 1) {
-      this.held = [];
-      this.armSettle();
-    }
-    this.setState({ kind: 'following' });
-    const parser = new SseParser({
-      onFrame: (f) => {
-        if (f.event !== 'log') return;
-        try {
-          const parsed = LogFrame.safeParse(JSON.parse(f.data));
-          if (parsed.success) this.line(parsed.data.line);
-        } catch {
-          // A frame that is not JSON is not a log line of this contract; skip it.
+      case 'open':
+        // After a reconnect the server replays its tail: hold it until it is complete, then de-duplicate.
+        if (s.reconnected) {
+          this.held = [];
+          this.armSettle();
         }
-      },
-    });
-    const reader = body.getReader();
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) return 'the server closed the log stream';
-        parser.feed(value);
-      }
-    } catch (e) {
-      return abort.signal.aborted ? 'aborted' : networkMessage(e);
-    } finally {
-      reader.releaseLock();
+        this.setState({ kind: 'following' });
+        return;
+      case 'waiting':
+        this.flushHeld();
+        this.options.onNotice(`log stream interrupted (${s.reason}); reconnecting in ${(s.delayMs / 1000).toFixed(1)} s`);
+        this.setState({ kind: 'waiting', delayMs: s.delayMs, reason: s.reason });
+        return;
+      case 'unauthorised':
+        this.options.onNotice(`stopped following: ${s.message}`);
+        this.stop(s.message);
+        return;
+      case 'stopped':
+        if (s.reason === undefined) return; // our own stop()
+        this.options.onNotice(`stopped following: ${s.reason.replace(/^HTTP 404/, 'not found (404)')}`);
+        this.stop(s.reason);
+        return;
+      case 'idle':
+        return;
     }
   }
 
   private line(line: string): void {
-    // Only a stream that delivers resets the backoff: one the server closes at once must not spin.
-    this.attempt = 0;
     if (this.held) {
       this.held.push(line);
       if (this.held.length >= this.tail) this.flushHeld();
@@ -204,34 +169,8 @@ export class LogFollower implements Disposable {
     this.options.onLines(lines);
   }
 
-  private scheduleReconnect(reason: string): void {
-    const delayMs = backoffDelay(Math.max(1, this.attempt), this.initialBackoffMs, this.maxBackoffMs, this.random);
-    this.options.onNotice(`log stream interrupted (${reason}); reconnecting in ${(delayMs / 1000).toFixed(1)} s`);
-    this.setState({ kind: 'waiting', delayMs, reason });
-    this.retryTimer = this.timers.setTimeout(() => {
-      this.retryTimer = undefined;
-      void this.connect();
-    }, delayMs);
-  }
-
-  private clearTimers(): void {
-    if (this.retryTimer !== undefined) this.timers.clearTimeout(this.retryTimer);
-    if (this.settleTimer !== undefined) this.timers.clearTimeout(this.settleTimer);
-    this.retryTimer = undefined;
-    this.settleTimer = undefined;
-  }
-
   private setState(state: LogFollowerState): void {
     this._state = state;
     this.options.onState?.(state);
-  }
-}
-
-function errorMessage(text: string): string {
-  try {
-    const m = (JSON.parse(text) as { error?: { message?: unknown } }).error?.message;
-    return typeof m === 'string' ? `: ${m}` : '';
-  } catch {
-    return '';
   }
 }

@@ -4,7 +4,7 @@ import type { OperationList, Project } from '../../../backend/contract';
 import { scanProcesses } from '../../../backend/runtime/local/processes';
 import { fakeProviderConfig, startFakeLlm, type FakeLlm } from '../../fixtures/fakeLlm/server';
 import { client, startTestApi, type TestApi } from '../support/apiServer';
-import type { SseFrame } from '../support/sseReader';
+import { readSse, type SseFrame } from '../support/sseReader';
 
 export async function until<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, ms = 30_000): Promise<T> {
   const deadline = Date.now() + ms;
@@ -77,47 +77,12 @@ export interface EventTap {
 
 /** Reads an SSE stream frame by frame (any path), for assertions on exact frames. */
 export async function tapEvents(url: string, token: string, lastEventId?: string): Promise<EventTap> {
-  const controller = new AbortController();
-  const headers: Record<string, string> = { Authorization: `Bearer ${token}`, Accept: 'text/event-stream' };
-  if (lastEventId) headers['Last-Event-ID'] = lastEventId;
-  const res = await fetch(url, { headers, signal: controller.signal });
-  const frames: SseFrame[] = [];
-  let buffer = '';
-  const pump = (async () => {
-    if (res.status !== 200) return;
-    const reader = res.body!.getReader();
-    const decoder = new TextDecoder();
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        buffer += decoder.decode(value, { stream: true });
-        let at: number;
-        while ((at = buffer.indexOf('\n\n')) >= 0) {
-          const raw = buffer.slice(0, at);
-          buffer = buffer.slice(at + 2);
-          const frame: SseFrame = {};
-          for (const line of raw.split('\n')) {
-            if (line.startsWith(':')) frame.comment = line.slice(1).trim();
-            else {
-              const i = line.indexOf(':');
-              frame[line.slice(0, i) as 'id' | 'event' | 'data'] = line.slice(i + 1).replace(/^ /, '');
-            }
-          }
-          frames.push(frame);
-        }
-      }
-    } catch {
-      // aborted by close()
-    }
-  })();
+  const sse = await readSse(url, token, lastEventId);
   return {
-    status: res.status,
-    frames,
-    events: () => frames.filter((f) => f.event).map((f) => ({ id: Number(f.id), type: f.event!, data: JSON.parse(f.data!) as never })),
-    async waitFor(match, ms = 10_000) {
-      return until(`an SSE frame; got ${frames.length} frames`, () => frames.find(match), ms);
-    },
-    close: async () => { controller.abort(); await pump; },
+    status: sse.status,
+    frames: sse.frames,
+    events: () => sse.frames.filter((f) => f.event).map((f) => ({ id: Number(f.id), type: f.event!, data: JSON.parse(f.data!) as never })),
+    waitFor: (match, ms = 10_000) => sse.waitFor(match, ms),
+    close: sse.close,
   };
 }

@@ -5,16 +5,22 @@ export interface SseFrame {
   comment?: string;
 }
 
-/** Reads a server-sent-event stream frame by frame, for assertions on exact frames. */
-export async function openEventStream(url: string, token: string, lastEventId?: string) {
+/** Reads the user's event stream (GET /api/events) frame by frame, for assertions on exact frames. */
+export async function openEventStream(baseUrl: string, token: string, lastEventId?: string) {
+  return readSse(baseUrl + '/api/events', token, lastEventId);
+}
+
+/** Reads any server-sent-event stream (full URL) frame by frame; a non-200 answer yields no frames. */
+export async function readSse(url: string, token: string, lastEventId?: string) {
   const controller = new AbortController();
   const headers: Record<string, string> = { Authorization: `Bearer ${token}`, Accept: 'text/event-stream' };
   if (lastEventId) headers['Last-Event-ID'] = lastEventId;
-  const res = await fetch(url + '/api/events', { headers, signal: controller.signal });
+  const res = await fetch(url, { headers, signal: controller.signal });
   const frames: SseFrame[] = [];
   const waiters: (() => void)[] = [];
   let buffer = '';
   const pump = (async () => {
+    if (res.status !== 200) return;
     const reader = res.body!.getReader();
     const decoder = new TextDecoder();
     try {
