@@ -26,7 +26,9 @@ export async function openDatabase(database: Config['database']): Promise<Db> {
 }
 
 export async function migrate(db: Db): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: migrationProvider });
+  // Migrations are written on parallel branches: a database that applied a later one first must still
+  // take an earlier one that arrived afterwards (each migration is independent of its siblings).
+  const migrator = new Migrator({ db, provider: migrationProvider, allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw new Error(`database migration failed: ${error instanceof Error ? error.message : String(error)}`);
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
