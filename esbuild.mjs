@@ -29,6 +29,24 @@ export const zodEnglishOnly = {
   },
 };
 
+/**
+ * noVNC 1.7's core/util/browser.js probes H.264 support with a top-level await, which an IIFE bundle
+ * cannot hold: the probe's result is assigned when it settles instead (the flag starts false and is
+ * only read once a session negotiates encodings). Used by the desktop webview.
+ */
+export const novncNoTopLevelAwait = {
+  name: 'novnc-no-top-level-await',
+  setup(build) {
+    build.onLoad({ filter: /@novnc[\\/]novnc[\\/]core[\\/]util[\\/]browser\.js$/ }, async (args) => {
+      const { readFile } = await import('node:fs/promises');
+      const source = await readFile(args.path, 'utf8');
+      const tla = 'supportsWebCodecsH264Decode = await _checkWebCodecsH264DecodeSupport();';
+      if (!source.includes(tla)) throw new Error(`novnc-no-top-level-await: ${args.path} changed; update the plugin`);
+      return { contents: source.replace(tla, '_checkWebCodecsH264DecodeSupport().then((v) => { supportsWebCodecsH264Decode = v; });'), loader: 'js' };
+    });
+  },
+};
+
 const common = {
   bundle: true,
   sourcemap: true,
@@ -77,6 +95,7 @@ const builds = [
     jsx: 'automatic',
     jsxImportSource: 'preact',
     loader: { '.css': 'css', '.ttf': 'file', '.woff2': 'file' },
+    ...(name === 'desktop' ? { plugins: [novncNoTopLevelAwait] } : {}),
   })),
 ];
 

@@ -1,5 +1,8 @@
 #!/usr/bin/env node
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { rotateConfiguredKey } from './providers/keyRotation';
 import { ConfigError, loadConfig } from './config';
 import { openDatabase } from './db/database';
 import { HttpError } from './errors';
@@ -21,6 +24,9 @@ const USAGE = `Usage: hangar-api <command>
   coolify set-token                              store the Coolify API token, read from stdin
                                                  (never from the command line), encrypted
   coolify clear-token                            remove the stored Coolify API token
+  secrets rotate-key                             re-encrypt every stored secret with a new key
+                                                 (key file: replaced; env key: needs
+                                                 HANGAR_ENCRYPTION_KEY_PREVIOUS = the old key)
 
 Uses the same environment as the server (HANGAR_DATA_DIR, HANGAR_DATABASE_URL,
 HANGAR_ENCRYPTION_KEY[_FILE]). Restart the server after changing the Coolify token.
@@ -86,6 +92,12 @@ async function main(argv: string[]): Promise<number> {
       case 'coolify clear-token': {
         const removed = await clearRuntimeSecret(db, 'coolifyToken');
         process.stdout.write(removed ? 'removed the stored Coolify API token; HANGAR_COOLIFY_TOKEN applies again if set. Restart the server.\n' : 'no Coolify API token was stored.\n');
+        return 0;
+      }
+      case 'secrets rotate-key': {
+        const report = await rotateConfiguredKey(db, config.encryptionKey, config.previousEncryptionKey, path.join(config.dataDir, 'projects'), () => randomBytes(32));
+        const total = Object.values(report.rotated).reduce((a, b) => a + b, 0) + report.files;
+        process.stdout.write(`re-encrypted ${total} value(s) with the new key${report.keyFile ? ` (now in ${report.keyFile})` : ''}; ${report.alreadyCurrent} already used it. Restart the server.\n`);
         return 0;
       }
       case 'user list': {

@@ -21,7 +21,35 @@ const EnvSchema = z.object({
   HANGAR_AGENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   HANGAR_AGENT_EVENT_BUFFER: z.coerce.number().int().min(10).max(100_000).default(2000),
   HANGAR_AGENT_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(5000),
+  HANGAR_WEBHOOK_URL: z.string().trim().regex(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, 'an http(s) URL of this API as the agents reach it, like http://host.docker.internal:7420').optional(),
+  HANGAR_NOTIFY_RETRY_MS: z.coerce.number().int().min(10).max(3_600_000).default(10_000),
+  // Providers (backend/providers, backend/oauth).
+  HANGAR_MODELS_URL: z.string().trim().default('https://models.dev/api.json')
+    .refine((s) => s === 'off' || /^https?:\/\//.test(s), 'an http(s) URL, or "off"'),
+  HANGAR_MODELS_TTL_S: z.coerce.number().int().min(1).max(30 * 86_400).default(6 * 3600),
+  HANGAR_MODELS_RETRY_S: z.coerce.number().int().min(0).max(86_400).default(300),
+  HANGAR_MODELS_SNAPSHOT: z.string().min(1).optional(),
+  HANGAR_GITHUB_HOST: z.string().trim().regex(/^[a-z0-9.-]+(:[0-9]+)?$/i, 'a host name like github.com or github.example.com').default('github.com'),
+  HANGAR_GITHUB_OAUTH_URL: z.string().trim().regex(/^https?:\/\/[^\s/]+$/, 'a base URL without a path, like https://github.example.com').optional(),
+  HANGAR_COPILOT_CLIENT_ID: z.string().trim().regex(/^[A-Za-z0-9._-]{4,100}$/, 'an OAuth app client id').default('Ov23li8tweQw6odWQebz'),
+  HANGAR_OAUTH_PROVIDERS: z.string().trim().optional(),
+  HANGAR_OAUTH_REFRESH_LEAD_S: z.coerce.number().int().min(0).max(86_400).default(300),
+  HANGAR_OAUTH_REFRESH_POLL_S: z.coerce.number().min(0.05).max(3600).default(60),
+  HANGAR_ENCRYPTION_KEY_PREVIOUS: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes in base64 (44 characters)').optional(),
 });
+
+/** One provider that signs in with an authorisation-code + PKCE redirect (HANGAR_OAUTH_PROVIDERS). */
+export const RedirectProviderConfig = z.strictObject({
+  authorizeUrl: z.string().url(),
+  tokenUrl: z.string().url(),
+  clientId: z.string().min(1).max(200),
+  scopes: z.array(z.string().min(1).max(200)).max(50).default([]),
+  /** false: the provider only redirects to its own registered page (`codePageUri`), which shows the code to paste. */
+  editorRedirect: z.boolean().default(true),
+  codePageUri: z.string().url().optional(),
+}).refine((p) => p.editorRedirect || p.codePageUri, 'a provider without editorRedirect needs codePageUri (its page that shows the code)');
+export type RedirectProviderConfig = z.infer<typeof RedirectProviderConfig>;
+const RedirectProviders = z.record(z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'a provider id'), RedirectProviderConfig);
 
 export type Config = {
   host: string;
@@ -42,6 +70,29 @@ export type Config = {
   opencodeBin: string | undefined;
   /** Agent proxy: per-request timeout, the event relay's ring buffer per project, and how long its upstream stays open after the last client leaves. */
   agent: { timeoutMs: number; eventBuffer: number; graceMs: number };
+  /**
+   * The API's base URL as the agents reach it (their opencode plugin posts session events to
+   * <url>/api/webhooks/opencode). Unset: chosen per runtime (see backend/runtime/webhookUrl.ts).
+   */
+  webhookUrl: string | undefined;
+  /** Outgoing notification webhooks: the first retry delay (then ×4 per attempt). */
+  notifyRetryMs: number;
+  /** The models.dev catalog: live URL (null = never fetch), freshness, retry after a failure, snapshot file. */
+  models: { url: string | null; ttlMs: number; retryMs: number; timeoutMs: number; snapshotFile: string | undefined };
+  /**
+   * Provider sign-in: GitHub's device flow for Copilot (base URL of the OAuth endpoints, client id,
+   * the Enterprise host when not github.com), redirect-flow providers, and the refresh scheduler.
+   */
+  oauth: {
+    githubOAuthUrl: string;
+    githubEnterpriseHost: string | undefined;
+    copilotClientId: string;
+    redirectProviders: Record<string, RedirectProviderConfig>;
+    refreshLeadMs: number;
+    refreshPollMs: number;
+  };
+  /** HANGAR_ENCRYPTION_KEY_PREVIOUS: values still sealed with it are re-encrypted with the current key at start. */
+  previousEncryptionKey: string | undefined;
   version: string;
 };
 
@@ -77,8 +128,39 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     healthTimeoutMs: e.HANGAR_HEALTH_TIMEOUT_MS,
     opencodeBin: e.HANGAR_OPENCODE_BIN,
     agent: { timeoutMs: e.HANGAR_AGENT_TIMEOUT_MS, eventBuffer: e.HANGAR_AGENT_EVENT_BUFFER, graceMs: e.HANGAR_AGENT_GRACE_MS },
+    webhookUrl: e.HANGAR_WEBHOOK_URL?.replace(/\/+$/, ''),
+    notifyRetryMs: e.HANGAR_NOTIFY_RETRY_MS,
+    models: {
+      url: e.HANGAR_MODELS_URL === 'off' ? null : e.HANGAR_MODELS_URL,
+      ttlMs: e.HANGAR_MODELS_TTL_S * 1000,
+      retryMs: e.HANGAR_MODELS_RETRY_S * 1000,
+      timeoutMs: 10_000,
+      snapshotFile: e.HANGAR_MODELS_SNAPSHOT,
+    },
+    oauth: {
+      githubOAuthUrl: e.HANGAR_GITHUB_OAUTH_URL ?? `https://${e.HANGAR_GITHUB_HOST}`,
+      githubEnterpriseHost: e.HANGAR_GITHUB_HOST === 'github.com' ? undefined : e.HANGAR_GITHUB_HOST,
+      copilotClientId: e.HANGAR_COPILOT_CLIENT_ID,
+      redirectProviders: parseRedirectProviders(e.HANGAR_OAUTH_PROVIDERS),
+      refreshLeadMs: e.HANGAR_OAUTH_REFRESH_LEAD_S * 1000,
+      refreshPollMs: Math.round(e.HANGAR_OAUTH_REFRESH_POLL_S * 1000),
+    },
+    previousEncryptionKey: e.HANGAR_ENCRYPTION_KEY_PREVIOUS,
     version: '0.1.0',
   };
+}
+
+/** HANGAR_OAUTH_PROVIDERS: JSON `{"<providerId>": {authorizeUrl, tokenUrl, clientId, scopes?, editorRedirect?}}`. */
+function parseRedirectProviders(raw: string | undefined): Record<string, RedirectProviderConfig> {
+  if (!raw) return {};
+  let json: unknown;
+  try { json = JSON.parse(raw); } catch { throw new ConfigError('HANGAR_OAUTH_PROVIDERS is invalid: not JSON (expected {"<providerId>": {"authorizeUrl", "tokenUrl", "clientId"}})'); }
+  const parsed = RedirectProviders.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(`HANGAR_OAUTH_PROVIDERS is invalid at ${issue?.path.join('.') || 'top level'}: ${issue?.message ?? 'bad value'}`);
+  }
+  return parsed.data;
 }
 
 function parseDatabaseUrl(url: string | undefined, dataDir: string): Config['database'] {

@@ -1,14 +1,17 @@
 import http from 'node:http';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config';
 import { openDatabase } from './db/database';
 import { createApp } from './http/app';
+import { startWebhookTarget } from './activity/webhookTarget';
 import type { Logger } from './logger';
 import { bootstrap, type BootstrapResult } from './services/bootstrap';
 import { createServices, type Services } from './services/container';
 import { loadEncryptionKey } from './security/encryptionKey';
 import { reconcile, type ReconcileReport } from './runtime/reconcile';
 import { loadSealedSettings } from './runtime/runtimeSettings';
+import { rotateEncryptionKey } from './providers/keyRotation';
 
 export interface RunningServer {
   url: string;
@@ -23,6 +26,11 @@ export interface RunningServer {
 export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
   const key = loadEncryptionKey(config.encryptionKey);
   const db = await openDatabase(config.database);
+  if (config.previousEncryptionKey) {
+    // HANGAR_ENCRYPTION_KEY_PREVIOUS: move every value still sealed with the old key to the current one.
+    const rotated = await rotateEncryptionKey(db, Buffer.from(config.previousEncryptionKey, 'base64'), key, path.join(config.dataDir, 'projects'));
+    log.info('encryption key rotation at start', { rotated: rotated.rotated, alreadyCurrent: rotated.alreadyCurrent, files: rotated.files });
+  }
   const services = createServices(config, db, log, key, undefined, await loadSealedSettings(db));
   const boot = await bootstrap(config.dataDir, services.users, services.tiers);
   // Before the first request: nothing may act on state the last process left half-done.
@@ -33,11 +41,19 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     log.info('reconciled with the runtime', { interruptedOperations: reconciled.interruptedOperations, orphansRemoved: reconciled.orphansRemoved.length });
   }
   services.monitor?.start();
+  services.sync.start();
+  services.oauth.refresher.start();
+  services.notifications.start();
   const app = createApp(services);
   const server = http.createServer(app.callback());
   server.keepAliveTimeout = 65_000;
   const sockets = new Set<import('node:net').Socket>();
   server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
+  // Websocket upgrades never pass through Koa: the VNC bridge checks its ticket on the raw request.
+  server.on('upgrade', (req, socket, head) => {
+    if (services.vnc.handles(req)) services.vnc.upgrade(req, socket, head);
+    else if (server.listenerCount('upgrade') === 1) socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
@@ -45,7 +61,9 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const loopback = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : host;
-  services.lifecycle.apiUrl ??= `http://${loopback}:${port}`;
+  // Where agents post session events (backend/activity/webhookTarget.ts): per runtime, or HANGAR_WEBHOOK_URL.
+  const webhookTarget = await startWebhookTarget({ config, driver: services.driver, port, loopbackUrl: `http://${loopback}:${port}`, log, handler: app.callback() });
+  services.lifecycle.apiUrl ??= webhookTarget.apiUrl;
   return {
     url: `http://${host}:${port}`,
     services,
@@ -53,6 +71,11 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     reconciled,
     async close() {
       await services.monitor?.stop();
+      services.sync.stop();
+      await services.oauth.refresher.stop();
+      await services.oauth.device.shutdown();
+      await services.notifications.stop();
+      await webhookTarget.close();
       await services.operations.shutdown();
       await reconciled.settled;
       await new Promise<void>((resolve) => {
@@ -60,6 +83,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
         // Event streams never end on their own: end them so close() returns.
         for (const s of sockets) s.destroy();
       });
+      services.vnc.close();
       await services.agent.relays.close();
       await services.driver?.close();
       await db.destroy();

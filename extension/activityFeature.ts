@@ -1,21 +1,42 @@
 import * as vscode from 'vscode';
 import type { ActivityNotification, HangarEvent } from '../backend/contract';
-import { NOTIFICATION_LEVEL, shouldNotify } from './activityFormat';
-import { ActivityModel } from './activityModel';
+import { ActivityModel, agentStateOf, type AgentState } from './activityModel';
 import type { OpenSessionArgs } from './commandIds';
 import type { HangarSession } from './hangarSession';
 import type { ProjectDetailsPanels } from './panels/projectDetailsPanel';
 import type { Logger } from './ports';
 import { ActivityTreeProvider } from './views/activityTree';
+import { NotificationCenter, type Decision, type NotificationAction } from './notifications/notificationCenter';
+import { readNotifySettings, VscodeNotificationSinks, type SinkRecord } from './notifications/vscodeNotifications';
+import { parseSessionLink } from './notifications/sessionLink';
+import type { UriRouter } from './uriRouter';
 
 export const ACTIVITY_VIEW_ID = 'hangar.activity';
+const NOTIFY_SETTINGS = ['hangar.notifications.inApp', 'hangar.notifications.system', 'hangar.notifications.quietHours'];
 
 export interface ActivityProbe {
   rows: Array<{ id: string; label: string; description: string; tooltip: string; icon: string; contextValue: string }>;
   badge: number;
   visible: boolean;
-  notifications: Array<ActivityNotification & { shown: boolean }>;
+  notifications: Array<ActivityNotification & { shown: boolean; decision: Decision }>;
   opened: OpenSessionArgs[];
+  /** Notifications held back by quiet hours, not yet summed up. */
+  held: number;
+  sinks: SinkRecord[];
+  agentStates: Record<string, AgentState>;
+}
+
+/** hangar.internal.activity's optional argument: act on a notification, or route a deep link, as a user would. */
+export interface ActivityInternalArgs {
+  respond?: { sessionId: string; action: NotificationAction };
+  uri?: string;
+}
+
+export interface ActivityFeatureOptions {
+  /** The extension's URI router: the feature registers `/session`. */
+  uriRouter?: UriRouter;
+  /** The project and session of the chat panel in front, if one is: its notifications are not raised. */
+  chatInFront?: () => Promise<{ projectId: string; sessionId: string | null } | undefined>;
 }
 
 /**
@@ -30,9 +51,14 @@ export class ActivityFeature implements vscode.Disposable {
   private readonly recentNotifications: ActivityProbe['notifications'] = [];
   private readonly opened: OpenSessionArgs[] = [];
   private ticker: NodeJS.Timeout | undefined;
+  private flushTimer: NodeJS.Timeout | undefined;
   private loading: Promise<void> | undefined;
+  readonly sinks: VscodeNotificationSinks;
+  readonly center: NotificationCenter;
 
-  constructor(private readonly session: HangarSession, private readonly panels: ProjectDetailsPanels, private readonly log: Logger) {
+  constructor(private readonly session: HangarSession, _panels: ProjectDetailsPanels, private readonly log: Logger, private readonly options: ActivityFeatureOptions = {}) {
+    this.sinks = new VscodeNotificationSinks(session, log);
+    this.center = new NotificationCenter({ settings: readNotifySettings, now: () => new Date(), sinks: this.sinks });
     this.tree = new ActivityTreeProvider(session, this.model);
     this.view = vscode.window.createTreeView(ACTIVITY_VIEW_ID, { treeDataProvider: this.tree });
     this.model.setVisible(this.view.visible);
@@ -56,6 +82,11 @@ export class ActivityFeature implements vscode.Disposable {
       session.store.onDidChange(() => {
         if (session.store.projectsLoad.kind === 'loading') void this.load();
       }),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (NOTIFY_SETTINGS.some((k) => e.affectsConfiguration(k))) this.flushHeld();
+      }),
+      { dispose: () => { if (this.flushTimer) clearTimeout(this.flushTimer); } },
+      ...(options.uriRouter ? [options.uriRouter.register('/session', (q) => this.openLink(q))] : []),
     ];
     if (session.state.kind === 'connected') void this.load();
   }
@@ -79,13 +110,44 @@ export class ActivityFeature implements vscode.Disposable {
     return this.loading;
   }
 
-  /** hangar.openSession. The chat panel is not there yet: opens the project's details and logs the session. */
+  /** hangar.openSession: the project's chat, at that session (opened if it was not). */
   async openSession(args: OpenSessionArgs | undefined): Promise<boolean> {
     if (!args?.projectId || !args.sessionId) throw new Error('hangar.openSession needs {projectId, sessionId}');
     this.opened.push(args);
-    this.log.info(`open session ${args.sessionId} of project ${args.projectId} (chat panel pending: showing the project's details)`);
-    await vscode.commands.executeCommand('hangar.openProjectDetails', { id: args.projectId });
+    this.log.info(`open session ${args.sessionId} of project ${args.projectId} in its chat`);
+    await vscode.commands.executeCommand('hangar.openChat', { id: args.projectId, sessionId: args.sessionId });
     return true;
+  }
+
+  /** The agent state of a project (Projects tree), from its sessions; undefined before the first load. */
+  agentState(projectId: string): AgentState {
+    return agentStateOf(this.model.sessions, projectId);
+  }
+
+  /** vscode://hangar-dev.hangar/session?project=…&session=… (from the outgoing webhook, a chat message, …). */
+  private async openLink(q: URLSearchParams): Promise<void> {
+    const link = parseSessionLink(q);
+    if ('error' in link) {
+      void vscode.window.showErrorMessage(`Hangar: this session link cannot be opened: ${link.error}`);
+      return;
+    }
+    await vscode.commands.executeCommand('hangar.openSession', link);
+  }
+
+  /** hangar.internal.activity: the probe; with `respond`, clicks a notification's button; with `uri`, routes a deep link. */
+  async internal(args?: ActivityInternalArgs): Promise<ActivityProbe | boolean> {
+    if (args?.respond) {
+      const { sessionId, action } = args.respond;
+      const note = [...this.recentNotifications].reverse().find((n) => n.sessionId === sessionId);
+      if (!note) throw new Error(`no notification for session ${sessionId}`);
+      return this.sinks.act(note, action);
+    }
+    if (args?.uri) {
+      const uri = vscode.Uri.parse(args.uri);
+      if (!this.options.uriRouter) throw new Error('no URI router');
+      return this.options.uriRouter.handle(uri.path, uri.query);
+    }
+    return this.probe();
   }
 
   probe(): ActivityProbe {
@@ -97,6 +159,9 @@ export class ActivityFeature implements vscode.Disposable {
       visible: this.view.visible,
       notifications: [...this.recentNotifications],
       opened: [...this.opened],
+      held: this.center.heldCount,
+      sinks: [...this.sinks.records],
+      agentStates: Object.fromEntries(this.session.store.projects.map((p) => [p.id, this.agentState(p.id)])),
     };
   }
 
@@ -107,29 +172,33 @@ export class ActivityFeature implements vscode.Disposable {
 
   private onEvent(e: HangarEvent): void {
     const note = this.model.apply(e);
-    if (note) this.notify(note);
+    if (note) void this.notify(note);
   }
 
-  private notify(note: ActivityNotification): void {
-    const shown = shouldNotify(note.projectId, this.activePanelProjectId());
-    this.recentNotifications.push({ ...note, shown });
+  private async notify(note: ActivityNotification): Promise<void> {
+    let front: { projectId: string; sessionId: string | null } | undefined;
+    try {
+      front = await this.options.chatInFront?.();
+    } catch (e) {
+      this.log.debug(`activity: cannot tell which chat is in front: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    const decision = this.center.offer(note, front?.projectId === note.projectId && front.sessionId === note.sessionId);
+    this.recentNotifications.push({ ...note, shown: decision === 'shown', decision });
     if (this.recentNotifications.length > 50) this.recentNotifications.shift();
-    this.log.info(`notification ${note.kind} for session ${note.sessionId}${shown ? '' : ' (not shown: its project panel is active)'}`);
-    if (!shown) return;
-    const show = { info: vscode.window.showInformationMessage, warning: vscode.window.showWarningMessage, error: vscode.window.showErrorMessage }[NOTIFICATION_LEVEL[note.kind]];
-    void show(note.text, 'Open Session').then((choice) => {
-      if (choice === 'Open Session') void vscode.commands.executeCommand('hangar.openSession', { projectId: note.projectId, sessionId: note.sessionId });
-    });
+    this.log.info(`notification ${note.kind} for session ${note.sessionId}: ${decision}`);
+    if (decision === 'held') this.scheduleFlush();
   }
 
-  /** The project whose panel is the active editor tab, if any. */
-  private activePanelProjectId(): string | undefined {
-    const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
-    if (!tab || !(tab.input instanceof vscode.TabInputWebview)) return undefined;
-    return this.session.store.projects.find((p) => {
-      const probe = this.panels.probe(p.id);
-      return probe?.visible && probe.title === tab.label;
-    })?.id;
+  /** Quiet hours: look again when they end (or when the settings change) and sum up what was held. */
+  private scheduleFlush(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    const ms = this.center.msUntilFlush();
+    this.flushTimer = ms === undefined ? undefined : setTimeout(() => this.flushHeld(), Math.min(ms, 2 ** 31 - 1));
+  }
+
+  private flushHeld(): void {
+    this.center.flushIfQuietEnded();
+    this.scheduleFlush();
   }
 
   private updateBadge(): void {

@@ -71,7 +71,10 @@ export const NOTIFICATION_LEVEL: Record<NotificationKind, 'info' | 'warning' | '
   failed: 'error',
 };
 
-/** Whether to raise a notification: not when that project's panel is already in front of the user. */
-export function shouldNotify(projectId: string, activePanelProjectId: string | undefined): boolean {
-  return projectId !== activePanelProjectId;
-}
+/** The agent state as the Projects tree words it. */
+export const AGENT_STATE_TEXT: Record<'idle' | 'busy' | 'needs-approval' | 'error', string> = {
+  idle: 'agent idle',
+  busy: 'agent busy',
+  'needs-approval': 'agent needs approval',
+  error: 'agent error',
+};

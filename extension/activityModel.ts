@@ -111,3 +111,18 @@ export class ActivityModel {
     for (const l of [...this.listeners]) l();
   }
 }
+
+/** A project's agent at a glance (the Projects tree shows it next to the container state). */
+export type AgentState = 'idle' | 'busy' | 'needs-approval' | 'error';
+
+/**
+ * From the project's sessions: any waiting for approval → needs-approval; else any running → busy;
+ * else the most recently changed top-level session failed → error; else idle.
+ */
+export function agentStateOf(sessions: readonly ActivitySession[], projectId: string): AgentState {
+  const mine = sessions.filter((s) => s.projectId === projectId);
+  if (mine.some((s) => s.status === 'waiting_for_permission')) return 'needs-approval';
+  if (mine.some((s) => s.status === 'running')) return 'busy';
+  const latest = mine.filter((s) => !s.parentSessionId).sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))[0];
+  return latest?.status === 'error' ? 'error' : 'idle';
+}

@@ -1,7 +1,9 @@
 import type { z } from 'zod';
 import {
-  ActivityPage, CredentialList, CredentialMeta, CustomProvider, DefaultModel, EffectiveModel, ErrorBody, Health, LogLines, Me, ModelList,
+  ActivityPage, NotificationDeliveryList, NotificationWebhook, NotificationWebhookState, CredentialList, CredentialMeta, CustomProvider, DefaultModel, EffectiveModel, ErrorBody, Health, LogLines, Me, ModelList,
   Operation, OperationList, Project, ProjectList, ProviderList, Tier, TierList,
+  ConnectionTestResult, DeviceFlowStart, DeviceFlowStatus, RedirectAuthorize, VncTicket,
+  GithubCredentialInfo, SyncOperationAccepted, SyncStatus,
   type CustomProviderCreate, type ModelChoice, type ModelSummary, type ProjectCreate, type ProjectModelUpdate, type ProjectUpdate,
 } from '../backend/contract';
 import { ApiError } from './apiError';
@@ -57,15 +59,31 @@ export class ApiClient {
     return this.request('GET', `/api/activity${qs ? `?${qs}` : ''}`, ActivityPage);
   }
 
+  /** The user's outgoing notification webhook (never its secret) and its delivery log. */
+  async notificationWebhook(): Promise<NotificationWebhook | null> { return (await this.request('GET', '/api/notifications/webhook', NotificationWebhookState)).webhook; }
+  putNotificationWebhook(body: { url: string; secret?: string | null; kinds: Array<'done' | 'failed' | 'needs-approval'> }): Promise<NotificationWebhook> {
+    return this.request('PUT', '/api/notifications/webhook', NotificationWebhook, body);
+  }
+  async deleteNotificationWebhook(): Promise<void> { await this.request('DELETE', '/api/notifications/webhook', NoContent); }
+  notificationDeliveries(): Promise<NotificationDeliveryList> { return this.request('GET', '/api/notifications/deliveries', NotificationDeliveryList); }
+
   async projects(): Promise<Project[]> { return (await this.request('GET', '/api/projects', ProjectList)).items; }
   project(id: string): Promise<Project> { return this.request('GET', `/api/projects/${encodeURIComponent(id)}`, Project); }
   createProject(body: ProjectCreate): Promise<Project> { return this.request('POST', '/api/projects', Project, body); }
-  updateProject(id: string, body: ProjectUpdate): Promise<Project> {
-    return this.request('PATCH', `/api/projects/${encodeURIComponent(id)}`, Project, body);
+  /** A tier change answers 409 unsynced_changes when work is not on GitHub, unless `ignoreUnsynced`. */
+  updateProject(id: string, body: ProjectUpdate, opts: { ignoreUnsynced?: boolean } = {}): Promise<Project> {
+    return this.request('PATCH', `/api/projects/${encodeURIComponent(id)}${opts.ignoreUnsynced ? '?ignoreUnsynced=true' : ''}`, Project, body);
   }
   /** Removes the project and its container; with `deleteVolumes` also its workspace (needs the slug as confirmation). */
-  async deleteProject(id: string, opts: { deleteVolumes?: { slug: string } } = {}): Promise<void> {
-    const query = opts.deleteVolumes ? `?deleteVolumes=true&confirm=${encodeURIComponent(opts.deleteVolumes.slug)}` : '';
+  async deleteProject(id: string, opts: { deleteVolumes?: { slug: string }; ignoreUnsynced?: boolean } = {}): Promise<void> {
+    const params = new URLSearchParams();
+    if (opts.deleteVolumes) {
+      params.set('deleteVolumes', 'true');
+      params.set('confirm', opts.deleteVolumes.slug);
+    }
+    // Without it, work not on GitHub answers 409 unsynced_changes (sync/syncMessages.ts reads the details).
+    if (opts.ignoreUnsynced) params.set('ignoreUnsynced', 'true');
+    const query = params.size ? `?${params.toString()}` : '';
     await this.request('DELETE', `/api/projects/${encodeURIComponent(id)}${query}`, NoContent);
   }
 
@@ -74,7 +92,9 @@ export class ApiClient {
     return this.request('POST', `${projectPath(id)}/deploy`, Operation, { force });
   }
   startProject(id: string): Promise<Operation> { return this.request('POST', `${projectPath(id)}/start`, Operation, {}); }
-  stopProject(id: string): Promise<Operation> { return this.request('POST', `${projectPath(id)}/stop`, Operation, {}); }
+  stopProject(id: string, opts: { ignoreUnsynced?: boolean } = {}): Promise<Operation> {
+    return this.request('POST', `${projectPath(id)}/stop${opts.ignoreUnsynced ? '?ignoreUnsynced=true' : ''}`, Operation, {});
+  }
   restartProject(id: string): Promise<Operation> { return this.request('POST', `${projectPath(id)}/restart`, Operation, {}); }
   cancelOperation(projectId: string, operationId: string): Promise<Operation> {
     return this.request('POST', `${projectPath(projectId)}/operations/${encodeURIComponent(operationId)}/cancel`, Operation, {});
@@ -82,6 +102,10 @@ export class ApiClient {
   /** Recent first. */
   async operations(projectId: string): Promise<Operation[]> {
     return (await this.request('GET', `${projectPath(projectId)}/operations`, OperationList)).items;
+  }
+  /** A one-use ticket (≤ 60 s) for the project's VNC websocket; the token itself never reaches a webview. */
+  vncTicket(projectId: string): Promise<VncTicket> {
+    return this.request('POST', `${projectPath(projectId)}/vnc/ticket`, VncTicket, {});
   }
   logs(projectId: string, tail = 200): Promise<LogLines> {
     return this.request('GET', `${projectPath(projectId)}/logs?tail=${tail}`, LogLines);
@@ -117,6 +141,27 @@ export class ApiClient {
   async deleteCredential(providerId: string): Promise<void> {
     await this.request('DELETE', `/api/providers/${encodeURIComponent(providerId)}/credentials`, NoContent);
   }
+  /** POST /api/providers/:id/test: a cheap real call with the stored credential; verdict and latency. */
+  testProvider(providerId: string): Promise<ConnectionTestResult> {
+    return this.request('POST', `/api/providers/${encodeURIComponent(providerId)}/test`, ConnectionTestResult, {});
+  }
+  /** GitHub's device flow (github-copilot): the code to show; then poll deviceFlow() until it is over. */
+  startDeviceFlow(providerId: string): Promise<DeviceFlowStart> {
+    return this.request('POST', `/api/oauth/${encodeURIComponent(providerId)}/start`, DeviceFlowStart, {});
+  }
+  deviceFlow(providerId: string, flowId: string): Promise<DeviceFlowStatus> {
+    return this.request('GET', `/api/oauth/${encodeURIComponent(providerId)}/${encodeURIComponent(flowId)}`, DeviceFlowStatus);
+  }
+  cancelDeviceFlow(providerId: string, flowId: string): Promise<DeviceFlowStatus> {
+    return this.request('POST', `/api/oauth/${encodeURIComponent(providerId)}/${encodeURIComponent(flowId)}/cancel`, DeviceFlowStatus, {});
+  }
+  /** A browser sign-in (authorisation code + PKCE): the URL to open; the API keeps the verifier. */
+  authorizeRedirect(providerId: string, redirectUri: string): Promise<RedirectAuthorize> {
+    return this.request('POST', `/api/oauth/${encodeURIComponent(providerId)}/authorize`, RedirectAuthorize, { redirectUri });
+  }
+  completeRedirect(providerId: string, state: string, code: string): Promise<CredentialMeta> {
+    return this.request('POST', `/api/oauth/${encodeURIComponent(providerId)}/callback`, CredentialMeta, { state, code });
+  }
   async credentials(): Promise<CredentialMeta[]> { return (await this.request('GET', '/api/credentials', CredentialList)).items; }
   createCustomProvider(body: CustomProviderCreate): Promise<CustomProvider> {
     return this.request('POST', '/api/providers/custom', CustomProvider, body);
@@ -127,6 +172,26 @@ export class ApiClient {
   setProjectModel(projectId: string, body: ProjectModelUpdate): Promise<EffectiveModel> {
     return this.request('PUT', `${projectPath(projectId)}/model`, EffectiveModel, body);
   }
+
+  // ── GitHub sync (issue #6): the status, and fetch/push/pull as operations followed like container ones.
+
+  syncStatus(projectId: string): Promise<SyncStatus> { return this.request('GET', `${projectPath(projectId)}/sync`, SyncStatus); }
+  async syncFetch(projectId: string): Promise<Operation> {
+    return (await this.request('POST', `${projectPath(projectId)}/sync/fetch`, SyncOperationAccepted, {})).operation;
+  }
+  /** `force`: --force-with-lease against the last fetched upstream commit. */
+  async syncPush(projectId: string, force = false): Promise<Operation> {
+    return (await this.request('POST', `${projectPath(projectId)}/sync/push`, SyncOperationAccepted, { force })).operation;
+  }
+  async syncPull(projectId: string, body: { mode?: 'merge' | 'rebase'; dirty?: 'commit' | 'stash' | 'refuse'; onConflict?: 'abort' | 'keep' }): Promise<Operation> {
+    return (await this.request('POST', `${projectPath(projectId)}/sync/pull`, SyncOperationAccepted, body)).operation;
+  }
+  githubCredential(): Promise<GithubCredentialInfo> { return this.request('GET', '/api/github/credential', GithubCredentialInfo); }
+  /** The token goes to the API and nowhere else; the answer is metadata with a masked hint. */
+  setGithubCredential(token: string, host?: string): Promise<GithubCredentialInfo> {
+    return this.request('PUT', '/api/github/credential', GithubCredentialInfo, { token, ...(host ? { host } : {}) });
+  }
+  async deleteGithubCredential(): Promise<void> { await this.request('DELETE', '/api/github/credential', NoContent); }
 
   private async request<T>(method: string, path: string, schema: { parse(v: unknown): T }, body?: unknown): Promise<T> {
     try {

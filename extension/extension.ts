@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { ActivityFeature } from './activityFeature';
+import { notificationWebhookCommands } from './notifications/webhookCommands';
 import { AutoRefresh } from './autoRefresh';
 import { connectionCommands } from './commands/connectionCommands';
 import { containerCommands } from './commands/containerCommands';
@@ -20,7 +21,12 @@ import { OperationTracker } from './operationTracker';
 import { ProjectDetailsPanels } from './panels/projectDetailsPanel';
 import { ChatPanels } from './chat/chatPanel';
 import { chatCommands } from './commands/chatCommands';
+import { MentionCommands } from './chat/mentions/mentionCommands';
+import { WorkspaceFileIndex } from './chat/mentions/workspaceFiles';
+import { desktopCommands } from './commands/desktopCommands';
+import { DesktopPanels } from './desktop/desktopPanel';
 import { ProvidersFeature } from './providersFeature';
+import { SyncFeature } from './sync/syncFeature';
 import type { Logger } from './ports';
 import { SecretRegistry } from './redact';
 import { settings } from './settings';
@@ -62,9 +68,25 @@ export function activate(context: vscode.ExtensionContext): void {
     onLog: (m) => log.warn(m),
   });
   const logs = new LogTerminals(session, log);
-  const chatPanels = new ChatPanels({ session, extensionUri: context.extensionUri, log });
-  const activity = new ActivityFeature(session, projectPanels, log);
-  const providers = new ProvidersFeature(session, log, context.logUri.fsPath);
+  const desktopPanels = new DesktopPanels({ session, extensionUri: context.extensionUri, log });
+  // @mentions: the workspace's file index is built when the first chat opens, not here.
+  const mentionIndex = new WorkspaceFileIndex(log);
+  const chatPanels = new ChatPanels({ session, extensionUri: context.extensionUri, log, workspaceState: context.workspaceState, mentions: mentionIndex });
+  const mentionCommands = new MentionCommands(session, chatPanels, mentionIndex);
+  context.subscriptions.push(mentionIndex, mentionCommands);
+  const activity = new ActivityFeature(session, projectPanels, log, {
+    uriRouter,
+    // A notification is not raised for the session whose chat is the active editor.
+    chatInFront: async () => {
+      const projectId = chatPanels.activeProjectId();
+      if (!projectId) return undefined;
+      const probe = await chatPanels.internal({ projectId });
+      return { projectId, sessionId: probe && 'activeSessionId' in probe ? probe.activeSessionId : null };
+    },
+  });
+  projectsTree.setAgentSource({ agentState: (id) => activity.agentState(id), onDidChange: (l) => activity.model.onDidChange(l) });
+  const providers = new ProvidersFeature(session, log, context.logUri.fsPath, uriRouter, context.extension.id);
+  const sync = new SyncFeature({ session, log, tracker, secretRegistry, projectsTree, projectsView, chat: chatPanels });
   const autoRefresh = new AutoRefresh({
     refresh: async () => {
       if (session.state.kind !== 'connected') return;
@@ -90,13 +112,17 @@ export function activate(context: vscode.ExtensionContext): void {
     ...localServerCommands(services, async (args) => connection['hangar.connect'](args)),
     ...internalCommands(services),
     'hangar.openSession': (args?: Parameters<typeof activity.openSession>[0]) => activity.openSession(args),
-    'hangar.internal.activity': () => activity.probe(),
+    'hangar.internal.activity': (args?: Parameters<typeof activity.internal>[0]) => activity.internal(args),
+    ...notificationWebhookCommands(session),
     ...chatCommands(session, chatPanels),
+    ...mentionCommands.handlers(),
+    ...desktopCommands(session, desktopPanels),
     ...providers.handlers(),
+    ...sync.handlers(),
   };
 
   context.subscriptions.push(
-    channel, session, projectsTree, tiersTree, statusBar, projectsView, tiersView, projectPanels, chatPanels, tracker, logs, autoRefresh, activity, providers,
+    channel, session, projectsTree, tiersTree, statusBar, projectsView, tiersView, projectPanels, chatPanels, desktopPanels, tracker, logs, autoRefresh, activity, providers, sync,
     session.onDidReceiveEvent((e) => tracker.onEvent(e)),
     vscode.window.registerUriHandler({
       handleUri: async (uri) => {

@@ -1,15 +1,19 @@
 import * as vscode from 'vscode';
-import type { HangarEvent } from '../backend/contract';
-import type { ConfigureProviderArgs, RemoveProviderCredentialArgs, SetDefaultProviderArgs } from './commandIds';
+import type { ConnectionTestResult, CredentialMeta, HangarEvent, ProviderSummary } from '../backend/contract';
+import type { ConfigureProviderArgs, ProviderSignInProbeArgs, RemoveProviderCredentialArgs, SetDefaultProviderArgs } from './commandIds';
 import type { CommandHandlers } from './commandRegistry';
 import type { HangarSession } from './hangarSession';
 import type { Logger } from './ports';
+import { DeviceSignIn, type DeviceSignInProbe } from './providers/deviceSignIn';
+import { ProviderCommands } from './providers/providerCommands';
+import { RedirectSignIn, type RedirectSignInProbe } from './providers/redirectSignIn';
 import {
-  catalogPicks, modelPicks, providerRows, signInFlow, type LoadStatus, type ProvidersData,
+  catalogPicks, modelPicks, signInChoices, type LoadStatus,
 } from './providersModel';
-import type { RowModel } from './treeModel';
+import type { UriRouter } from './uriRouter';
 import { showError } from './userErrors';
-import { RowTreeItem } from './views/rowTreeItem';
+import type { RowTreeItem } from './views/rowTreeItem';
+import { ProvidersTreeProvider } from './providers/providersTree';
 
 export const PROVIDERS_VIEW_ID = 'hangar.providers';
 
@@ -18,45 +22,18 @@ export interface ProvidersProbe {
   rows: Array<{ id: string; label: string; description: string | undefined; tooltip: string | undefined; icon: string; contextValue: string }>;
   /** Where this extension's logs are written (the suite greps them for secrets). */
   logDir: string;
+  /** Warnings shown about credentials that need a new sign-in, in order. */
+  signInNotices: string[];
 }
 
-class ProviderTreeItem extends RowTreeItem {
-  constructor(model: RowModel, readonly providerId: string) {
-    super(model);
-  }
+export interface ProviderSignInState {
+  device: DeviceSignInProbe | undefined;
+  redirect: RedirectSignInProbe | undefined;
 }
 
-class ProvidersTreeProvider implements vscode.TreeDataProvider<RowTreeItem> {
-  private readonly changed = new vscode.EventEmitter<void>();
-  readonly onDidChangeTreeData = this.changed.event;
-  data: ProvidersData | undefined;
-  status: LoadStatus = { kind: 'idle' };
-
-  constructor(private readonly session: HangarSession) {}
-
-  fire(): void { this.changed.fire(); }
-  getTreeItem(item: RowTreeItem): vscode.TreeItem { return item; }
-
-  getChildren(parent?: RowTreeItem): RowTreeItem[] {
-    if (parent) return [];
-    if (this.session.state.kind === 'disconnected' || this.session.state.kind === 'unauthorised') return [];
-    if (this.status.kind === 'error' && !this.data) {
-      return [new RowTreeItem({ id: 'providers:error', label: 'Could not load providers', description: this.status.message, contextValue: 'error', icon: { id: 'error', color: 'errorForeground' } })];
-    }
-    if (!this.data) return this.status.kind === 'loading' ? [new RowTreeItem({ id: 'providers:loading', label: 'Loading…', contextValue: 'loading', icon: { id: 'loading~spin' } })] : [];
-    if (!this.data.providers.length) {
-      return [new RowTreeItem({
-        id: 'providers:empty', label: 'No provider configured', description: 'Configure one to run agents', contextValue: 'empty', icon: { id: 'info' },
-        command: { command: 'hangar.configureProvider', title: 'Configure Provider' },
-      })];
-    }
-    return providerRows(this.data).map((row) => new ProviderTreeItem(row, row.id.slice('provider:'.length)));
-  }
-
-  dispose(): void { this.changed.dispose(); }
-}
-
-type ProviderHandlers = Pick<CommandHandlers, 'hangar.configureProvider' | 'hangar.setDefaultProvider' | 'hangar.removeProviderCredential' | 'hangar.internal.providers'>;
+type ProviderHandlers = Pick<CommandHandlers,
+  'hangar.configureProvider' | 'hangar.setDefaultProvider' | 'hangar.removeProviderCredential' | 'hangar.internal.providers'
+  | 'hangar.testProviderConnection' | 'hangar.addCustomProvider' | 'hangar.setProjectModel' | 'hangar.internal.providerSignIn'>;
 
 /**
  * The Providers view and the provider commands. Loads on connect, on every full refetch and on
@@ -68,13 +45,31 @@ export class ProvidersFeature implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[];
   private loading: Promise<void> | undefined;
   private again = false;
+  private readonly device: DeviceSignIn;
+  private readonly redirect: RedirectSignIn;
+  private readonly commands: ProviderCommands;
+  /** Test Provider Connection results of this window, shown as "failing" in the view. */
+  private readonly tests = new Map<string, ConnectionTestResult>();
+  private readonly signInNotices: string[] = [];
 
-  constructor(private readonly session: HangarSession, private readonly log: Logger, private readonly logDir: string) {
+  constructor(
+    private readonly session: HangarSession, private readonly log: Logger, private readonly logDir: string,
+    uriRouter: UriRouter, extensionId: string,
+  ) {
     this.tree = new ProvidersTreeProvider(session);
     this.view = vscode.window.createTreeView(PROVIDERS_VIEW_ID, { treeDataProvider: this.tree });
+    this.device = new DeviceSignIn(log);
+    this.redirect = new RedirectSignIn(log, uriRouter, extensionId);
+    this.commands = new ProviderCommands(session, log, (id, r) => {
+      this.tests.set(id, r);
+      if (this.tree.data) this.tree.data = { ...this.tree.data, tests: this.tests };
+      this.tree.fire();
+    });
     this.subscriptions = [
       this.tree,
       this.view,
+      this.device,
+      this.redirect,
       session.onDidReceiveEvent((e) => this.onEvent(e)),
       session.onDidChangeState((s) => {
         if (s.kind === 'connected') void this.load();
@@ -105,7 +100,8 @@ export class ProvidersFeature implements vscode.Disposable {
         try {
           const api = this.session.api;
           const [list, credentials, defaultModel] = await Promise.all([api.providers({ configured: true }), api.credentials(), api.defaultModel()]);
-          this.tree.data = { providers: list.items, credentials, defaultModel };
+          this.noticeNeedsSignIn(this.tree.data?.credentials, credentials, list.items);
+          this.tree.data = { providers: list.items, credentials, defaultModel, tests: this.tests };
           this.tree.status = { kind: 'loaded' };
         } catch (e) {
           const message = e instanceof Error ? e.message : String(e);
@@ -124,7 +120,35 @@ export class ProvidersFeature implements vscode.Disposable {
       'hangar.setDefaultProvider': (args) => this.setDefault(args),
       'hangar.removeProviderCredential': (args) => this.remove(args),
       'hangar.internal.providers': () => this.probe(),
+      'hangar.testProviderConnection': (args) => this.commands.test(args),
+      'hangar.addCustomProvider': (args) => this.commands.addCustom(args),
+      'hangar.setProjectModel': (args) => this.commands.setProjectModel(args),
+      'hangar.internal.providerSignIn': (args) => this.signInProbe(args),
     };
+  }
+
+  /** The sign-in prompts' state; `action` does what the prompt's buttons (or typing into the paste box) do. */
+  private async signInProbe(args?: ProviderSignInProbeArgs): Promise<ProviderSignInState & { rejectedRedirects: number; done?: boolean }> {
+    let done: boolean | undefined;
+    if (args?.action === 'copyAndOpen') done = await this.device.copyAndOpen();
+    if (args?.action === 'cancel') { this.device.cancel(); this.redirect.cancel(); done = true; }
+    if (args?.action === 'paste') done = this.redirect.paste(args.text ?? '');
+    return { device: this.device.current, redirect: this.redirect.current, rejectedRedirects: this.redirect.rejected, ...(done === undefined ? {} : { done }) };
+  }
+
+  /** A credential that newly needs a sign-in (its refresh failed): say so once, with "Sign in again". */
+  private noticeNeedsSignIn(before: CredentialMeta[] | undefined, after: CredentialMeta[], providers: ProviderSummary[]): void {
+    const was = new Map((before ?? []).map((c) => [c.providerId, c.status]));
+    for (const c of after) {
+      if (c.status !== 'needs_sign_in' || was.get(c.providerId) === 'needs_sign_in') continue;
+      const name = providers.find((p) => p.id === c.providerId)?.name ?? c.providerId;
+      const text = `Hangar: ${name} needs a new sign-in. ${c.statusReason ?? ''}`.trim();
+      this.signInNotices.push(text);
+      this.log.warn(`provider ${c.providerId} needs a new sign-in`);
+      void vscode.window.showWarningMessage(text, 'Sign in again').then((choice) => {
+        if (choice) void vscode.commands.executeCommand('hangar.configureProvider', { providerId: c.providerId });
+      });
+    }
   }
 
   probe(): ProvidersProbe {
@@ -134,6 +158,7 @@ export class ProvidersFeature implements vscode.Disposable {
         id: i.model.id, label: i.model.label, description: i.model.description, tooltip: i.model.tooltip, icon: i.model.icon.id, contextValue: i.model.contextValue,
       })),
       logDir: this.logDir,
+      signInNotices: [...this.signInNotices],
     };
   }
 
@@ -147,47 +172,75 @@ export class ProvidersFeature implements vscode.Disposable {
     void this.load();
   }
 
-  /** hangar.configureProvider: catalog picker, then the sign-in flow. `{providerId, key}` skips the UI. */
+  /**
+   * hangar.configureProvider: a searchable picker over the whole catalog (auth methods shown), then
+   * the right sign-in: API key (password box), GitHub's device flow, or a browser redirect.
+   * `{providerId, key}` skips the UI; `{providerId, method}` skips the pickers.
+   */
   private async configure(args?: ConfigureProviderArgs): Promise<boolean> {
     const api = this.session.api;
-    let providerId = args?.providerId;
-    let name = providerId;
-    if (!providerId) {
-      const list = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Window, title: 'Hangar: loading the provider catalog…' }, () => api.providers());
+    const list = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: 'Hangar: loading the provider catalog…' }, () => api.providers());
+    let provider: ProviderSummary | undefined;
+    if (args?.providerId) {
+      provider = list.items.find((p) => p.id === args.providerId);
+      if (!provider) {
+        void vscode.window.showErrorMessage(`Hangar: there is no provider "${args.providerId}" in the catalog.`);
+        return false;
+      }
+    } else {
       const picked = await vscode.window.showQuickPick(catalogPicks(list.items), {
         title: 'Configure Provider', placeHolder: `Search ${list.items.length} providers`, matchOnDescription: true, matchOnDetail: true, ignoreFocusOut: true,
       });
       if (!picked) return false;
-      const provider = list.items.find((p) => p.id === picked.providerId)!;
-      const flow = signInFlow(provider);
-      if (flow.kind === 'unsupported') {
-        void vscode.window.showInformationMessage(`Hangar: ${flow.message}`);
-        return false;
-      }
-      providerId = provider.id;
-      name = provider.name;
+      provider = list.items.find((p) => p.id === picked.providerId)!;
     }
-    const key = args?.key ?? await vscode.window.showInputBox({
+    const choices = signInChoices(provider);
+    let method = args?.key !== undefined ? 'api' : args?.method;
+    if (!method) {
+      if (choices.length === 1) method = choices[0]!.method;
+      else {
+        const picked = await vscode.window.showQuickPick(choices.map((c) => ({ label: c.label, detail: c.detail, method: c.method })), {
+          title: `Configure ${provider.name}`, placeHolder: 'How do you want to sign in?', ignoreFocusOut: true,
+        });
+        if (!picked) return false;
+        method = picked.method;
+      }
+    }
+    try {
+      let ok: boolean;
+      if (method === 'oauth-device') ok = await this.device.run(api, provider.id, provider.name);
+      else if (method === 'oauth-redirect') {
+        const meta = await this.redirect.run(api, provider.id, provider.name);
+        if (meta) void vscode.window.showInformationMessage(`Hangar: ${provider.name} is signed in (${meta.hint}).`);
+        ok = meta !== undefined;
+      } else ok = await this.configureKey(provider, args?.key);
+      await this.load();
+      return ok;
+    } catch (e) {
+      await showError(`Could not configure ${provider.name}`, e);
+      return false;
+    }
+  }
+
+  private async configureKey(provider: ProviderSummary, given: string | undefined): Promise<boolean> {
+    const name = provider.name;
+    const key = given ?? await vscode.window.showInputBox({
       title: `Configure ${name}: API key`,
-      prompt: `The API key for ${name}. It is sent to the Hangar server, stored there encrypted, and never shown again.`,
+      prompt: [provider.signInNote, `It is sent to the Hangar server, stored there encrypted, and never shown again.`].filter(Boolean).join(' '),
       password: true,
       ignoreFocusOut: true,
       validateInput: (v) => (/^\S+$/.test(v.trim()) ? undefined : 'an API key has no spaces or line breaks'),
     });
     if (key === undefined) return false;
-    try {
-      const meta = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Saving the key for ${name}…` },
-        () => api.setCredential(providerId, key.trim()));
-      this.log.info(`stored an API key for provider ${providerId} (${meta.hint})`);
-      void vscode.window.showInformationMessage(`Hangar: ${name} is configured (key ${meta.hint}).`);
-      await this.load();
-      return true;
-    } catch (e) {
-      await showError(`Could not configure ${name}`, e);
-      return false;
-    }
+    const meta = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Saving the key for ${name}…` },
+      () => this.session.api.setCredential(provider.id, key.trim()));
+    this.log.info(`stored an API key for provider ${provider.id} (${meta.hint})`);
+    void vscode.window.showInformationMessage(`Hangar: ${name} is configured (key ${meta.hint}).`, 'Test Connection').then((c) => {
+      if (c) void vscode.commands.executeCommand('hangar.testProviderConnection', { providerId: provider.id });
+    });
+    return true;
   }
 
   /** hangar.setDefaultProvider: a configured provider, then one of its models. */

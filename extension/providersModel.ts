@@ -1,4 +1,4 @@
-import type { CredentialMeta, DefaultModel, ModelSummary, ProviderSummary } from '../backend/contract';
+import type { AuthMethod, ConnectionTestResult, CredentialMeta, DefaultModel, ModelSummary, ProviderSummary } from '../backend/contract';
 import { md, type RowModel } from './treeModel';
 
 /** What the Providers view and the provider commands work from; built without vscode so it is unit-tested. */
@@ -7,19 +7,37 @@ export interface ProvidersData {
   providers: ProviderSummary[];
   credentials: CredentialMeta[];
   defaultModel: DefaultModel;
+  /** The last Test Provider Connection result per provider (this window only). */
+  tests?: ReadonlyMap<string, ConnectionTestResult>;
 }
 
 export type LoadStatus = { kind: 'idle' } | { kind: 'loading' } | { kind: 'loaded' } | { kind: 'error'; message: string };
 
-/** How a provider is signed in to. Only API keys are built in the extension so far. */
-export type SignInFlow = { kind: 'api-key' } | { kind: 'unsupported'; message: string };
+/** One way to configure a provider, as the picker offers it. */
+export interface SignInChoice { method: AuthMethod; label: string; detail: string }
 
-export function signInFlow(p: Pick<ProviderSummary, 'id' | 'name' | 'authMethods'>): SignInFlow {
-  if (p.authMethods.includes('api')) return { kind: 'api-key' };
+/**
+ * The ways a provider can be configured, best first: GitHub's device flow, a browser sign-in, then
+ * an API key. The provider's note (Anthropic's subscription policy) is shown with the API key.
+ */
+export function signInChoices(p: Pick<ProviderSummary, 'id' | 'name' | 'authMethods' | 'signInNote' | 'env'>): SignInChoice[] {
+  const choices: SignInChoice[] = [];
   if (p.authMethods.includes('oauth-device')) {
-    return { kind: 'unsupported', message: `Signing in to ${p.name} uses GitHub's device flow, which the extension does not support yet. Store a token through the API instead (POST /api/providers/${p.id}/credentials).` };
+    choices.push({ method: 'oauth-device', label: '$(github) Sign in with GitHub', detail: 'Type a short code on GitHub; Hangar stores the token encrypted on the server.' });
   }
-  return { kind: 'unsupported', message: `${p.name} signs in through a browser redirect, which the extension does not support yet.` };
+  if (p.authMethods.includes('oauth-redirect')) {
+    choices.push({ method: 'oauth-redirect', label: '$(globe) Sign in with the browser', detail: `Opens ${p.name}'s sign-in page; you come back to VS Code (or paste the code it shows).` });
+  }
+  if (p.authMethods.includes('api')) {
+    const env = p.env.length ? ` (the key you would put in ${p.env.join(' or ')})` : '';
+    choices.push({ method: 'api', label: '$(key) API key', detail: p.signInNote && !choices.length ? p.signInNote : `Paste an API key${env}.` });
+  }
+  return choices;
+}
+
+/** A label for the picker row: the methods a provider supports. */
+export function authMethodsLabel(methods: AuthMethod[]): string {
+  return methods.map((m) => (m === 'api' ? 'API key' : m === 'oauth-device' ? 'GitHub sign-in' : 'browser sign-in')).join(', ');
 }
 
 /** "12 models · configured" */
@@ -37,13 +55,27 @@ export interface ProviderPick { label: string; description: string; detail?: str
 export function catalogPicks(providers: ProviderSummary[]): ProviderPick[] {
   return [...providers]
     .sort((a, b) => Number(b.configured) - Number(a.configured) || a.name.localeCompare(b.name))
-    .map((p) => ({ label: p.name, description: providerDescription(p), detail: p.id, providerId: p.id }));
+    .map((p) => ({
+      label: p.name, description: providerDescription(p),
+      detail: [p.id, authMethodsLabel(p.authMethods), p.signInNote && !p.authMethods.some((m) => m !== 'api') ? p.signInNote : undefined].filter(Boolean).join(' · '),
+      providerId: p.id,
+    }));
 }
 
-/** Status of one configured provider: ok, or expired (an OAuth token past its expiry needs a new sign-in). */
-export function providerStatus(cred: CredentialMeta | undefined, custom: boolean, now = Date.now()): { text: string; icon: { id: string; color?: string } } {
-  if (!cred) return custom ? { text: 'custom, no key', icon: { id: 'server' } } : { text: 'ok', icon: { id: 'pass', color: 'testing.iconPassed' } };
-  if (cred.expiresAt && Date.parse(cred.expiresAt) <= now) return { text: 'needs sign-in', icon: { id: 'warning', color: 'problemsWarningIcon.foreground' } };
+export type ProviderHealth = 'ok' | 'needs sign-in' | 'failing' | 'custom, no key';
+
+/**
+ * Status of one configured provider: needs sign-in (a refresh failed, or an OAuth token past its
+ * expiry), failing (the last connection test in this window did not pass), else ok.
+ */
+export function providerStatus(
+  cred: CredentialMeta | undefined, custom: boolean, now = Date.now(), test?: ConnectionTestResult,
+): { text: ProviderHealth; icon: { id: string; color?: string } } {
+  const needsSignIn = { text: 'needs sign-in' as const, icon: { id: 'warning', color: 'problemsWarningIcon.foreground' } };
+  if (cred?.status === 'needs_sign_in') return needsSignIn;
+  if (cred?.type === 'oauth' && cred.expiresAt && Date.parse(cred.expiresAt) <= now) return needsSignIn;
+  if (test && test.verdict !== 'ok') return { text: 'failing', icon: { id: 'error', color: 'errorForeground' } };
+  if (!cred && custom) return { text: 'custom, no key', icon: { id: 'server' } };
   return { text: 'ok', icon: { id: 'pass', color: 'testing.iconPassed' } };
 }
 
@@ -55,14 +87,17 @@ export function providerRows(data: ProvidersData, now = Date.now()): RowModel[] 
     .sort((a, b) => Number(isDefault(b)) - Number(isDefault(a)) || a.name.localeCompare(b.name))
     .map((p) => {
       const cred = creds.get(p.id);
-      const status = providerStatus(cred, p.custom, now);
+      const test = data.tests?.get(p.id);
+      const status = providerStatus(cred, p.custom, now, test);
       const def = isDefault(p);
       const model = def && data.defaultModel.modelId ? ` · ${data.defaultModel.modelId}` : '';
       const description = [status.text, cred?.hint, def ? `default${model}` : undefined].filter(Boolean).join(' · ');
       const tooltip = [
         `**${md(p.name)}** (${md(p.id)})`,
         `Status: ${status.text}`,
-        cred ? `Key: \`${cred.hint.replace(/`/g, '')}\` · updated ${cred.updatedAt}` : p.custom ? 'Custom provider' : undefined,
+        cred?.status === 'needs_sign_in' && cred.statusReason ? md(cred.statusReason) : undefined,
+        test ? `Last test: ${test.verdict.replace('_', ' ')} in ${test.latencyMs} ms. ${md(test.message)}` : undefined,
+        cred ? `${cred.type === 'oauth' ? 'Token' : 'Key'}: \`${cred.hint.replace(/`/g, '')}\` · updated ${cred.updatedAt}${cred.expiresAt ? ` · expires ${cred.expiresAt}` : ''}` : p.custom ? 'Custom provider' : undefined,
         def ? `Default${model ? `: ${md(data.defaultModel.modelId!)}` : ''}` : undefined,
       ].filter(Boolean).join('\n\n');
       return {
@@ -70,8 +105,8 @@ export function providerRows(data: ProvidersData, now = Date.now()): RowModel[] 
         label: p.name,
         description,
         tooltip,
-        contextValue: def ? 'provider.default' : 'provider',
-        icon: def ? { id: 'star-full', color: 'charts.yellow' } : status.icon,
+        contextValue: status.text === 'needs sign-in' ? 'provider.signIn' : def ? 'provider.default' : 'provider',
+        icon: def && status.text === 'ok' ? { id: 'star-full', color: 'charts.yellow' } : status.icon,
       };
     });
 }

@@ -1,4 +1,7 @@
-import type { Project, ProjectStatus, Tier } from '../backend/contract';
+import type { Project, ProjectStatus, SyncStatus, Tier } from '../backend/contract';
+import { AGENT_STATE_TEXT } from './activityFormat';
+import type { AgentState } from './activityModel';
+import { syncBadge } from './sync/syncFormat';
 import { projectContextValue } from './containerActions';
 import type { ConnectionState } from './connectionState';
 import type { LoadState } from './hangarStore';
@@ -69,7 +72,9 @@ function problemLines(problem: string, reason: string | null): string[] {
   ];
 }
 
-export function projectRow(project: Project, tier?: Tier): RowModel {
+/** `agent`: the project's agent state from the Activity model (shown while the container runs). */
+export function projectRow(project: Project, tier?: Tier, sync?: SyncStatus, agent?: AgentState): RowModel {
+  const agentText = agent && project.status === 'running' ? AGENT_STATE_TEXT[agent] : undefined;
   const problem = PROBLEM[project.status];
   const notes = runtimeNotes(project);
   const lines = [
@@ -78,12 +83,14 @@ export function projectRow(project: Project, tier?: Tier): RowModel {
     ...(problem ? problemLines(problem, project.statusReason) : []),
     `Status: ${md(statusLabel(project.status))}${!problem && project.statusReason ? ` — ${md(project.statusReason)}` : ''}`,
     '',
+    ...(agentText ? [`Agent: ${agentText.replace(/^agent /, '')}`, ''] : []),
     `Tier: ${md(project.tierId)}${tier ? ` (${md(tierResources(tier))}${tier.hasDesktopAccess ? ', desktop' : ''})` : ''}`,
     '',
     `Provider: ${project.providerOverride ? md(project.providerOverride) : 'default'}`,
     '',
     `Repository: ${project.repository ? `${md(project.repository.url)} @ ${md(project.repository.branch)}` : 'none'}`,
     '',
+    ...(project.repository && syncBadge(sync) ? [`Sync: ${md(syncBadge(sync)!)}`, ''] : []),
     `Runtime: ${md(project.runtime)}${project.urls.agent ? ` · agent ${md(project.urls.agent)}` : ''}`,
     '',
     ...(notes.length ? [`$(warning) Not enforced: ${notes.map(md).join('; ')}`, ''] : []),
@@ -92,14 +99,24 @@ export function projectRow(project: Project, tier?: Tier): RowModel {
     `Id: \`${project.id}\``,
   ];
   const reason = problem && project.statusReason ? `: ${shortReason(project.statusReason)}` : '';
+  const desktop = tier !== undefined && (tier.imageType === 'desktop' || tier.hasDesktopAccess);
   return {
     id: `project:${project.id}`,
     label: project.name,
-    description: `${project.tierId} · ${statusLabel(project.status)}${reason}`,
+    description: `${project.tierId} · ${statusLabel(project.status)}${reason}${agentText ? ` · ${agentText}` : ''}${project.repository && syncBadge(sync) ? ` · ${syncBadge(sync)}` : ''}`,
     tooltip: lines.join('\n'),
-    contextValue: projectContextValue(project),
-    icon: STATUS_ICON[project.status],
+    contextValue: projectContextValue(project) + (desktop ? DESKTOP_MARKER : ''),
+    icon: desktop ? desktopIcon(project.status) : STATUS_ICON[project.status],
   };
+}
+
+/** Appended to a desktop-tier project's contextValue: the menus offer "Open Desktop" on it. */
+export const DESKTOP_MARKER = '.desktop';
+
+/** Desktop-tier rows show a screen instead of the VM icon, in the status colour (spinners and errors stay). */
+function desktopIcon(status: ProjectStatus): { id: string; color?: string } {
+  const base = STATUS_ICON[status];
+  return base.id === 'vm-running' || base.id === 'vm-outline' || base.id === 'circle-outline' ? { ...base, id: 'device-desktop' } : base;
 }
 
 export function tierRow(tier: Tier): RowModel {

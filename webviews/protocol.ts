@@ -117,7 +117,7 @@ const Tokens = z.looseObject({
 });
 export type ChatTokens = z.infer<typeof Tokens>;
 
-export const ChatProject = z.strictObject({ id: Id, name: z.string(), status: ProjectStatusView });
+export const ChatProject = z.strictObject({ id: Id, name: z.string(), status: ProjectStatusView, /** on a desktop tier: the chat offers Open Desktop */ desktop: z.optional(z.boolean()) });
 export type ChatProject = z.infer<typeof ChatProject>;
 
 export const ChatSession = z.strictObject({
@@ -241,6 +241,23 @@ export type QueuedPrompt = z.infer<typeof QueuedPrompt>;
 export const ConnectionState = z.enum(['connected', 'reconnecting', 'offline']);
 export type ConnectionState = z.infer<typeof ConnectionState>;
 
+/** Starting a stopped project because a prompt was sent to it: `null` when nothing is going on. */
+export const ChatStarting = z.nullable(z.strictObject({
+  phase: z.enum(['starting', 'failed']),
+  /** what happened and what to do next (failed), or the progress (starting) */
+  message: z.string(),
+}));
+export type ChatStarting = z.infer<typeof ChatStarting>;
+
+/** One file the session changed (opencode's /session/:id/diff, without the patch). */
+export const ChatChangedFile = z.strictObject({
+  file: z.string(),
+  status: z.enum(['added', 'deleted', 'modified']),
+  additions: z.number(),
+  deletions: z.number(),
+});
+export type ChatChangedFile = z.infer<typeof ChatChangedFile>;
+
 export const ChatInit = z.strictObject({
   type: z.literal('chat.init'),
   project: ChatProject,
@@ -277,6 +294,15 @@ export const ChatHostToWebview = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('chat.connection'), state: ConnectionState }),
   z.strictObject({ type: z.literal('chat.queue'), items: z.array(QueuedPrompt) }),
   z.strictObject({ type: z.literal('chat.mentionResults'), seq: z.number(), items: z.array(MentionResult) }),
+  /** "Hangar: Use in Chat": put this mention (a chip) into the composer at the cursor */
+  z.strictObject({ type: z.literal('chat.insertMention'), mention: Mention }),
+  z.strictObject({ type: z.literal('chat.starting'), starting: ChatStarting }),
+  /** `error`: the diff could not be read (files is then empty) */
+  /** `source`: the session's own diff, or (when opencode recorded none) the workspace's uncommitted git changes */
+  z.strictObject({
+    type: z.literal('chat.changes'), sessionId: Id, files: z.array(ChatChangedFile),
+    source: z.enum(['session', 'workspace']), error: z.optional(z.string()),
+  }),
   ResponseMessage,
 ]);
 export type ChatHostToWebview = z.infer<typeof ChatHostToWebview>;
@@ -304,7 +330,15 @@ export const ChatWebviewToHost = z.discriminatedUnion('type', [
   /** the host opens it (after a confirmation for external URLs); the webview never navigates */
   z.strictObject({ type: z.literal('chat.openLink'), url: z.string().check(z.maxLength(8192)) }),
   z.strictObject({ type: z.literal('chat.copy'), text: z.string() }),
+  /** desktop-tier projects: the host runs "Hangar: Open Desktop" */
+  z.strictObject({ type: z.literal('chat.openDesktop') }),
   z.strictObject({ type: z.literal('chat.mentionQuery'), seq: z.number(), query: z.string().check(z.maxLength(1000)) }),
+  /** stop waiting for the project to start (queued prompts stay, with an error and a Retry) */
+  z.strictObject({ type: z.literal('chat.start.cancel') }),
+  /** read the session's diff again; answered with `chat.changes` */
+  z.strictObject({ type: z.literal('chat.changes.load'), requestId: RequestId, sessionId: Id }),
+  /** open one changed file in VS Code's diff editor */
+  z.strictObject({ type: z.literal('chat.changes.open'), requestId: RequestId, sessionId: Id, file: z.string().check(z.minLength(1), z.maxLength(4096)) }),
 ]);
 export type ChatWebviewToHost = z.infer<typeof ChatWebviewToHost>;
 
@@ -321,14 +355,92 @@ export const ChatPersistedState = z.strictObject({
   scroll: z.record(z.string(), ChatScroll),
   /** per session id; `''` is the draft of a session not created yet */
   drafts: z.record(z.string(), z.string()),
+  /** the panel's project: what the WebviewPanelSerializer reopens after a window reload */
+  projectId: z.optional(Id),
 });
 export type ChatPersistedState = z.infer<typeof ChatPersistedState>;
 
+// ── Desktop (VNC) panel ─────────────────────────────────────────────────────────────────────────
+// The host trades its API token for a one-use ticket and gives the webview only the websocket URL
+// with that ticket; every (re)connection asks for a fresh one.
+
+/** What the webview reports of its noVNC connection (shown in the panel, read by the probe). */
+export const DesktopConnectionState = z.enum(['idle', 'connecting', 'connected', 'disconnected', 'unavailable']);
+export type DesktopConnectionState = z.infer<typeof DesktopConnectionState>;
+
+export const DesktopProject = z.strictObject({ id: z.string(), name: z.string(), status: ProjectStatusView });
+export type DesktopProject = z.infer<typeof DesktopProject>;
+
+/** A fresh websocket URL (ws(s)://api/.../vnc?ticket=…): single use, valid for under a minute. */
+export const DesktopConnect = z.strictObject({ type: z.literal('desktop.connect'), url: z.string().check(z.maxLength(4096)), attempt: z.number().check(z.int()) });
+/** No ticket could be had (project stopped, not a desktop tier, API unreachable): a sentence for people. */
+export const DesktopUnavailable = z.strictObject({ type: z.literal('desktop.unavailable'), message: z.string(), retry: z.boolean() });
+export const DesktopProjectMessage = z.strictObject({ type: z.literal('desktop.project'), project: DesktopProject });
+
+/** Test-only probes the in-VS-Code suite sends through the host (hangar.internal.desktop). */
+export const DesktopTestAction = z.discriminatedUnion('action', [
+  /** Colours (#rrggbb) of framebuffer points, read from noVNC's canvas. */
+  z.strictObject({ action: z.literal('sample'), points: z.array(z.strictObject({ x: z.number(), y: z.number() })).check(z.maxLength(64)) }),
+  /** A key typed on the screen (keydown + keyup dispatched to noVNC's canvas). */
+  z.strictObject({ action: z.literal('type'), key: z.string().check(z.minLength(1), z.maxLength(1)) }),
+  z.strictObject({ action: z.literal('viewOnly'), value: z.boolean() }),
+  /** Presses the Screenshot button's action (the host saves where the test said). */
+  z.strictObject({ action: z.literal('screenshot') }),
+]);
+export type DesktopTestAction = z.infer<typeof DesktopTestAction>;
+export const DesktopTest = z.strictObject({ type: z.literal('desktop.test'), seq: z.number(), test: DesktopTestAction });
+
+export const DesktopHostToWebview = z.discriminatedUnion('type', [
+  DesktopConnect,
+  DesktopUnavailable,
+  DesktopProjectMessage,
+  DesktopTest,
+  ResponseMessage,
+]);
+export type DesktopHostToWebview = z.infer<typeof DesktopHostToWebview>;
+
+export const DesktopRequestTicket = z.strictObject({ type: z.literal('desktop.requestTicket'), reason: z.enum(['open', 'reconnect']) });
+export const DesktopStateMessage = z.strictObject({
+  type: z.literal('desktop.state'),
+  state: DesktopConnectionState,
+  detail: z.optional(z.string().check(z.maxLength(2000))),
+  viewOnly: z.boolean(),
+  scale: z.enum(['fit', 'native']),
+  /** framebuffer size once connected */
+  width: z.optional(z.number()),
+  height: z.optional(z.number()),
+  /** connections made so far (each with its own ticket) */
+  connects: z.number(),
+});
+/** The screen as PNG (base64, no data: prefix); the host asks where to save it. */
+export const DesktopScreenshot = z.strictObject({ type: z.literal('desktop.screenshot'), requestId: RequestId, png: z.string().check(z.maxLength(64 * 1024 * 1024)) });
+export const DesktopTestResult = z.strictObject({
+  type: z.literal('desktop.testResult'), seq: z.number(), ok: z.boolean(),
+  colors: z.optional(z.array(z.string())), error: z.optional(z.string()),
+});
+
+export const DesktopWebviewToHost = z.discriminatedUnion('type', [
+  Ready,
+  DesktopRequestTicket,
+  DesktopStateMessage,
+  DesktopScreenshot,
+  DesktopTestResult,
+]);
+export type DesktopWebviewToHost = z.infer<typeof DesktopWebviewToHost>;
+
+/** What the desktop webview keeps across reloads. */
+export const DesktopPersistedState = z.strictObject({
+  v: z.literal(1),
+  viewOnly: z.boolean(),
+  scale: z.enum(['fit', 'native']),
+});
+export type DesktopPersistedState = z.infer<typeof DesktopPersistedState>;
+
 // ── Every webview (later panels add their unions here) ───────────────────────────────────────────
 
-export const HostToWebview = z.union([ProjectHostToWebview, ChatHostToWebview]);
+export const HostToWebview = z.union([ProjectHostToWebview, ChatHostToWebview, DesktopHostToWebview]);
 export type HostToWebview = z.infer<typeof HostToWebview>;
-export const WebviewToHost = z.union([ProjectWebviewToHost, ChatWebviewToHost]);
+export const WebviewToHost = z.union([ProjectWebviewToHost, ChatWebviewToHost, DesktopWebviewToHost]);
 export type WebviewToHost = z.infer<typeof WebviewToHost>;
 
 // ── Typed handling ───────────────────────────────────────────────────────────────────────────────

@@ -6,7 +6,9 @@ import type { Logger } from '../logger';
 import type { ProjectService } from '../services/projects';
 import { badRequest, HttpError, unauthorized } from '../errors';
 import { reduce, sessionIdOf, type SessionState } from './reducer';
-import { ReplayGuard, verifyWebhook } from './signature';
+import type { NotificationWebhooks } from './notificationWebhooks';
+import { ReplayStore } from './replayStore';
+import { verifyWebhook } from './signature';
 
 export interface WebhookRequest {
   raw: string | undefined;
@@ -38,7 +40,7 @@ export const MAX_WEBHOOK_BYTES = 64 * 1024;
  * the user (finished, failed, needs approval) also as notification.created.
  */
 export class ActivityService {
-  private readonly replays = new ReplayGuard();
+  private readonly replays: ReplayStore;
   private readonly projectCache = new Map<string, CachedProject>();
   /** One event at a time per session, so two quick events never read the same old row. */
   private readonly chains = new Map<string, Promise<unknown>>();
@@ -49,7 +51,11 @@ export class ActivityService {
     private readonly projects: ProjectService,
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
-  ) {}
+    /** Outgoing notification webhooks: every notification is offered to the owner's. */
+    private readonly notifier?: NotificationWebhooks,
+  ) {
+    this.replays = new ReplayStore(db);
+  }
 
   /** Verifies and applies one webhook call; throws 401 for anything not signed by the project. */
   async receive(req: WebhookRequest): Promise<{ accepted: boolean; changed: boolean }> {
@@ -72,7 +78,7 @@ export class ActivityService {
       this.log.warn('webhook rejected', { projectId: project.id, reason: verdict.reason });
       throw unauthorized(verdict.reason === 'timestamp outside the window' ? 'Webhook timestamp is too old or in the future.' : 'Bad webhook signature.');
     }
-    if (!this.replays.firstSeen(req.signature, now)) throw unauthorized('Webhook replayed.');
+    if (!(await this.replays.firstSeen(req.signature, now))) throw unauthorized('Webhook replayed.');
     const parsed = OpencodeWebhook.safeParse(JSON.parse(raw));
     if (!parsed.success) throw badRequest('invalid_webhook', 'The webhook body does not match the contract.', parsed.error.issues.slice(0, 3));
     const body = parsed.data;
@@ -157,7 +163,11 @@ export class ActivityService {
       this.hub.publish(ownerId, 'activity.updated', { session });
       if (notify) {
         const title = next.title || 'Session';
-        this.hub.publish(ownerId, 'notification.created', { kind: notify.kind, projectId, sessionId, text: `${projectName}: "${title}" ${notify.detail}` });
+        const note = { kind: notify.kind, projectId, sessionId, text: `${projectName}: "${title}" ${notify.detail}`, ...(notify.permission ? { permission: notify.permission } : {}) };
+        this.hub.publish(ownerId, 'notification.created', note);
+        // The outgoing webhook never holds up the plugin's call: a failure to queue is logged.
+        this.notifier?.enqueue(ownerId, note, projectName).catch((err: unknown) =>
+          this.log.error('could not queue a notification webhook delivery', { error: err instanceof Error ? err.message : String(err) }));
       }
     }
     return changed;

@@ -26,7 +26,7 @@ export interface Reduction {
   next: SessionState;
   /** Anything a client shows changed (a repeated event changes nothing: that is the de-duplication). */
   changed: boolean;
-  notify?: { kind: NotificationKind; detail: string };
+  notify?: { kind: NotificationKind; detail: string; permission?: { id: string; name: string; patterns: string[] } };
 }
 
 type Props = Record<string, unknown>;
@@ -123,7 +123,10 @@ export function reduce(prev: SessionState | undefined, e: HookEvent, now: string
       if (next.status !== 'waiting_for_permission') {
         setStatus('waiting_for_permission');
         const patterns = Array.isArray(p.patterns) ? p.patterns.filter((x): x is string => typeof x === 'string') : [];
-        notify = { kind: 'needs-approval', detail: `needs approval: ${str(p.permission) ?? 'a tool'}${patterns.length ? ` ${patterns.join(' ')}` : ''}` };
+        notify = {
+          kind: 'needs-approval', detail: `needs approval: ${str(p.permission) ?? 'a tool'}${patterns.length ? ` ${patterns.join(' ')}` : ''}`,
+          ...(str(p.id) ? { permission: { id: str(p.id)!, name: str(p.permission) ?? 'a tool', patterns: patterns.slice(0, 10).map((x) => x.slice(0, 500)) } } : {}),
+        };
       }
       break;
     }

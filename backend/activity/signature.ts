@@ -22,26 +22,3 @@ export function verifyWebhook(secret: string, timestamp: string | undefined, sig
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'bad signature' };
   return { ok: true };
 }
-
-/**
- * Signatures seen within the timestamp window: a captured request replayed verbatim is refused.
- * In memory, so per API process (one replica; several would need a shared store).
- */
-export class ReplayGuard {
-  private readonly seen = new Map<string, number>();
-
-  constructor(private readonly ttlMs = 2 * TIMESTAMP_WINDOW_MS) {}
-
-  /** True the first time a signature is seen; false for a replay. */
-  firstSeen(signature: string, now: number): boolean {
-    if (this.seen.size > 1000) this.prune(now);
-    const until = this.seen.get(signature);
-    if (until !== undefined && until > now) return false;
-    this.seen.set(signature, now + this.ttlMs);
-    return true;
-  }
-
-  private prune(now: number): void {
-    for (const [sig, until] of this.seen) if (until <= now) this.seen.delete(sig);
-  }
-}

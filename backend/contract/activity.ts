@@ -55,6 +55,8 @@ export const ActivityNotification = z.object({
   projectId: z.string(),
   sessionId: z.string(),
   text: z.string(),
+  /** needs-approval only: the request, so a client can offer Approve (once) / Reject in the notification. */
+  permission: z.object({ id: z.string(), name: z.string(), patterns: z.array(z.string()) }).optional(),
 });
 export type ActivityNotification = z.infer<typeof ActivityNotification>;
 
@@ -68,3 +70,73 @@ export const OpencodeWebhook = z.object({
 export type OpencodeWebhook = z.infer<typeof OpencodeWebhook>;
 
 export const WebhookAccepted = z.object({ accepted: z.boolean(), changed: z.boolean() });
+
+/** Outgoing notification webhook (one per user): where notifications also go, for a phone or a chat tool. */
+export const NotificationWebhookUrl = z.string().trim().max(2000).refine((v) => {
+  try {
+    const u = new URL(v);
+    if (u.username || u.password) return false;
+    if (u.protocol === 'https:') return true;
+    const host = u.hostname.replace(/^\[|\]$/g, '');
+    return u.protocol === 'http:' && (host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host));
+  } catch {
+    return false;
+  }
+}, 'an https:// URL without credentials (http:// only to this machine: localhost, 127.x, ::1)');
+
+export const NotificationWebhookPut = z.object({
+  url: NotificationWebhookUrl,
+  /** HMAC-SHA256 key for X-Hangar-Signature; omitted = keep the stored one, null = no signing. */
+  secret: z.string().min(16, 'at least 16 characters').max(200).nullable().optional(),
+  kinds: z.array(NotificationKind).min(1, 'choose at least one kind').max(3),
+});
+export type NotificationWebhookPut = z.infer<typeof NotificationWebhookPut>;
+
+/** The stored webhook as the API shows it: never the secret, only whether there is one. */
+export const NotificationWebhook = z.object({
+  url: z.string(),
+  kinds: z.array(NotificationKind),
+  hasSecret: z.boolean(),
+  updatedAt: IsoTime,
+});
+export type NotificationWebhook = z.infer<typeof NotificationWebhook>;
+
+export const NotificationWebhookState = z.object({ webhook: NotificationWebhook.nullable() });
+export type NotificationWebhookState = z.infer<typeof NotificationWebhookState>;
+
+export const DeliveryStatus = z.enum(['pending', 'delivered', 'failed']);
+export type DeliveryStatus = z.infer<typeof DeliveryStatus>;
+
+export const NotificationDelivery = z.object({
+  id: z.string(),
+  createdAt: IsoTime,
+  kind: NotificationKind,
+  projectId: z.string(),
+  projectName: z.string(),
+  sessionId: z.string(),
+  status: DeliveryStatus,
+  /** The receiver's last HTTP status; null when it was not reached. */
+  statusCode: z.number().int().nullable(),
+  attempts: z.number().int().nonnegative(),
+  error: z.string().nullable(),
+  /** When the next attempt is due (pending only). */
+  nextRetryAt: IsoTime.nullable(),
+});
+export type NotificationDelivery = z.infer<typeof NotificationDelivery>;
+
+export const NotificationDeliveryList = z.object({ items: z.array(NotificationDelivery) });
+export type NotificationDeliveryList = z.infer<typeof NotificationDeliveryList>;
+
+/** What Hangar POSTs to the user's webhook URL (signed when a secret is set: see X-Hangar-Signature). */
+export const NotificationWebhookPayload = z.object({
+  id: z.string(),
+  kind: NotificationKind,
+  projectId: z.string(),
+  projectName: z.string(),
+  sessionId: z.string(),
+  text: z.string(),
+  /** Opens the session in VS Code: vscode://hangar-dev.hangar/session?project=…&session=… */
+  link: z.string(),
+  createdAt: IsoTime,
+});
+export type NotificationWebhookPayload = z.infer<typeof NotificationWebhookPayload>;

@@ -7,4 +7,6 @@ export * from './operations';
 export * from './agent';
 export * from './activity';
 export * from './providers';
+export * from './oauth';
 export * from './sync';
+export * from './vnc';

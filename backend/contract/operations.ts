@@ -31,6 +31,8 @@ export const DeployBody = z.strictObject({ force: z.boolean().default(false) });
 export const DeleteProjectQuery = z.object({
   deleteVolumes: z.enum(['true', 'false']).optional().describe('also remove the workspace volume; needs confirm=<project slug>'),
   confirm: z.string().optional(),
+  ignoreUnsynced: z.enum(['true', 'false']).optional()
+    .describe('true = delete even when the workspace has unpushed commits or uncommitted files (otherwise 409 unsynced_changes)'),
 });
 
 export const LogsQuery = z.object({

@@ -16,6 +16,9 @@ export const RepositoryUrl = z
   .max(500)
   .refine((s) => {
     if (s.startsWith('-')) return false;
+    // Spaces and control characters would be encoded into the path by URL(); git must never see them.
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+    if (/[\s\u0000-\u001f\u007f]/.test(s) || s.includes('::')) return false;
     let u: URL;
     try { u = new URL(s); } catch { return false; }
     return u.protocol === 'https:' && !u.username && !u.password && u.hostname.length > 0;

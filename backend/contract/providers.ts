@@ -5,7 +5,8 @@ import { ProviderId } from './projects';
 /** A model id as models.dev spells it: may contain `/`, `:`, `@` and dots. */
 export const ModelId = z.string().trim().min(1).max(200).regex(/^[A-Za-z0-9._:/@+-]+$/, 'a model id like "gpt-4.1" or "meta/llama-3:8b"');
 
-export const AuthMethod = z.enum(['api', 'oauth-device']);
+/** api: a pasted key; oauth-device: GitHub's device flow; oauth-redirect: authorisation code + PKCE in the browser. */
+export const AuthMethod = z.enum(['api', 'oauth-device', 'oauth-redirect']);
 export type AuthMethod = z.infer<typeof AuthMethod>;
 
 /** Where the catalog being served came from: models.dev now, the database copy, or the bundled snapshot. */
@@ -27,6 +28,8 @@ export const ProviderSummary = z.object({
   custom: z.boolean(),
   authMethods: z.array(AuthMethod),
   isDefault: z.boolean(),
+  /** What the user should know before signing in (like Anthropic's subscription policy); null when nothing. */
+  signInNote: z.string().nullable(),
 });
 export type ProviderSummary = z.infer<typeof ProviderSummary>;
 
@@ -79,6 +82,9 @@ export const CredentialMeta = z.object({
   updatedAt: IsoTime,
   lastUsedAt: IsoTime.nullable(),
   expiresAt: IsoTime.nullable(),
+  /** needs_sign_in: an OAuth credential whose refresh failed; statusReason says why. */
+  status: z.enum(['ok', 'needs_sign_in']),
+  statusReason: z.string().nullable(),
 });
 export type CredentialMeta = z.infer<typeof CredentialMeta>;
 export const CredentialList = listOf(CredentialMeta);
@@ -135,3 +141,14 @@ export const EffectiveModel = z.object({
   configured: z.boolean(),
 });
 export type EffectiveModel = z.infer<typeof EffectiveModel>;
+
+/** POST /api/providers/:id/test: one cheap real call (the models list) with the stored credential. */
+export const ConnectionTestResult = z.object({
+  verdict: z.enum(['ok', 'bad_key', 'no_access', 'unreachable']),
+  latencyMs: z.number().int().nonnegative(),
+  /** What happened and what to do next; never contains the secret. */
+  message: z.string(),
+  /** The provider's HTTP status, or null when nothing answered. */
+  httpStatus: z.number().int().nullable(),
+});
+export type ConnectionTestResult = z.infer<typeof ConnectionTestResult>;

@@ -103,3 +103,17 @@ export const UnsyncedChanges = z.object({
   dirty: z.array(z.string()),
 });
 export type UnsyncedChanges = z.infer<typeof UnsyncedChanges>;
+
+/** ?ignoreUnsynced=true on stop, delete and a tier change: go ahead despite unsynced_changes. */
+export const UnsyncedGuardQuery = z.object({
+  ignoreUnsynced: z.enum(['true', 'false']).optional()
+    .describe('true = stop/delete/change the tier even when the workspace has unpushed commits or uncommitted files (otherwise 409 unsynced_changes)'),
+});
+
+/** POST /api/projects/:id/sync/import: (re)connects the workspace to the project's repository. */
+export const SyncImportBody = z.strictObject({});
+
+/** PUT /api/projects/:id/sync/settings: how this project pulls. */
+export const SyncSettingsBody = z.strictObject({ pullMode: z.enum(['merge', 'rebase']) });
+export const SyncSettings = z.object({ pullMode: z.enum(['merge', 'rebase']) });
+export type SyncSettings = z.infer<typeof SyncSettings>;

@@ -172,6 +172,124 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0006_sync': {
+    async up(db: Kysely<unknown>) {
+      // GitHub sync (backend/sync): operations gain fetch/push/pull/import. SQLite cannot alter a
+      // CHECK constraint, so the table is rebuilt with the same columns, rows and indexes.
+      await db.schema.createTable('operations_0006')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('project_id', 'text', (c) => c.notNull().references('projects.id').onDelete('cascade'))
+        .addColumn('owner_id', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('deploy', 'start', 'stop', 'restart', 'delete', 'fetch', 'push', 'pull', 'import')`))
+        .addColumn('force', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('state', 'text', (c) => c.notNull().check(sql`state in ('queued', 'running', 'succeeded', 'failed', 'cancelled')`))
+        .addColumn('steps', 'text', (c) => c.notNull().defaultTo('[]'))
+        .addColumn('error', 'text')
+        .addColumn('cancellable', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('started_at', 'text')
+        .addColumn('finished_at', 'text')
+        .execute();
+      await sql`insert into operations_0006 (id, project_id, owner_id, kind, force, state, steps, error, cancellable, created_at, started_at, finished_at)
+        select id, project_id, owner_id, kind, force, state, steps, error, cancellable, created_at, started_at, finished_at from operations`.execute(db);
+      await db.schema.dropTable('operations').execute();
+      await db.schema.alterTable('operations_0006').renameTo('operations').execute();
+      await db.schema.createIndex('operations_project_created').on('operations').columns(['project_id', 'created_at']).execute();
+      await sql`create unique index operations_one_active on operations(project_id) where state in ('queued', 'running')`.execute(db);
+      // Per project: when it was last fetched (and the fetched commit: the lease of a force push),
+      // last synced and which way, when it was imported, and how it pulls.
+      await db.schema.createTable('project_sync')
+        .addColumn('project_id', 'text', (c) => c.primaryKey().references('projects.id').onDelete('cascade'))
+        .addColumn('last_fetch_at', 'text')
+        .addColumn('last_fetched_sha', 'text')
+        .addColumn('last_sync_at', 'text')
+        .addColumn('last_sync_direction', 'text', (c) => c.check(sql`last_sync_direction in ('push', 'pull')`))
+        .addColumn('imported_at', 'text')
+        .addColumn('pull_mode', 'text', (c) => c.notNull().defaultTo('merge').check(sql`pull_mode in ('merge', 'rebase')`))
+        .addColumn('last_error', 'text')
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      // One GitHub token per user, SecretBox-sealed (bound to user:<id>:github), for one host.
+      await db.schema.createTable('github_credentials')
+        .addColumn('user_id', 'text', (c) => c.primaryKey().references('users.id').onDelete('cascade'))
+        .addColumn('host', 'text', (c) => c.notNull())
+        .addColumn('token_enc', 'text', (c) => c.notNull())
+        .addColumn('hint', 'text', (c) => c.notNull())
+        .addColumn('login', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
+  '0008_notify': {
+    async up(db: Kysely<unknown>) {
+      // Webhook signatures seen within the timestamp window (backend/activity/replayStore.ts): a
+      // replay is refused across API restarts too. Rows expire; the store prunes them.
+      await db.schema.createTable('webhook_replays')
+        .addColumn('signature', 'text', (c) => c.primaryKey())
+        .addColumn('expires_at', 'integer', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('webhook_replays_expires').on('webhook_replays').column('expires_at').execute();
+      // One outgoing notification webhook per user; the signing secret is SecretBox-sealed
+      // (context user:<id>:notify_webhook_secret), never returned.
+      await db.schema.createTable('notification_webhooks')
+        .addColumn('user_id', 'text', (c) => c.primaryKey().references('users.id').onDelete('cascade'))
+        .addColumn('url', 'text', (c) => c.notNull())
+        .addColumn('secret_enc', 'text')
+        .addColumn('kinds', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      // The delivery log and queue: pending rows survive a restart and are retried with backoff.
+      await db.schema.createTable('notification_deliveries')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('project_id', 'text', (c) => c.notNull())
+        .addColumn('project_name', 'text', (c) => c.notNull())
+        .addColumn('session_id', 'text', (c) => c.notNull())
+        .addColumn('payload', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('pending', 'delivered', 'failed')`))
+        .addColumn('status_code', 'integer')
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('error', 'text')
+        .addColumn('next_attempt_at', 'integer')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('notification_deliveries_user_created').on('notification_deliveries').columns(['user_id', 'created_at']).execute();
+      await db.schema.createIndex('notification_deliveries_due').on('notification_deliveries').columns(['status', 'next_attempt_at']).execute();
+    },
+  },
+  '0007_oauth': {
+    async up(db: Kysely<unknown>) {
+      // Provider sign-ins in progress (backend/oauth): GitHub's device flow and authorisation-code +
+      // PKCE redirects. The device code and the PKCE verifier are sealed (SecretBox, bound to
+      // oauth_flow:<id>); a redirect's state is kept only as its SHA-256, and is single-use.
+      await db.schema.createTable('oauth_flows')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('provider_id', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('device', 'redirect')`))
+        .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('pending', 'complete', 'expired', 'denied', 'cancelled', 'error')`))
+        .addColumn('user_code', 'text')
+        .addColumn('verification_uri', 'text')
+        .addColumn('interval_s', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('slow_downs', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('state_hash', 'text', (c) => c.unique())
+        .addColumn('redirect_uri', 'text')
+        .addColumn('secret_enc', 'text')
+        .addColumn('error', 'text')
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('oauth_flows_user').on('oauth_flows').columns(['user_id', 'created_at']).execute();
+      // A refresh that failed leaves the credential in place but marks it: the user must sign in again.
+      await db.schema.alterTable('provider_credentials').addColumn('status', 'text', (c) => c.notNull().defaultTo('ok')).execute();
+      await db.schema.alterTable('provider_credentials').addColumn('status_reason', 'text').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -91,6 +91,12 @@ export interface Database {
   custom_providers: CustomProvidersTable;
   user_model_defaults: UserModelDefaultsTable;
   project_models: ProjectModelsTable;
+  project_sync: ProjectSyncTable;
+  github_credentials: GithubCredentialsTable;
+  oauth_flows: OAuthFlowsTable;
+  webhook_replays: WebhookReplaysTable;
+  notification_webhooks: NotificationWebhooksTable;
+  notification_deliveries: NotificationDeliveriesTable;
 }
 
 /** One opencode session (migration 0005_activity); times ISO strings. */
@@ -139,6 +145,29 @@ export interface ProviderCredentialsTable {
   updated_at: string;
   last_used_at: string | null;
   expires_at: string | null;
+  /** 0007: 'needs_sign_in' after a failed refresh (status_reason says why). */
+  status: Generated<'ok' | 'needs_sign_in'>;
+  status_reason: string | null;
+}
+
+/** 0007: a provider sign-in in progress (backend/oauth); `secret_enc` seals the device code or PKCE verifier. */
+export interface OAuthFlowsTable {
+  id: string;
+  user_id: string;
+  provider_id: string;
+  kind: 'device' | 'redirect';
+  status: 'pending' | 'complete' | 'expired' | 'denied' | 'cancelled' | 'error';
+  user_code: string | null;
+  verification_uri: string | null;
+  interval_s: number;
+  slow_downs: number;
+  state_hash: string | null;
+  redirect_uri: string | null;
+  secret_enc: string | null;
+  error: string | null;
+  expires_at: string;
+  created_at: string;
+  updated_at: string;
 }
 
 /** 0004: a user's OpenAI-compatible endpoints; `models` is JSON [{id, name, context, output}]. */
@@ -162,6 +191,65 @@ export interface UserModelDefaultsTable {
 export interface ProjectModelsTable {
   project_id: string;
   model_id: string;
+  updated_at: string;
+}
+
+/** 0008: webhook signatures seen recently (replay protection); expires_at in epoch ms. */
+export interface WebhookReplaysTable {
+  signature: string;
+  expires_at: number;
+}
+
+/** 0008: a user's outgoing notification webhook; `kinds` is a JSON array, `secret_enc` SecretBox-sealed. */
+export interface NotificationWebhooksTable {
+  user_id: string;
+  url: string;
+  secret_enc: string | null;
+  kinds: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** 0008: one notification sent (or to send) to the user's webhook; next_attempt_at in epoch ms. */
+export interface NotificationDeliveriesTable {
+  id: string;
+  user_id: string;
+  kind: 'done' | 'failed' | 'needs-approval';
+  project_id: string;
+  project_name: string;
+  session_id: string;
+  payload: string;
+  status: 'pending' | 'delivered' | 'failed';
+  status_code: number | null;
+  attempts: number;
+  error: string | null;
+  next_attempt_at: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** 0006: a project's GitHub sync bookkeeping (backend/sync). */
+export interface ProjectSyncTable {
+  project_id: string;
+  last_fetch_at: string | null;
+  /** The upstream commit seen by the last fetch: the lease of the next force push. */
+  last_fetched_sha: string | null;
+  last_sync_at: string | null;
+  last_sync_direction: 'push' | 'pull' | null;
+  imported_at: string | null;
+  pull_mode: Generated<'merge' | 'rebase'>;
+  last_error: string | null;
+  updated_at: string;
+}
+
+/** 0006: one GitHub token per user, sealed by SecretBox (context user:<id>:github). */
+export interface GithubCredentialsTable {
+  user_id: string;
+  host: string;
+  token_enc: string;
+  hint: string;
+  login: string | null;
+  created_at: string;
   updated_at: string;
 }
 

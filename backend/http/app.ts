@@ -16,9 +16,13 @@ import { agentProxyFallbackRoutes, agentProxyRoutes } from '../routes/agentProxy
 import { webhookRoutes } from '../routes/webhooks';
 import { activityRoutes } from '../routes/activity';
 import { providerRoutes } from '../routes/providers';
+import { oauthRoutes } from '../routes/oauth';
+import { vncRoutes } from '../routes/vnc';
+import { syncRoutes } from '../routes/sync';
+import { githubRoutes } from '../routes/github';
 
 export function allRoutes(s: Services): RouteDef[] {
-  const defs = [...healthRoutes(s), ...tokenRoutes(s), ...tierRoutes(s), ...projectRoutes(s), ...containerRoutes(s), ...eventRoutes(s), ...webhookRoutes(s), ...activityRoutes(s), ...providerRoutes(s), ...agentProxyRoutes(s)];
+  const defs = [...healthRoutes(s), ...tokenRoutes(s), ...tierRoutes(s), ...projectRoutes(s), ...containerRoutes(s), ...eventRoutes(s), ...webhookRoutes(s), ...activityRoutes(s), ...providerRoutes(s), ...oauthRoutes(s), ...vncRoutes(s), ...syncRoutes(s), ...githubRoutes(s), ...agentProxyRoutes(s)];
   const openapi = buildOpenApi(defs, s.config.version);
   return [
     ...defs,

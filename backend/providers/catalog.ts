@@ -1,7 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
-import { ConfigError } from '../config';
 import type { CatalogInfo } from '../contract';
 import type { Db } from '../db/database';
 import type { Logger } from '../logger';
@@ -15,34 +13,8 @@ export interface CatalogOptions {
   retryMs: number;
   timeoutMs: number;
   /** The bundled snapshot; found next to the code when not given. */
-  snapshotFile?: string;
+  snapshotFile?: string | undefined;
   now?: () => number;
-}
-
-const CatalogEnv = z.object({
-  HANGAR_MODELS_URL: z.string().trim().default('https://models.dev/api.json')
-    .refine((s) => s === 'off' || /^https?:\/\//.test(s), 'an http(s) URL, or "off"'),
-  HANGAR_MODELS_TTL_S: z.coerce.number().int().min(1).max(30 * 86_400).default(6 * 3600),
-  HANGAR_MODELS_RETRY_S: z.coerce.number().int().min(0).max(86_400).default(300),
-  HANGAR_MODELS_SNAPSHOT: z.string().min(1).optional(),
-});
-
-/** HANGAR_MODELS_URL (or "off"), HANGAR_MODELS_TTL_S (default 6 h), HANGAR_MODELS_RETRY_S, HANGAR_MODELS_SNAPSHOT. */
-export function catalogOptionsFromEnv(env: NodeJS.ProcessEnv): CatalogOptions {
-  const parsed = CatalogEnv.safeParse(env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const name = String(issue?.path[0] ?? 'HANGAR_MODELS_URL');
-    throw new ConfigError(`${name}=${JSON.stringify(env[name] ?? '')} is invalid: ${issue?.message ?? 'bad value'}`);
-  }
-  const e = parsed.data;
-  return {
-    url: e.HANGAR_MODELS_URL === 'off' ? null : e.HANGAR_MODELS_URL,
-    ttlMs: e.HANGAR_MODELS_TTL_S * 1000,
-    retryMs: e.HANGAR_MODELS_RETRY_S * 1000,
-    timeoutMs: 10_000,
-    snapshotFile: e.HANGAR_MODELS_SNAPSHOT,
-  };
 }
 
 /** Source checkout (backend/providers → backend/data) and the built API (dist/backend → backend/data). */

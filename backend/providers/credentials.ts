@@ -38,6 +38,37 @@ export class CredentialService {
     return this.meta(userId, providerId);
   }
 
+  /** An OAuth credential (device flow, redirect sign-in, refresh): stored, announced, pushed to running agents. */
+  async setOAuth(userId: string, providerId: string, auth: Extract<OpencodeAuth, { type: 'oauth' }>): Promise<CredentialMeta> {
+    const expiresAt = auth.expires > 0 ? new Date(auth.expires).toISOString() : null;
+    await this.store(userId, providerId, auth, maskKey(auth.access), expiresAt);
+    this.hub.publish(userId, 'provider.changed', { providerId, configured: true });
+    await this.onChange?.(userId, providerId);
+    return this.meta(userId, providerId);
+  }
+
+  /** After a failed refresh: the credential stays (so the user sees what needs attention) but is flagged. */
+  async markNeedsSignIn(userId: string, providerId: string, reason: string): Promise<void> {
+    await this.db.updateTable('provider_credentials').set({ status: 'needs_sign_in', status_reason: reason, updated_at: new Date().toISOString() })
+      .where('user_id', '=', userId).where('provider_id', '=', providerId).execute();
+    this.hub.publish(userId, 'provider.changed', { providerId, configured: true });
+  }
+
+  /** OAuth credentials (of every user) that expire before `before` and are not already flagged. */
+  async expiringOAuth(before: Date): Promise<Array<{ userId: string; providerId: string; expiresAt: string }>> {
+    const rows = await this.db.selectFrom('provider_credentials').select(['user_id', 'provider_id', 'expires_at'])
+      .where('type', '=', 'oauth').where('status', '=', 'ok').where('expires_at', 'is not', null).where('expires_at', '<', before.toISOString())
+      .execute();
+    return rows.map((r) => ({ userId: r.user_id, providerId: r.provider_id, expiresAt: r.expires_at! }));
+  }
+
+  /** The decrypted credential without touching last_used_at (refresh, connection test). */
+  async peek(userId: string, providerId: string): Promise<OpencodeAuth | undefined> {
+    const row = await this.db.selectFrom('provider_credentials').select(['secret_enc'])
+      .where('user_id', '=', userId).where('provider_id', '=', providerId).executeTakeFirst();
+    return row ? JSON.parse(this.box.open(row.secret_enc, credentialContext(userId, providerId))) as OpencodeAuth : undefined;
+  }
+
   async list(userId: string): Promise<CredentialMeta[]> {
     const rows = await this.db.selectFrom('provider_credentials').selectAll().where('user_id', '=', userId).orderBy('provider_id').execute();
     return rows.map(toMeta);
@@ -123,7 +154,7 @@ export class CredentialService {
     const secret_enc = this.box.seal(JSON.stringify(auth), credentialContext(userId, providerId));
     await this.db.insertInto('provider_credentials')
       .values({ user_id: userId, provider_id: providerId, type: auth.type, secret_enc, hint, created_at: now, updated_at: now, last_used_at: null, expires_at: expiresAt })
-      .onConflict((oc) => oc.columns(['user_id', 'provider_id']).doUpdateSet({ type: auth.type, secret_enc, hint, updated_at: now, expires_at: expiresAt }))
+      .onConflict((oc) => oc.columns(['user_id', 'provider_id']).doUpdateSet({ type: auth.type, secret_enc, hint, updated_at: now, expires_at: expiresAt, status: 'ok', status_reason: null }))
       .execute();
   }
 }
@@ -131,7 +162,7 @@ export class CredentialService {
 function toMeta(r: Selectable<ProviderCredentialsTable>): CredentialMeta {
   return {
     providerId: r.provider_id, type: r.type, hint: r.hint, createdAt: r.created_at, updatedAt: r.updated_at,
-    lastUsedAt: r.last_used_at, expiresAt: r.expires_at,
+    lastUsedAt: r.last_used_at, expiresAt: r.expires_at, status: r.status, statusReason: r.status_reason,
   };
 }
 

@@ -4,12 +4,11 @@ import type {
 import type { Db } from '../db/database';
 import { badRequest, notFound } from '../errors';
 import type { ProjectService } from '../services/projects';
+import type { RedirectProviderConfig } from '../config';
+import { signInMethods, signInNote } from '../oauth/signInMethods';
 import type { CatalogService } from './catalog';
 import type { CredentialService } from './credentials';
 import type { ModelsDevModel, ModelsDevProvider } from './modelsDev';
-
-/** Providers whose GitHub device flow Hangar runs (the flow itself is not built yet). */
-const DEVICE_FLOW = new Set(['github-copilot']);
 
 /** One provider as the user sees it: from the catalog, or one of their custom endpoints. */
 type Resolved = { kind: 'catalog'; provider: ModelsDevProvider } | { kind: 'custom'; provider: CustomProvider };
@@ -24,6 +23,8 @@ export class ProviderService {
     readonly catalog: CatalogService,
     private readonly creds: CredentialService,
     private readonly projects: ProjectService,
+    /** HANGAR_OAUTH_PROVIDERS: providers that also sign in through a browser redirect. */
+    private readonly redirectProviders: Readonly<Record<string, RedirectProviderConfig>> = {},
   ) {}
 
   async list(userId: string, opts: { q?: string; configured?: boolean } = {}): Promise<ProviderList> {
@@ -32,14 +33,14 @@ export class ProviderService {
     ]);
     const items: ProviderSummary[] = customs.map((c) => ({
       id: c.id, name: c.name, env: [], doc: null, modelCount: c.models.length, configured: true, custom: true,
-      authMethods: ['api'], isDefault: def.providerId === c.id,
+      authMethods: ['api'], isDefault: def.providerId === c.id, signInNote: null,
     }));
     const customIds = new Set(customs.map((c) => c.id));
     for (const p of catalog.providers.values()) {
       if (customIds.has(p.id)) continue;
       items.push({
         id: p.id, name: p.name, env: p.env, doc: p.doc ?? null, modelCount: p.models.size, configured: configured.has(p.id), custom: false,
-        authMethods: DEVICE_FLOW.has(p.id) ? ['api', 'oauth-device'] : ['api'], isDefault: def.providerId === p.id,
+        authMethods: signInMethods(p.id, this.redirectProviders), isDefault: def.providerId === p.id, signInNote: signInNote(p.id),
       });
     }
     const q = opts.q?.toLowerCase();

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DeployBody, LogEvent, LogLines, LogsQuery, Operation, OperationList } from '../contract';
+import { DeployBody, LogEvent, LogLines, LogsQuery, Operation, OperationList, UnsyncedGuardQuery } from '../contract';
 import { route } from '../http/route';
 import { openSse } from '../http/sse';
 import type { Services } from '../services/container';
@@ -15,11 +15,21 @@ export const containerRoutes = (s: Services) => [
     params: IdParams, body: DeployBody, response: Operation, status: 202, errors: [404, 409],
     handler: async ({ user, params, body }) => s.operations.submit(user.id, params.id, 'deploy', body.force),
   }),
-  ...(['start', 'stop', 'restart'] as const).map((kind) => route({
+  ...(['start', 'restart'] as const).map((kind) => route({
     method: 'post', path: `/api/projects/:id/${kind}`, summary: `${kind[0]!.toUpperCase()}${kind.slice(1)} the container`, tag: 'containers', access: 'user',
     params: IdParams, body: EmptyBody, response: Operation, status: 202, errors: [404, 409],
     handler: async ({ user, params }) => s.operations.submit(user.id, params.id, kind),
   })),
+  route({
+    method: 'post', path: '/api/projects/:id/stop',
+    summary: 'Stop the container; 409 unsynced_changes (UnsyncedChanges details) when the workspace has work not on GitHub, unless ?ignoreUnsynced=true',
+    tag: 'containers', access: 'user',
+    params: IdParams, query: UnsyncedGuardQuery, body: EmptyBody, response: Operation, status: 202, errors: [404, 409],
+    handler: async ({ user, params, query }) => {
+      await s.sync.guard(user.id, params.id, 'stop', query.ignoreUnsynced === 'true');
+      return s.operations.submit(user.id, params.id, 'stop');
+    },
+  }),
   route({
     method: 'get', path: '/api/projects/:id/operations', summary: 'Recent container operations, newest first', tag: 'containers', access: 'user',
     params: IdParams, response: OperationList, errors: [404],

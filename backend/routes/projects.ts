@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DeleteProjectQuery, Project, ProjectCreate, ProjectList, ProjectUpdate } from '../contract';
+import { DeleteProjectQuery, Project, ProjectCreate, ProjectList, ProjectUpdate, UnsyncedGuardQuery } from '../contract';
 import { route } from '../http/route';
 import type { Services } from '../services/container';
 
@@ -22,14 +22,23 @@ export const projectRoutes = (s: Services) => [
     handler: async ({ user, params }) => s.projects.get(user.id, params.id),
   }),
   route({
-    method: 'patch', path: '/api/projects/:id', summary: 'Rename a project, change its tier, provider or repository', tag: 'projects', access: 'user',
-    params: IdParams, body: ProjectUpdate, response: Project, errors: [404, 409],
-    handler: async ({ user, params, body }) => s.projects.update(user.id, params.id, body),
+    method: 'patch', path: '/api/projects/:id', summary: 'Rename a project, change its tier, provider or repository (a tier change answers 409 unsynced_changes when work is not on GitHub, unless ?ignoreUnsynced=true)', tag: 'projects', access: 'user',
+    params: IdParams, query: UnsyncedGuardQuery, body: ProjectUpdate, response: Project, errors: [404, 409],
+    handler: async ({ user, params, query, body }) => {
+      // A tier change redeploys: work not on GitHub is guarded (409 unsynced_changes) unless ?ignoreUnsynced=true.
+      if (body.tierId !== undefined && body.tierId !== (await s.projects.ownedRow(user.id, params.id)).tier_id) {
+        await s.sync.guard(user.id, params.id, 'change the tier of', query.ignoreUnsynced === 'true');
+      }
+      return s.projects.update(user.id, params.id, body);
+    },
   }),
   route({
     method: 'delete', path: '/api/projects/:id',
-    summary: 'Delete a project and its container; its workspace too with ?deleteVolumes=true&confirm=<slug>', tag: 'projects', access: 'user',
+    summary: 'Delete a project and its container; its workspace too with ?deleteVolumes=true&confirm=<slug>; 409 unsynced_changes when work is not on GitHub, unless ?ignoreUnsynced=true', tag: 'projects', access: 'user',
     params: IdParams, query: DeleteProjectQuery, status: 204, errors: [404, 409, 502],
-    handler: async ({ user, params, query }) => s.operations.deleteProject(user.id, params.id, { deleteVolumes: query.deleteVolumes === 'true', confirm: query.confirm }),
+    handler: async ({ user, params, query }) => {
+      await s.sync.guard(user.id, params.id, 'delete', query.ignoreUnsynced === 'true');
+      return s.operations.deleteProject(user.id, params.id, { deleteVolumes: query.deleteVolumes === 'true', confirm: query.confirm });
+    },
   }),
 ];

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import {
-  CredentialCreate, CredentialList, CredentialMeta, CustomProvider, CustomProviderCreate, DefaultModel, EffectiveModel, ModelChoice,
+  ConnectionTestResult, CredentialCreate, CredentialList, CredentialMeta, CustomProvider, CustomProviderCreate, DefaultModel, EffectiveModel, ModelChoice,
   ModelList, ProjectModelUpdate, ProviderId, ProviderList, ProvidersQuery,
 } from '../contract';
 import { conflict } from '../errors';
@@ -44,6 +44,11 @@ export const providerRoutes = (s: Services) => [
       await s.providers.resolve(user.id, params.id);
       return s.credentials.setApiKey(user.id, params.id, body.key);
     },
+  }),
+  route({
+    method: 'post', path: '/api/providers/:id/test', summary: 'Test Provider Connection: one cheap real call (the models list) with your credential',
+    tag: 'providers', access: 'user', params: ProviderParams, response: ConnectionTestResult, errors: [404, 409, 422],
+    handler: async ({ user, params }) => s.connectionTester.test(user.id, params.id),
   }),
   route({
     method: 'delete', path: '/api/providers/:id/credentials', summary: "Delete your credential for a provider",

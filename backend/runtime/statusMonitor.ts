@@ -4,8 +4,14 @@ import type { RuntimeDriver, RuntimeStatus } from './driver';
 import { probeHealth } from './health';
 import { statusFromRuntime } from './lifecycle';
 
-/** Consecutive failed health probes (1 s each) before a running project counts as crashed. */
+/**
+ * Consecutive failed health probes before a running project counts as crashed. A process that
+ * exits is seen at once (driver push); this only catches a hung one, so it is lenient: a busy agent
+ * on a loaded machine can take seconds to answer, and calling it crashed loses the user's turn.
+ */
 const UNHEALTHY_AFTER = 3;
+const PROBE_TIMEOUT_MS = 5_000;
+const PROBE_GAP_MS = 2_000;
 
 /**
  * Keeps each project's status true to its runtime while no operation runs on it: driver
@@ -78,13 +84,19 @@ export class StatusMonitor {
     const { opencodePassword } = await this.projects.secrets(projectId);
     let why = '';
     for (let i = 0; i < UNHEALTHY_AFTER; i++) {
-      const probe = await probeHealth(rs.agentUrl, opencodePassword, 1000);
+      if (i > 0) await new Promise((r) => setTimeout(r, PROBE_GAP_MS));
+      const probe = await probeHealth(rs.agentUrl, opencodePassword, PROBE_TIMEOUT_MS);
       if (probe.ok) {
         await this.projects.applyRuntime(projectId, { status: 'running', agentUrl: rs.agentUrl, instanceId: rs.instanceId ?? null });
         return;
       }
       why = probe.why;
     }
+    // The probes took seconds: an operation (stop, restart) may have started meanwhile, or the
+    // process changed; then this verdict is about something that no longer exists.
+    if (this.isBusy(projectId)) return;
+    const now = await this.driver.status(projectId);
+    if (now.state !== 'running' || now.instanceId !== rs.instanceId) return;
     const lines = await this.driver.logs(projectId, 15).catch(() => []);
     await this.projects.applyRuntime(projectId, {
       status: 'crashed',

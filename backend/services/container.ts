@@ -1,4 +1,5 @@
 import { ActivityService } from '../activity/activityService';
+import { NotificationWebhooks } from '../activity/notificationWebhooks';
 import type { Config } from '../config';
 import type { Db } from '../db/database';
 import { EventHub } from '../events/eventHub';
@@ -10,15 +11,23 @@ import { createDriver, type DriverFactory } from '../runtime/registry';
 import type { SealedSettings } from '../runtime/runtimeSettings';
 import { SecretBox } from '../runtime/secretBox';
 import { StatusMonitor } from '../runtime/statusMonitor';
-import { catalogOptionsFromEnv, CatalogService } from '../providers/catalog';
+import { CatalogService } from '../providers/catalog';
 import { CredentialService } from '../providers/credentials';
 import { ProviderInjection } from '../providers/injection';
 import { CredentialSync } from '../providers/liveUpdate';
 import { ProviderService } from '../providers/providerService';
+import { ConnectionTester } from '../providers/connectionTest';
+import { DeviceFlowService } from '../oauth/deviceFlow';
+import { pruneOAuthFlows, RedirectFlowService } from '../oauth/redirectFlow';
+import { OAuthRefresher } from '../oauth/refreshScheduler';
 import { OperationService } from './operations';
 import { ProjectService } from './projects';
 import { TierService } from './tiers';
 import { UserService } from './users';
+import { VncGateway } from '../vnc/vncGateway';
+import { GithubCredentials } from '../sync/githubCredentials';
+import { SyncService, syncOptionsFromEnv } from '../sync/syncService';
+import fs from 'node:fs';
 
 /** The composition root of the API: everything a route may use. */
 export interface Services {
@@ -40,10 +49,22 @@ export interface Services {
   agent: AgentProxy;
   /** Agent sessions from the opencode plugin's webhook (backend/activity). */
   activity: ActivityService;
+  /** Outgoing notification webhooks and their delivery log (backend/activity/notificationWebhooks.ts). */
+  notifications: NotificationWebhooks;
   /** Provider credentials (sealed) and custom providers (backend/providers). */
   credentials: CredentialService;
   /** The models.dev catalog joined with each user's configuration, defaults and project overrides. */
   providers: ProviderService;
+  /** Test Provider Connection (backend/providers/connectionTest.ts). */
+  connectionTester: ConnectionTester;
+  /** Provider sign-in (backend/oauth): device flow, redirect + PKCE, and the refresh scheduler (started by server.ts). */
+  oauth: { device: DeviceFlowService; redirect: RedirectFlowService; refresher: OAuthRefresher };
+  /** The desktop tier's VNC tickets and websocket bridge (backend/vnc). */
+  vnc: VncGateway;
+  /** GitHub sync of project workspaces (backend/sync). */
+  sync: SyncService;
+  /** Each user's GitHub token, sealed (backend/sync/githubCredentials.ts). */
+  github: GithubCredentials;
 }
 
 /** `settings`: the sealed runtime_settings rows (loadSealedSettings), e.g. the Coolify token. */
@@ -60,13 +81,29 @@ export function createServices(
   const lifecycle = new Lifecycle(driver, problem, projects, tiers, config.healthTimeoutMs, log);
   const operations = new OperationService(db, hub, projects, lifecycle, log);
   const credentials = new CredentialService(db, box, hub);
-  // HANGAR_MODELS_URL / HANGAR_MODELS_TTL_S: read here until they join Config.
-  const providers = new ProviderService(db, new CatalogService(db, log, catalogOptionsFromEnv(process.env)), credentials, projects);
+  const providers = new ProviderService(db, new CatalogService(db, log, config.models), credentials, projects, config.oauth.redirectProviders);
+  const oauth = {
+    device: new DeviceFlowService(db, box, credentials, log, {
+      oauthBaseUrl: config.oauth.githubOAuthUrl, clientId: config.oauth.copilotClientId, enterpriseHost: config.oauth.githubEnterpriseHost,
+    }),
+    redirect: new RedirectFlowService(db, box, credentials, log, config.oauth.redirectProviders),
+    refresher: new OAuthRefresher(credentials, config.oauth.redirectProviders, log, { leadMs: config.oauth.refreshLeadMs, pollMs: config.oauth.refreshPollMs }),
+  };
+  oauth.refresher.housekeeping = () => pruneOAuthFlows(db, Date.now());
   const injection = new ProviderInjection(projects, providers, credentials);
   lifecycle.providerEnv = (projectId) => injection.envFor(projectId);
   const sync = new CredentialSync(projects, providers, credentials, log);
   credentials.onChange = (userId, providerId) => sync.providerChanged(userId, providerId);
   lifecycle.afterHealthy = (projectId, agentUrl) => sync.pushProject(projectId, agentUrl);
   const monitor = driver ? new StatusMonitor(driver, projects, (id) => operations.isBusy(id), config.statusPollMs, log) : undefined;
-  return { config, db, log, hub, users, tiers, projects, driver, driverProblem: problem, lifecycle, operations, monitor, startedAt: Date.now(), agent: createAgentProxy(config, projects, log), activity: new ActivityService(db, hub, projects, log), credentials, providers };
+  const notifications = new NotificationWebhooks(db, box, log, { retryBaseMs: config.notifyRetryMs });
+  const vnc = new VncGateway({
+    projectRow: (id) => projects.rowById(id), tier: (id) => tiers.get(id), driver: () => lifecycle.driver,
+    authenticate: (token) => users.authenticate(token), log,
+  });
+  const github = new GithubCredentials(db, box);
+  // HANGAR_GIT_CA_FILE / HANGAR_SYNC_POLL_MS: read here until they join Config.
+  const gitSync = new SyncService(db, hub, projects, operations, lifecycle, github, log, syncOptionsFromEnv(process.env, (p) => fs.readFileSync(p, 'utf8')));
+  operations.onFinished = (ownerId, projectId, kind, state) => gitSync.afterOperation(ownerId, projectId, kind, state);
+  return { sync: gitSync, github, config, db, log, hub, users, tiers, projects, driver, driverProblem: problem, lifecycle, operations, monitor, startedAt: Date.now(), agent: createAgentProxy(config, projects, log), activity: new ActivityService(db, hub, projects, log, Date.now, notifications), notifications, credentials, providers, vnc, connectionTester: new ConnectionTester(providers, credentials), oauth };
 }

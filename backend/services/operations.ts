@@ -42,8 +42,45 @@ export class OperationService {
     private readonly log: Logger,
   ) {}
 
+  /** Told when an operation has finished and released the project (GitHub sync imports after a deploy). */
+  onFinished: ((ownerId: string, projectId: string, kind: OperationKind, state: 'succeeded' | 'failed' | 'cancelled') => void) | undefined;
+
   isBusy(projectId: string): boolean {
     return this.active.has(projectId);
+  }
+
+  /** The kind of the operation running on the project now, if any. */
+  activeKind(projectId: string): OperationKind | undefined {
+    return this.active.get(projectId)?.kind;
+  }
+
+  /**
+   * Runs work that is not a container action (GitHub sync: fetch/push/pull/import) under the same
+   * one-per-project rule, rows and events. The task reports its outcome; `ok: false` fails the
+   * operation with `message` as its error. Answers at once with the queued operation.
+   */
+  async submitTask(
+    ownerId: string, projectId: string, kind: OperationKind, force: boolean,
+    task: (progress: (message: string) => void, signal: AbortSignal, operationId: string) => Promise<{ ok: boolean; message: string }>,
+  ): Promise<Operation> {
+    await this.projects.ownedRow(ownerId, projectId);
+    const entry = await this.claim(ownerId, projectId, kind, force);
+    const queued = await this.get(entry.id);
+    entry.done = (async () => {
+      let state: 'succeeded' | 'failed' = 'failed';
+      try {
+        await this.setState(entry, 'running');
+        const out = await task((m) => this.step(entry, m), entry.controller.signal, entry.id);
+        state = out.ok ? 'succeeded' : 'failed';
+        await this.finish(entry, state, out.ok ? null : out.message);
+      } catch (err) {
+        await this.finish(entry, 'failed', err instanceof Error ? err.message : String(err));
+      } finally {
+        if (this.active.get(projectId)?.id === entry.id) this.active.delete(projectId);
+        this.onFinished?.(ownerId, projectId, kind, state);
+      }
+    })();
+    return queued;
   }
 
   /** Starts an action and answers at once with the queued operation (the route's 202). */
@@ -153,6 +190,8 @@ export class OperationService {
       }
     } finally {
       if (this.active.get(entry.projectId)?.id === entry.id) this.active.delete(entry.projectId);
+      const row = await this.db.selectFrom('operations').select('state').where('id', '=', entry.id).executeTakeFirst().catch(() => undefined);
+      if (row && (row.state === 'succeeded' || row.state === 'failed' || row.state === 'cancelled')) this.onFinished?.(entry.ownerId, entry.projectId, kind, row.state);
     }
   }
 

@@ -1,218 +1,26 @@
 // The host side of one project's chat, without vscode: talks to the agent proxy through ChatApi,
 // turns the relayed opencode events into part-level chat.* messages and answers the webview's
 // requests. The panel (chatPanel.ts) wires it to a webview; the unit tests drive it with fakes.
-import { z } from 'zod';
-import {
-  ChatPart, type ChatError, type ChatHostToWebview, type ChatMessage, type ChatMessageInfo, type ChatPermission,
-  type ChatProject, type ChatSession as ChatSessionView, type ChatStatus, type ChatWebviewToHost, type ConnectionState,
+import type {
+  ChatHostToWebview, ChatProject, ChatSession as ChatSessionView, ChatStarting, ChatStatus, ChatWebviewToHost,
+  ConnectionState, Mention, MentionResult, ModelRef,
 } from '../../webviews/protocol';
 import type { PanelHandlers } from '../panels/panelChannel';
 import type { Logger } from '../ports';
+import { messageView, permissionView, sessionView, statusView, translateEvent, type AgentStreamEvent } from './agentEvents';
+import type { ChatApi, PromptBody } from './chatApi';
+import type { OcPromptPart } from './mentions/filePart';
+import { catalogFrom, lastChoice, type AgentCatalog } from './agentCatalog';
+import { emptyChatState, storedQueue, type PersistedChat } from './chatPersistence';
+import { LiveParts } from './liveParts';
+import { NEW_SESSION, NotYet, PromptQueue, queueView, type QueueItem } from './promptQueue';
+import { AWAIT_BUSY_MS, SessionActivity } from './sessionActivity';
+import { changedFileView, diffSides, type FileDiff } from './sessionDiff';
 
-// ── opencode's shapes: only the fields the chat uses ────────────────────────────────────────────
-
-const OcSession = z.object({
-  id: z.string().min(1),
-  title: z.string().catch(''),
-  parentID: z.string().optional(),
-  time: z.object({ created: z.number().optional(), updated: z.number().optional() }).catch({}),
-});
-export type OcSession = z.infer<typeof OcSession>;
-export const OcSessionList = z.array(z.unknown()).transform((items) => items.flatMap((i) => {
-  const r = OcSession.safeParse(i);
-  return r.success ? [r.data] : [];
-}));
-
-const OcError = z.object({ name: z.string(), data: z.object({ message: z.string().optional() }).passthrough().optional() }).passthrough();
-const OcTokens = z.object({
-  input: z.number(), output: z.number(), reasoning: z.number(),
-  cache: z.object({ read: z.number(), write: z.number() }).passthrough(),
-}).passthrough();
-
-const OcInfo = z.object({
-  id: z.string().min(1),
-  sessionID: z.string().min(1),
-  role: z.enum(['user', 'assistant']),
-  time: z.object({ created: z.number(), completed: z.number().optional() }),
-  agent: z.string().optional().catch(undefined),
-  providerID: z.string().optional().catch(undefined),
-  modelID: z.string().optional().catch(undefined),
-  error: OcError.optional().catch(undefined),
-  cost: z.number().optional().catch(undefined),
-  tokens: OcTokens.optional().catch(undefined),
-  finish: z.string().optional().catch(undefined),
-});
-
-const OcPartBase = z.object({ id: z.string().min(1), sessionID: z.string().min(1), messageID: z.string().min(1), type: z.string() }).passthrough();
-
-const OcStatus = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('idle') }),
-  z.object({ type: z.literal('busy') }),
-  z.object({ type: z.literal('retry'), attempt: z.number(), next: z.number(), message: z.string().optional() }),
-]);
-
-const OcPermission = z.object({
-  id: z.string().min(1),
-  sessionID: z.string().min(1),
-  permission: z.string(),
-  patterns: z.array(z.string()).catch([]),
-  metadata: z.record(z.string(), z.unknown()).catch({}),
-  always: z.array(z.string()).catch([]),
-  tool: z.object({ messageID: z.string().min(1), callID: z.string() }).optional().catch(undefined),
-});
-
-// ── Normalisation (exported for the tests) ───────────────────────────────────────────────────────
-
-export function sessionView(s: OcSession): ChatSessionView {
-  return { id: s.id, title: s.title, updated: s.time.updated ?? s.time.created ?? 0, ...(s.parentID ? { parentId: s.parentID } : {}) };
-}
-
-function errorView(e: z.infer<typeof OcError>): ChatError {
-  return e.data?.message !== undefined ? { name: e.name, message: e.data.message } : { name: e.name };
-}
-
-export function infoView(raw: unknown): ChatMessageInfo | undefined {
-  const r = OcInfo.safeParse(raw);
-  if (!r.success) return undefined;
-  const i = r.data;
-  const info: ChatMessageInfo = {
-    id: i.id, sessionId: i.sessionID, role: i.role,
-    time: i.time.completed !== undefined ? { created: i.time.created, completed: i.time.completed } : { created: i.time.created },
-  };
-  if (i.agent !== undefined) info.agent = i.agent;
-  if (i.providerID !== undefined) info.providerId = i.providerID;
-  if (i.modelID !== undefined) info.modelId = i.modelID;
-  if (i.error) info.error = errorView(i.error);
-  if (i.cost !== undefined) info.cost = i.cost;
-  if (i.tokens) info.tokens = i.tokens;
-  if (i.finish !== undefined) info.finish = i.finish;
-  return info;
-}
-
-/** opencode's part → the protocol's (sessionID/messageID/callID renamed); undefined when it does not fit. */
-export function partView(raw: unknown): { sessionId: string; part: ChatPart } | undefined {
-  const r = OcPartBase.safeParse(raw);
-  if (!r.success) return undefined;
-  const { sessionID, messageID, callID, ...rest } = r.data as z.infer<typeof OcPartBase> & { callID?: unknown };
-  const candidate: Record<string, unknown> = { ...rest, messageId: messageID };
-  if (callID !== undefined) candidate.callId = callID;
-  const parsed = ChatPart.safeParse(candidate);
-  return parsed.success ? { sessionId: sessionID, part: parsed.data } : undefined;
-}
-
-export function messageView(raw: unknown): ChatMessage | undefined {
-  const r = z.object({ info: z.unknown(), parts: z.array(z.unknown()).catch([]) }).safeParse(raw);
-  if (!r.success) return undefined;
-  const info = infoView(r.data.info);
-  if (!info) return undefined;
-  return { info, parts: r.data.parts.flatMap((p) => { const v = partView(p); return v ? [v.part] : []; }) };
-}
-
-export function statusView(raw: unknown): ChatStatus | undefined {
-  const r = OcStatus.safeParse(raw);
-  if (!r.success) return undefined;
-  const s = r.data;
-  if (s.type !== 'retry') return { type: s.type };
-  return s.message !== undefined ? { type: 'retry', attempt: s.attempt, next: s.next, message: s.message } : { type: 'retry', attempt: s.attempt, next: s.next };
-}
-
-export function permissionView(raw: unknown): ChatPermission | undefined {
-  const r = OcPermission.safeParse(raw);
-  if (!r.success) return undefined;
-  const p = r.data;
-  const view: ChatPermission = { id: p.id, sessionId: p.sessionID, permission: p.permission, patterns: p.patterns, metadata: p.metadata, always: p.always };
-  if (p.tool) view.tool = { messageId: p.tool.messageID, callId: p.tool.callID };
-  return view;
-}
-
-/** A relayed agent event: `{id, at, type, properties}` (backend/contract/agent.ts). */
-export interface AgentStreamEvent { type: string; properties: unknown }
-
-export type Translation =
-  | { kind: 'post'; sessionId: string; message: ChatHostToWebview }
-  | { kind: 'resync' }
-  | { kind: 'sessions'; upsert?: OcSession; remove?: string }
-  | { kind: 'ignore' };
-
-const Props = z.record(z.string(), z.unknown());
-
-/** One opencode event → what the host does with it. Unknown or malformed events are ignored. */
-export function translateEvent(event: AgentStreamEvent, activeSessionId: string | null): Translation {
-  if (event.type === 'resync') return { kind: 'resync' };
-  const pr = Props.safeParse(event.properties);
-  const p = pr.success ? pr.data : {};
-  switch (event.type) {
-    case 'message.part.delta': {
-      const d = z.object({ sessionID: z.string().min(1), messageID: z.string().min(1), partID: z.string().min(1), field: z.string(), delta: z.string() }).safeParse(p);
-      if (!d.success || d.data.field !== 'text') return { kind: 'ignore' };
-      return { kind: 'post', sessionId: d.data.sessionID, message: { type: 'chat.delta', sessionId: d.data.sessionID, messageId: d.data.messageID, partId: d.data.partID, field: 'text', delta: d.data.delta } };
-    }
-    case 'message.part.updated': {
-      const v = partView(p.part);
-      return v ? { kind: 'post', sessionId: v.sessionId, message: { type: 'chat.part', sessionId: v.sessionId, part: v.part } } : { kind: 'ignore' };
-    }
-    case 'message.updated': {
-      const info = infoView(p.info);
-      return info ? { kind: 'post', sessionId: info.sessionId, message: { type: 'chat.message', info } } : { kind: 'ignore' };
-    }
-    case 'session.status': {
-      const sessionId = typeof p.sessionID === 'string' ? p.sessionID : undefined;
-      const status = statusView(p.status);
-      return sessionId && status ? { kind: 'post', sessionId, message: { type: 'chat.status', sessionId, status } } : { kind: 'ignore' };
-    }
-    case 'session.idle': {
-      const sessionId = typeof p.sessionID === 'string' ? p.sessionID : undefined;
-      return sessionId ? { kind: 'post', sessionId, message: { type: 'chat.status', sessionId, status: { type: 'idle' } } } : { kind: 'ignore' };
-    }
-    case 'permission.asked': {
-      const request = permissionView(p);
-      return request ? { kind: 'post', sessionId: request.sessionId, message: { type: 'chat.permission', request } } : { kind: 'ignore' };
-    }
-    case 'permission.replied': {
-      const r = z.object({ sessionID: z.string().min(1), requestID: z.string().min(1), reply: z.enum(['once', 'always', 'reject']) }).safeParse(p);
-      return r.success ? { kind: 'post', sessionId: r.data.sessionID, message: { type: 'chat.permissionReplied', sessionId: r.data.sessionID, requestId: r.data.requestID, reply: r.data.reply } } : { kind: 'ignore' };
-    }
-    case 'session.error': {
-      const sessionId = typeof p.sessionID === 'string' ? p.sessionID : activeSessionId;
-      if (!sessionId) return { kind: 'ignore' };
-      const e = OcError.safeParse(p.error);
-      return { kind: 'post', sessionId, message: { type: 'chat.error', sessionId, error: e.success ? errorView(e.data) : { name: 'UnknownError' } } };
-    }
-    case 'session.created':
-    case 'session.updated': {
-      const s = OcSession.safeParse(p.info);
-      return s.success ? { kind: 'sessions', upsert: s.data } : { kind: 'ignore' };
-    }
-    case 'session.deleted': {
-      const s = OcSession.safeParse(p.info);
-      return s.success ? { kind: 'sessions', remove: s.data.id } : { kind: 'ignore' };
-    }
-    default:
-      return { kind: 'ignore' };
-  }
-}
+export * from './agentEvents';
+export * from './chatApi';
 
 // ── The controller ───────────────────────────────────────────────────────────────────────────────
-
-/** The agent proxy calls the chat makes (ApiClient.agent underneath; a fake in the tests). */
-export interface ChatApi {
-  sessions(): Promise<OcSession[]>;
-  createSession(): Promise<OcSession>;
-  renameSession(sessionId: string, title: string): Promise<OcSession>;
-  deleteSession(sessionId: string): Promise<void>;
-  messages(sessionId: string): Promise<unknown[]>;
-  /** GET /session/status: sessionID → status (idle sessions are usually absent). */
-  statuses(): Promise<Record<string, unknown>>;
-  promptAsync(sessionId: string, body: PromptBody): Promise<void>;
-  abort(sessionId: string): Promise<void>;
-  replyPermission(permissionId: string, reply: 'once' | 'always' | 'reject'): Promise<void>;
-}
-
-export interface PromptBody {
-  parts: Array<{ type: 'text'; text: string }>;
-  model?: { providerID: string; modelID: string };
-  agent?: string;
-}
 
 /** What the controller needs from VS Code. */
 export interface ChatHostPort {
@@ -221,7 +29,30 @@ export interface ChatHostPort {
   confirmExternal(url: string): Promise<boolean>;
   openExternal(url: string): Promise<boolean>;
   copy(text: string): Promise<void>;
+  /** Desktop-tier projects: runs "Hangar: Open Desktop" (the chat's button). */
+  openDesktop?(): Promise<void>;
+  /** Keeps the session, drafts, queue and choices across window reloads. */
+  persist?(state: PersistedChat): void;
+  /** Starts (or deploys) the stopped project and resolves once it runs; rejects with a sentence when it fails or is cancelled. */
+  startProject?(signal: AbortSignal): Promise<void>;
+  /** Shows one changed file in VS Code's diff editor. */
+  openDiff?(diff: { file: string; before: string; after: string; title: string }): Promise<void>;
+  /** @mentions (extension/chat/mentions): answers a picker query; `post` may be called twice (workspace, then merged with the container's files). */
+  mentionQuery?(seq: number, query: string, post: (items: MentionResult[]) => void): Promise<void>;
+  /** @mentions: the opencode parts (file references or inline content) that carry a prompt's mentions. */
+  mentionParts?(sessionId: string, mentions: Mention[]): Promise<OcPromptPart[]>;
 }
+
+export interface ChatControllerOptions {
+  /** what the last window kept (chatPersistence.ts) */
+  persisted?: PersistedChat;
+  /** open this session (hangar.openSession) instead of the last one */
+  sessionId?: string;
+  now?: () => number;
+}
+
+/** Messages per transcript page: a long session opens with its newest ones. */
+export const TRANSCRIPT_PAGE = 200;
 
 export class ChatController {
   private sessions: ChatSessionView[] = [];
@@ -229,43 +60,136 @@ export class ChatController {
   private readonly drafts = new Map<string, string>();
   private disposed = false;
   private resyncing: Promise<void> | undefined;
+  /** the sessions were loaded from the agent at least once (false while the project is stopped) */
+  private loaded = false;
+  private readonly activity: SessionActivity;
+  readonly queue: PromptQueue;
+  private catalog: AgentCatalog | undefined;
+  private choice: { model?: ModelRef; agent?: string } = {};
+  private starting: { abort: AbortController; state: ChatStarting } | undefined;
+  private startFailure: ChatStarting = null;
+  private requestedSessionId: string | undefined;
+  private staleTimer: ReturnType<typeof setTimeout> | undefined;
+  private loadTimer: ReturnType<typeof setTimeout> | undefined;
+  private loadAttempts = 0;
+  /** how many of the newest messages of each session the webview has (a resync re-reads as many) */
+  private readonly loadedCount = new Map<string, number>();
+  /** parts still streaming, as far as they streamed (liveParts.ts) */
+  private readonly live = new LiveParts();
+  /** the last diff read per session, for opening its files */
+  private readonly diffs = new Map<string, FileDiff[]>();
 
   constructor(
     private readonly api: ChatApi,
     private readonly port: ChatHostPort,
     private project: ChatProject,
     private readonly log: Logger,
-  ) {}
+    options: ChatControllerOptions = {},
+  ) {
+    const now = options.now ?? Date.now;
+    this.activity = new SessionActivity(now);
+    this.queue = new PromptQueue({
+      canSend: (sessionId) => this.canSend(sessionId),
+      deliver: (item) => this.deliver(item),
+      changed: (items) => {
+        this.post({ type: 'chat.queue', items: queueView(items) });
+        this.persist();
+      },
+    }, now);
+    const p = options.persisted;
+    if (p) {
+      this.activeSessionId = p.activeSessionId;
+      for (const [k, v] of Object.entries(p.drafts)) this.drafts.set(k, v);
+      this.queue.restore(p.queue);
+      this.choice = { ...(p.model ? { model: p.model } : {}), ...(p.agent ? { agent: p.agent } : {}) };
+    }
+    this.requestedSessionId = options.sessionId;
+  }
 
   get activeSession(): string | null { return this.activeSessionId; }
 
-  dispose(): void { this.disposed = true; }
+  dispose(): void {
+    this.disposed = true;
+    this.starting?.abort.abort();
+    if (this.staleTimer) clearTimeout(this.staleTimer);
+    if (this.loadTimer) clearTimeout(this.loadTimer);
+  }
+
+  /** The agent did not answer (still warming up, stopped, unreachable): try again, backing off to 30 s. */
+  private retryLoad(): void {
+    if (this.disposed || this.loadTimer) return;
+    const delay = Math.min(30_000, 2_000 * 2 ** this.loadAttempts++);
+    this.loadTimer = setTimeout(() => {
+      this.loadTimer = undefined;
+      if (this.disposed || this.loaded) return;
+      void this.onReady().catch((e: unknown) => this.log.warn(`chat ${this.project.id}: reload failed: ${errorText(e)}`));
+    }, delay);
+    (this.loadTimer as { unref?: () => void }).unref?.();
+  }
+
+  /** hangar.openSession on an open panel: show that session. */
+  async openSession(sessionId: string): Promise<void> {
+    if (!this.loaded) {
+      this.requestedSessionId = sessionId;
+      return;
+    }
+    if (!this.sessions.some((s) => s.id === sessionId)) await this.loadSessions();
+    if (!this.sessions.some((s) => s.id === sessionId)) throw new Error(`The session ${sessionId} is not in ${this.project.name} any more.`);
+    await this.switchTo(sessionId);
+  }
 
   /** The webview said `ready` (first load or reload): sessions, init, transcript and status. */
-  async onReady(): Promise<void> {
+  onReady(): Promise<void> {
+    // One load at a time (a webview reload, a retry and a start may ask together): they share it.
+    this.readying ??= this.load().finally(() => { this.readying = undefined; });
+    return this.readying;
+  }
+
+  private readying: Promise<void> | undefined;
+
+  private async load(): Promise<void> {
+    const catalog = this.loadCatalog();
     try {
       await this.loadSessions();
-      if (this.sessions.length === 0) {
+      if (this.sessions.length === 0 && !this.queue.headOf(NEW_SESSION)) {
         const created = await this.api.createSession();
         this.sessions = [sessionView(created)];
       }
     } catch (e) {
-      // Not running, unreachable…: the webview still gets its init (and shows the project's status).
+      // Not running, unreachable…: the webview still gets its init (and shows the project's status),
+      // with the drafts and queue it had: sending starts the project.
       this.log.warn(`chat ${this.project.id}: could not load the sessions: ${errorText(e)}`);
-      this.post({ type: 'chat.init', project: this.project, sessions: [], activeSessionId: null, models: [], agents: [] });
+      this.loaded = false;
+      this.retryLoad();
+      this.post({ type: 'chat.init', project: this.project, sessions: [], activeSessionId: null, models: [], agents: [], draft: this.drafts.get('') ?? '', ...this.choiceFields() });
+      this.postExtras();
       return;
     }
+    this.loaded = true;
+    this.loadAttempts = 0;
+    const requested = this.requestedSessionId;
+    this.requestedSessionId = undefined;
+    if (requested && this.sessions.some((s) => s.id === requested)) this.activeSessionId = requested;
     if (!this.activeSessionId || !this.sessions.some((s) => s.id === this.activeSessionId)) this.activeSessionId = this.sessions[0]?.id ?? null;
+    const { models, agents } = await catalog;
     this.post({
       type: 'chat.init', project: this.project, sessions: this.sessions, activeSessionId: this.activeSessionId,
-      models: [], agents: [], draft: this.drafts.get(this.activeSessionId ?? '') ?? '',
+      models, agents, draft: this.drafts.get(this.activeSessionId ?? '') ?? '', ...this.choiceFields(),
     });
+    this.postExtras();
+    this.persist();
     await this.sendTranscript();
+    await this.queue.pump();
   }
 
   setProject(project: ChatProject): void {
+    const wasRunning = this.project.status === 'running';
     this.project = project;
     this.post({ type: 'chat.project', project });
+    // Up again (started from here or elsewhere): load what could not be loaded, then send what waits.
+    if (!wasRunning && project.status === 'running') {
+      void (this.loaded ? this.resync() : this.onReady()).catch((e: unknown) => this.log.warn(`chat ${project.id}: reload after start failed: ${errorText(e)}`));
+    }
   }
 
   connection(state: ConnectionState): void {
@@ -277,6 +201,8 @@ export class ChatController {
     const t = translateEvent(event, this.activeSessionId);
     switch (t.kind) {
       case 'post':
+        this.live.track(t.message);
+        if (t.message.type === 'chat.status' && this.activity.onStatus(t.sessionId, t.message.status.type)) void this.queue.pump();
         if (t.sessionId === this.activeSessionId) this.post(t.message);
         return;
       case 'resync':
@@ -303,6 +229,8 @@ export class ChatController {
         await this.loadSessions();
         this.postSessions();
         await this.sendTranscript();
+        await this.resendPermissions();
+        await this.queue.pump();
       } catch (e) {
         this.log.warn(`chat ${this.project.id}: resync failed: ${errorText(e)}`);
       } finally {
@@ -313,21 +241,15 @@ export class ChatController {
   }
 
   readonly handlers: PanelHandlers<ChatWebviewToHost> = {
+    // Every prompt goes through the queue: sent at once when its session is idle and the project
+    // runs, otherwise kept (visible, persisted) until it can be; one that fails stays with its error.
     'chat.send': async (m) => {
-      let sessionId = m.sessionId;
-      if (!sessionId) {
-        const created = await this.api.createSession();
-        this.upsertSession(sessionView(created));
-        sessionId = created.id;
-        await this.switchTo(sessionId);
-      }
-      // TODO(mentions): opencode `file` parts need the container's absolute path (or inline content);
-      // until the host knows the workspace root in the container, mentions travel only in the text.
-      const body: PromptBody = { parts: [{ type: 'text', text: m.text }] };
-      if (m.model) body.model = { providerID: m.model.providerId, modelID: m.model.modelId };
-      if (m.agent) body.agent = m.agent;
-      await this.api.promptAsync(sessionId, body);
-      this.drafts.delete(sessionId);
+      this.choice = { ...(m.model ? { model: m.model } : {}), ...(m.agent ? { agent: m.agent } : {}) };
+      const sessionId = m.sessionId ?? NEW_SESSION;
+      this.drafts.delete(m.sessionId ?? '');
+      this.queue.add({ sessionId, text: m.text, mentions: m.mentions, ...this.choice });
+      this.ensureRunning();
+      await this.queue.pump();
     },
     'chat.abort': async (m) => { await this.api.abort(m.sessionId); },
     'chat.permissionReply': async (m) => { await this.api.replyPermission(m.permissionId, m.reply); },
@@ -348,6 +270,8 @@ export class ChatController {
       await this.api.deleteSession(m.sessionId);
       this.sessions = this.sessions.filter((s) => s.id !== m.sessionId);
       this.drafts.delete(m.sessionId);
+      this.queue.dropSession(m.sessionId);
+      this.activity.forget(m.sessionId);
       if (this.activeSessionId === m.sessionId) {
         this.activeSessionId = this.sessions[0]?.id ?? null;
         this.postSessions();
@@ -356,13 +280,41 @@ export class ChatController {
         this.postSessions();
       }
     },
-    // The whole transcript is sent at once (hasOlder: false), so there is nothing older to load yet.
-    'chat.loadOlder': () => undefined,
-    // TODO(queue): the prompt queue is not implemented on the host yet.
-    'chat.queue.edit': () => undefined,
-    'chat.queue.cancel': () => undefined,
-    'chat.queue.retry': () => undefined,
-    'chat.draft': (m) => { this.drafts.set(m.sessionId ?? '', m.text); },
+    // The newest PAGE messages come first; scrolling up asks for the next page (opencode's list takes a
+    // limit and answers the newest: the older part is what the last answer did not have).
+    'chat.loadOlder': async (m) => {
+      if (m.sessionId !== this.activeSessionId) return;
+      const loaded = this.loadedCount.get(m.sessionId) ?? 0;
+      const limit = loaded + TRANSCRIPT_PAGE;
+      const raw = await this.api.messages(m.sessionId, limit);
+      if (this.activeSessionId !== m.sessionId) return;
+      this.loadedCount.set(m.sessionId, Math.max(loaded, raw.length));
+      const older = raw.slice(0, Math.max(0, raw.length - loaded)).flatMap((x) => { const v = messageView(x); return v ? [v] : []; });
+      this.post({ type: 'chat.transcript', sessionId: m.sessionId, messages: older, replace: false, hasOlder: raw.length >= limit });
+    },
+    'chat.queue.edit': (m) => { this.queue.edit(m.id, m.text); },
+    'chat.queue.cancel': (m) => { this.queue.cancel(m.id); },
+    'chat.queue.retry': async (m) => {
+      if (!this.queue.retry(m.id)) return;
+      this.ensureRunning();
+      await this.queue.pump();
+    },
+    'chat.start.cancel': () => { this.starting?.abort.abort(); },
+    'chat.changes.load': async (m) => { await this.loadChanges(m.sessionId); },
+    'chat.changes.open': async (m) => {
+      if (!this.diffs.has(m.sessionId)) await this.loadChanges(m.sessionId);
+      const d = this.diffs.get(m.sessionId)?.find((x) => x.file === m.file);
+      if (!d) throw new Error(`${m.file} is not among the session's changes any more.`);
+      if (!this.port.openDiff) throw new Error('This window cannot show diffs.');
+      const current = d.status === 'deleted' ? undefined : await this.api.fileContent(d.file).catch(() => undefined);
+      const sides = diffSides(d, current);
+      const label = d.status === 'added' ? 'added' : d.status === 'deleted' ? 'deleted' : sides.partial ? 'changed parts' : 'session changes';
+      await this.port.openDiff({ file: d.file, before: sides.before, after: sides.after, title: `${d.file} (${label})` });
+    },
+    'chat.draft': (m) => {
+      if (m.text) this.drafts.set(m.sessionId ?? '', m.text); else this.drafts.delete(m.sessionId ?? '');
+      this.persist();
+    },
     'chat.openLink': async (m) => {
       const url = safeUrl(m.url);
       if (!url) throw new Error('Only http(s) and mailto links can be opened.');
@@ -370,14 +322,171 @@ export class ChatController {
       if (!(await this.port.openExternal(url))) throw new Error(`Could not open ${url}`);
     },
     'chat.copy': async (m) => { await this.port.copy(m.text); },
-    // TODO(mentions): the workspace/container file index; answers nothing for now.
-    'chat.mentionQuery': (m) => { this.post({ type: 'chat.mentionResults', seq: m.seq, items: [] }); },
+    'chat.openDesktop': async () => { await this.port.openDesktop?.(); },
+    'chat.mentionQuery': async (m) => {
+      if (!this.port.mentionQuery) { this.post({ type: 'chat.mentionResults', seq: m.seq, items: [] }); return; }
+      await this.port.mentionQuery(m.seq, m.query, (items) => this.post({ type: 'chat.mentionResults', seq: m.seq, items }));
+    },
   };
 
   private async switchTo(sessionId: string): Promise<void> {
     this.activeSessionId = sessionId;
     this.postSessions();
+    this.persist();
     await this.sendTranscript();
+  }
+
+  // ── Queue, start, catalog, changes ────────────────────────────────────────────────────────────
+
+  private canSend(sessionId: string): boolean {
+    // `loaded`: the agent answered (the store's project status may lag behind the agent's).
+    if (!this.loaded) return false;
+    return sessionId === NEW_SESSION || this.activity.isIdle(sessionId);
+  }
+
+  /** Sends one queued prompt (creating its session first when it starts one). */
+  private async deliver(item: QueueItem): Promise<string> {
+    let sessionId = item.sessionId;
+    if (sessionId === NEW_SESSION) {
+      const created = await this.api.createSession().catch((e: unknown) => { throw new Error(`Not sent: could not create a session (${errorText(e)}). Retry when the agent is reachable.`, { cause: e }); });
+      this.upsertSession(sessionView(created));
+      sessionId = created.id;
+      const text = this.drafts.get('');
+      if (text !== undefined) { this.drafts.delete(''); this.drafts.set(sessionId, text); }
+      await this.switchTo(sessionId);
+    }
+    const body = await this.promptBody(sessionId, item);
+    this.activity.sent(sessionId);
+    try {
+      await this.api.promptAsync(sessionId, body);
+    } catch (e) {
+      this.activity.unsent(sessionId);
+      if ((e as { code?: unknown }).code === 'project_not_running') {
+        // Stopped since the panel opened: start it; the prompt waits (without an error) meanwhile.
+        this.loaded = false;
+        setTimeout(() => this.ensureRunning(), 0);
+        throw new NotYet('the project is not running');
+      }
+      throw new Error(`Not sent: ${errorText(e)}. It stays queued: Retry when the agent is reachable.`, { cause: e });
+    }
+    this.watchStale();
+    return sessionId;
+  }
+
+  /** The prompt as opencode takes it. */
+  private async promptBody(sessionId: string, item: QueueItem): Promise<PromptBody> {
+    // Each mention also travels as a `file` part (or inline content) after the text: extension/chat/mentions.
+    const mentionParts = item.mentions.length && this.port.mentionParts ? await this.port.mentionParts(sessionId, item.mentions) : [];
+    const body: PromptBody = { parts: [{ type: 'text', text: item.text }, ...mentionParts] };
+    if (item.model) body.model = { providerID: item.model.providerId, modelID: item.model.modelId };
+    if (item.agent) body.agent = item.agent;
+    return body;
+  }
+
+  /** A prompt was accepted but its busy never came (a dropped event): the REST status decides. */
+  private watchStale(): void {
+    if (this.staleTimer) return;
+    this.staleTimer = setTimeout(() => {
+      this.staleTimer = undefined;
+      if (this.disposed || !this.activity.stale()) return;
+      void this.api.statuses().then((raw) => {
+        this.activity.onSnapshot(statusTypes(raw), this.sessions.map((s) => s.id));
+        return this.queue.pump();
+      }).catch((e: unknown) => this.log.warn(`chat ${this.project.id}: status check failed: ${errorText(e)}`));
+    }, AWAIT_BUSY_MS + 500);
+    (this.staleTimer as { unref?: () => void }).unref?.();
+  }
+
+  /** A prompt waits and the project is not running: start it (once), with progress in the panel. */
+  private ensureRunning(): void {
+    if (this.loaded || this.starting || !this.port.startProject || this.queue.items.length === 0) return;
+    if (this.project.status === 'running') {
+      // Running, but the agent did not answer when the panel opened: try again rather than start it.
+      void this.onReady().catch((e: unknown) => this.log.warn(`chat ${this.project.id}: reload failed: ${errorText(e)}`));
+      return;
+    }
+    const abort = new AbortController();
+    const state: ChatStarting = { phase: 'starting', message: `Starting ${this.project.name}… your message is sent once the agent is up.` };
+    this.starting = { abort, state };
+    this.startFailure = null;
+    this.postStarting();
+    this.port.startProject(abort.signal).then(
+      () => {
+        this.starting = undefined;
+        this.postStarting();
+      },
+      (e: unknown) => {
+        this.starting = undefined;
+        const cancelled = abort.signal.aborted;
+        const reason = cancelled ? 'Start cancelled: Retry sends it (and starts the project again).' : `${errorText(e)} Retry sends it (and starts the project again).`;
+        this.queue.fail(reason);
+        this.startFailure = cancelled ? null : { phase: 'failed', message: `Could not start ${this.project.name}: ${errorText(e)}` };
+        this.postStarting();
+      },
+    );
+  }
+
+  private postStarting(): void {
+    this.post({ type: 'chat.starting', starting: this.starting?.state ?? this.startFailure });
+  }
+
+  /** The queue and the start state, after an init (the webview's store starts empty). */
+  private postExtras(): void {
+    this.post({ type: 'chat.queue', items: queueView(this.queue.items) });
+    this.postStarting();
+  }
+
+  private loadCatalog(): Promise<AgentCatalog> {
+    if (this.catalog && this.catalog.models.length) return Promise.resolve(this.catalog);
+    return Promise.all([this.api.providers().catch(() => undefined), this.api.agents().catch(() => undefined)]).then(([p, a]) => {
+      this.catalog = catalogFrom(p, a);
+      return this.catalog;
+    });
+  }
+
+  /** The model and agent the pickers start on: the user's last choice, else the agent's defaults. */
+  private choiceFields(): { model?: ModelRef; agent?: string } {
+    const model = this.choice.model ?? this.catalog?.defaultModel;
+    const agent = this.choice.agent ?? this.catalog?.defaultAgent;
+    return { ...(model ? { model } : {}), ...(agent ? { agent } : {}) };
+  }
+
+  private async loadChanges(sessionId: string): Promise<void> {
+    try {
+      let files = await this.api.sessionDiff(sessionId);
+      let source: 'session' | 'workspace' = 'session';
+      if (files.length === 0) {
+        // opencode records a session's diff only with its snapshots; without them, the workspace's git changes.
+        files = await this.api.workspaceDiff().catch(() => []);
+        source = 'workspace';
+      }
+      this.diffs.set(sessionId, files);
+      this.post({ type: 'chat.changes', sessionId, files: files.map(changedFileView), source });
+    } catch (e) {
+      this.post({ type: 'chat.changes', sessionId, files: [], source: 'session', error: `Could not read the changes: ${errorText(e)}` });
+      throw e;
+    }
+  }
+
+  /** Pending permission requests of the open session, again (one may have been asked during a gap). */
+  private async resendPermissions(): Promise<void> {
+    const raw = await this.api.permissions().catch(() => [] as unknown[]);
+    for (const r of raw) {
+      const request = permissionView(r);
+      if (request && request.sessionId === this.activeSessionId) this.post({ type: 'chat.permission', request });
+    }
+  }
+
+  private persist(): void {
+    if (this.disposed || !this.port.persist) return;
+    this.port.persist({
+      ...emptyChatState(),
+      activeSessionId: this.activeSessionId,
+      drafts: Object.fromEntries(this.drafts),
+      queue: storedQueue(this.queue.items),
+      ...(this.choice.model ? { model: this.choice.model } : {}),
+      ...(this.choice.agent ? { agent: this.choice.agent } : {}),
+    });
   }
 
   private upsertSession(view: ChatSessionView): void {
@@ -394,11 +503,15 @@ export class ChatController {
   private async sendTranscript(): Promise<void> {
     const sessionId = this.activeSessionId;
     if (!sessionId) return;
-    const [raw, statuses] = await Promise.all([this.api.messages(sessionId), this.api.statuses().catch(() => ({} as Record<string, unknown>))]);
+    const limit = Math.max(TRANSCRIPT_PAGE, this.loadedCount.get(sessionId) ?? 0);
+    const [raw, statuses] = await Promise.all([this.api.messages(sessionId, limit), this.api.statuses().catch(() => ({} as Record<string, unknown>))]);
+    this.loadedCount.set(sessionId, raw.length);
+    this.activity.onSnapshot(statusTypes(statuses), this.sessions.map((s) => s.id));
+    if (!this.choice.model && !this.choice.agent) this.choice = lastChoice(raw);
     if (this.activeSessionId !== sessionId) return; // switched meanwhile
-    const messages = raw.flatMap((m) => { const v = messageView(m); return v ? [v] : []; });
+    const messages = this.live.patch(raw.flatMap((m) => { const v = messageView(m); return v ? [v] : []; }));
     if (messages.length !== raw.length) this.log.warn(`chat ${this.project.id}: ${raw.length - messages.length} message(s) did not match and were left out`);
-    this.post({ type: 'chat.transcript', sessionId, messages, replace: true, hasOlder: false });
+    this.post({ type: 'chat.transcript', sessionId, messages, replace: true, hasOlder: raw.length >= limit });
     this.post({ type: 'chat.status', sessionId, status: statusView(statuses[sessionId]) ?? { type: 'idle' } });
   }
 
@@ -425,20 +538,12 @@ function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-/** The ChatApi over the agent proxy. */
-export function chatApi(client: { agent<T>(projectId: string, method: string, path: string, schema: { parse(v: unknown): T }, body?: unknown): Promise<T> }, projectId: string): ChatApi {
-  const any = z.unknown();
-  const none = { parse: (): void => undefined };
-  const sid = (id: string) => `/session/${encodeURIComponent(id)}`;
-  return {
-    sessions: () => client.agent(projectId, 'GET', '/session', OcSessionList),
-    createSession: () => client.agent(projectId, 'POST', '/session', OcSession, {}),
-    renameSession: (id, title) => client.agent(projectId, 'PATCH', sid(id), OcSession, { title }),
-    deleteSession: async (id) => { await client.agent(projectId, 'DELETE', sid(id), any); },
-    messages: (id) => client.agent(projectId, 'GET', `${sid(id)}/message`, z.array(z.unknown())),
-    statuses: () => client.agent(projectId, 'GET', '/session/status', z.record(z.string(), z.unknown())),
-    promptAsync: (id, body) => client.agent(projectId, 'POST', `${sid(id)}/prompt_async`, none, body),
-    abort: async (id) => { await client.agent(projectId, 'POST', `${sid(id)}/abort`, any, {}); },
-    replyPermission: async (id, reply) => { await client.agent(projectId, 'POST', `/permission/${encodeURIComponent(id)}/reply`, any, { reply }); },
-  };
+/** GET /session/status → sessionID → status type (malformed entries left out). */
+function statusTypes(raw: Record<string, unknown>): Record<string, ChatStatus['type']> {
+  const out: Record<string, ChatStatus['type']> = {};
+  for (const [id, v] of Object.entries(raw)) {
+    const s = statusView(v);
+    if (s) out[id] = s.type;
+  }
+  return out;
 }

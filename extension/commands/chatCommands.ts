@@ -16,7 +16,7 @@ export function chatCommands(session: HangarSession, panels: ChatPanels): Handle
         sort: (a, b) => Number(b.status === 'running') - Number(a.status === 'running'),
       }))?.id;
       if (!id) return false;
-      panels.show(id);
+      panels.show(id, arg && 'sessionId' in arg && typeof arg.sessionId === 'string' ? arg.sessionId : undefined);
       return true;
     },
     /** Hidden: the panel's probe, or (with `inject`) a webview request run through the host. */

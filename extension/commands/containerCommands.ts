@@ -7,6 +7,8 @@ import { canDo, operationOf, optimisticStatus, type ContainerAction } from '../c
 import { isFinished } from '../operationTracker';
 import { tierResources } from '../treeModel';
 import { showError } from '../userErrors';
+import { unsyncedChangesOf } from '../sync/syncMessages';
+import { askAboutUnsynced } from '../sync/unsyncedGuard';
 import { showOperationProgress } from './operationProgress';
 import type { Services } from './services';
 import { pickProject, projectIdOf } from './projectPicker';
@@ -66,7 +68,7 @@ export function containerCommands(s: Services): Handlers {
   }
 
   /** POST the action, show the transitional status at once, then the progress notification (not awaited). */
-  async function start(project: Project, action: ContainerAction): Promise<ActionResult | undefined> {
+  async function start(project: Project, action: ContainerAction, ignoreUnsynced = false): Promise<ActionResult | undefined> {
     const op = operationOf(action)!;
     const version = session.store.statusVersion(project.id);
     let accepted: Operation;
@@ -74,11 +76,10 @@ export function containerCommands(s: Services): Handlers {
       const api = session.api;
       accepted = op.kind === 'deploy' ? await api.deploy(project.id, op.force)
         : op.kind === 'start' ? await api.startProject(project.id)
-          : op.kind === 'stop' ? await api.stopProject(project.id)
+          : op.kind === 'stop' ? await api.stopProject(project.id, { ignoreUnsynced })
             : await api.restartProject(project.id);
     } catch (e) {
-      await reportStartFailure(project, action, e);
-      return undefined;
+      return reportStartFailure(project, action, e);
     }
     s.log.info(`operation ${accepted.id} (${accepted.kind}${accepted.force ? ', force' : ''}) accepted for ${project.id}`);
     const transitional = optimisticStatus(accepted.kind);
@@ -91,16 +92,23 @@ export function containerCommands(s: Services): Handlers {
     return { operation: accepted };
   }
 
-  async function reportStartFailure(project: Project, action: ContainerAction, e: unknown): Promise<void> {
+  async function reportStartFailure(project: Project, action: ContainerAction, e: unknown): Promise<ActionResult | undefined> {
+    // Stopping with work not on GitHub (issue #6): warn with the list, offer to push first.
+    const unsynced = action === 'stop' ? unsyncedChangesOf(e) : undefined;
+    if (unsynced) {
+      const answer = await askAboutUnsynced(project, 'stop', unsynced);
+      return answer === 'cancel' ? undefined : start(session.store.project(project.id) ?? project, action, answer === 'ignore');
+    }
     const busy = operationInProgress(e);
     if (busy) {
       const pick = await vscode.window.showWarningMessage(
         `Hangar: "${project.name}" is busy: a ${busy.kind} is running. Try again when it has finished.`, 'Show Progress', 'Show Logs');
       if (pick === 'Show Logs') s.logs.show(project.id, project.name);
       if (pick === 'Show Progress') await followRunning(project, busy.operationId);
-      return;
+      return undefined;
     }
     await showError(`Could not ${PICK_TEXT[action].title.toLowerCase()} "${project.name}"`, e, { Retry: () => start(project, action) });
+    return undefined;
   }
 
   async function followRunning(project: Project, operationId: string): Promise<void> {

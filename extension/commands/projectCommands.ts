@@ -3,9 +3,11 @@ import { ProjectName, type Project, type Tier } from '../../backend/contract';
 import { ApiError } from '../apiError';
 import type { CreateProjectArgs, DeleteProjectArgs, ProjectRowArg } from '../commandIds';
 import type { CommandHandlers } from '../commandRegistry';
-import { projectProviderPicks } from '../providersModel';
+import { modelPicks, projectProviderPicks } from '../providersModel';
 import { statusLabel, tierPicks } from '../treeModel';
 import { showError } from '../userErrors';
+import { unsyncedChangesOf } from '../sync/syncMessages';
+import { askAboutUnsynced } from '../sync/unsyncedGuard';
 import type { Services } from './services';
 
 type ProjectHandlers = Pick<CommandHandlers, 'hangar.refresh' | 'hangar.createProject' | 'hangar.deleteProject'>;
@@ -42,6 +44,7 @@ export function projectCommands(s: Services): ProjectHandlers {
 
     let tierId = args?.tierId;
     let providerOverride = args?.providerOverride ?? null;
+    let modelId: string | null = null;
     if (!args) {
       const picks = tierPicks(await tiersForPick());
       const tier = await vscode.window.showQuickPick(picks, {
@@ -65,6 +68,15 @@ export function projectCommands(s: Services): ProjectHandlers {
       });
       if (!provider) return undefined;
       providerOverride = provider.providerId;
+      if (providerOverride) {
+        // The chosen provider's models; the project keeps that model (PUT /model) once it exists.
+        const models = await api.providerModels(providerOverride);
+        const model = models.length ? await vscode.window.showQuickPick(modelPicks(models, def, providerOverride), {
+          title: `Create Project (3/3): model of ${provider.label}`, matchOnDescription: true, ignoreFocusOut: true,
+        }) : undefined;
+        if (models.length && !model) return undefined;
+        modelId = model?.modelId ?? null;
+      }
     }
 
     try {
@@ -77,6 +89,7 @@ export function projectCommands(s: Services): ProjectHandlers {
           repository: args?.repository ?? null,
         }));
       session.store.upsertProject(project);
+      if (providerOverride && modelId) await api.setProjectModel(project.id, { providerId: providerOverride, modelId });
       s.log.info(`created project ${project.id} (${project.name}) on tier ${project.tierId}`);
       void vscode.window.showInformationMessage(`Hangar: project "${project.name}" created on tier ${project.tierId}.`);
       return project;
@@ -104,7 +117,7 @@ export function projectCommands(s: Services): ProjectHandlers {
     return picked?.project;
   }
 
-  async function deleteProject(arg?: DeleteProjectArgs | ProjectRowArg): Promise<boolean> {
+  async function deleteProject(arg?: DeleteProjectArgs | ProjectRowArg, ignoreUnsynced = false): Promise<boolean> {
     const api = session.api;
     const id = arg && 'projectId' in arg ? arg.projectId : arg?.id;
     const project = id ? session.store.project(id) ?? await api.project(id) : await pickProject();
@@ -128,8 +141,14 @@ export function projectCommands(s: Services): ProjectHandlers {
     try {
       await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Deleting project "${project.name}"…` },
-        () => api.deleteProject(project.id, deleteVolumes ? { deleteVolumes: { slug: project.slug } } : {}));
+        () => api.deleteProject(project.id, { ...(deleteVolumes ? { deleteVolumes: { slug: project.slug } } : {}), ...(ignoreUnsynced ? { ignoreUnsynced } : {}) }));
     } catch (e) {
+      // Work not on GitHub (issue #6): warn with the list, offer to push first.
+      const unsynced = unsyncedChangesOf(e);
+      if (unsynced) {
+        const answer = await askAboutUnsynced(project, 'delete', unsynced);
+        return answer === 'cancel' ? false : deleteProject({ id: project.id, confirm: true, deleteVolumes }, answer === 'ignore');
+      }
       if (e instanceof ApiError && e.status === 404) {
         session.store.removeProject(project.id);
         void vscode.window.showInformationMessage(`Hangar: project "${project.name}" was already deleted.`);
@@ -147,6 +166,7 @@ export function projectCommands(s: Services): ProjectHandlers {
   return {
     'hangar.refresh': refresh,
     'hangar.createProject': createProject,
-    'hangar.deleteProject': deleteProject,
+    // Not deleteProject itself: a tree's context menu passes the selection as a second argument.
+    'hangar.deleteProject': (arg) => deleteProject(arg),
   };
 }

@@ -16,13 +16,15 @@ export function makeNonce(): string {
  * Nothing by default; scripts only with this page's nonce; styles and fonts only from the
  * extension's webview origin; images from there and data: URIs (codicons, small inline images).
  */
-export function contentSecurityPolicy(cspSource: string, nonce: string): string {
+export function contentSecurityPolicy(cspSource: string, nonce: string, connectSrc: string[] = []): string {
   return [
     "default-src 'none'",
     `script-src 'nonce-${nonce}'`,
     `style-src ${cspSource}`,
     `font-src ${cspSource}`,
     `img-src ${cspSource} data:`,
+    // Only panels that open a connection themselves (the desktop's websocket) list origins here.
+    ...(connectSrc.length ? [`connect-src ${connectSrc.join(' ')}`] : []),
   ].join('; ');
 }
 
@@ -38,6 +40,8 @@ export interface WebviewPage {
   hasStylesheet: boolean;
   /** Injected for tests; a fresh one per call otherwise. */
   nonce?: string;
+  /** Origins the page may connect to (CSP connect-src), e.g. the API's ws:// origin; none by default. */
+  connectSrc?: string[];
 }
 
 export function webviewHtml(page: WebviewPage): string {
@@ -50,7 +54,7 @@ export function webviewHtml(page: WebviewPage): string {
 <html lang="en">
   <head>
     <meta charset="UTF-8">
-    <meta http-equiv="Content-Security-Policy" content="${escapeAttr(contentSecurityPolicy(page.cspSource, nonce))}">
+    <meta http-equiv="Content-Security-Policy" content="${escapeAttr(contentSecurityPolicy(page.cspSource, nonce, page.connectSrc))}">
     <meta name="viewport" content="width=device-width, initial-scale=1.0">
     <title>${escapeText(page.title)}</title>${css}
   </head>

@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import type { SyncStatus } from '../../backend/contract';
+import type { AgentState } from '../activityModel';
 import type { HangarSession } from '../hangarSession';
 import { projectRow, viewRows } from '../treeModel';
 import { RowTreeItem } from './rowTreeItem';
@@ -8,6 +10,8 @@ export class ProjectsTreeProvider implements vscode.TreeDataProvider<RowTreeItem
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subscriptions: vscode.Disposable[];
+  private syncSource: { status(projectId: string): SyncStatus | undefined } | undefined;
+  private agentSource: { agentState(projectId: string): AgentState | undefined } | undefined;
 
   constructor(private readonly session: HangarSession) {
     this.subscriptions = [
@@ -17,6 +21,25 @@ export class ProjectsTreeProvider implements vscode.TreeDataProvider<RowTreeItem
     ];
   }
 
+  /** The sync state shown on each row (extension/sync); the tree re-renders when it changes. */
+  setSyncSource(source: { status(projectId: string): SyncStatus | undefined; onDidChange(l: () => void): vscode.Disposable }): void {
+    this.syncSource = source;
+    this.subscriptions.push(source.onDidChange(() => this.changed.fire()));
+    this.changed.fire();
+  }
+
+  /** The agent state shown next to each running project's container state (the Activity model). */
+  setAgentSource(source: { agentState(projectId: string): AgentState | undefined; onDidChange(l: () => void): { dispose(): void } }): void {
+    this.agentSource = source;
+    this.subscriptions.push(source.onDidChange(() => this.changed.fire()));
+    this.changed.fire();
+  }
+
+  /** Rows are top-level (TreeView.reveal needs this to select one). */
+  getParent(): undefined {
+    return undefined;
+  }
+
   getTreeItem(item: RowTreeItem): vscode.TreeItem {
     return item;
   }
@@ -24,7 +47,7 @@ export class ProjectsTreeProvider implements vscode.TreeDataProvider<RowTreeItem
   getChildren(parent?: RowTreeItem): RowTreeItem[] {
     if (parent) return [];
     const { store } = this.session;
-    return viewRows('projects', this.session.state, store.projectsLoad, store.projects, (p) => projectRow(p, store.tier(p.tierId)))
+    return viewRows('projects', this.session.state, store.projectsLoad, store.projects, (p) => projectRow(p, store.tier(p.tierId), this.syncSource?.status(p.id), this.agentSource?.agentState(p.id)))
       .map((row) => new RowTreeItem(row, row.id.startsWith('project:') ? row.id.slice('project:'.length) : undefined));
   }
 

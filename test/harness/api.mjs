@@ -47,7 +47,11 @@ export async function startApi({ dataDir, useDefaultDataDir = false, port, env =
       await exited;
       clearTimeout(timer);
     }
-    if (ownsDataDir && !keepData) fs.rmSync(dataDir, { recursive: true, force: true });
+    if (ownsDataDir && !keepData) {
+      // Local processes outlive the API by design; a desktop's Xvfb and x11vnc would outlive the data dir too.
+      stopDesktops(dataDir);
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
   })());
 
   const url = `http://127.0.0.1:${port}`;
@@ -71,4 +75,16 @@ export async function startApi({ dataDir, useDefaultDataDir = false, port, env =
   }
   if (!token) { await stop(); throw new Error(`API is healthy but wrote no token at ${tokenFile}`); }
   return { url, token, dataDir: effectiveDataDir, logFile, stop };
+}
+
+/** Ends the Xvfb and x11vnc of every desktop-tier project under the data dir (their pids are in desktop.json). */
+function stopDesktops(dataDir) {
+  const projects = path.join(dataDir, 'projects');
+  if (!fs.existsSync(projects)) return;
+  for (const id of fs.readdirSync(projects)) {
+    try {
+      const r = JSON.parse(fs.readFileSync(path.join(projects, id, 'desktop.json'), 'utf8'));
+      for (const pid of [r.vncPid, r.xvfbPid]) if (Number.isInteger(pid) && pid > 1) { try { process.kill(-pid, 'SIGTERM'); } catch { /* gone */ } }
+    } catch { /* no desktop */ }
+  }
 }

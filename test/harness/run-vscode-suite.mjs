@@ -10,9 +10,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs, format, stripVTControlCharacters } from 'node:util';
 import { startApi, REPO } from './api.mjs';
-import { startCodeServer, launchBrowser, workbenchUrl } from './codeServer.mjs';
+import { startGitFixture } from './gitFixture.mjs';
+import { startCodeServer, launchBrowser, workbenchUrl, freePort } from './codeServer.mjs';
 
-const TIMEOUT_MS = 5 * 60_000;
+const TIMEOUT_MS = 15 * 60_000;
 
 // Offline noise from the workbench (marketplace, telemetry, GitHub, vsda) that says nothing about the suite.
 // Also the workbench's own start-up chatter (connection, service worker, GitHub auth, agent host).
@@ -49,13 +50,31 @@ export async function runVscodeSuite({ extensionDevPath, testsPath, workspace, l
   }
   let transcript = '';
   try {
-    const api = await startApi({ log });
+    // The loopback "GitHub" of the sync suite: started first, the API trusts its certificate.
+    const git = await startGitFixture({ log });
+    cleanups.push(git.stop);
+    // The provider sign-in suite starts its loopback GitHub device-flow and OAuth servers on these
+    // ports inside the extension host (test/fixtures/oauth); the API is pointed at them from the start.
+    const [githubOAuthPort, authServerPort] = [await freePort(), await freePort()];
+    const authBase = `http://127.0.0.1:${authServerPort}`;
+    const oauthEnv = {
+      HANGAR_GITHUB_OAUTH_URL: `http://127.0.0.1:${githubOAuthPort}`, HANGAR_COPILOT_CLIENT_ID: 'Iv1.hangar-test-client', HANGAR_OAUTH_REFRESH_POLL_S: '1',
+      HANGAR_OAUTH_PROVIDERS: JSON.stringify({
+        openrouter: { authorizeUrl: `${authBase}/authorize`, tokenUrl: `${authBase}/token`, clientId: 'hangar-test-app', scopes: ['models.read'] },
+        mistral: { authorizeUrl: `${authBase}/authorize`, tokenUrl: `${authBase}/token`, clientId: 'hangar-test-app', editorRedirect: false, codePageUri: `${authBase}/code` },
+      }),
+    };
+    const api = await startApi({ log, env: { HANGAR_GIT_CA_FILE: git.caFile, ...oauthEnv } });
     cleanups.push(api.stop);
     log(`API ${api.url} (data ${api.dataDir})`);
     const cs = await startCodeServer({
       workspace,
       smokeDriver: true, // required for the payload that loads the extension and its tests
-      env: { HANGAR_TEST_API_URL: api.url, HANGAR_TEST_API_TOKEN: api.token, HANGAR_TEST_DATA_DIR: api.dataDir },
+      env: {
+        HANGAR_TEST_API_URL: api.url, HANGAR_TEST_API_TOKEN: api.token, HANGAR_TEST_DATA_DIR: api.dataDir,
+        HANGAR_TEST_GIT_ORIGIN: git.origin, HANGAR_TEST_GIT_ROOT: git.root, HANGAR_TEST_GIT_TOKEN: git.token,
+        HANGAR_TEST_GITHUB_OAUTH_PORT: String(githubOAuthPort), HANGAR_TEST_AUTH_SERVER_PORT: String(authServerPort),
+      },
       log,
     });
     cleanups.push(cs.stop);
@@ -69,7 +88,14 @@ export async function runVscodeSuite({ extensionDevPath, testsPath, workspace, l
       // The workbench forwards console calls as (format, ...values): mocha's spec reporter uses %s/%d.
       const text = format(...(Array.isArray(args) ? args : [args]));
       transcript += text + '\n';
-      if (!NOISE.test(text)) out(text.endsWith('\n') ? text : text + '\n');
+      // A suite asks for a screenshot of the real workbench by logging `[hangar-screenshot] <name>.png`;
+      // the file appears in test-results/ (written whole: the suite waits for it).
+      const shot = /^\[hangar-screenshot\] ([\w.-]+\.png)\s*$/.exec(text);
+      if (shot) void suiteScreenshot(page, shot[1], log);
+      // `[hangar-keys] {"id","steps":[{"type":"text"}|{"press":"Enter"}]}`: keyboard input into the open
+      // chat webview's composer, as a user types it; `test-results/hangar-keys-<id>.done` says it is done.
+      else if (text.startsWith('[hangar-keys] ')) void suiteKeys(page, text.slice('[hangar-keys] '.length), log);
+      else if (!NOISE.test(text)) out(text.endsWith('\n') ? text : text + '\n');
     });
     await page.exposeFunction('codeAutomationExit', (code) => settle(Number(code)));
     page.on('pageerror', (err) => { if (!NOISE.test(err.message)) log(`[page error] ${err.message}`); });
@@ -98,6 +124,48 @@ export async function screenshot(page, name, log = () => {}) {
   const file = path.join(dir, name);
   try { await page.screenshot({ path: file }); log(`screenshot ${path.relative(REPO, file)}`); } catch (err) { log(`screenshot failed: ${err.message}`); }
   return file;
+}
+
+async function suiteScreenshot(page, name, log) {
+  const dir = path.join(REPO, 'test-results');
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, name);
+  try {
+    const png = await page.screenshot();
+    fs.writeFileSync(`${file}.partial`, png);
+    fs.renameSync(`${file}.partial`, file);
+    log(`screenshot ${path.relative(REPO, file)}`);
+  } catch (err) {
+    log(`screenshot ${name} failed: ${err.message}`);
+  }
+}
+
+async function suiteKeys(page, json, log) {
+  let id = 'unknown';
+  let error = '';
+  try {
+    const req = JSON.parse(json);
+    id = String(req.id).replace(/[^\w.-]/g, '');
+    // The chat's document is an inner frame of a webview iframe: find the frame that holds the composer.
+    let frame;
+    for (let i = 0; i < 50 && !frame; i++) {
+      for (const f of page.frames()) if (await f.$('textarea.composer-input').catch(() => null)) { frame = f; break; }
+      if (!frame) await new Promise((r) => setTimeout(r, 200));
+    }
+    if (!frame) throw new Error('no chat composer on screen');
+    await frame.click('textarea.composer-input');
+    for (const step of req.steps) {
+      if (step.type !== undefined) await page.keyboard.type(String(step.type), { delay: 40 });
+      if (step.press !== undefined) await page.keyboard.press(String(step.press));
+      if (step.waitFor !== undefined) await frame.waitForSelector(String(step.waitFor), { timeout: 10_000 });
+    }
+  } catch (err) {
+    error = err.message;
+    log(`keys ${id} failed: ${err.message}`);
+  }
+  const dir = path.join(REPO, 'test-results');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, `hangar-keys-${id}.done`), error);
 }
 
 async function main() {

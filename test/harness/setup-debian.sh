@@ -7,8 +7,11 @@
 #   xvfb, x11vnc      the desktop tier's screen and VNC server
 #   docker.io         a real Docker engine (dockerd) for the docker runtime tests
 #   busybox-static    the shell inside the test image built FROM scratch
+#   x11-xserver-utils, x11-utils, websockify   xsetroot and xev (the desktop tests draw on and listen to
+#                     the screen), websockify (the bridge's websocket upstream, as in the desktop image)
+#   openssl           the loopback GitHub's throw-away TLS certificate (test/fixtures/gitHttp)
 set -euo pipefail
-PACKAGES=(chromium libkrb5-dev build-essential python3 ripgrep git xvfb x11vnc docker.io busybox-static)
+PACKAGES=(chromium libkrb5-dev build-essential python3 ripgrep git xvfb x11vnc docker.io busybox-static x11-xserver-utils x11-utils websockify openssl)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -20,7 +20,17 @@ export function run(): Promise<void> {
   // Before providers: once a default provider is set the API injects it (enabled_providers) and the
   // workspace opencode.json's fake provider is no longer used.
   require('./chat.test');
+  // @mentions: the picker, a mention typed in the real composer and sent, the watcher, Use in Chat.
+  require('./chatMentions.test');
+  // Still before providers (same reason): queue, permission, abort, restore and resync of the chat.
+  require('./chatQueue.test');
   require('./providers.test');
+  // Sign-in against the loopback GitHub device flow and OAuth server the harness points the API at.
+  require('./providerSignIn.test');
+  // After projects, before containers/offline: imports a repository from the loopback GitHub, syncs it.
+  require('./sync.test');
+  // A desktop-tier project on the local runtime: its screen in the Desktop panel (needs Xvfb, x11vnc).
+  require('./desktop.test');
   require('./containers.test');
   require('./offline.test');
   /* eslint-enable @typescript-eslint/no-require-imports */

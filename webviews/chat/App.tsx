@@ -11,10 +11,12 @@ import { Composer } from './Composer';
 import { ErrorNote } from './MessageRow';
 import { PermissionCard } from './PermissionCard';
 import { ConnectionBanner, SessionBar } from './SessionBar';
-import { applyHostMessage, markPermissionSending, setDraft, startMentionQuery, unmarkPermission } from './store/reduce';
+import { applyHostMessage, markChangesLoading, markPermissionSending, setDraft, startMentionQuery, unmarkPermission } from './store/reduce';
 import { activeSession, isBusy, pendingPermissionCount, permissionsOf, queueOf } from './store/selectors';
 import { createChatState, draftKey, type ChatState, type SessionState } from './store/state';
 import { Transcript } from './Transcript';
+import { ChangesList } from './ChangesList';
+import { StartingBanner } from './StartingBanner';
 import { untilText } from './format';
 
 export type ChatIpc = Ipc<ChatHostToWebview, ChatWebviewToHost, ChatPersistedState>;
@@ -40,6 +42,7 @@ export function App({ ipc }: { ipc: ChatIpc }) {
   const timers = useRef<{ frame: number; draft?: ReturnType<typeof setTimeout>; persist?: ReturnType<typeof setTimeout> }>({ frame: 0 });
   const mentionSeq = useRef(0);
   const [sent, setSent] = useState(0);
+  const [insertMention, setInsertMention] = useState<{ seq: number; mention: Mention } | null>(null);
 
   const schedule = () => {
     if (timers.current.frame) return;
@@ -51,7 +54,7 @@ export function App({ ipc }: { ipc: ChatIpc }) {
   const persist = () => {
     clearTimeout(timers.current.persist);
     timers.current.persist = setTimeout(() => {
-      ipc.setState({ v: 1, activeSessionId: store.activeSessionId, scroll: scroll.current, drafts: store.drafts });
+      ipc.setState({ v: 1, activeSessionId: store.activeSessionId, scroll: scroll.current, drafts: store.drafts, ...(store.project ? { projectId: store.project.id } : {}) });
     }, PERSIST_DEBOUNCE_MS);
   };
 
@@ -66,6 +69,8 @@ export function App({ ipc }: { ipc: ChatIpc }) {
       'chat.init': apply, 'chat.project': apply, 'chat.sessions': apply, 'chat.transcript': apply, 'chat.message': apply,
       'chat.part': apply, 'chat.delta': apply, 'chat.status': apply, 'chat.permission': apply, 'chat.permissionReplied': apply,
       'chat.error': apply, 'chat.connection': apply, 'chat.queue': apply, 'chat.mentionResults': apply,
+      'chat.starting': apply, 'chat.changes': apply,
+      'chat.insertMention': (m) => setInsertMention((prev) => ({ seq: (prev?.seq ?? 0) + 1, mention: m.mention })),
     };
     ipc.listen(handlers);
     ipc.post({ type: 'ready' });
@@ -100,7 +105,9 @@ export function App({ ipc }: { ipc: ChatIpc }) {
   const sid = store.activeSessionId;
   const busy = isBusy(session);
   const draft = store.drafts[draftKey(sid)] ?? '';
-  const notRunning = store.project && store.project.status !== 'running' ? `${store.project.name} is ${store.project.status.replace('_', ' ')}: sending starts it` : null;
+  // Starting or deploying: the banner says so. Stopping: it has to stop first.
+  const notRunning = store.project && ['stopped', 'crashed', 'failed', 'not_deployed'].includes(store.project.status)
+    ? `${store.project.name} is ${store.project.status.replace('_', ' ')}: sending starts it` : null;
 
   const onDraft = (text: string) => {
     setDraft(store, sid, text);
@@ -157,10 +164,15 @@ export function App({ ipc }: { ipc: ChatIpc }) {
           onRename={(id, title) => { quiet(request({ type: 'chat.renameSession', sessionId: id, title })); }}
           onDelete={(id) => { quiet(request({ type: 'chat.deleteSession', sessionId: id }, 10 * 60_000)); }}
         />
-        <ConnectionBanner state={store.connection} />
-        {store.project && (store.project.status === 'starting' || store.project.status === 'deploying') && (
-          <div class="banner banner-starting" role="status"><span class="dots" aria-hidden="true" />Starting {store.project.name}… your message is sent once the agent is up.</div>
+        {store.project?.desktop && (
+          <div class="chat-desktop"><vscode-button secondary onClick={() => ipc.post({ type: 'chat.openDesktop' })}>Open Desktop</vscode-button></div>
         )}
+        <ConnectionBanner state={store.connection} />
+        <StartingBanner
+          project={store.project} starting={store.starting}
+          onCancel={() => ipc.post({ type: 'chat.start.cancel' })}
+          onDismiss={() => { store.starting = null; render(0); }}
+        />
         {error && <Notice kind="error" onDismiss={() => setError(null)}>{error}</Notice>}
         {session && session.loaded
           ? (
@@ -180,9 +192,20 @@ export function App({ ipc }: { ipc: ChatIpc }) {
             />
           )
           : sid ? <Loading label="Loading the conversation…" /> : <div class="transcript empty"><p class="hg-muted">Start a conversation with the agent of {store.project?.name ?? 'this project'}.</p></div>}
+        {sid && store.project?.status === 'running' && (
+          <ChangesList
+            sessionId={sid} changes={store.changes.get(sid)} turnsEnded={session?.turnsEnded ?? 0}
+            onLoad={() => {
+              markChangesLoading(store, sid);
+              render(0);
+              quiet(request({ type: 'chat.changes.load', sessionId: sid }, 60_000));
+            }}
+            onOpen={(file) => { quiet(request({ type: 'chat.changes.open', sessionId: sid, file }, 60_000)); }}
+          />
+        )}
         <Composer
           draft={draft} busy={busy} disabled={null} models={store.models} agents={store.agents} model={store.model} agent={store.agent}
-          queue={queueOf(store, sid)} mentionResults={store.mentions.items}
+          queue={queueOf(store, sid)} mentionResults={store.mentions.items} insertMention={insertMention}
           onDraft={onDraft} onSend={onSend}
           onAbort={() => { if (sid) quiet(request({ type: 'chat.abort', sessionId: sid })); }}
           onModel={(m: ModelRef) => { store.model = m; render(0); }}

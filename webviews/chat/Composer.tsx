@@ -2,8 +2,10 @@
 // picker and chips, model and agent pickers, Abort while the agent works, and the visible queue.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { ChatAgent, ChatModel, Mention, MentionResult, ModelRef, QueuedPrompt } from '../protocol';
-import { formatMention, fuzzyFilter, mentionAtCursor, mentionsInText } from './mentions';
-import { MentionPicker } from './MentionPicker';
+import { MentionChips } from './mentions/MentionChips';
+import { MentionPicker } from './mentions/MentionPicker';
+import { formatMention, insertToken, mentionAtCursor, mentionsInText, pickedFromDraft, removeToken, replaceQuery } from './mentions/parse';
+import { pickerKey } from './mentions/pickerKeys';
 
 export interface ComposerProps {
   draft: string;
@@ -24,6 +26,8 @@ export interface ComposerProps {
   onQueueEdit(id: string, text: string): void;
   onQueueCancel(id: string): void;
   onQueueRetry(id: string): void;
+  /** "Hangar: Use in Chat": a mention to put at the cursor (a new `seq` each time) */
+  insertMention?: { seq: number; mention: Mention } | null;
 }
 
 const modelKey = (m: ModelRef) => `${m.providerId}/${m.modelId}`;
@@ -31,14 +35,25 @@ const modelKey = (m: ModelRef) => `${m.providerId}/${m.modelId}`;
 export function Composer(props: ComposerProps) {
   const { draft, busy, disabled } = props;
   const area = useRef<HTMLTextAreaElement>(null);
-  const [picked, setPicked] = useState<Set<string>>(() => new Set((draft.match(/(?:^|\s)(@[^\s]+)/g) ?? []).map((s) => s.trim())));
+  const [picked, setPicked] = useState<Set<string>>(() => pickedFromDraft(draft));
   const [mention, setMention] = useState<{ start: number; query: string } | null>(null);
   const [active, setActive] = useState(0);
-  const items = useMemo(() => (mention ? fuzzyFilter(props.mentionResults, mention.query, 12) : []), [mention, props.mentionResults]);
+  // The host ranks the files (extension/chat/mentions): the webview shows its answer as is.
+  const items = mention ? props.mentionResults : [];
   const chips = useMemo(() => mentionsInText(draft, picked), [draft, picked]);
 
   useEffect(() => { setActive(0); }, [mention?.query]);
   useEffect(() => { autosize(area.current); }, [draft]);
+  useEffect(() => {
+    const m = props.insertMention;
+    const el = area.current;
+    if (!m || !el) return;
+    const token = formatMention(m.mention);
+    const next = insertToken(draft, document.activeElement === el ? el.selectionStart : draft.length, token);
+    setPicked((p) => new Set([...p, token]));
+    props.onDraft(next.text);
+    requestAnimationFrame(() => { el.focus(); el.setSelectionRange(next.cursor, next.cursor); });
+  }, [props.insertMention?.seq]);
 
   const updateMention = (text: string, cursor: number) => {
     const m = mentionAtCursor(text, cursor);
@@ -56,14 +71,11 @@ export function Composer(props: ComposerProps) {
     const el = area.current;
     if (!el || !mention) return;
     const token = formatMention({ path: item.path });
-    const before = draft.slice(0, mention.start);
-    const after = draft.slice(el.selectionStart);
-    const text = `${before}${token} ${after.replace(/^\s+/, '')}`;
+    const next = replaceQuery(draft, mention.start, el.selectionStart, token);
     setPicked(new Set([...picked, token]));
     setMention(null);
-    props.onDraft(text);
-    const cursor = before.length + token.length + 1;
-    requestAnimationFrame(() => { el.focus(); el.setSelectionRange(cursor, cursor); });
+    props.onDraft(next.text);
+    requestAnimationFrame(() => { el.focus(); el.setSelectionRange(next.cursor, next.cursor); });
   };
 
   const send = () => {
@@ -75,23 +87,13 @@ export function Composer(props: ComposerProps) {
   };
 
   const onKeyDown = (e: KeyboardEvent) => {
-    if (mention) {
-      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
-        e.preventDefault();
-        const n = Math.max(1, items.length);
-        setActive((a) => (a + (e.key === 'ArrowDown' ? 1 : n - 1)) % n);
-        return;
-      }
-      if ((e.key === 'Enter' || e.key === 'Tab') && items[active]) {
-        e.preventDefault();
-        pick(items[active]!);
-        return;
-      }
-      if (e.key === 'Escape') {
-        e.preventDefault();
-        setMention(null);
-        return;
-      }
+    const action = mention ? pickerKey(e.key, active, items.length, { shift: e.shiftKey, composing: e.isComposing }) : null;
+    if (action) {
+      e.preventDefault();
+      if (action.kind === 'move') setActive(action.active);
+      else if (action.kind === 'pick') pick(items[action.index]!);
+      else setMention(null);
+      return;
     }
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
       e.preventDefault();
@@ -104,23 +106,14 @@ export function Composer(props: ComposerProps) {
     const next = new Set(picked);
     next.delete(token);
     setPicked(next);
-    props.onDraft(draft.split(token).join('').replace(/ {2,}/g, ' '));
+    props.onDraft(removeToken(draft, token));
   };
 
   return (
     <div class="composer">
       {props.queue.length > 0 && <Queue items={props.queue} onEdit={props.onQueueEdit} onCancel={props.onQueueCancel} onRetry={props.onQueueRetry} />}
       {mention && <MentionPicker items={items} active={active} onPick={pick} onHover={setActive} />}
-      {chips.length > 0 && (
-        <div class="chips composer-chips" aria-label="Mentioned files">
-          {chips.map((m) => (
-            <span key={formatMention(m)} class="chip">
-              {formatMention(m)}
-              <button type="button" class="chip-x" aria-label={`Remove ${formatMention(m)}`} onClick={() => removeChip(m)}>×</button>
-            </span>
-          ))}
-        </div>
-      )}
+      <MentionChips chips={chips} onRemove={removeChip} />
       <textarea
         ref={area} class="composer-input" rows={2} value={draft} onInput={onInput} onKeyDown={onKeyDown}
         onClick={(e) => updateMention(draft, (e.currentTarget as HTMLTextAreaElement).selectionStart)}

@@ -45,6 +45,8 @@ export function Transcript({ session, rev, streaming, initialScroll, onScrollCha
   const stick = useRef(initialScroll === undefined || initialScroll.atBottom);
   const view = useRef({ top: 0, height: 600 });
   const restored = useRef(false);
+  const firstId = useRef<string | undefined>(undefined);
+  const anchor = useRef<{ id: string; offset: number } | null>(null);
   const order = session.order;
   cache.setKeys(order);
 
@@ -104,6 +106,23 @@ export function Transcript({ session, rev, streaming, initialScroll, onScrollCha
     let changed = false;
     for (const row of el.querySelectorAll<HTMLElement>('.rows > .row')) {
       if (cache.measure(row.dataset['key'] ?? '', row.offsetHeight)) changed = true;
+    }
+    // An older page was put above: what was in view stays in view. The rows above are estimates
+    // until measured, so the position is corrected on each pass until the anchor row sits still.
+    const previousFirst = firstId.current;
+    firstId.current = order[0];
+    if (previousFirst && previousFirst !== order[0] && !stick.current && order.indexOf(previousFirst) > 0) {
+      anchor.current = { id: previousFirst, offset: el.scrollTop };
+    }
+    if (anchor.current) {
+      const target = cache.offsetOf(order.indexOf(anchor.current.id)) + anchor.current.offset;
+      const rendered = el.querySelector(`.rows > .row[data-key="${CSS.escape(anchor.current.id)}"]`);
+      if (Math.abs(el.scrollTop - target) > 1) {
+        el.scrollTop = target;
+        changed = true;
+      } else if (rendered) {
+        anchor.current = null;
+      }
     }
     if (!restored.current && order.length) {
       restored.current = true;

@@ -107,6 +107,8 @@ export function createOptions(spec: DeploySpec, config: DockerConfig): Docker.Co
       Init: true,
       CapDrop: ['NET_RAW', 'MKNOD', 'AUDIT_WRITE', 'SYS_CHROOT'],
       SecurityOpt: ['no-new-privileges'],
+      // The API's webhook (HANGAR_WEBHOOK_URL) is reached as host.docker.internal: the host on docker's bridge.
+      ExtraHosts: ['host.docker.internal:host-gateway'],
       ...(config.network ? { NetworkMode: config.network } : {}),
     },
   };

@@ -237,6 +237,21 @@ export class DockerDriver implements RuntimeDriver {
     });
   }
 
+  /**
+   * The host's address on the engine's default bridge (what `host-gateway` resolves to inside a
+   * container): the API opens its webhook listener there when it itself listens on loopback.
+   * Undefined when the engine is remote or has no default bridge.
+   */
+  async hostGatewayIp(): Promise<string | undefined> {
+    if (!this.config.dockerHost.startsWith('unix://')) return undefined;
+    try {
+      const net = await this.docker.getNetwork('bridge').inspect() as { IPAM?: { Config?: Array<{ Gateway?: string }> } };
+      return net.IPAM?.Config?.find((c) => c.Gateway && /^[0-9.]+$/.test(c.Gateway))?.Gateway;
+    } catch {
+      return undefined;
+    }
+  }
+
   async close(): Promise<void> {
     this.events.close();
   }

@@ -14,6 +14,7 @@ import { projectPaths, type ProjectPaths } from './paths';
 import { ENV_PROJECT, ENV_ROOT, isAlive, isOurProcess, killGroup, procStartTime, readRecord, scanProcesses, writeRecord, type RuntimeRecord } from './processes';
 import { abortError } from '../timing';
 import { fileSize, followFile, rotateIfNeeded, tailLines, waitForLine } from './rotatingLog';
+import { LocalDesktop, type DesktopOptions } from './desktop';
 
 const run = promisify(execFile);
 const LISTENING = /opencode server listening on /;
@@ -30,6 +31,8 @@ export interface LocalDriverOptions {
   startTimeoutMs?: number;
   /** How often adopted processes are checked for life and logs for size. */
   livenessMs?: number;
+  /** Xvfb + x11vnc for desktop-tier projects (desktop.ts). */
+  desktop?: DesktopOptions;
 }
 
 interface StoredSpec {
@@ -49,6 +52,7 @@ export class LocalDriver implements RuntimeDriver {
   private readonly root: string;
   private readonly bin: OpencodeBinary;
   private readonly cgroups: CgroupLimiter;
+  private readonly desktop: LocalDesktop;
   private readonly listeners = new Set<(projectId: string, status: RuntimeStatus) => void>();
   /** Live processes this API watches (its own children and adopted ones). */
   private readonly tracked = new Map<string, number>();
@@ -64,6 +68,7 @@ export class LocalDriver implements RuntimeDriver {
     this.root = path.join(opts.dataDir, 'projects');
     this.bin = resolveOpencodeBinary(opts.opencodeBin);
     this.cgroups = new CgroupLimiter(opts.cgroupRoot);
+    this.desktop = new LocalDesktop(opts.desktop);
     fs.mkdirSync(this.root, { recursive: true, mode: 0o700 });
     this.timer = setInterval(() => this.tick(), opts.livenessMs ?? 1000);
     this.timer.unref();
@@ -118,6 +123,7 @@ export class LocalDriver implements RuntimeDriver {
     if (record || fs.existsSync(p.specFile)) {
       writeRecord(p.runtimeFile, { v: 1, state: 'stopped', pid: null, port: null, instanceId: record?.instanceId ?? null, startedAt: null, procStart: null, notes: record?.notes ?? [] });
     }
+    if (await this.desktop.stop(p)) progress('Stopped the desktop (Xvfb, x11vnc)');
     await this.cgroups.release(projectId);
     return this.status(projectId);
   }
@@ -156,7 +162,8 @@ export class LocalDriver implements RuntimeDriver {
     if (record.state === 'stopped') return { state: 'stopped', ...base };
     if (record.pid && isOurProcess(record)) {
       if (!this.tracked.has(projectId)) this.tracked.set(projectId, record.pid);
-      return { state: 'running', agentUrl: `http://127.0.0.1:${record.port}`, ...base };
+      const vncUrl = this.desktop.status(p)?.vncUrl;
+      return { state: 'running', agentUrl: `http://127.0.0.1:${record.port}`, ...(vncUrl ? { vncUrl } : {}), ...base };
     }
     return { state: 'exited', reason: this.exitReason(projectId, record.pid), ...base };
   }
@@ -221,7 +228,7 @@ export class LocalDriver implements RuntimeDriver {
     fs.mkdirSync(p.logsDir, { recursive: true });
     const { groups, notes } = this.cgroups.prepare(projectId, spec.tier);
     notes.push(`storage limit ${spec.tier.storageGb} GB not enforced: the local runtime has no disk quota`);
-    if (spec.tier.hasDesktopAccess) notes.push('desktop (VNC) not available: the local runtime runs opencode only');
+    const display = spec.tier.imageType === 'desktop' || spec.tier.hasDesktopAccess ? await this.startDesktop(p, notes, progress, signal) : undefined;
     const port = await freeLoopbackPort();
     rotateIfNeeded(p.logFile);
     fs.appendFileSync(p.logFile, `--- hangar: starting opencode on 127.0.0.1:${port} at ${new Date().toISOString()} ---\n`);
@@ -230,7 +237,7 @@ export class LocalDriver implements RuntimeDriver {
     let child;
     try {
       child = spawn(this.bin.path, ['serve', '--hostname', '127.0.0.1', '--port', String(port), '--print-logs'], {
-        cwd: p.workspace, env: { ...this.baseEnv(projectId, p), ...spec.env }, detached: true, stdio: ['ignore', fd, fd],
+        cwd: p.workspace, env: { ...this.baseEnv(projectId, p), ...spec.env, ...(display ? { DISPLAY: display } : {}) }, detached: true, stdio: ['ignore', fd, fd],
       });
     } finally {
       fs.closeSync(fd);
@@ -270,6 +277,27 @@ export class LocalDriver implements RuntimeDriver {
     writeRecord(p.runtimeFile, { v: 1, state: 'running', pid, port, instanceId, startedAt: new Date().toISOString(), procStart: procStartTime(pid), notes });
     progress(`opencode is listening on 127.0.0.1:${port}`);
     return this.status(projectId);
+  }
+
+  /** The desktop's DISPLAY, or a note saying why there is none (the project runs without it). */
+  private async startDesktop(p: ProjectPaths, notes: string[], progress: Progress, signal: AbortSignal): Promise<string | undefined> {
+    const missing = this.desktop.missing();
+    if (missing) {
+      notes.push(missing);
+      progress(`Note: ${missing}`);
+      return undefined;
+    }
+    try {
+      const d = await this.desktop.start(p, signal);
+      progress(`Started the desktop: Xvfb on display :${d.display}, x11vnc on 127.0.0.1:${d.vncPort}`);
+      return `:${d.display}`;
+    } catch (err) {
+      if (signal.aborted) throw err;
+      const why = `desktop (VNC) not available: ${(err as Error).message}`;
+      notes.push(why);
+      progress(`Note: ${why}`);
+      return undefined;
+    }
   }
 
   /** Only what opencode needs: never the API's own environment (it may hold the encryption key). */

@@ -140,10 +140,9 @@ describe('activity: the opencode plugin on the local runtime (real opencode)', f
     try {
       const sid = ((await agent('POST', '/session', {})).body as { id: string }).id;
       llm.enqueue({ text: 'Still working.' });
-      const started = Date.now();
       const res = await agent('POST', `/session/${sid}/message`, { parts: [{ type: 'text', text: 'go on' }] });
-      assert.equal(res.status, 200);
-      assert.ok(Date.now() - started < 5000, 'the turn is not held up by the webhook');
+      assert.equal(res.status, 200, 'the turn finishes although every webhook call fails');
+      assert.equal(((res.body as { parts: Array<{ type: string; text?: string }> }).parts.find((x) => x.type === 'text'))?.text, 'Still working.');
       const logFile = projectPaths(path.join(api.dataDir, 'projects'), project.id).logFile;
       await waitFor('the drop log line', async () => (/\[hangar-webhook\] webhook unreachable after 4 attempts \(HTTP 503\); event dropped/.test(fs.readFileSync(logFile, 'utf8')) ? true : undefined), 20_000);
     } finally {

@@ -73,7 +73,7 @@ describe('API: POST /api/webhooks/opencode and GET /api/activity', () => {
       const events = stream.events().map((f) => JSON.parse(f.data!) as HangarEvent);
       const notes = events.filter((e) => e.type === 'notification.created').map((e) => e.type === 'notification.created' && e.data);
       assert.deepEqual(notes, [
-        { kind: 'needs-approval', projectId: project.id, sessionId: id, text: 'hooked: "Fix the build" needs approval: bash rm -rf build' },
+        { kind: 'needs-approval', projectId: project.id, sessionId: id, text: 'hooked: "Fix the build" needs approval: bash rm -rf build', permission: { id: 'per_1', name: 'bash', patterns: ['rm -rf build'] } },
         { kind: 'done', projectId: project.id, sessionId: id, text: 'hooked: "Fix the build" finished' },
       ]);
       const statuses = events.flatMap((e) => (e.type === 'activity.updated' ? [e.data.session.status] : []));
@@ -159,6 +159,21 @@ describe('API: POST /api/webhooks/opencode and GET /api/activity', () => {
     } finally {
       await stream.close();
     }
+  });
+
+  it('refuses a replay after an API restart too (the seen signatures are in the database)', async () => {
+    const body = hookBody(project.id, ev.busy(sid()));
+    const ts = Math.floor(Date.now() / 1000);
+    const signature = signWebhook(secret, String(ts), body);
+    assert.equal((await postHook(api.url, secret, body, { timestamp: ts, signature })).status, 200);
+    await api.close();
+    api = await startTestApi({}, api.dataDir);
+    admin = client(api.url, api.adminToken);
+    const before = await count();
+    const again = await postHook(api.url, secret, body, { timestamp: ts, signature });
+    assert.equal(again.status, 401);
+    assert.deepEqual(again.body, { error: { code: 'unauthorized', message: 'Webhook replayed.' } });
+    assert.equal(await count(), before);
   });
 
   it('replays missed notifications to a reconnecting window exactly once', async () => {

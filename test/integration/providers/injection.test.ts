@@ -24,17 +24,14 @@ describe('providers: injection into a deployed agent (local runtime, real openco
   let api: TestApi;
   let alice: ReturnType<typeof client>;
   let project: Project;
-  const saved = process.env.HANGAR_MODELS_URL;
 
   before(async () => {
     fake = await startFakeLlm();
-    process.env.HANGAR_MODELS_URL = 'off';
-    api = await startTestApi({ HANGAR_RUNTIME: 'local' });
+    api = await startTestApi({ HANGAR_RUNTIME: 'local', HANGAR_MODELS_URL: 'off' });
     alice = client(api.url, api.adminToken);
   });
   after(async () => {
     if (project) await alice.del(`/api/projects/${project.id}?deleteVolumes=true&confirm=${project.slug}`).catch(() => {});
-    if (saved === undefined) delete process.env.HANGAR_MODELS_URL; else process.env.HANGAR_MODELS_URL = saved;
     await api.close();
     for (const s of scanProcesses(path.join(api.dataDir, 'projects'))) process.kill(-s.pid, 'SIGKILL');
     fs.rmSync(api.dataDir, { recursive: true, force: true });

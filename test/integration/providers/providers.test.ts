@@ -30,17 +30,15 @@ describe('API: providers, credentials and default models', function () {
   let api: TestApi;
   let alice: ReturnType<typeof client>;
   let bob: ReturnType<typeof client>;
-  const saved = process.env.HANGAR_MODELS_URL;
 
   /** Every line the API logs, at debug level: no secret may ever appear in one. */
   const logLines: string[] = [];
 
   before(async () => {
     models = await startModelsServer();
-    process.env.HANGAR_MODELS_URL = models.url;
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hangar-providers-'));
     const server = await startServer(
-      loadConfig({ HANGAR_DATA_DIR: dataDir, HANGAR_PORT: '0', HANGAR_HOST: '127.0.0.1', HANGAR_LOG_LEVEL: 'debug' }),
+      loadConfig({ HANGAR_DATA_DIR: dataDir, HANGAR_PORT: '0', HANGAR_HOST: '127.0.0.1', HANGAR_LOG_LEVEL: 'debug', HANGAR_MODELS_URL: models.url }),
       createLogger('debug', (line) => logLines.push(line)),
     );
     api = { server, url: server.url, dataDir, adminToken: fs.readFileSync(path.join(dataDir, 'local-token'), 'utf8').trim(), close: () => server.close() };
@@ -49,7 +47,6 @@ describe('API: providers, credentials and default models', function () {
     bob = client(api.url, (await api.server.services.users.createToken(id, 't')).secret);
   });
   after(async () => {
-    if (saved === undefined) delete process.env.HANGAR_MODELS_URL; else process.env.HANGAR_MODELS_URL = saved;
     await api.close();
     await models.close();
     fs.rmSync(api.dataDir, { recursive: true, force: true });
@@ -62,7 +59,7 @@ describe('API: providers, credentials and default models', function () {
     const openai = res.body.items.find((p) => p.id === 'openai');
     assert.deepEqual(openai, {
       id: 'openai', name: 'OpenAI', env: ['OPENAI_API_KEY'], doc: 'https://platform.openai.com/docs/models', modelCount: 2,
-      configured: false, custom: false, authMethods: ['api'], isDefault: false,
+      configured: false, custom: false, authMethods: ['api'], isDefault: false, signInNote: null,
     });
     assert.deepEqual(res.body.items.find((p) => p.id === 'github-copilot')?.authMethods, ['api', 'oauth-device']);
     assert.deepEqual((await alice.get<ProviderList>('/api/providers?q=router')).body.items.map((p) => p.id), ['openrouter']);

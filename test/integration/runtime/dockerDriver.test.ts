@@ -111,7 +111,7 @@ describe('docker runtime driver (real dockerd, real opencode)', function () {
     await assert.rejects(d.deploy(spec(), progress, never), (err: Error & { code?: string }) => {
       assert.equal(err.code, 'docker_image_missing');
       assert.match(err.message, /hangar-test\/absent:0 is not on the Docker engine/);
-      assert.match(err.message, /docker build -t hangar-test\/absent:0 media\/images\/cli/);
+      assert.match(err.message, /docker build -t hangar-test\/absent:0 -f media\/images\/cli\/Dockerfile media/);
       return true;
     });
     await d.close();

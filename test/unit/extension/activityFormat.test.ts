@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { ActivitySession } from '../../../backend/contract';
-import { activityRow, formatDuration, liveDuration, shouldNotify } from '../../../extension/activityFormat';
+import { activityRow, formatDuration, liveDuration } from '../../../extension/activityFormat';
 
 const base: ActivitySession = {
   projectId: 'p1', projectName: 'alpha', sessionId: 's1', parentSessionId: null, title: 'Fix tests', status: 'complete',
@@ -31,11 +31,5 @@ describe('activity formatting', () => {
     const child = activityRow({ ...base, parentSessionId: 's0', title: '' }, 0);
     assert.equal(child.label, '↳ Untitled session');
     assert.match(child.tooltip, /\(subagent\)/);
-  });
-
-  it('does not notify about the project whose panel is active', () => {
-    assert.equal(shouldNotify('p1', 'p1'), false);
-    assert.equal(shouldNotify('p1', 'p2'), true);
-    assert.equal(shouldNotify('p1', undefined), true);
   });
 });

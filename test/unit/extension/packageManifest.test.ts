@@ -10,7 +10,8 @@ const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as
     views: Record<string, Array<{ id: string }>>;
     viewsContainers: { activitybar: Array<{ id: string; icon: string }> };
     viewsWelcome: Array<{ view: string; contents: string; when?: string }>;
-    menus: Record<string, Array<{ command: string; when?: string }>>;
+    menus: Record<string, Array<{ command: string; submenu?: string; when?: string }>>;
+    submenus?: Array<{ id: string; label: string }>;
     configuration: { properties: Record<string, unknown> };
   };
 };
@@ -49,7 +50,8 @@ describe('package.json contributions', () => {
   it('references only declared commands, views and context keys in menus and welcome content', () => {
     for (const [menu, items] of Object.entries(c.menus)) {
       for (const item of items) {
-        assert.ok(declared.includes(item.command), `${menu}: ${item.command}`);
+        if (item.submenu) assert.ok(c.submenus?.some((m) => m.id === item.submenu), `${menu}: submenu ${item.submenu}`);
+        else assert.ok(declared.includes(item.command), `${menu}: ${item.command}`);
         for (const [, view] of (item.when ?? '').matchAll(/view == ([\w.]+)/g)) assert.ok(viewIds.includes(view!), `${menu}: view ${view}`);
       }
     }
@@ -64,7 +66,8 @@ describe('package.json contributions', () => {
 
   it('declares every command id and setting the extension code mentions', () => {
     const settings = Object.keys(c.configuration.properties);
-    const known = new Set<string>([...declared, ...viewIds, ...CONTEXT_KEYS, ...settings, 'hangar.connection', 'hangar.token:']);
+    const known = new Set<string>([...declared, ...viewIds, ...CONTEXT_KEYS, ...settings, 'hangar.connection', 'hangar.token:',
+      ...(c.submenus ?? []).map((m) => m.id)]);
     for (const file of sourceFiles(path.join(root, 'extension'))) {
       const text = readFileSync(file, 'utf8');
       for (const [, id] of text.matchAll(/['"`](hangar\.[\w.:]+)['"`]/g)) {

@@ -3,15 +3,15 @@ import type { CredentialMeta, ModelSummary, ProviderSummary } from '../../../bac
 import { ApiClient } from '../../../extension/apiClient';
 import { ApiError } from '../../../extension/apiError';
 import {
-  catalogPicks, modelPicks, projectProviderPicks, providerDescription, providerRows, providerStatus, signInFlow,
+  catalogPicks, modelPicks, projectProviderPicks, providerDescription, providerRows, providerStatus, signInChoices,
 } from '../../../extension/providersModel';
 import { json, startServer, type TestServer } from './builders';
 
 function aProvider(over: Partial<ProviderSummary> = {}): ProviderSummary {
-  return { id: 'openai', name: 'OpenAI', env: ['OPENAI_API_KEY'], doc: null, modelCount: 3, configured: false, custom: false, authMethods: ['api'], isDefault: false, ...over };
+  return { id: 'openai', name: 'OpenAI', env: ['OPENAI_API_KEY'], doc: null, modelCount: 3, configured: false, custom: false, authMethods: ['api'], isDefault: false, signInNote: null, ...over };
 }
 function aCredential(over: Partial<CredentialMeta> = {}): CredentialMeta {
-  return { providerId: 'openai', type: 'api', hint: 'sk-…f3a9', createdAt: '2025-01-01T00:00:00.000Z', updatedAt: '2025-01-02T00:00:00.000Z', lastUsedAt: null, expiresAt: null, ...over };
+  return { providerId: 'openai', type: 'api', hint: 'sk-…f3a9', createdAt: '2025-01-01T00:00:00.000Z', updatedAt: '2025-01-02T00:00:00.000Z', lastUsedAt: null, expiresAt: null, status: 'ok', statusReason: null, ...over };
 }
 function aModel(over: Partial<ModelSummary> = {}): ModelSummary {
   return {
@@ -21,6 +21,8 @@ function aModel(over: Partial<ModelSummary> = {}): ModelSummary {
   };
 }
 const noDefault = { providerId: null, modelId: null };
+const flowStart = { flowId: '00000000-0000-4000-8000-000000000002', userCode: 'WXYZ-9876', verificationUri: 'https://github.com/login/device', expiresAt: '2030-01-01T00:00:00.000Z', interval: 5 };
+const flowStatus = (status: string) => ({ ...flowStart, providerId: 'github-copilot', status, message: null, credential: null });
 
 describe('providersModel', () => {
   it('describes providers as "N models · configured"', () => {
@@ -35,13 +37,18 @@ describe('providersModel', () => {
     assert.equal(picks[0]!.description, '3 models · configured');
   });
 
-  it('offers the API-key flow, and explains device-flow and redirect providers instead of doing nothing', () => {
-    assert.deepEqual(signInFlow(aProvider()), { kind: 'api-key' });
-    const copilot = signInFlow(aProvider({ id: 'github-copilot', name: 'GitHub Copilot', authMethods: ['oauth-device'] }));
-    assert.equal(copilot.kind, 'unsupported');
-    assert.match((copilot as { message: string }).message, /device flow.*not support/);
-    const redirect = signInFlow(aProvider({ name: 'Redirector', authMethods: [] }));
-    assert.match((redirect as { message: string }).message, /browser redirect/);
+  it('offers the device flow and the browser sign-in before the API key; Anthropic\'s note comes with its key', () => {
+    assert.deepEqual(signInChoices(aProvider()).map((c) => c.method), ['api']);
+    const copilot = signInChoices(aProvider({ id: 'github-copilot', name: 'GitHub Copilot', authMethods: ['api', 'oauth-device'] }));
+    assert.deepEqual(copilot.map((c) => c.method), ['oauth-device', 'api']);
+    assert.match(copilot[0]!.label, /Sign in with GitHub/);
+    assert.deepEqual(signInChoices(aProvider({ authMethods: ['api', 'oauth-redirect'] })).map((c) => c.method), ['oauth-redirect', 'api']);
+    const note = 'Signing in with a Claude Pro/Max subscription is not available to third-party tools.';
+    const anthropic = signInChoices(aProvider({ id: 'anthropic', name: 'Anthropic', signInNote: note }));
+    assert.equal(anthropic[0]!.detail, note);
+    const pick = catalogPicks([aProvider({ id: 'anthropic', name: 'Anthropic', signInNote: note }), aProvider({ id: 'github-copilot', name: 'GitHub Copilot', authMethods: ['api', 'oauth-device'] })]);
+    assert.equal(pick[0]!.detail, `anthropic · API key · ${note}`);
+    assert.equal(pick[1]!.detail, 'github-copilot · API key, GitHub sign-in');
   });
 
   it('gives each configured provider a row with status and masked hint, the default starred first', () => {
@@ -57,6 +64,21 @@ describe('providersModel', () => {
     assert.equal(rows[1]!.description, 'custom, no key');
     assert.equal(rows[2]!.description, 'ok · sk-…f3a9');
     assert.equal(rows[2]!.contextValue, 'provider');
+  });
+
+  it('marks a failed refresh and a failed connection test in the row, with a "Sign in again" context', () => {
+    const rows = providerRows({
+      providers: [aProvider({ configured: true }), aProvider({ id: 'gh', name: 'GH', configured: true })],
+      credentials: [aCredential(), aCredential({ providerId: 'gh', type: 'oauth', status: 'needs_sign_in', statusReason: 'Refreshing the sign-in failed (invalid_grant). Sign in again.' })],
+      defaultModel: noDefault,
+      tests: new Map([['openai', { verdict: 'bad_key' as const, latencyMs: 12, message: 'api.openai.com rejected the credential (401).', httpStatus: 401 }]]),
+    });
+    assert.deepEqual(rows.map((r) => [r.label, r.description, r.contextValue, r.icon.id]), [
+      ['GH', 'needs sign-in · sk-…f3a9', 'provider.signIn', 'warning'],
+      ['OpenAI', 'failing · sk-…f3a9', 'provider', 'error'],
+    ]);
+    assert.match(rows[0]!.tooltip!, /invalid\\_grant/);
+    assert.match(rows[1]!.tooltip!, /Last test: bad key in 12 ms/);
   });
 
   it('marks an expired OAuth credential as needing sign-in', () => {
@@ -108,6 +130,12 @@ describe('ApiClient: providers and credentials', () => {
           case 'POST /api/providers/custom':
             return json(res, 201, { id: 'ollama', name: 'Ollama', baseURL: 'http://127.0.0.1:11434/v1', models: [{ id: 'l', name: 'l', context: 1, output: 1 }], hasKey: false, createdAt: '2025-01-01T00:00:00.000Z', updatedAt: '2025-01-01T00:00:00.000Z' });
           case 'GET /api/providers': return json(res, 200, { items: [{ id: 'broken' }], catalog: { source: 'live', fetchedAt: null, stale: false } });
+          case 'POST /api/providers/openai/test': return json(res, 200, { verdict: 'bad_key', latencyMs: 12, message: 'rejected', httpStatus: 401 });
+          case 'POST /api/oauth/github-copilot/start': return json(res, 201, flowStart);
+          case `GET /api/oauth/github-copilot/${flowStart.flowId}`: return json(res, 200, flowStatus('slow_down'));
+          case `POST /api/oauth/github-copilot/${flowStart.flowId}/cancel`: return json(res, 200, flowStatus('cancelled'));
+          case 'POST /api/oauth/openrouter/authorize': return json(res, 201, { authorizeUrl: 'https://a.test/authorize?x=1', state: 's'.repeat(43), expiresAt: '2030-01-01T00:00:00.000Z', editorRedirect: true });
+          case 'POST /api/oauth/openrouter/callback': return json(res, 201, aCredential({ providerId: 'openrouter', type: 'oauth' }));
           default: return json(res, 404, { error: { code: 'not_found', message: 'no such route' } });
         }
       });
@@ -132,6 +160,17 @@ describe('ApiClient: providers and credentials', () => {
     assert.ok(err instanceof ApiError && err.status === 404);
     await client().deleteCredential('openai');
     assert.deepEqual(await client().credentials(), [aCredential()]);
+  });
+
+  it('tests a provider, follows a device flow, and completes a browser sign-in with the contract\'s shapes', async () => {
+    assert.equal((await client().testProvider('openai')).verdict, 'bad_key');
+    assert.deepEqual(await client().startDeviceFlow('github-copilot'), flowStart);
+    assert.equal((await client().deviceFlow('github-copilot', flowStart.flowId)).status, 'slow_down');
+    assert.equal((await client().cancelDeviceFlow('github-copilot', flowStart.flowId)).status, 'cancelled');
+    assert.equal((await client().authorizeRedirect('openrouter', 'vscode://hangar-dev.hangar/oauth/callback')).editorRedirect, true);
+    assert.deepEqual(JSON.parse(bodies.at(-1)!.body), { redirectUri: 'vscode://hangar-dev.hangar/oauth/callback' });
+    assert.equal((await client().completeRedirect('openrouter', 's'.repeat(43), 'code1')).type, 'oauth');
+    assert.deepEqual(JSON.parse(bodies.at(-1)!.body), { state: 's'.repeat(43), code: 'code1' });
   });
 
   it('reads and sets the default model, a project model, and adds a custom provider', async () => {

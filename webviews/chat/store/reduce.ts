@@ -43,6 +43,7 @@ export function applyHostMessage(state: ChatState, m: HostMessage): void {
       const s = sessionOf(state, m.sessionId);
       const wasIdle = s.status.type === 'idle';
       s.status = m.status;
+      if (!wasIdle && m.status.type === 'idle') s.turnsEnded++;
       if (wasIdle && m.status.type !== 'idle') {
         s.error = null; // a new turn
         for (const [id, p] of s.permissions) if (p.reply) s.permissions.delete(id);
@@ -78,6 +79,12 @@ export function applyHostMessage(state: ChatState, m: HostMessage): void {
     case 'chat.queue':
       state.queue = m.items;
       return;
+    case 'chat.starting':
+      state.starting = m.starting;
+      return;
+    case 'chat.changes':
+      state.changes.set(m.sessionId, { files: m.files, source: m.source, error: m.error ?? null, loading: false });
+      return;
     case 'chat.mentionResults':
       // Only the answer to the latest query: an older, slower answer must not replace a newer one.
       if (m.seq >= state.mentions.seq) state.mentions = { seq: m.seq, items: m.items };
@@ -111,6 +118,13 @@ export function setDraft(state: ChatState, sessionId: string | null, text: strin
   const key = draftKey(sessionId);
   if (text) state.drafts[key] = text;
   else delete state.drafts[key];
+  state.rev++;
+}
+
+/** The webview asked for the session's changes: the list shows it is reading. */
+export function markChangesLoading(state: ChatState, sessionId: string): void {
+  const c = state.changes.get(sessionId);
+  state.changes.set(sessionId, c ? { ...c, loading: true } : { files: [], source: 'session', error: null, loading: true });
   state.rev++;
 }
 

@@ -31,8 +31,13 @@ export function pendingPermissionCount(s: SessionState | undefined): number {
   return n;
 }
 
+/** The host's key for prompts that start a new session (extension/chat/promptQueue.ts NEW_SESSION). */
+export const NEW_SESSION = 'new';
+
+/** The prompts waiting for this session (with no session open: those that will start one). */
 export function queueOf(state: ChatState, sessionId: string | null): QueuedPrompt[] {
-  return sessionId ? state.queue.filter((q) => q.sessionId === sessionId) : [];
+  const key = sessionId ?? NEW_SESSION;
+  return state.queue.filter((q) => q.sessionId === key);
 }
 
 export interface TurnSummary {

@@ -3,8 +3,8 @@
 // update it in place and bump revision numbers, so a streamed token costs O(1) however long the
 // session is; the view re-renders a row only when that message's `rev` changed.
 import type {
-  ChatAgent, ChatError, ChatMessageInfo, ChatModel, ChatPart, ChatPermission, ChatProject, ChatSession,
-  ChatStatus, ConnectionState, MentionResult, ModelRef, PermissionReply, QueuedPrompt,
+  ChatAgent, ChatChangedFile, ChatError, ChatMessageInfo, ChatModel, ChatPart, ChatPermission, ChatProject, ChatSession,
+  ChatStarting, ChatStatus, ConnectionState, MentionResult, ModelRef, PermissionReply, QueuedPrompt,
 } from '../../protocol';
 
 export interface MessageEntry {
@@ -41,11 +41,21 @@ export interface SessionState {
   hasOlder: boolean;
   /** a transcript page arrived at least once */
   loaded: boolean;
+  /** turns that ended (busy → idle) since the webview started: what depends on the agent's work reads again */
+  turnsEnded: number;
   /** bumped when the order or a message changes */
   rev: number;
 }
 
 export interface MentionState { seq: number; items: MentionResult[] }
+
+/** The session's changed files, as last read (`loading` while a read is under way). */
+export interface ChangesState {
+  files: ChatChangedFile[];
+  source: 'session' | 'workspace';
+  error: string | null;
+  loading: boolean;
+}
 
 export interface ChatState {
   project: ChatProject | null;
@@ -57,6 +67,10 @@ export interface ChatState {
   agent: string | null;
   connection: ConnectionState;
   queue: QueuedPrompt[];
+  /** starting the stopped project because a prompt waits (null: nothing going on) */
+  starting: ChatStarting;
+  /** by session id */
+  changes: Map<string, ChangesState>;
   bySession: Map<string, SessionState>;
   /** by session id; '' is the draft of a session not created yet */
   drafts: Record<string, string>;
@@ -67,14 +81,14 @@ export interface ChatState {
 export function createChatState(): ChatState {
   return {
     project: null, sessions: [], activeSessionId: null, models: [], agents: [], model: null, agent: null,
-    connection: 'connected', queue: [], bySession: new Map(), drafts: {}, mentions: { seq: 0, items: [] }, rev: 0,
+    connection: 'connected', queue: [], starting: null, changes: new Map(), bySession: new Map(), drafts: {}, mentions: { seq: 0, items: [] }, rev: 0,
   };
 }
 
 export function createSessionState(id: string): SessionState {
   return {
     id, messages: new Map(), order: [], parts: new Map(), pendingDeltas: new Map(),
-    status: { type: 'idle' }, error: null, permissions: new Map(), hasOlder: false, loaded: false, rev: 0,
+    status: { type: 'idle' }, error: null, permissions: new Map(), hasOlder: false, loaded: false, turnsEnded: 0, rev: 0,
   };
 }
 

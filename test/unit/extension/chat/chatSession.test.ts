@@ -29,6 +29,12 @@ class FakeApi implements ChatApi {
   promptAsync(sessionId: string, body: PromptBody) { this.prompts.push({ sessionId, body }); return Promise.resolve(); }
   abort(id: string) { this.calls.push(`abort ${id}`); return Promise.resolve(); }
   replyPermission(id: string, reply: string) { this.calls.push(`reply ${id} ${reply}`); return Promise.resolve(); }
+  permissions() { return Promise.resolve([]); }
+  providers() { return Promise.resolve({ providers: [], default: {} }); }
+  agents() { return Promise.resolve([]); }
+  sessionDiff() { return Promise.resolve([]); }
+  workspaceDiff() { return Promise.resolve([]); }
+  fileContent() { return Promise.resolve(undefined); }
 }
 
 function setup(api = new FakeApi()) {
@@ -108,8 +114,8 @@ describe('chat: controller', () => {
     const { posted, api, controller } = setup();
     await controller.onReady();
     assert.deepEqual(api.calls.slice(0, 2), ['sessions', 'create ses_new1']);
-    assert.deepEqual(posted.map((m) => m.type), ['chat.init', 'chat.transcript', 'chat.status']);
-    const tr = posted[1];
+    assert.deepEqual(posted.map((m) => m.type), ['chat.init', 'chat.queue', 'chat.starting', 'chat.transcript', 'chat.status']);
+    const tr = posted[3];
     assert.ok(tr?.type === 'chat.transcript' && tr.replace && tr.sessionId === 'ses_new1');
   });
 
@@ -197,7 +203,7 @@ describe('chat: controller', () => {
     api.sessions = () => Promise.reject(new Error('project_not_running'));
     const { posted, controller } = setup(api);
     await controller.onReady();
-    assert.deepEqual(posted.map((m) => m.type), ['chat.init']);
+    assert.deepEqual(posted.map((m) => m.type), ['chat.init', 'chat.queue', 'chat.starting']);
   });
 });
 

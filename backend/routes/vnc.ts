@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { VncTicket } from '../contract';
+import { conflict, HttpError } from '../errors';
+import { route } from '../http/route';
+import type { Services } from '../services/container';
+import { isDesktopTier, vncPath } from '../vnc/vncGateway';
+
+const IdParams = z.object({ id: z.string().uuid('a project id') });
+const EmptyBody = z.strictObject({});
+
+/** The desktop tier's screen: a ticket here, then the websocket upgrade (handled on the http server, see vncGateway). */
+export const vncRoutes = (s: Services) => [
+  route({
+    method: 'post', path: '/api/projects/:id/vnc/ticket',
+    summary: 'A one-use ticket (≤ 60 s) for the project\'s VNC websocket: GET upgrade /api/projects/:id/vnc?ticket=…',
+    tag: 'desktop', access: 'user', params: IdParams, body: EmptyBody, response: VncTicket, status: 201, errors: [404, 409],
+    handler: async ({ user, params }) => {
+      const row = await s.projects.ownedRow(user.id, params.id);
+      const tier = await s.tiers.get(row.tier_id);
+      if (!isDesktopTier(tier)) throw conflict('not_desktop_tier', `The project "${row.name}" is on the ${tier.id} tier, which has no desktop. Move it to a desktop tier and redeploy.`);
+      if (row.status !== 'running') throw conflict('project_not_running', `The project "${row.name}" is ${row.status.replace(/_/g, ' ')}. Start it, then open the desktop.`);
+      const issued = s.vnc.tickets.issue(user.id, row.id);
+      return { ticket: issued.ticket, expiresAt: new Date(issued.expiresAt).toISOString(), path: vncPath(row.id) };
+    },
+  }),
+  route({
+    method: 'get', path: '/api/projects/:id/vnc',
+    summary: 'The VNC websocket (RFB in binary messages). Upgrade with ?ticket=… from POST …/vnc/ticket; a plain GET answers 426',
+    tag: 'desktop', access: 'user', params: IdParams, errors: [401, 403, 404, 409, 426, 502],
+    handler: async () => {
+      throw new HttpError(426, 'upgrade_required', 'Open this route as a websocket with ?ticket=… (from POST /api/projects/:id/vnc/ticket).');
+    },
+  }),
+];

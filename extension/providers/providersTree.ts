@@ -1,0 +1,41 @@
+import * as vscode from 'vscode';
+import type { HangarSession } from '../hangarSession';
+import { providerRows, type LoadStatus, type ProvidersData } from '../providersModel';
+import type { RowModel } from '../treeModel';
+import { RowTreeItem } from '../views/rowTreeItem';
+
+class ProviderTreeItem extends RowTreeItem {
+  constructor(model: RowModel, readonly providerId: string) {
+    super(model);
+  }
+}
+
+export class ProvidersTreeProvider implements vscode.TreeDataProvider<RowTreeItem> {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeTreeData = this.changed.event;
+  data: ProvidersData | undefined;
+  status: LoadStatus = { kind: 'idle' };
+
+  constructor(private readonly session: HangarSession) {}
+
+  fire(): void { this.changed.fire(); }
+  getTreeItem(item: RowTreeItem): vscode.TreeItem { return item; }
+
+  getChildren(parent?: RowTreeItem): RowTreeItem[] {
+    if (parent) return [];
+    if (this.session.state.kind === 'disconnected' || this.session.state.kind === 'unauthorised') return [];
+    if (this.status.kind === 'error' && !this.data) {
+      return [new RowTreeItem({ id: 'providers:error', label: 'Could not load providers', description: this.status.message, contextValue: 'error', icon: { id: 'error', color: 'errorForeground' } })];
+    }
+    if (!this.data) return this.status.kind === 'loading' ? [new RowTreeItem({ id: 'providers:loading', label: 'Loading…', contextValue: 'loading', icon: { id: 'loading~spin' } })] : [];
+    if (!this.data.providers.length) {
+      return [new RowTreeItem({
+        id: 'providers:empty', label: 'No provider configured', description: 'Configure one to run agents', contextValue: 'empty', icon: { id: 'info' },
+        command: { command: 'hangar.configureProvider', title: 'Configure Provider' },
+      })];
+    }
+    return providerRows(this.data).map((row) => new ProviderTreeItem(row, row.id.slice('provider:'.length)));
+  }
+
+  dispose(): void { this.changed.dispose(); }
+}

@@ -1,0 +1,181 @@
+import * as vscode from 'vscode';
+import type { HangarEvent, SyncStatus } from '../../backend/contract';
+import type { SyncProbeArgs } from '../commandIds';
+import type { CommandHandlers } from '../commandRegistry';
+import type { HangarSession } from '../hangarSession';
+import type { OperationTracker } from '../operationTracker';
+import type { Logger } from '../ports';
+import type { SecretRegistry } from '../redact';
+import type { ProjectsTreeProvider } from '../views/projectsTree';
+import type { RowTreeItem } from '../views/rowTreeItem';
+import { githubCommands } from './githubCommands';
+import { Notices, type NoticeRecord } from './notices';
+import { REMOTE_SCHEME, RemoteFileProvider } from './remoteFiles';
+import { syncCommands } from './syncCommands';
+import type { StatusBarView } from './syncFormat';
+import { SyncModel } from './syncModel';
+import { SyncStatusBar } from './syncStatusBar';
+
+export interface SyncFeatureDeps {
+  session: HangarSession;
+  log: Logger;
+  tracker: OperationTracker;
+  secretRegistry: SecretRegistry;
+  projectsTree: ProjectsTreeProvider;
+  projectsView: vscode.TreeView<RowTreeItem>;
+  /** The chat panels: the project whose chat is active is the focused one. */
+  chat: { activeProjectId(): string | undefined; onDidChangeActive(l: () => void): vscode.Disposable };
+}
+
+/** What `hangar.internal.sync` returns: the model's state and what the user was shown. */
+export interface SyncProbe {
+  focused: string | undefined;
+  focusSource: string | undefined;
+  statusBar: StatusBarView & { projectId: string | undefined };
+  statuses: Record<string, SyncStatus>;
+  notices: NoticeRecord[];
+}
+
+/** At most this many projects' statuses are fetched after a full refresh (the rest come by events or focus). */
+const PREFETCH_LIMIT = 25;
+
+/**
+ * GitHub sync in VS Code: the status bar of the focused project, sync state on the project rows, the
+ * sync commands and the conflict guidance. Wires the plain SyncModel to VS Code.
+ */
+export class SyncFeature implements vscode.Disposable {
+  readonly model = new SyncModel();
+  private readonly statusBar = new SyncStatusBar();
+  private readonly notices = new Notices();
+  private readonly subscriptions: vscode.Disposable[];
+  private readonly loading = new Map<string, Promise<SyncStatus | undefined>>();
+  private ticker: NodeJS.Timeout | undefined;
+
+  constructor(private readonly d: SyncFeatureDeps) {
+    const { model } = this;
+    const { session } = d;
+    d.projectsTree.setSyncSource({ status: (id) => model.status(id), onDidChange: (l) => new vscode.Disposable(model.onDidChange(l).dispose) });
+    this.subscriptions = [
+      this.statusBar,
+      vscode.workspace.registerTextDocumentContentProvider(REMOTE_SCHEME, new RemoteFileProvider(session)),
+      new vscode.Disposable(model.onDidChange(() => this.render()).dispose),
+      new vscode.Disposable(session.store.onDidChange(() => this.onStoreChange()).dispose),
+      new vscode.Disposable(session.onDidReceiveEvent((e) => this.onEvent(e)).dispose),
+      new vscode.Disposable(session.onDidChangeState((s) => {
+        if (s.kind === 'disconnected' || s.kind === 'unauthorised') this.model.clear();
+        this.render();
+      }).dispose),
+      d.projectsView.onDidChangeSelection((e) => {
+        const id = e.selection.find((i) => i.projectId !== undefined)?.projectId;
+        if (id) this.focus(id, 'tree');
+      }),
+      d.chat.onDidChangeActive(() => {
+        const id = d.chat.activeProjectId();
+        if (id) this.focus(id, 'chat');
+      }),
+    ];
+    // Relative times ("fetched 2 min ago") in the tooltip age while the item is shown.
+    this.ticker = setInterval(() => { if (this.statusBar.view.visible) this.render(); }, 30_000);
+    this.render();
+  }
+
+  get lastStatusBarText(): string { return this.statusBar.view.text; }
+
+  handlers(): Pick<CommandHandlers,
+    | 'hangar.push' | 'hangar.pull' | 'hangar.fetch' | 'hangar.forcePush' | 'hangar.showCommits' | 'hangar.openOnGithub'
+    | 'hangar.openConflicts' | 'hangar.syncMenu' | 'hangar.setGithubToken' | 'hangar.importFromGithub' | 'hangar.internal.sync'> {
+    return {
+      ...syncCommands({
+        session: this.d.session, model: this.model, tracker: this.d.tracker, log: this.d.log, notices: this.notices,
+        refreshStatus: (id) => this.load(id),
+      }),
+      ...githubCommands(this.d.session, this.d.log, this.d.secretRegistry, this.notices),
+      'hangar.internal.sync': (args?: SyncProbeArgs) => this.probe(args),
+    };
+  }
+
+  async probe(args?: SyncProbeArgs): Promise<SyncProbe> {
+    if (args?.select) {
+      // The real path: select the row; onDidChangeSelection moves the focus.
+      const item = this.d.projectsTree.getChildren().find((i) => i.projectId === args.select);
+      if (item) {
+        await Promise.resolve(this.d.projectsView.reveal(item, { select: true, focus: true }))
+          .catch((e: unknown) => this.d.log.warn(`sync: could not select ${args.select}: ${e instanceof Error ? e.message : String(e)}`));
+      }
+    }
+    return {
+      focused: this.model.focused,
+      focusSource: this.model.focusSource,
+      statusBar: this.statusBar.view,
+      statuses: this.model.all(),
+      notices: this.notices.list(),
+    };
+  }
+
+  dispose(): void {
+    if (this.ticker) clearInterval(this.ticker);
+    this.ticker = undefined;
+    for (const s of this.subscriptions) s.dispose();
+    this.model.dispose();
+  }
+
+  private focus(projectId: string, source: 'chat' | 'tree' | 'code'): void {
+    if (this.model.setFocus(projectId, source)) {
+      this.d.log.debug(`sync: focused project ${projectId} (${source})`);
+      const project = this.d.session.store.project(projectId);
+      if (project?.repository) void this.load(projectId);
+    }
+  }
+
+  /** GET /api/projects/:id/sync into the model; concurrent calls for a project share one request. */
+  private load(projectId: string): Promise<SyncStatus | undefined> {
+    const running = this.loading.get(projectId);
+    if (running) return running;
+    const p = (async () => {
+      try {
+        const status = await this.d.session.api.syncStatus(projectId);
+        this.model.set(status);
+        return status;
+      } catch (e) {
+        this.d.log.warn(`sync: could not load the status of ${projectId}: ${e instanceof Error ? e.message : String(e)}`);
+        return undefined;
+      } finally {
+        this.loading.delete(projectId);
+      }
+    })();
+    this.loading.set(projectId, p);
+    return p;
+  }
+
+  private onEvent(e: HangarEvent): void {
+    this.model.apply(e);
+    // A project that just got (or lost) a repository: its status changes meaning.
+    if ((e.type === 'project.updated' || e.type === 'project.created') && e.data.project.repository) void this.load(e.data.project.id);
+  }
+
+  private lastLoad: number | undefined;
+
+  /**
+   * After each full refetch (connect, reconnect, resync, Refresh, the backstop poll): the focused
+   * project's status, and those not known yet. Events keep the others fresh.
+   */
+  private onStoreChange(): void {
+    const load = this.d.session.store.projectsLoad;
+    if (load.kind === 'loaded' && load.at !== this.lastLoad) {
+      this.lastLoad = load.at;
+      const focused = this.model.focused;
+      const withRepo = this.d.session.store.projects.filter((p) => p.repository && (p.id === focused || !this.model.status(p.id)));
+      const ordered = [...withRepo.filter((p) => p.id === focused), ...withRepo.filter((p) => p.id !== focused)].slice(0, PREFETCH_LIMIT);
+      void (async () => { for (const p of ordered) await this.load(p.id); })();
+    }
+    if (this.model.focused && !this.d.session.store.project(this.model.focused) && load.kind === 'loaded') this.model.remove(this.model.focused);
+    this.render();
+  }
+
+  private render(): void {
+    const id = this.model.focused;
+    const connected = this.d.session.state.kind !== 'disconnected' && this.d.session.state.kind !== 'unauthorised';
+    const project = id && connected ? this.d.session.store.project(id) : undefined;
+    this.statusBar.render(project, project ? this.model.status(project.id) : undefined);
+  }
+}

@@ -1,0 +1,184 @@
+// The controller's queue, resync and persistence with a fake agent proxy (the integration suite
+// test/integration/chat runs the same against the real opencode).
+import assert from 'node:assert/strict';
+import { ChatController, type ChatApi, type OcSession, type PromptBody } from '../../../../extension/chat/chatSession';
+import type { PersistedChat } from '../../../../extension/chat/chatPersistence';
+import type { Logger } from '../../../../extension/ports';
+import { ChatHostToWebview, type ChatWebviewToHost } from '../../../../webviews/protocol';
+
+const log: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+const project = { id: 'p1', name: 'demo', status: 'running' as const };
+const ses = (id: string, updated: number): OcSession => ({ id, title: id, time: { created: updated, updated } });
+const status = (sessionID: string, type: 'idle' | 'busy') => ({ type: 'session.status', properties: { sessionID, status: { type } } });
+
+class FakeApi implements ChatApi {
+  sessionList = [ses('ses_a', 2), ses('ses_b', 1)];
+  statusMap: Record<string, unknown> = {};
+  pending: unknown[] = [];
+  prompts: Array<{ sessionId: string; body: PromptBody }> = [];
+  down: string | undefined;
+  messageCalls = 0;
+  sessions() { return Promise.resolve([...this.sessionList]); }
+  createSession() { const s = ses(`ses_n${this.sessionList.length}`, 9); this.sessionList.push(s); return Promise.resolve(s); }
+  renameSession(id: string) { return Promise.resolve(ses(id, 1)); }
+  deleteSession() { return Promise.resolve(); }
+  messages(): Promise<unknown[]> { this.messageCalls++; return Promise.resolve([]); }
+  statuses() { return Promise.resolve(this.statusMap); }
+  promptAsync(sessionId: string, body: PromptBody) {
+    if (this.down) return Promise.reject(new Error(this.down));
+    this.prompts.push({ sessionId, body });
+    return Promise.resolve();
+  }
+  abort() { return Promise.resolve(); }
+  replyPermission() { return Promise.resolve(); }
+  permissions() { return Promise.resolve(this.pending); }
+  providers() { return Promise.resolve({ providers: [{ id: 'fake', name: 'Fake', models: { m: { name: 'M' } } }], default: { fake: 'm' } }); }
+  agents() { return Promise.resolve([{ name: 'build', mode: 'primary' }]); }
+  sessionDiff() { return Promise.resolve([]); }
+  workspaceDiff() { return Promise.resolve([]); }
+  fileContent() { return Promise.resolve(undefined); }
+}
+
+function setup(opts: { api?: FakeApi; persisted?: PersistedChat; sessionId?: string } = {}) {
+  const api = opts.api ?? new FakeApi();
+  const posted: ChatHostToWebview[] = [];
+  const saved: PersistedChat[] = [];
+  const controller = new ChatController(api, {
+    post: (m) => {
+      const r = ChatHostToWebview.safeParse(m);
+      assert.ok(r.success, `invalid ${m.type}: ${r.success ? '' : r.error.message}`);
+      posted.push(m);
+    },
+    confirmExternal: () => Promise.resolve(false),
+    openExternal: () => Promise.resolve(false),
+    copy: () => Promise.resolve(),
+    persist: (s) => saved.push(structuredClone(s)),
+  }, project, log, { ...(opts.persisted ? { persisted: opts.persisted } : {}), ...(opts.sessionId ? { sessionId: opts.sessionId } : {}) });
+  const send = (text: string, sessionId: string | null = 'ses_a') =>
+    controller.handlers['chat.send']({ type: 'chat.send', requestId: 'r', sessionId, text, mentions: [] } as Extract<ChatWebviewToHost, { type: 'chat.send' }>);
+  const lastQueue = () => posted.filter((m) => m.type === 'chat.queue').at(-1) as Extract<ChatHostToWebview, { type: 'chat.queue' }> | undefined;
+  return { api, controller, posted, saved, send, lastQueue };
+}
+
+describe('chat: controller queue', () => {
+  it('sends at once when idle; queues while busy and sends on idle, once, even when idle is said twice', async () => {
+    const t = setup();
+    await t.controller.onReady();
+    await t.send('one');
+    assert.deepEqual(t.api.prompts.map((p) => p.body.parts[0]), [{ type: 'text', text: 'one' }]);
+    t.controller.onEvent(status('ses_a', 'busy'));
+    await t.send('two');
+    await t.send('three');
+    assert.deepEqual(t.lastQueue()?.items.map((q) => q.text), ['two', 'three']);
+    assert.equal(t.api.prompts.length, 1);
+    t.controller.onEvent(status('ses_a', 'idle'));
+    t.controller.onEvent({ type: 'session.idle', properties: { sessionID: 'ses_a' } });
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(t.api.prompts.map((p) => (p.body.parts[0] as { text: string }).text), ['one', 'two'], 'the repeated idle did not send "three" too');
+    t.controller.onEvent(status('ses_a', 'busy'));
+    t.controller.onEvent(status('ses_a', 'idle'));
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(t.api.prompts.map((p) => (p.body.parts[0] as { text: string }).text), ['one', 'two', 'three']);
+    assert.deepEqual(t.lastQueue()?.items, []);
+  });
+
+  it('a session busy at load (REST status) gets its prompt queued', async () => {
+    const api = new FakeApi();
+    api.statusMap = { ses_a: { type: 'busy' } };
+    const t = setup({ api });
+    await t.controller.onReady();
+    await t.send('wait for it');
+    assert.equal(api.prompts.length, 0);
+    assert.equal(t.lastQueue()?.items.length, 1);
+  });
+
+  it('when the API is down the prompt stays queued with its error, and Retry sends it', async () => {
+    const t = setup();
+    await t.controller.onReady();
+    t.api.down = 'connect ECONNREFUSED 127.0.0.1:7420';
+    await t.send('do not lose me');
+    const failed = t.lastQueue()?.items[0];
+    assert.equal(failed?.text, 'do not lose me');
+    assert.match(failed?.error ?? '', /^Not sent: connect ECONNREFUSED 127\.0\.0\.1:7420\. It stays queued: Retry/);
+    t.api.down = undefined;
+    await t.controller.handlers['chat.queue.retry']({ type: 'chat.queue.retry', id: failed!.id });
+    assert.deepEqual(t.api.prompts.map((p) => p.sessionId), ['ses_a']);
+    assert.deepEqual(t.lastQueue()?.items, []);
+  });
+
+  it('a prompt with no session creates one and goes there', async () => {
+    const t = setup();
+    await t.controller.onReady();
+    await t.send('new topic', null);
+    assert.deepEqual(t.api.prompts.map((p) => p.sessionId), ['ses_n2']);
+    assert.equal(t.controller.activeSession, 'ses_n2');
+  });
+
+  it('persists session, drafts, queue and the picked model; a new controller restores them', async () => {
+    const t = setup();
+    await t.controller.onReady();
+    t.controller.onEvent(status('ses_a', 'busy'));
+    await t.controller.handlers['chat.send']({ type: 'chat.send', requestId: 'r', sessionId: 'ses_a', text: 'queued', mentions: [], model: { providerId: 'fake', modelId: 'm' }, agent: 'build' });
+    await t.controller.handlers['chat.draft']({ type: 'chat.draft', sessionId: 'ses_a', text: 'draft' });
+    const saved = t.saved.at(-1)!;
+    assert.deepEqual({ ...saved, queue: saved.queue.map((q) => q.text) }, {
+      v: 1, activeSessionId: 'ses_a', drafts: { ses_a: 'draft' }, queue: ['queued'], model: { providerId: 'fake', modelId: 'm' }, agent: 'build',
+    });
+    const again = setup({ persisted: saved, api: Object.assign(new FakeApi(), { statusMap: { ses_a: { type: 'busy' } } }) });
+    await again.controller.onReady();
+    const init = again.posted.find((m) => m.type === 'chat.init');
+    assert.ok(init?.type === 'chat.init');
+    assert.deepEqual([init.activeSessionId, init.draft, init.model, init.agent], ['ses_a', 'draft', { providerId: 'fake', modelId: 'm' }, 'build']);
+    assert.deepEqual(again.lastQueue()?.items.map((q) => q.text), ['queued']);
+  });
+
+  it('opens the requested session (hangar.openSession), also on a panel already open', async () => {
+    const t = setup({ sessionId: 'ses_b' });
+    await t.controller.onReady();
+    assert.equal(t.controller.activeSession, 'ses_b');
+    await t.controller.openSession('ses_a');
+    assert.equal(t.controller.activeSession, 'ses_a');
+    await assert.rejects(t.controller.openSession('ses_gone'), /not in demo any more/);
+  });
+
+  it('resync re-reads sessions, transcript, status and pending permissions', async () => {
+    const t = setup();
+    await t.controller.onReady();
+    const calls = t.api.messageCalls;
+    t.api.pending = [{ id: 'per_1', sessionID: 'ses_a', permission: 'bash', patterns: ['ls'], metadata: {}, always: [] }, { id: 'per_2', sessionID: 'ses_b', permission: 'bash' }];
+    t.posted.length = 0;
+    t.controller.onEvent({ type: 'resync', properties: {} });
+    await t.controller.resync();
+    assert.equal(t.api.messageCalls, calls + 1);
+    assert.deepEqual(t.posted.map((m) => m.type), ['chat.sessions', 'chat.transcript', 'chat.status', 'chat.permission']);
+  });
+
+  it('a transcript read mid-turn keeps the text streamed so far (opencode saves a part only when it ends)', async () => {
+    const api = new FakeApi();
+    const saved = { info: { id: 'msg_a', sessionID: 'ses_a', role: 'assistant', time: { created: 1 } }, parts: [{ id: 'prt_t', messageID: 'msg_a', sessionID: 'ses_a', type: 'text', text: '' }] };
+    api.messages = () => { api.messageCalls++; return Promise.resolve([saved]); };
+    const t = setup({ api });
+    await t.controller.onReady();
+    t.controller.onEvent(status('ses_a', 'busy'));
+    t.controller.onEvent({ type: 'message.part.updated', properties: { part: saved.parts[0] } });
+    for (const delta of ['Hel', 'lo, ', 'wor']) t.controller.onEvent({ type: 'message.part.delta', properties: { sessionID: 'ses_a', messageID: 'msg_a', partID: 'prt_t', field: 'text', delta } });
+    t.posted.length = 0;
+    await t.controller.resync(); // a webview that reloads gets the same
+    const tr = t.posted.find((m) => m.type === 'chat.transcript');
+    assert.ok(tr?.type === 'chat.transcript');
+    assert.equal((tr.messages[0]!.parts[0] as { text: string }).text, 'Hello, wor');
+    t.controller.onEvent(status('ses_a', 'idle'));
+    t.posted.length = 0;
+    await t.controller.resync();
+    const after = t.posted.find((m) => m.type === 'chat.transcript');
+    assert.equal(after?.type === 'chat.transcript' && (after.messages[0]!.parts[0] as { text: string }).text, '', 'once idle the saved copy is the truth');
+  });
+
+  it('fills the pickers and starts on the agent\'s default model', async () => {
+    const t = setup();
+    await t.controller.onReady();
+    const init = t.posted.find((m) => m.type === 'chat.init');
+    assert.ok(init?.type === 'chat.init');
+    assert.deepEqual([init.models, init.agents, init.model, init.agent], [[{ providerId: 'fake', modelId: 'm', name: 'Fake · M' }], [{ name: 'build' }], { providerId: 'fake', modelId: 'm' }, 'build']);
+  });
+});

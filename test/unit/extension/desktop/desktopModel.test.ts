@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ApiError } from '../../../../extension/apiError';
+import { isDesktopTier, screenshotName, socketOrigin, ticketUrl, unavailableFrom } from '../../../../extension/desktop/desktopModel';
+import { contentSecurityPolicy } from '../../../../extension/panels/webviewHtml';
+import { projectContextValue, PROJECT_STATUSES } from '../../../../extension/containerActions';
+import { DESKTOP_MARKER, projectRow } from '../../../../extension/treeModel';
+import { aProject, aTier } from '../builders';
+
+interface MenuItem { command: string; when?: string; group?: string }
+const pkg = JSON.parse(readFileSync(path.resolve(__dirname, '../../../../package.json'), 'utf8')) as { contributes: { menus: Record<string, MenuItem[]> } };
+const itemMenu = pkg.contributes.menus['view/item/context']!.filter((i) => i.when?.includes('view == hangar.projects'));
+function shows(item: MenuItem, contextValue: string): boolean {
+  const m = /viewItem =~ \/(.*?)\/(?:\s|$)/.exec(item.when ?? '');
+  return m ? new RegExp(m[1]!).test(contextValue) : false;
+}
+
+describe('desktop panel model', () => {
+  it('builds the ticketed websocket URL on the API origin (ws for http, wss for https)', () => {
+    assert.equal(socketOrigin('http://127.0.0.1:7420'), 'ws://127.0.0.1:7420');
+    assert.equal(socketOrigin('https://hangar.example.com'), 'wss://hangar.example.com');
+    assert.equal(ticketUrl('https://h.example.com/base/', { path: '/api/projects/p1/vnc', ticket: 'a+b' }), 'wss://h.example.com/base/api/projects/p1/vnc?ticket=a%2Bb');
+    assert.throws(() => ticketUrl('http://h', { path: 'https://evil.example/x', ticket: 't' }), /unexpected VNC path/);
+  });
+
+  it('limits the page\'s connections to the API origin through connect-src', () => {
+    const csp = contentSecurityPolicy('vscode-src', 'n0nce', ['ws://127.0.0.1:7420']);
+    assert.match(csp, /connect-src ws:\/\/127\.0\.0\.1:7420$/);
+    assert.doesNotMatch(contentSecurityPolicy('vscode-src', 'n0nce'), /connect-src/);
+  });
+
+  it('turns a refused ticket into words and says whether to retry by itself', () => {
+    const ctx = { method: 'POST', path: '/x' };
+    assert.deepEqual(unavailableFrom(new ApiError(409, 'project_not_running', 'x', ctx), { name: 'web' }), { message: '“web” is not running. Start it and the desktop reconnects by itself.', retry: false });
+    assert.equal(unavailableFrom(new ApiError(0, 'network_error', 'ECONNREFUSED', ctx), undefined).retry, true);
+    assert.equal(unavailableFrom(new ApiError(409, 'not_desktop_tier', 'The project is on the lite tier…', ctx), undefined).message, 'The project is on the lite tier…');
+  });
+
+  it('knows desktop tiers and names screenshots after the project', () => {
+    assert.ok(isDesktopTier(aTier({ imageType: 'desktop' })));
+    assert.ok(!isDesktopTier(aTier({ imageType: 'cli', hasDesktopAccess: false })));
+    assert.equal(screenshotName('web', new Date('2026-11-25T20:57:03.120Z')), 'web-desktop-2026-11-25T20-57-03.png');
+  });
+
+  it('marks desktop-tier rows: a screen icon, the marker, "Open Desktop" and every usual action still in the menu', () => {
+    const desktop = aTier({ id: 'desktop', imageType: 'desktop', hasDesktopAccess: true });
+    const row = projectRow(aProject({ status: 'running', tierId: 'desktop' }), desktop);
+    assert.ok(row.contextValue.endsWith(DESKTOP_MARKER));
+    assert.equal(row.icon.id, 'device-desktop');
+    assert.ok(!projectRow(aProject({ status: 'running' }), aTier()).contextValue.endsWith(DESKTOP_MARKER));
+    for (const status of PROJECT_STATUSES) {
+      for (const agent of [null, 'http://a']) {
+        const plain = projectContextValue(aProject({ status, urls: { agent, vnc: null } }));
+        const marked = plain + DESKTOP_MARKER;
+        const menu = (cv: string) => itemMenu.filter((i) => shows(i, cv)).map((i) => `${i.command}@${i.group}`);
+        assert.deepEqual(menu(marked).filter((c) => !c.startsWith('hangar.openDesktop')), menu(plain), marked);
+        assert.ok(menu(marked).includes('hangar.openDesktop@navigation@3'), marked);
+        assert.equal(menu(marked).includes('hangar.openDesktop@inline@2'), status === 'running', marked);
+        assert.ok(!menu(plain).some((c) => c.startsWith('hangar.openDesktop')), plain);
+      }
+    }
+  });
+});

@@ -1,0 +1,14 @@
+// When to ask for the next ticket after a drop: quickly at first, then backing off. Plain logic, no DOM.
+
+export const BACKOFF_MS = [250, 500, 1000, 2000, 4000, 8000] as const;
+
+/** The delay before reconnect attempt `failures` (0 = the first retry after a drop). */
+export function reconnectDelay(failures: number): number {
+  return BACKOFF_MS[Math.min(failures, BACKOFF_MS.length - 1)]!;
+}
+
+/** Why noVNC's "disconnect" event fired, in words, from its `clean` flag and what we were doing. */
+export function dropMessage(clean: boolean, wasConnected: boolean): string {
+  if (!wasConnected) return 'Could not connect to the desktop; retrying with a new ticket.';
+  return clean ? 'The desktop connection closed; reconnecting with a new ticket.' : 'The desktop connection dropped; reconnecting with a new ticket.';
+}
