@@ -148,7 +148,7 @@ describe('chat mentions', function () {
     await screenshot('vscode-chat-mention-sent.png');
   });
 
-  it('a file created now is found by the next query (the FileSystemWatcher)', async () => {
+  it('a file created now is found by a next query (the FileSystemWatcher, with a background re-scan behind it)', async () => {
     assert.ok(project);
     const id = project.id;
     const rel = 'src/payments/refundLedger.ts';

@@ -16,6 +16,12 @@ const MAX_FILES = 1_000_000;
 /** Files larger than this are never read for inline content. */
 const MAX_READ_BYTES = 20 * 1024 * 1024;
 const REBUILD_DEBOUNCE_MS = 500;
+/**
+ * The watcher is the fast path (a new file is found within a second); this is the backstop for an
+ * event it never delivers (seen once in CI under load): a query made this long after the last scan
+ * starts a fresh scan in the background, without making that query wait.
+ */
+const RESCAN_AFTER_MS = 10_000;
 
 export class WorkspaceFileIndex implements WorkspaceFiles, vscode.Disposable {
   private readonly index = new FileIndex();
@@ -27,6 +33,8 @@ export class WorkspaceFileIndex implements WorkspaceFiles, vscode.Disposable {
   private rebuildTimer: ReturnType<typeof setTimeout> | undefined;
   private remoteUrls: Promise<string[]> | undefined;
   private disposed = false;
+  private lastScanAt = 0;
+  private rescanning = false;
   /** ms the last build took, and how many files it found (for the log and the probe). */
   lastBuild: { ms: number; files: number } | undefined;
   /** watcher events seen (create, delete), for the probe */
@@ -49,7 +57,18 @@ export class WorkspaceFileIndex implements WorkspaceFiles, vscode.Disposable {
 
   get size(): number { return this.index.size; }
 
-  query(q: string, limit: number): IndexHit[] { return this.index.query(q, limit); }
+  query(q: string, limit: number): IndexHit[] {
+    if (this.lastBuild && !this.rescanning && performance.now() - this.lastScanAt > RESCAN_AFTER_MS) this.rescan();
+    return this.index.query(q, limit);
+  }
+
+  /** A background scan the current index keeps answering through (see RESCAN_AFTER_MS). */
+  private rescan(): void {
+    this.rescanning = true;
+    this.build()
+      .catch((e: unknown) => this.log.warn(`mentions: re-scanning the workspace failed: ${e instanceof Error ? e.message : String(e)}`))
+      .finally(() => { this.rescanning = false; });
+  }
 
   has(path: string): boolean { return this.index.has(path); }
 
@@ -96,6 +115,7 @@ export class WorkspaceFileIndex implements WorkspaceFiles, vscode.Disposable {
 
   private async build(): Promise<void> {
     const started = performance.now();
+    this.lastScanAt = started;
     await this.loadFilters();
     const uris = await vscode.workspace.findFiles('**/*', undefined, MAX_FILES);
     const paths: string[] = [];
