@@ -8,6 +8,7 @@ import type { Logger } from '../logger';
 import type { RuntimeDriver } from '../runtime/driver';
 import { Lifecycle } from '../runtime/lifecycle';
 import { createDriver, type DriverFactory } from '../runtime/registry';
+import { CoolifyDriver } from '../runtime/coolify/coolifyDriver';
 import type { SealedSettings } from '../runtime/runtimeSettings';
 import { SecretBox } from '../runtime/secretBox';
 import { StatusMonitor } from '../runtime/statusMonitor';
@@ -78,6 +79,8 @@ export function createServices(
   const tiers = new TierService(db, hub);
   const projects = new ProjectService(db, tiers, hub, config.runtime, box);
   const { driver, problem } = createDriver({ config, box, log, settings }, factories);
+  // Coolify cannot exec: its driver runs commands through the agent's opencode, with the project's password.
+  if (driver instanceof CoolifyDriver) driver.setAgentPassword(async (id) => (await projects.secrets(id)).opencodePassword);
   const lifecycle = new Lifecycle(driver, problem, projects, tiers, config.healthTimeoutMs, log);
   const operations = new OperationService(db, hub, projects, lifecycle, log);
   const credentials = new CredentialService(db, box, hub);

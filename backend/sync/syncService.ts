@@ -34,7 +34,6 @@ export function syncOptionsFromEnv(env: NodeJS.ProcessEnv, readFile: (p: string)
 const CONTAINER_CA = '/tmp/hangar-git-ca.pem';
 const SYNC_KINDS: ReadonlySet<string> = new Set(['fetch', 'push', 'pull', 'import']);
 const GUARD_TIMEOUT_MS = 10_000;
-export const COOLIFY_UNSUPPORTED = 'GitHub sync is not available on the coolify runtime: Coolify cannot run git inside the container. Use the local or docker runtime for projects you sync (see "GitHub sync" in the README).';
 
 type Body = { force?: boolean } & Partial<PullOptions>;
 
@@ -70,7 +69,6 @@ export class SyncService {
   async submit(ownerId: string, projectId: string, action: SyncAction, body: Body = {}): Promise<Operation> {
     const row = await this.projects.ownedRow(ownerId, projectId);
     if (!row.repo_url) throw conflict('sync_unavailable', 'This project has no GitHub repository: set one in the project\'s settings first.');
-    if (this.lifecycle.driver?.name === 'coolify') throw conflict('sync_unsupported', COOLIFY_UNSUPPORTED);
     if (action !== 'import' && row.sync_enabled !== 1) throw conflict('sync_disabled', 'Sync is turned off for this project: enable it in the project\'s repository settings.');
     if (action === 'push' && row.sync_direction === 'pull') throw conflict('sync_direction', 'This project syncs pull only: change its sync direction to "push" or "both" to push.');
     if (action === 'pull' && row.sync_direction === 'push') throw conflict('sync_direction', 'This project syncs push only: change its sync direction to "pull" or "both" to pull.');
@@ -82,7 +80,7 @@ export class SyncService {
     if (state !== 'succeeded' || (kind !== 'deploy' && kind !== 'start')) return;
     void (async () => {
       const row = await this.projects.rowById(projectId);
-      if (!row?.repo_url || this.lifecycle.driver?.name === 'coolify') return;
+      if (!row?.repo_url) return;
       if ((await this.store.get(projectId))?.imported_at) return;
       await this.submit(ownerId, projectId, 'import');
     })().catch((err: unknown) => this.log.warn('automatic import not started', { projectId, error: err instanceof Error ? err.message : String(err) }));
@@ -94,7 +92,7 @@ export class SyncService {
    */
   async guard(ownerId: string, projectId: string, what: string, ignore: boolean): Promise<void> {
     const row = await this.projects.ownedRow(ownerId, projectId);
-    if (ignore || !row.repo_url || row.sync_enabled !== 1 || this.lifecycle.driver?.name === 'coolify') return;
+    if (ignore || !row.repo_url || row.sync_enabled !== 1) return;
     let details: UnsyncedChanges | null;
     try {
       details = await withTimeout(this.unsynced(row), GUARD_TIMEOUT_MS);
@@ -243,7 +241,6 @@ export class SyncService {
     } catch (err) {
       throw new SyncError('unavailable', `No runtime can reach the workspace: ${err instanceof Error ? err.message : String(err)}.`);
     }
-    if (driver.name === 'coolify') throw new SyncError('unavailable', COOLIFY_UNSUPPORTED);
     let repo;
     let branch;
     try {

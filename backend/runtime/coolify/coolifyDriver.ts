@@ -1,5 +1,6 @@
 import type { Logger } from '../../logger';
 import { silentLogger } from '../../logger';
+import { agentExec } from '../agentExec';
 import type { DeploySpec, ExecResult, Progress, RuntimeDriver, RuntimeStatus } from '../driver';
 import { CoolifyClient, sleep, throwIfAborted, type Application } from './client';
 import type { CoolifyConfig } from './config';
@@ -27,8 +28,9 @@ export interface CoolifyDriverOptions {
 type Watcher = (projectId: string, status: RuntimeStatus) => void;
 
 /**
- * Runs each project as one Coolify application built from a Docker image. Coolify has no exec and
- * no events, and its start and restart are deployments: the progress messages say so.
+ * Runs each project as one Coolify application built from a Docker image. Coolify has no exec (exec
+ * goes through the agent's opencode PTY API) and no events, and its start and restart are
+ * deployments: the progress messages say so.
  */
 export class CoolifyDriver implements RuntimeDriver {
   readonly name = 'coolify' as const;
@@ -40,6 +42,7 @@ export class CoolifyDriver implements RuntimeDriver {
   private readonly closing = new AbortController();
   private readonly o: Required<Omit<CoolifyDriverOptions, 'logger' | 'requestTimeoutMs' | 'maxRetries' | 'maxRetryWaitMs'>>;
   private readonly log: Logger;
+  private agentPassword: ((projectId: string) => Promise<string>) | undefined;
 
   constructor(private readonly config: CoolifyConfig, options: CoolifyDriverOptions = {}) {
     this.client = new CoolifyClient({
@@ -210,8 +213,23 @@ export class CoolifyDriver implements RuntimeDriver {
     }
   }
 
-  async exec(_projectId: string, _argv: string[]): Promise<ExecResult> {
-    throw new CoolifyError('coolify_exec_unsupported', 'Coolify\'s API cannot run commands inside a container, so the coolify runtime has no exec. Git sync for Coolify projects goes through the agent\'s opencode server instead.');
+  /**
+   * Coolify's API cannot run commands in a container: exec goes through the project's own opencode
+   * server (its PTY API, see agentExec), at the agent URL from the status, with the project's
+   * password from setAgentPassword. A PTY merges stderr into stdout: on failure the merged output
+   * is also given as stderr, so callers that read git's errors there still see them.
+   */
+  async exec(projectId: string, argv: string[], opts: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<ExecResult> {
+    if (!this.agentPassword) throw new CoolifyError('coolify_exec_unsupported', 'Coolify\'s API cannot run commands inside a container, so the coolify runtime runs them through the agent\'s opencode server, and this driver was built without access to project passwords.');
+    const status = await this.status(projectId);
+    if (status.state !== 'running' || !status.agentUrl) throw new CoolifyError('coolify_not_ready', `The project is not running on Coolify (${status.state}): start it, then try again.`);
+    const res = await agentExec(status.agentUrl, await this.agentPassword(projectId), argv, opts);
+    return res.exitCode === 0 ? res : { ...res, stderr: res.stdout };
+  }
+
+  /** Where exec finds a project's opencode password (the API's project secrets). */
+  setAgentPassword(lookup: (projectId: string) => Promise<string>): void {
+    this.agentPassword = lookup;
   }
 
   async list(): Promise<{ projectId: string; status: RuntimeStatus }[]> {

@@ -227,13 +227,17 @@ describe('coolify driver against the Coolify contract server', () => {
     assert.deepEqual(lines.filter((l) => l.includes(secret)), []);
   });
 
-  it('has no exec, and says so', async () => {
+  it('execs through the agent (not Coolify), so without project passwords or a running agent it says why it cannot', async () => {
     await assert.rejects(driver.exec('prj_alpha01', ['git', 'status']), (err: Error) => {
       assert.ok(err instanceof CoolifyError);
       assert.equal(err.code, 'coolify_exec_unsupported');
       assert.match(err.message, /Coolify's API cannot run commands/);
       return true;
     });
+    const withPasswords = driverFor(server);
+    withPasswords.setAgentPassword(async () => 'pw');
+    await assert.rejects(withPasswords.exec('prj_nothing', ['git', 'status']), /not running on Coolify \(absent\): start it/);
+    await withPasswords.close();
   });
 
   it('start on a project Coolify does not have says to deploy first', async () => {

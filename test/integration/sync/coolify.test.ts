@@ -1,10 +1,15 @@
-// Coolify cannot run git in a container through its API: sync says so instead of failing obscurely.
-// The real Coolify driver against the Coolify contract server (test/fixtures/coolify); no sync call reaches it.
+// On the coolify runtime git runs through the agent's own opencode server (its PTY API, see
+// backend/runtime/agentExec.ts and test/integration/runtime/agentExec.test.ts), because Coolify's API
+// cannot exec. Here: the real Coolify driver against the Coolify contract server
+// (test/fixtures/coolify). The contract server runs no containers, so no agent answers: this checks
+// that sync is no longer refused on Coolify and that it goes to the project's agent, and says why it
+// cannot reach it. (The fake cannot point an application at a local opencode: a Coolify fqdn's port
+// names the container port, so agent URLs never carry one.)
 import assert from 'node:assert/strict';
-import type { ErrorBody, Project, SyncStatus } from '../../../backend/contract';
+import type { Project, SyncStatus } from '../../../backend/contract';
 import { startCoolifyServer, type CoolifyContractServer } from '../../fixtures/coolify/server';
 import { envFor } from '../runtime/coolifySupport';
-import { startSyncApi, type SyncApi } from './support';
+import { startSyncApi, syncAction, type SyncApi } from './support';
 
 describe('GitHub sync on the coolify runtime', function () {
   this.timeout(30_000);
@@ -19,17 +24,19 @@ describe('GitHub sync on the coolify runtime', function () {
     await coolify?.close();
   });
 
-  it('reports sync as unavailable with the reason, and refuses the actions with 409 sync_unsupported', async () => {
+  it('accepts the sync actions and runs them through the project\'s agent, saying when it cannot be reached', async () => {
     assert.equal(api.server.services.driver?.name, 'coolify');
     const project = (await api.http.post<Project>('/api/projects', { name: 'c', repository: { url: 'https://github.com/acme/widgets', branch: 'main' } })).body;
     await api.server.services.projects.applyRuntime(project.id, { status: 'running' });
     const st = (await api.http.get<SyncStatus>(`/api/projects/${project.id}/sync`)).body;
     assert.equal(st.available, false);
-    assert.match(st.message ?? '', /GitHub sync is not available on the coolify runtime: Coolify cannot run git inside the container\. Use the local or docker runtime/);
     assert.equal(st.webUrl, 'https://github.com/acme/widgets');
-    for (const action of ['fetch', 'push', 'pull', 'import']) {
-      const res = await api.http.post<ErrorBody>(`/api/projects/${project.id}/sync/${action}`, {});
-      assert.deepEqual([res.status, res.body.error.code], [409, 'sync_unsupported'], action);
+    assert.match(st.message ?? '', /The workspace cannot be reached \(The project is not running on Coolify \(absent\): start it, then try again\.\)/);
+    assert.doesNotMatch(st.message ?? '', /not available on the coolify runtime/);
+    for (const action of ['fetch', 'import'] as const) {
+      const { op, result } = await syncAction(api, project.id, action);
+      assert.equal(op.state, 'failed', action);
+      assert.match(JSON.stringify(result) + (op.error ?? ''), /not running on Coolify/, action);
     }
   });
 });
