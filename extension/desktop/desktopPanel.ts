@@ -10,6 +10,7 @@ import type { HangarSession } from '../hangarSession';
 import type { Logger } from '../ports';
 import { PanelChannel } from '../panels/panelChannel';
 import { resourceRoots, webviewHtml } from '../panels/webviewHtml';
+import { PanelsByProject } from '../panels/panelsByProject';
 import { screenshotName, socketOrigin, ticketUrl, unavailableFrom } from './desktopModel';
 
 const VIEW_TYPE = 'hangarDesktop';
@@ -37,17 +38,14 @@ export interface DesktopPanelProbe {
 export interface DesktopInternalArgs { projectId: string; test?: DesktopTestAction; screenshotTo?: string }
 
 export class DesktopPanels implements vscode.Disposable {
-  private readonly panels = new Map<string, DesktopPanel>();
+  private readonly panels: PanelsByProject<DesktopPanel>;
 
-  constructor(private readonly deps: DesktopPanelDeps) {}
+  constructor(deps: DesktopPanelDeps) {
+    this.panels = new PanelsByProject((projectId, onDisposed) => new DesktopPanel(deps, projectId, onDisposed));
+  }
 
   show(projectId: string): void {
-    const open = this.panels.get(projectId);
-    if (open) {
-      open.reveal();
-      return;
-    }
-    this.panels.set(projectId, new DesktopPanel(this.deps, projectId, () => this.panels.delete(projectId)));
+    this.panels.show(projectId);
   }
 
   async internal(args: DesktopInternalArgs): Promise<DesktopPanelProbe | { ok: boolean; colors?: string[]; error?: string } | undefined> {
@@ -59,8 +57,7 @@ export class DesktopPanels implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const panel of [...this.panels.values()]) panel.dispose();
-    this.panels.clear();
+    this.panels.dispose();
   }
 }
 

@@ -9,6 +9,7 @@ import type { HangarSession } from '../hangarSession';
 import type { Logger } from '../ports';
 import { PanelChannel } from './panelChannel';
 import { linkTarget, panelState, panelTitle } from './projectDetailsModel';
+import { PanelsByProject } from './panelsByProject';
 import { resourceRoots, webviewHtml } from './webviewHtml';
 
 const VIEW_TYPE = 'hangarProjectDetails';
@@ -32,18 +33,15 @@ export interface ProjectPanelProbe {
 
 /** All open Project details panels, keyed by project id. */
 export class ProjectDetailsPanels implements vscode.Disposable {
-  private readonly panels = new Map<string, ProjectDetailsPanel>();
+  private readonly panels: PanelsByProject<ProjectDetailsPanel>;
 
-  constructor(private readonly deps: ProjectPanelDeps) {}
+  constructor(deps: ProjectPanelDeps) {
+    this.panels = new PanelsByProject((projectId, onDisposed) => new ProjectDetailsPanel(deps, projectId, onDisposed));
+  }
 
   /** Opens the project's panel, or reveals it when it is already open. */
   show(projectId: string): void {
-    const open = this.panels.get(projectId);
-    if (open) {
-      open.reveal();
-      return;
-    }
-    this.panels.set(projectId, new ProjectDetailsPanel(this.deps, projectId, () => this.panels.delete(projectId)));
+    this.panels.show(projectId);
   }
 
   probe(projectId: string): ProjectPanelProbe | undefined {
@@ -51,8 +49,7 @@ export class ProjectDetailsPanels implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const panel of [...this.panels.values()]) panel.dispose();
-    this.panels.clear();
+    this.panels.dispose();
   }
 }
 
