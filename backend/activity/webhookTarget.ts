@@ -43,7 +43,13 @@ export async function startWebhookTarget(opts: {
     log.warn('HANGAR_WEBHOOK_URL is not set: agents on Coolify cannot report their sessions (set it to this API\'s public URL, like https://hangar.example.com)');
   }
   if (!needsBridgeListener) return { apiUrl: url, close: none };
-  const gateway = await (opts.driver as { hostGatewayIp?: () => Promise<string | undefined> } | undefined)?.hostGatewayIp?.();
+  let gateway: string | undefined;
+  try {
+    gateway = await (opts.driver as { hostGatewayIp?: () => Promise<string | undefined> } | undefined)?.hostGatewayIp?.();
+  } catch (err) {
+    log.warn(`containers cannot reach the activity webhook: ${(err as Error).message}`);
+    return { apiUrl: url, close: none };
+  }
   if (!gateway) {
     log.warn('the API listens on loopback and docker\'s bridge gateway is unknown: containers cannot reach the activity webhook. Set HANGAR_HOST=0.0.0.0 (firewalled) or HANGAR_WEBHOOK_URL.');
     return { apiUrl: url, close: none };

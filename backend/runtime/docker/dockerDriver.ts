@@ -11,6 +11,7 @@ import { toRuntimeStatus } from './containerStatus';
 import { DockerRuntimeError, engineMessage, imageMissing, notDeployed, statusOf, wrapEngineError } from './dockerErrors';
 import { demuxStream, lineSplitter } from './dockerStreams';
 import { DockerEvents, type ContainerEvent } from './dockerEvents';
+import { waitForBridgeGateway, type BridgeNetwork, type WaitOptions } from './bridgeGateway';
 
 const abortError = () => Object.assign(new Error('The operation was cancelled.'), { name: 'AbortError' });
 const checkAbort = (signal?: AbortSignal) => { if (signal?.aborted) throw abortError(); };
@@ -34,7 +35,7 @@ export class DockerDriver implements RuntimeDriver {
   /** Tier storage sizes by project, for the "not enforced" note (not recoverable from the engine). */
   private readonly unenforced = new Map<string, string[]>();
 
-  constructor(private readonly config: DockerConfig, docker?: Docker) {
+  constructor(private readonly config: DockerConfig, docker?: Docker, private readonly gatewayWait: WaitOptions = {}) {
     this.docker = docker ?? dockerClient(config);
     this.events = new DockerEvents(this.docker);
   }
@@ -240,16 +241,13 @@ export class DockerDriver implements RuntimeDriver {
   /**
    * The host's address on the engine's default bridge (what `host-gateway` resolves to inside a
    * container): the API opens its webhook listener there when it itself listens on loopback.
-   * Undefined when the engine is remote or has no default bridge.
+   * Undefined when the engine is remote (its bridge is not on this host). For a local engine it
+   * waits (bounded) for a freshly started engine to report the gateway, and throws a
+   * BridgeGatewayError saying what to set when there is none: never an undefined address.
    */
   async hostGatewayIp(): Promise<string | undefined> {
     if (!this.config.dockerHost.startsWith('unix://')) return undefined;
-    try {
-      const net = await this.docker.getNetwork('bridge').inspect() as { IPAM?: { Config?: Array<{ Gateway?: string }> } };
-      return net.IPAM?.Config?.find((c) => c.Gateway && /^[0-9.]+$/.test(c.Gateway))?.Gateway;
-    } catch {
-      return undefined;
-    }
+    return waitForBridgeGateway(() => this.docker.getNetwork('bridge').inspect() as Promise<BridgeNetwork>, this.gatewayWait);
   }
 
   async close(): Promise<void> {

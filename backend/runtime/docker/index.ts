@@ -5,6 +5,7 @@ import { DockerDriver } from './dockerDriver';
 export { DockerDriver, dockerClient } from './dockerDriver';
 export { loadDockerConfig, DockerConfigError, type DockerConfig, DEFAULT_CLI_IMAGE, DEFAULT_DESKTOP_IMAGE } from './config';
 export { DockerRuntimeError } from './dockerErrors';
+export { waitForBridgeGateway, gatewayOf, BridgeGatewayError, type BridgeNetwork } from './bridgeGateway';
 
 /**
  * For backend/runtime/registry.ts (`docker: dockerDriverFactory`). Reads DOCKER_HOST and

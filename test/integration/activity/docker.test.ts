@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import Docker from 'dockerode';
 import type { ActivityPage, ActivitySession, Operation, OperationList, Project } from '../../../backend/contract';
 import { startFakeLlm, type FakeLlm } from '../../fixtures/fakeLlm/server';
+import { waitForBridgeGateway } from '../../../backend/runtime/docker/bridgeGateway';
 import { ensureTestImage } from '../../fixtures/images/testImage.mjs';
 import { requireDockerd, type Dockerd } from '../../harness/dockerd.mjs';
 import { client, startTestApi, type TestApi } from '../support/apiServer';
@@ -57,8 +58,8 @@ describe('activity: the plugin in a docker container reports to the API (real do
     if (!dockerd) this.skip(); // only outside CI: under CI=true requireDockerd throws
     const { tag } = await ensureTestImage(dockerd.dockerHost);
     docker = new Docker({ socketPath: dockerd.dockerHost.replace(/^unix:\/\//, '') });
-    const bridge = await docker.getNetwork('bridge').inspect() as { IPAM: { Config: Array<{ Gateway?: string }> } };
-    gateway = bridge.IPAM.Config.find((c) => c.Gateway)!.Gateway!;
+    // A freshly started dockerd may not report its bridge gateway yet: wait for it (bounded), as the API does.
+    gateway = await waitForBridgeGateway(() => docker.getNetwork('bridge').inspect());
     llm = await startFakeLlm({ defaultReply: 'Built it in the container.' });
     llmRelay = await relay(gateway, Number(new URL(llm.baseUrl).port));
     // The docker driver reads its variables from the process environment when it is selected.
