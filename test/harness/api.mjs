@@ -31,7 +31,7 @@ export async function startApi({ dataDir, useDefaultDataDir = false, port, env =
 
   const logFile = path.join(effectiveDataDir, 'api.log');
   const out = fs.openSync(logFile, 'a');
-  // System node (20): the API's supported runtime, not the Node 24 that code-server needs.
+  // The Node running the harness (>= 22: `npm start`/`npm test` switch to the cached Node 24 on an older one).
   const child = spawn(process.execPath, [entry], { cwd: REPO, env: childEnv, stdio: ['ignore', out, out] });
   fs.closeSync(out);
   let exitCode = null;

@@ -2,11 +2,13 @@
 // Node 24 (code-server 4.139.1 needs it at run time) and code-server 4.139.1 (a full VS Code 1.139.1).
 // Idempotent: each part writes a marker only after it installed and passed a check, so an
 // interrupted install is wiped and redone. A mkdir lock keeps parallel callers from installing twice.
-// See /work/shared/docs/vscode-testing.md for the recipe.
+// Each nested install runs with a clean environment (cleanInstallEnv: nothing of an outer `npm run`)
+// and writes its full output to <cache>/logs/<step>.log; a failure names the step and that log.
 import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { ensureDebianPackages } from './prereqs.mjs';
 
 export const NODE_VERSION = '24.21.0';
 export const CODE_SERVER_VERSION = '4.139.1';
@@ -34,7 +36,7 @@ export async function ensureDeps({ log = (line) => console.log(`[deps] ${line}`)
   const p = depPaths();
   fs.mkdirSync(p.cacheDir, { recursive: true });
   const started = Date.now();
-  ensureSystemPackages(log);
+  ensureDebianPackages({ log });
   // Fast path without the lock: both markers present means a finished install.
   if (!(isDone(p.nodeDir) && isDone(p.csDir))) {
     const release = await acquireLock(path.join(p.cacheDir, '.install-lock'), log);
@@ -49,27 +51,37 @@ export async function ensureDeps({ log = (line) => console.log(`[deps] ${line}`)
   return { node24: p.node24, codeServerEntry: p.codeServerEntry, cacheDir: p.cacheDir };
 }
 
-// chromium drives the workbench; libkrb5-dev is needed to build code-server's `kerberos` dependency.
-function ensureSystemPackages(log) {
-  const missing = [];
-  if (!fs.existsSync('/usr/bin/chromium')) missing.push('chromium');
-  if (!fs.existsSync('/usr/include/krb5.h') && !fs.existsSync('/usr/include/krb5/krb5.h')) missing.push('libkrb5-dev');
-  if (!commandExists('make') || !commandExists('g++')) missing.push('build-essential');
-  if (!commandExists('python3')) missing.push('python3');
-  if (missing.length === 0) return;
-  if (process.getuid?.() !== 0 || !commandExists('apt-get')) {
-    throw new Error(`missing system packages: ${missing.join(' ')} (install with: apt-get install -y ${missing.join(' ')})`);
+/**
+ * The environment for a nested install: the caller's, less everything an outer `npm run` /
+ * `npm start` / `npm test` added (npm_* and npm_config_* variables, INIT_CWD, NODE, COLOR, and
+ * node_modules/.bin and node-gyp-bin entries of PATH). code-server's postinstall, for one, reads
+ * npm_config_user_agent and refuses to install when it names the outer Node (v20).
+ * `prependPath` goes first on PATH; `set` is applied last.
+ */
+export function cleanInstallEnv(env = process.env, { prependPath = [], set = {} } = {}) {
+  const insideNpm = Object.keys(env).some((k) => /^npm_/i.test(k));
+  const out = {};
+  for (const [k, v] of Object.entries(env)) {
+    if (v === undefined || /^npm_/i.test(k) || k === 'INIT_CWD') continue;
+    if (insideNpm && (k === 'NODE' || k === 'COLOR')) continue; // set by npm's run-script
+    out[k] = v;
   }
-  log(`installing Debian packages: ${missing.join(' ')}`);
-  try {
-    execFileSync('apt-get', ['update'], { stdio: 'inherit' });
-    execFileSync('apt-get', ['install', '-y', '--no-install-recommends', ...missing], {
-      stdio: 'inherit',
-      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-    });
-  } catch (err) {
-    throw new Error(`apt-get install ${missing.join(' ')} failed: ${err.message}`, { cause: err });
+  const pathKey = Object.keys(env).find((k) => k.toUpperCase() === 'PATH') ?? 'PATH';
+  const kept = (env[pathKey] ?? '').split(path.delimiter)
+    .filter((d) => d && !/[\\/]node_modules[\\/]\.bin$/.test(d) && !/[\\/]node-gyp-bin$/.test(d));
+  out[pathKey] = [...prependPath, ...kept].join(path.delimiter);
+  return { ...out, ...set };
+}
+
+/** Installs Node NODE_VERSION into the cache (under the install lock) and returns its binary. */
+export async function ensureNode({ log = (line) => console.log(`[deps] ${line}`) } = {}) {
+  const p = depPaths();
+  fs.mkdirSync(p.cacheDir, { recursive: true });
+  if (!isDone(p.nodeDir)) {
+    const release = await acquireLock(path.join(p.cacheDir, '.install-lock'), log);
+    try { await ensureNode24(p, log); } finally { release(); }
   }
+  return { node24: p.node24, nodeHome: p.nodeHome };
 }
 
 async function ensureNode24(p, log) {
@@ -81,11 +93,11 @@ async function ensureNode24(p, log) {
   writeJson(path.join(p.nodeDir, 'package.json'), {
     name: 'hangar-test-node24', private: true, allowScripts: { node: true },
   });
-  await run('npm', ['install', '--no-audit', '--no-fund', '--save-exact', '--foreground-scripts', `node@${NODE_VERSION}`],
-    { cwd: p.nodeDir }, log);
+  await run(`install Node ${NODE_VERSION}`, 'npm', ['install', '--no-audit', '--no-fund', '--save-exact', '--foreground-scripts', `node@${NODE_VERSION}`],
+    { cwd: p.nodeDir, env: cleanInstallEnv() }, log);
   const version = fs.existsSync(p.node24) ? execFileSync(p.node24, ['--version']).toString().trim() : '(no binary)';
   if (version !== `v${NODE_VERSION}`) {
-    throw new Error(`Node ${NODE_VERSION} install failed: ${p.node24} reports ${version}`);
+    throw new Error(`deps: step "install Node ${NODE_VERSION}" failed: ${p.node24} reports ${version}; log: ${stepLog(`install Node ${NODE_VERSION}`)}`);
   }
   markDone(p.nodeDir);
   log(`Node ${version} installed`);
@@ -102,19 +114,20 @@ async function ensureCodeServer(p, log) {
     name: 'hangar-test-code-server', private: true,
     allowScripts: { 'code-server': true, argon2: true },
   });
-  const env = {
-    ...process.env,
-    PATH: `${path.dirname(p.node24)}${path.delimiter}${process.env.PATH}`,
-    npm_config_nodedir: p.nodeHome, // else node-gyp tries to download headers (no network)
-  };
-  await run('npm', ['install', '--no-audit', '--no-fund', '--save-exact', '--foreground-scripts', `code-server@${CODE_SERVER_VERSION}`],
+  // Node 24 first on PATH: npm (a `#!/usr/bin/env node` script) and the postinstall run under it.
+  const env = cleanInstallEnv(process.env, {
+    prependPath: [path.dirname(p.node24)],
+    set: { npm_config_nodedir: p.nodeHome }, // else node-gyp downloads headers (no network) or uses ~/.npmrc's
+  });
+  const step = `install code-server ${CODE_SERVER_VERSION}`;
+  await run(step, 'npm', ['install', '--no-audit', '--no-fund', '--save-exact', '--foreground-scripts', `code-server@${CODE_SERVER_VERSION}`],
     { cwd: p.csDir, env }, log);
   // Check that the postinstall really ran: it creates VS Code's node_modules and builds kerberos.
   const vscodeModules = path.join(p.csDir, 'node_modules', 'code-server', 'lib', 'vscode', 'node_modules');
   for (const required of [p.codeServerEntry, path.join(vscodeModules, 'kerberos', 'build', 'Release', 'kerberos.node'),
     path.join(vscodeModules, 'node-pty')]) {
     if (!fs.existsSync(required)) {
-      throw new Error(`code-server install incomplete (did its postinstall run?): missing ${required}`);
+      throw new Error(`deps: step "${step}" incomplete (did its postinstall run?): missing ${required}; log: ${stepLog(step)}`);
     }
   }
   // --version under a throwaway config home, so the check does not write ~/.config/code-server.
@@ -127,28 +140,39 @@ async function ensureCodeServer(p, log) {
     fs.rmSync(configHome, { recursive: true, force: true });
   }
   if (!version.startsWith(CODE_SERVER_VERSION)) {
-    throw new Error(`code-server reports version "${version}", expected ${CODE_SERVER_VERSION}`);
+    throw new Error(`deps: step "${step}": code-server reports version "${version}", expected ${CODE_SERVER_VERSION}; log: ${stepLog(step)}`);
   }
   markDone(p.csDir);
   log(`code-server ${version.split(/\s+/)[0]} installed`);
 }
 
 const MARKER = '.hangar-install-complete';
-function isDone(dir) { return fs.existsSync(path.join(dir, MARKER)); }
-function markDone(dir) { fs.writeFileSync(path.join(dir, MARKER), new Date().toISOString() + '\n'); }
-function resetDir(dir) { fs.rmSync(dir, { recursive: true, force: true }); fs.mkdirSync(dir, { recursive: true }); }
+export function isDone(dir) { return fs.existsSync(path.join(dir, MARKER)); }
+export function markDone(dir) { fs.writeFileSync(path.join(dir, MARKER), new Date().toISOString() + '\n'); }
+export function resetDir(dir) { fs.rmSync(dir, { recursive: true, force: true }); fs.mkdirSync(dir, { recursive: true }); }
 function writeJson(file, value) { fs.writeFileSync(file, JSON.stringify(value, null, 2) + '\n'); }
 
-function commandExists(cmd) {
-  return (process.env.PATH || '').split(path.delimiter).some((dir) => dir && fs.existsSync(path.join(dir, cmd)));
+/** The full output of an install step: <cache>/logs/<step>.log. */
+export function stepLog(step, dir = cacheDir()) {
+  return path.join(dir, 'logs', `${step.toLowerCase().replace(/[^a-z0-9.]+/g, '-')}.log`);
 }
 
-/** Runs a command, prefixing its output lines; rejects with the tail of the output on failure. */
-function run(cmd, args, opts, log) {
+/**
+ * Runs one install step: all its output goes to stepLog(step) (warnings and errors are echoed);
+ * a failure rejects naming the step, the command, the log file and the output's last lines.
+ */
+export function run(step, cmd, args, opts, log) {
+  const logFile = stepLog(step);
+  fs.mkdirSync(path.dirname(logFile), { recursive: true });
+  const out = fs.createWriteStream(logFile);
+  out.write(`# ${new Date().toISOString()} ${step}: ${cmd} ${args.join(' ')} (in ${opts.cwd ?? process.cwd()})\n`);
   return new Promise((resolve, reject) => {
+    let settled = false;
+    const fail = (why) => { if (settled) return; settled = true; out.end(() => reject(new Error(`deps: step "${step}" failed: ${why}\nfull log: ${logFile}\nlast output:\n${tail.join('\n')}`))); };
     const child = spawn(cmd, args, { ...opts, stdio: ['ignore', 'pipe', 'pipe'] });
     const tail = [];
     const onData = (chunk) => {
+      out.write(chunk);
       for (const line of chunk.toString().split('\n')) {
         if (!line.trim()) continue;
         tail.push(line);
@@ -158,16 +182,17 @@ function run(cmd, args, opts, log) {
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
-    child.on('error', (err) => reject(new Error(`${cmd} failed to start: ${err.message}`)));
+    child.on('error', (err) => fail(`${cmd} failed to start: ${err.message}`));
     child.on('close', (code) => {
-      if (code === 0) resolve();
-      else reject(new Error(`${cmd} ${args.join(' ')} exited with ${code}; last output:\n${tail.join('\n')}`));
+      if (code === 0) { settled = true; out.end(() => resolve()); }
+      else if (code !== null) fail(`${cmd} ${args.join(' ')} exited with ${code}`);
+      else fail(`${cmd} ${args.join(' ')} was killed`);
     });
   });
 }
 
 /** mkdir is atomic: whoever creates the folder owns the lock. A lock whose owner died is taken over. */
-async function acquireLock(lockDir, log, timeoutMs = 15 * 60_000) {
+export async function acquireLock(lockDir, log, timeoutMs = 15 * 60_000) {
   const deadline = Date.now() + timeoutMs;
   let announced = false;
   for (;;) {

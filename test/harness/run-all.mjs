@@ -5,9 +5,13 @@
 //
 //   HANGAR_TEST_PARALLEL=1  run the vscode suite and the e2e test at the same time (2 cores: slower per test)
 //   HANGAR_TEST_ONLY=unit,integration  run only the named steps (others count as skipped, so exit 1)
+// Before the steps: the Debian packages (test/harness/setup-debian.sh) and a supported Node (>= 22:
+// on an older one it re-runs itself under the cached Node 24, see supportedNode.mjs).
 import { spawn } from 'node:child_process';
 import { stripVTControlCharacters } from 'node:util';
 import { REPO } from './api.mjs';
+import { ensureDebianPackages } from './prereqs.mjs';
+import { runOnSupportedNode } from './supportedNode.mjs';
 
 const NODE = process.execPath;
 const only = process.env.HANGAR_TEST_ONLY?.split(',').map((s) => s.trim());
@@ -75,6 +79,16 @@ function countsFor(step, { code, output }) {
 }
 
 async function main() {
+  const log = (line) => console.log(`[test] ${line}`);
+  try {
+    ensureDebianPackages({ log });
+    await runOnSupportedNode({ log });
+  } catch (err) {
+    console.error(`[test] ${err.message}`);
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  }
+  log(`Node ${process.versions.node} (${NODE})`);
   const results = new Map();
   const parallel = process.env.HANGAR_TEST_PARALLEL === '1';
   const skipReason = (step) => {

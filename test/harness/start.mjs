@@ -2,13 +2,17 @@
 // data dir (~/.hangar unless HANGAR_DATA_DIR is set), and open VS Code with the extension loaded:
 // desktop `code` with --extensionDevelopmentPath when it is on PATH, otherwise code-server on
 // 127.0.0.1:7421 (HANGAR_VSCODE_PORT overrides) with the repo linked in as an installed extension.
-// Runs until Ctrl+C, then stops both.
+// Runs until Ctrl+C, then stops both. First it installs what is missing: the Debian packages
+// (test/harness/setup-debian.sh, as root or with sudo) and, where the machine's Node is older than
+// 22, Node 24 into the cache, under which it then runs (test/harness/supportedNode.mjs).
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startApi, REPO } from './api.mjs';
 import { startCodeServer } from './codeServer.mjs';
+import { ensureDebianPackages } from './prereqs.mjs';
+import { runOnSupportedNode } from './supportedNode.mjs';
 
 const log = (line) => console.log(`[start] ${line}`);
 const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8'));
@@ -19,7 +23,9 @@ function onPath(cmd) {
 }
 
 async function main() {
-  log('building (node esbuild.mjs)');
+  ensureDebianPackages({ log });
+  await runOnSupportedNode({ log });
+  log(`building (node esbuild.mjs) on Node ${process.versions.node}`);
   const build = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: REPO, stdio: 'inherit' });
   if (build.status !== 0) throw new Error(`build failed (exit ${build.status})`);
 
