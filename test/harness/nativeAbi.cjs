@@ -8,11 +8,12 @@ const Module = process.getBuiltinModule('node:module');
 const path = process.getBuiltinModule('node:path');
 
 const binding = process.env.HANGAR_SQLITE_BINDING;
-if (binding && path.basename(path.dirname(binding)).endsWith(`-abi${process.versions.modules}`)) {
+const moduleDir = process.env.HANGAR_SQLITE_MODULE; // <repo>/node_modules/better-sqlite3: only that copy is redirected
+if (binding && moduleDir && path.basename(path.dirname(binding)).endsWith(`-abi${process.versions.modules}`)) {
   const load = Module._extensions['.node'];
-  const own = `${path.sep}better-sqlite3${path.sep}build${path.sep}`;
+  const own = path.join(moduleDir, 'build') + path.sep;
   Module._extensions['.node'] = function loadNative(module, filename) {
-    if (filename.includes(own) && path.basename(filename) === 'better_sqlite3.node') return load.call(this, module, binding);
+    if (filename.startsWith(own) && path.basename(filename) === 'better_sqlite3.node') return load.call(this, module, binding);
     return load.call(this, module, filename);
   };
 }

@@ -33,7 +33,7 @@ function nodeGypScript(env = process.env) {
 /** The env that makes a Node process load better-sqlite3 from `binding` (see nativeAbi.cjs). */
 export function preloadEnv(env, binding) {
   const options = (env.NODE_OPTIONS ?? '').includes(PRELOAD) ? env.NODE_OPTIONS : `${env.NODE_OPTIONS ?? ''} --require "${PRELOAD}"`.trim();
-  return { ...env, NODE_OPTIONS: options, HANGAR_SQLITE_BINDING: binding };
+  return { ...env, NODE_OPTIONS: options, HANGAR_SQLITE_BINDING: binding, HANGAR_SQLITE_MODULE: path.join(REPO, 'node_modules', 'better-sqlite3') };
 }
 
 /** better-sqlite3 compiled for `node` (its ABI), in the cache; built once under the install lock. */
@@ -79,6 +79,8 @@ export async function runOnSupportedNode({ log = (line) => console.log(`[node] $
   const env = preloadEnv({
     ...process.env,
     PATH: `${path.dirname(node24)}${path.delimiter}${process.env.PATH ?? ''}`,
+    // Native modules that a nested `npm install` compiles must use Node 24's headers (not ~/.npmrc's).
+    npm_config_nodedir: nodeHome,
     HANGAR_NODE_REEXEC: '1',
   }, binding);
   const child = spawn(node24, [...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit', env });
