@@ -47,9 +47,10 @@ export const novncNoTopLevelAwait = {
   },
 };
 
+// No source maps in production: the .vsix ships without them (test/harness/vsixBudget.mjs checks it).
 const common = {
   bundle: true,
-  sourcemap: true,
+  sourcemap: !production,
   minify: production,
   logLevel: 'warning',
   legalComments: 'none',
