@@ -15,10 +15,17 @@ import { TierService } from './services/tiers';
 import { UserService } from './services/users';
 import { envHelpText } from './cliEnv';
 import { serve } from './serve';
+import { imageBuildCommand } from './cliImage';
 
 const USAGE = `Usage: hangar-api <command>
 
   serve                                          run the management API (until SIGTERM/SIGINT)
+  image build [--desktop] [--registry|--local]   build the agent image (and the desktop-tier one)
+                                                 the docker runtime uses, on DOCKER_HOST's engine:
+                                                 from media/images' Dockerfiles when the engine can
+                                                 pull node:22-bookworm-slim, else FROM scratch out
+                                                 of this machine's opencode, git, ripgrep, busybox
+                                                 (and Xvfb, x11vnc for --desktop)
   token create [--name NAME] [--user USERNAME]   create an API token (printed once)
   token list [--user USERNAME]                   list tokens (never their secrets)
   token revoke <TOKEN_ID>                        revoke a token
@@ -46,7 +53,10 @@ async function main(argv: string[]): Promise<number | undefined> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { name: { type: 'string' }, user: { type: 'string' }, admin: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      name: { type: 'string' }, user: { type: 'string' }, admin: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      desktop: { type: 'boolean' }, registry: { type: 'boolean' }, local: { type: 'boolean' },
+    },
   });
   const [group, action, arg] = positionals;
   if (values.help || !group) {
@@ -56,6 +66,9 @@ async function main(argv: string[]): Promise<number | undefined> {
   if (group === 'serve' && !action) {
     await serve();
     return undefined;
+  }
+  if (group === 'image' && action === 'build') {
+    return imageBuildCommand({ desktop: !!values.desktop, registry: !!values.registry, local: !!values.local }, (l) => process.stderr.write(`${l}\n`));
   }
   const config = loadConfig();
   const db = await openDatabase(config.database);
