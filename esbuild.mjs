@@ -1,11 +1,13 @@
 // Builds the three kinds of output: the extension (CommonJS for VS Code's extension host),
 // one browser bundle per webview, and the API server. `--production` minifies, `--watch` rebuilds.
 import * as esbuild from 'esbuild';
-import { readdirSync, existsSync, rmSync } from 'node:fs';
+import { readdirSync, existsSync, rmSync, cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const production = process.argv.includes('--production');
+// `--api-package`: only dist/api-package, the management API as an npm package (`npm run pack:api`).
+const apiPackage = process.argv.includes('--api-package');
 const watch = process.argv.includes('--watch');
 const withTests = !production || process.argv.includes('--tests');
 const root = path.dirname(new URL(import.meta.url).pathname);
@@ -47,9 +49,10 @@ export const novncNoTopLevelAwait = {
   },
 };
 
+// No source maps in production: the .vsix ships without them (test/harness/vsixBudget.mjs checks it).
 const common = {
   bundle: true,
-  sourcemap: true,
+  sourcemap: !production,
   minify: production,
   logLevel: 'warning',
   legalComments: 'none',
@@ -118,10 +121,66 @@ if (withTests && existsSync(path.join(root, 'test/vscode/index.ts'))) {
 const isMain = !!process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 
 // Stale webview and backend bundles go; dist/test and a packaged .vsix stay.
-if (isMain && !watch) for (const d of ['dist/webviews', 'dist/backend']) rmSync(path.join(root, d), { recursive: true, force: true, maxRetries: 3 });
+if (isMain && !watch && !apiPackage) for (const d of ['dist/webviews', 'dist/backend']) rmSync(path.join(root, d), { recursive: true, force: true, maxRetries: 3 });
+
+/**
+ * dist/api-package: what `npm pack` turns into hangar-api-<version>.tgz, installable outside a clone
+ * (`npm install -g hangar-api-<version>.tgz` → `hangar-api serve`). The backend is one bundle except
+ * for dockerode (installed from the registry), opencode-ai (optional: only the local runtime runs it)
+ * and better-sqlite3, shipped inside the tarball already compiled (bundleDependencies, its install
+ * script dropped), so installing needs no compiler nor a download from GitHub. The compiled module
+ * fits the Node major version and platform of the machine that packed it.
+ */
+async function buildApiPackage() {
+  const out = path.join(root, 'dist', 'api-package');
+  rmSync(out, { recursive: true, force: true, maxRetries: 3 });
+  const external = ['better-sqlite3', 'dockerode', 'opencode-ai'];
+  await esbuild.build({
+    ...common,
+    sourcemap: false,
+    minify: true,
+    entryPoints: { main: 'backend/main.ts', cli: 'backend/cli.ts' },
+    outdir: path.join(out, 'dist', 'backend'),
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external,
+    plugins: [zodEnglishOnly],
+  });
+  for (const d of ['media/images', 'media/opencode-plugin', 'README.md']) cpSync(path.join(root, d), path.join(out, d), { recursive: true });
+  const nm = (name) => path.join(root, 'node_modules', name);
+  const version = (name) => JSON.parse(readFileSync(path.join(nm(name), 'package.json'), 'utf8')).version;
+  // better-sqlite3 as it runs: its lib/, the compiled module and what lib/ requires at run time.
+  const sqlite = path.join(out, 'node_modules', 'better-sqlite3');
+  cpSync(path.join(nm('better-sqlite3'), 'lib'), path.join(sqlite, 'lib'), { recursive: true });
+  mkdirSync(path.join(sqlite, 'build', 'Release'), { recursive: true });
+  cpSync(path.join(nm('better-sqlite3'), 'build', 'Release', 'better_sqlite3.node'), path.join(sqlite, 'build', 'Release', 'better_sqlite3.node'));
+  cpSync(path.join(nm('better-sqlite3'), 'LICENSE'), path.join(sqlite, 'LICENSE'));
+  const sqlitePkg = JSON.parse(readFileSync(path.join(nm('better-sqlite3'), 'package.json'), 'utf8'));
+  const { install: _install, ...sqliteScripts } = sqlitePkg.scripts ?? {};
+  writeFileSync(path.join(sqlite, 'package.json'), JSON.stringify({ ...sqlitePkg, scripts: sqliteScripts, dependencies: { bindings: sqlitePkg.dependencies.bindings }, files: undefined }, null, 2));
+  for (const dep of ['bindings', 'file-uri-to-path']) cpSync(nm(dep), path.join(out, 'node_modules', dep), { recursive: true });
+  const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+  writeFileSync(path.join(out, 'package.json'), JSON.stringify({
+    name: 'hangar-api',
+    version: pkg.version,
+    description: 'The Hangar management API: runs OpenCode agents for a team (hangar-api serve).',
+    license: pkg.license,
+    repository: pkg.repository,
+    engines: { node: pkg.engines.node },
+    bin: { 'hangar-api': 'dist/backend/cli.js' },
+    files: ['dist/', 'media/', 'README.md'],
+    dependencies: { 'better-sqlite3': version('better-sqlite3'), dockerode: pkg.dependencies.dockerode },
+    optionalDependencies: { 'opencode-ai': pkg.dependencies['opencode-ai'] },
+    bundleDependencies: ['better-sqlite3'],
+  }, null, 2) + '\n');
+  console.log(`esbuild: built ${path.relative(root, out)} (npm pack it: npm run pack:api)`);
+}
 
 if (!isMain) {
   // imported: nothing to do
+} else if (apiPackage) {
+  await buildApiPackage();
 } else if (watch) {
   const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
   await Promise.all(contexts.map((c) => c.watch()));

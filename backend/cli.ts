@@ -13,9 +13,19 @@ import { loadEncryptionKey } from './security/encryptionKey';
 import { EventHub } from './events/eventHub';
 import { TierService } from './services/tiers';
 import { UserService } from './services/users';
+import { envHelpText } from './cliEnv';
+import { serve } from './serve';
+import { imageBuildCommand } from './cliImage';
 
 const USAGE = `Usage: hangar-api <command>
 
+  serve                                          run the management API (until SIGTERM/SIGINT)
+  image build [--desktop] [--registry|--local]   build the agent image (and the desktop-tier one)
+                                                 the docker runtime uses, on DOCKER_HOST's engine:
+                                                 from media/images' Dockerfiles when the engine can
+                                                 pull node:22-bookworm-slim, else FROM scratch out
+                                                 of this machine's opencode, git, ripgrep, busybox
+                                                 (and Xvfb, x11vnc for --desktop)
   token create [--name NAME] [--user USERNAME]   create an API token (printed once)
   token list [--user USERNAME]                   list tokens (never their secrets)
   token revoke <TOKEN_ID>                        revoke a token
@@ -28,21 +38,37 @@ const USAGE = `Usage: hangar-api <command>
                                                  (key file: replaced; env key: needs
                                                  HANGAR_ENCRYPTION_KEY_PREVIOUS = the old key)
 
-Uses the same environment as the server (HANGAR_DATA_DIR, HANGAR_DATABASE_URL,
-HANGAR_ENCRYPTION_KEY[_FILE]). Restart the server after changing the Coolify token.
+Every command uses the server's environment (HANGAR_DATA_DIR, HANGAR_DATABASE_URL,
+HANGAR_ENCRYPTION_KEY[_FILE] above all): run them with the same variables as \`serve\`.
+Restart the server after changing the Coolify token.
 
-  printf '%s' "$TOKEN" | hangar-api coolify set-token     or: hangar-api coolify set-token < token.txt`;
+  printf '%s' "$TOKEN" | hangar-api coolify set-token     or: hangar-api coolify set-token < token.txt
 
-async function main(argv: string[]): Promise<number> {
+Environment:
+
+${envHelpText()}`;
+
+/** The exit code, or undefined for `serve`, which runs until a signal. */
+async function main(argv: string[]): Promise<number | undefined> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { name: { type: 'string' }, user: { type: 'string' }, admin: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      name: { type: 'string' }, user: { type: 'string' }, admin: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      desktop: { type: 'boolean' }, registry: { type: 'boolean' }, local: { type: 'boolean' },
+    },
   });
   const [group, action, arg] = positionals;
   if (values.help || !group) {
     process.stdout.write(USAGE + '\n');
     return values.help ? 0 : 2;
+  }
+  if (group === 'serve' && !action) {
+    await serve();
+    return undefined;
+  }
+  if (group === 'image' && action === 'build') {
+    return imageBuildCommand({ desktop: !!values.desktop, registry: !!values.registry, local: !!values.local }, (l) => process.stderr.write(`${l}\n`));
   }
   const config = loadConfig();
   const db = await openDatabase(config.database);
@@ -149,7 +175,7 @@ async function readSecret(prompt: string): Promise<string> {
 }
 
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => { if (code !== undefined) process.exit(code); },
   (err: unknown) => {
     const message = err instanceof ConfigError || err instanceof HttpError || err instanceof Error ? err.message : String(err);
     process.stderr.write(`hangar-api: ${message}\n`);

@@ -164,7 +164,7 @@ export class ApiClient {
   }
   async credentials(): Promise<CredentialMeta[]> { return (await this.request('GET', '/api/credentials', CredentialList)).items; }
   createCustomProvider(body: CustomProviderCreate): Promise<CustomProvider> {
-    return this.request('POST', '/api/providers/custom', CustomProvider, body);
+    return this.request('POST', '/api/custom-providers', CustomProvider, body);
   }
   defaultModel(): Promise<DefaultModel> { return this.request('GET', '/api/me/default-model', DefaultModel); }
   setDefaultModel(choice: ModelChoice): Promise<DefaultModel> { return this.request('PUT', '/api/me/default-model', DefaultModel, choice); }

@@ -45,7 +45,9 @@ export function buildOpenApi(defs: RouteDef[], version: string): Json {
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'Hangar management API', version },
+    info: { title: 'Hangar management API', version, license: { name: 'MIT', identifier: 'MIT' } },
+    // Relative to this document's own address: clients reach the paths on the server that served it.
+    servers: [{ url: '/', description: 'The Hangar server that serves this document' }],
     components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     paths,
   };

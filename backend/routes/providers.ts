@@ -24,7 +24,7 @@ export const providerRoutes = (s: Services) => [
     handler: async ({ user, params }) => ({ items: await s.providers.models(user.id, params.id) }),
   }),
   route({
-    method: 'post', path: '/api/providers/custom', summary: 'Add or replace a custom OpenAI-compatible provider',
+    method: 'post', path: '/api/custom-providers', summary: 'Add or replace a custom OpenAI-compatible provider',
     tag: 'providers', access: 'user', body: CustomProviderCreate, response: CustomProvider, status: 201, errors: [409],
     handler: async ({ user, body }) => {
       const { catalog } = await s.providers.catalog.get();
@@ -33,7 +33,7 @@ export const providerRoutes = (s: Services) => [
     },
   }),
   route({
-    method: 'delete', path: '/api/providers/custom/:id', summary: 'Remove a custom provider and its key',
+    method: 'delete', path: '/api/custom-providers/:id', summary: 'Remove a custom provider and its key',
     tag: 'providers', access: 'user', params: ProviderParams, status: 204, errors: [404],
     handler: async ({ user, params }) => s.credentials.removeCustom(user.id, params.id),
   }),

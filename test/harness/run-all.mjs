@@ -25,6 +25,7 @@ const STEPS = [
   { name: 'integration', kind: 'mocha', cmd: ['npx', 'mocha', '--config', 'test/.mocharc.integration.json'] },
   { name: 'deps', kind: 'check', cmd: [NODE, 'test/harness/deps.mjs'] },
   { name: 'package', kind: 'check', cmd: ['npm', 'run', '--silent', 'package'], needs: ['build'] },
+  { name: 'vsix-size', kind: 'check', cmd: [NODE, 'test/harness/vsixBudget.mjs'], needs: ['package'] },
   // These two may run in parallel (group 'vscode'); both need the VS Code cache and the build.
   { name: 'vscode', kind: 'summary', group: 'vscode', cmd: [NODE, 'test/harness/run-vscode-suite.mjs'], needs: ['build', 'deps'] },
   { name: 'e2e', kind: 'summary', group: 'vscode', cmd: [NODE, 'test/harness/run-e2e.mjs', '--no-package'], needs: ['deps', 'package'] },

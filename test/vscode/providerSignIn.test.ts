@@ -54,7 +54,7 @@ describe('provider sign-in: GitHub device flow, browser redirect, connection tes
   });
   after(async () => {
     for (const id of ['github-copilot', 'openrouter', 'mistral']) await api('DELETE', `/api/providers/${id}/credentials`);
-    for (const id of ['fake-gateway', 'broken-gateway']) await api('DELETE', `/api/providers/custom/${id}`);
+    for (const id of ['fake-gateway', 'broken-gateway']) await api('DELETE', `/api/custom-providers/${id}`);
     await vscode.commands.executeCommand('notifications.clearAll');
     await Promise.all([github?.close(), auth?.close(), llm?.close()]);
   });

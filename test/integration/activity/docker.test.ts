@@ -100,7 +100,7 @@ describe('activity: the plugin in a docker container reports to the API (real do
   });
 
   it('a prompt in a docker project produces running → complete in the activity table', async () => {
-    assert.equal((await admin.post('/api/providers/custom', {
+    assert.equal((await admin.post('/api/custom-providers', {
       id: 'fakellm', name: 'Fake LLM', baseURL: `http://host.docker.internal:${llmRelay.port}/v1`, apiKey: 'fake-key',
       models: [{ id: 'fake-model', context: 128000, output: 4096 }],
     })).status, 201);

@@ -50,7 +50,7 @@ describe('providers: injection into a deployed agent (local runtime, real openco
   }
 
   it('a project using a custom provider reaches the fake LLM with exactly the stored key', async () => {
-    const custom = await alice.post('/api/providers/custom', {
+    const custom = await alice.post('/api/custom-providers', {
       id: 'fakellm', name: 'Fake LLM', baseURL: fake.baseUrl, apiKey: KEY, models: [{ id: 'fake-model', context: 128000, output: 4096 }],
     });
     assert.equal(custom.status, 201);

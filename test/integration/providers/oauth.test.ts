@@ -305,7 +305,7 @@ describe('API: provider sign-in (device flow, PKCE redirect, refresh) and connec
 
   describe('Test Provider Connection', () => {
     const custom = async (id: string, baseURL: string, apiKey?: string) => {
-      const res = await alice.post('/api/providers/custom', { id, name: id, baseURL, models: [{ id: 'fake-model', context: 8192, output: 1024 }], ...(apiKey ? { apiKey } : {}) });
+      const res = await alice.post('/api/custom-providers', { id, name: id, baseURL, models: [{ id: 'fake-model', context: 8192, output: 1024 }], ...(apiKey ? { apiKey } : {}) });
       assert.equal(res.status, 201, JSON.stringify(res.body));
     };
 

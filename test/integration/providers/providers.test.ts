@@ -115,16 +115,16 @@ describe('API: providers, credentials and default models', function () {
       id: 'gateway', name: 'Company gateway', baseURL: 'http://127.0.0.1:9/v1', apiKey: CUSTOM_KEY,
       models: [{ id: 'llama3:8b', context: 8192, output: 2048 }, { id: 'org/big', name: 'Big', context: 200000, output: 8192 }],
     };
-    const res = await alice.post<CustomProvider>('/api/providers/custom', body);
+    const res = await alice.post<CustomProvider>('/api/custom-providers', body);
     assert.equal(res.status, 201);
     assert.deepEqual([res.body.id, res.body.hasKey, res.body.models[0]], ['gateway', true, { id: 'llama3:8b', name: 'llama3:8b', context: 8192, output: 2048 }]);
     assert.ok(!JSON.stringify(res.body).includes(CUSTOM_KEY));
     const listed = (await alice.get<ProviderList>('/api/providers?configured=true')).body.items;
     assert.deepEqual(listed.map((p) => [p.id, p.custom, p.modelCount]), [['gateway', true, 2], ['openai', false, 2]]);
     assert.deepEqual((await bob.get<ProviderList>('/api/providers?q=gateway')).body.items, [], 'custom providers are per user');
-    assert.equal((await alice.post<ErrorBody>('/api/providers/custom', { ...body, id: 'openai' })).status, 409);
+    assert.equal((await alice.post<ErrorBody>('/api/custom-providers', { ...body, id: 'openai' })).status, 409);
     for (const baseURL of ['ftp://x/v1', 'http://user:pw@x/v1', 'not a url']) {
-      assert.equal((await alice.post<ErrorBody>('/api/providers/custom', { ...body, baseURL })).status, 400, baseURL);
+      assert.equal((await alice.post<ErrorBody>('/api/custom-providers', { ...body, baseURL })).status, 400, baseURL);
     }
     assert.deepEqual(filesContaining(api.dataDir, CUSTOM_KEY), []);
   });
@@ -153,7 +153,7 @@ describe('API: providers, credentials and default models', function () {
   it('deletes credentials and custom providers', async () => {
     assert.equal((await alice.del('/api/providers/openai/credentials')).status, 204);
     assert.equal((await alice.del<ErrorBody>('/api/providers/openai/credentials')).status, 404);
-    assert.equal((await alice.del('/api/providers/custom/gateway')).status, 204);
+    assert.equal((await alice.del('/api/custom-providers/gateway')).status, 204);
     assert.deepEqual((await alice.get<{ items: CredentialMeta[] }>('/api/credentials')).body.items, []);
     assert.deepEqual((await alice.get<ProviderList>('/api/providers?configured=true')).body.items, []);
   });

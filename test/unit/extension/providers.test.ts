@@ -127,7 +127,7 @@ describe('ApiClient: providers and credentials', () => {
           case 'PUT /api/me/default-model': return json(res, 200, JSON.parse(body));
           case 'GET /api/projects/p1/model': return json(res, 200, { providerId: null, modelId: null, source: 'none', configured: false });
           case 'PUT /api/projects/p1/model': return json(res, 200, { ...JSON.parse(body), source: 'project', configured: true });
-          case 'POST /api/providers/custom':
+          case 'POST /api/custom-providers':
             return json(res, 201, { id: 'ollama', name: 'Ollama', baseURL: 'http://127.0.0.1:11434/v1', models: [{ id: 'l', name: 'l', context: 1, output: 1 }], hasKey: false, createdAt: '2025-01-01T00:00:00.000Z', updatedAt: '2025-01-01T00:00:00.000Z' });
           case 'GET /api/providers': return json(res, 200, { items: [{ id: 'broken' }], catalog: { source: 'live', fetchedAt: null, stale: false } });
           case 'POST /api/providers/openai/test': return json(res, 200, { verdict: 'bad_key', latencyMs: 12, message: 'rejected', httpStatus: 401 });

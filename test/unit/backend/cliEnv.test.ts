@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ENV_HELP, envHelpText } from '../../../backend/cliEnv';
+
+const backend = path.resolve(__dirname, '../../../backend');
+// Names in backend/ that the API sets for its agents or uses as constants, never reads itself.
+const NOT_READ = new Set(['HANGAR_PROJECT_ID', 'HANGAR_WORKSPACE', 'HANGAR_AGENT_PORT', 'HANGAR_WEBHOOK_SECRET',
+  'HANGAR_LOCAL_ROOT', 'HANGAR_GIT_CA', 'HANGAR_PLUGIN_FILE', 'HANGAR_BUILD']);
+
+function namesInBackend(): Set<string> {
+  const names = new Set<string>();
+  for (const entry of fs.readdirSync(backend, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.ts') || entry.name === 'cliEnv.ts') continue;
+    const text = fs.readFileSync(path.join(entry.parentPath, entry.name), 'utf8');
+    // A trailing `_` is a prefix in prose (HANGAR_DOCKER_…), not a variable.
+    for (const m of text.matchAll(/\bHANGAR_[A-Z0-9_]*[A-Z0-9]\b(?!_)/g)) names.add(m[0]);
+  }
+  return names;
+}
+
+describe('hangar-api --help: environment', () => {
+  it('lists every HANGAR_* variable the API reads', () => {
+    const listed = new Set(ENV_HELP.flatMap((g) => g.vars.map(([n]) => n)));
+    const missing = [...namesInBackend()].filter((n) => !NOT_READ.has(n) && !listed.has(n)).sort();
+    assert.deepEqual(missing, []);
+    assert.ok(listed.size >= 40, `only ${listed.size} variables listed`);
+  });
+
+  it('prints each variable on its own line with its help', () => {
+    const text = envHelpText();
+    assert.match(text, /^ {2}HANGAR_DATA_DIR +data folder/m);
+    assert.match(text, /^Docker runtime \(images: `hangar-api image build \[--desktop\]`\):$/m);
+  });
+});
