@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { gitEnv } from '../../../backend/sync/gitEnv';
 import type { ErrorBody, Project, TokenCreated } from '../../../backend/contract';
 import { client, startTestApi, type TestApi } from '../support/apiServer';
 
@@ -87,5 +90,26 @@ describe('API security: hostile input is a 4xx in the one error shape, never a 5
     }
     await assert.rejects(api.server.services.users.createToken((await api.server.services.users.userByName('admin')).id, 'cli\nforged'));
     assert.equal((await admin.post('/api/tokens', { name: 'laptop – ünïcode ✓' })).status, 201);
+  });
+
+  it('keeps the data dir 0700 and hangar.db with its -wal and -shm 0600, even under a loose umask', async () => {
+    const old = process.umask(0o022);
+    const dir = path.join(fs.mkdtempSync(path.join(path.dirname(api.dataDir), 'hangar-mode-')), 'data');
+    try {
+      const other = await startTestApi({}, dir);
+      await client(other.url, other.adminToken).post('/api/projects', { name: 'writes the wal' });
+      assert.equal(fs.statSync(dir).mode & 0o777, 0o700);
+      for (const f of ['hangar.db', 'hangar.db-wal', 'hangar.db-shm', 'secret.key', 'local-token']) {
+        assert.equal(fs.statSync(path.join(dir, f)).mode & 0o777, 0o600, f);
+      }
+      await other.close();
+    } finally {
+      process.umask(old);
+      fs.rmSync(path.dirname(dir), { recursive: true, force: true });
+    }
+  });
+
+  it('never turns on git\'s curl trace (GIT_CURL_VERBOSE is not set, not even to 0)', () => {
+    assert.ok(!('GIT_CURL_VERBOSE' in gitEnv()));
   });
 });
