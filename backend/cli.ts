@@ -6,6 +6,7 @@ import { rotateConfiguredKey } from './providers/keyRotation';
 import { ConfigError, loadConfig } from './config';
 import { openDatabase } from './db/database';
 import { HttpError } from './errors';
+import { CONTROL_CHARS } from './contract';
 import { COOLIFY_TOKEN_PATTERN } from './runtime/coolify/config';
 import { clearRuntimeSecret, setRuntimeSecret } from './runtime/runtimeSettings';
 import { SecretBox } from './runtime/secretBox';
@@ -88,7 +89,7 @@ async function main(argv: string[]): Promise<number | undefined> {
         const userId = values.user ? (await users.userByName(values.user)).id : undefined;
         for (const t of await users.listTokens(userId)) {
           const state = t.revokedAt ? `revoked ${t.revokedAt}` : 'active';
-          process.stdout.write(`${t.id}  ${t.username.padEnd(12)} ${t.name.padEnd(20)} created ${t.createdAt}  last used ${t.lastUsedAt ?? 'never'}  ${state}\n`);
+          process.stdout.write(`${t.id}  ${printable(t.username).padEnd(12)} ${printable(t.name).padEnd(20)} created ${t.createdAt}  last used ${t.lastUsedAt ?? 'never'}  ${state}\n`);
         }
         return 0;
       }
@@ -182,3 +183,8 @@ main(process.argv.slice(2)).then(
     process.exit(1);
   },
 );
+
+/** A stored name as one terminal-safe line (names made before control characters were refused). */
+function printable(s: string): string {
+  return s.replace(new RegExp(CONTROL_CHARS.source, 'g'), '?');
+}

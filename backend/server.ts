@@ -9,6 +9,7 @@ import type { Logger } from './logger';
 import { bootstrap, type BootstrapResult } from './services/bootstrap';
 import { createServices, type Services } from './services/container';
 import { loadEncryptionKey } from './security/encryptionKey';
+import { ensurePrivateDir } from './security/dataDirMode';
 import { reconcile, type ReconcileReport } from './runtime/reconcile';
 import { loadSealedSettings } from './runtime/runtimeSettings';
 import { rotateEncryptionKey } from './providers/keyRotation';
@@ -24,6 +25,7 @@ export interface RunningServer {
 
 /** Opens the database, migrates, seeds, and listens. Used by main.ts and by the tests. */
 export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
+  ensurePrivateDir(config.dataDir);
   const key = loadEncryptionKey(config.encryptionKey);
   const db = await openDatabase(config.database);
   if (config.previousEncryptionKey) {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoTime, listOf } from './common';
+import { displayName, IsoTime, listOf } from './common';
 
 export const Role = z.enum(['admin', 'user']);
 
@@ -22,7 +22,7 @@ export type ApiToken = z.infer<typeof ApiToken>;
 export const ApiTokenList = listOf(ApiToken);
 export type ApiTokenList = z.infer<typeof ApiTokenList>;
 
-export const TokenCreate = z.strictObject({ name: z.string().trim().min(1).max(60) });
+export const TokenCreate = z.strictObject({ name: displayName(60) });
 /** The secret appears once, in this response, and is stored only as a hash. */
 export const TokenCreated = z.object({ token: ApiToken, secret: z.string() });
 export type TokenCreated = z.infer<typeof TokenCreated>;

@@ -10,6 +10,18 @@ export const ErrorBody = z.object({
 });
 export type ErrorBody = z.infer<typeof ErrorBody>;
 
+/**
+ * Control characters (C0, DEL, C1), line/paragraph separators and bidi overrides: in a name they
+ * forge lines and escape codes in terminals (`hangar-api token list`) and logs.
+ */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+export const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+
+/** A name people read: trimmed, 1..max characters, no control characters. */
+export function displayName(max: number) {
+  return z.string().trim().min(1, 'a name is required').max(max).refine((s) => !CONTROL_CHARS.test(s), 'no control characters');
+}
+
 export const IsoTime = z.string().describe('ISO 8601 timestamp');
 export const Id = z.string().min(1).max(64);
 

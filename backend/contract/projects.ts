@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoTime, listOf } from './common';
+import { displayName, IsoTime, listOf } from './common';
 import { TierId } from './tiers';
 
 export const ProjectStatus = z.enum([
@@ -38,9 +38,7 @@ export const Repository = z.object({
 });
 export type Repository = z.infer<typeof Repository>;
 
-export const ProjectName = z.string().trim().min(1, 'a name is required').max(80)
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
-  .regex(/^[^\u0000-\u001f]*$/, 'no control characters');
+export const ProjectName = displayName(80);
 export const ProviderId = z.string().trim().min(1).max(100).regex(/^[A-Za-z0-9._-]+$/, 'a provider id like "openai"');
 
 export const Project = z.object({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoTime, listOf } from './common';
+import { displayName, IsoTime, listOf } from './common';
 import { ProviderId } from './projects';
 
 /** A model id as models.dev spells it: may contain `/`, `:`, `@` and dots. */
@@ -98,14 +98,14 @@ export const BaseUrl = z.string().trim().max(500).refine((s) => {
 
 export const CustomModel = z.strictObject({
   id: ModelId,
-  name: z.string().trim().min(1).max(200).optional(),
+  name: displayName(200).optional(),
   context: z.number().int().positive().max(100_000_000),
   output: z.number().int().positive().max(100_000_000),
 });
 
 export const CustomProviderCreate = z.strictObject({
   id: ProviderId,
-  name: z.string().trim().min(1).max(100),
+  name: displayName(100),
   baseURL: BaseUrl,
   apiKey: ApiKey.optional(),
   models: z.array(CustomModel).min(1).max(500),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoTime, listOf } from './common';
+import { displayName, IsoTime, listOf } from './common';
 
 /** Memory sizes as Docker and Coolify write them: "512m", "4g". */
 export const MemorySize = z.string().regex(/^[1-9][0-9]*[mg]$/, 'a size like "512m" or "4g"');
@@ -30,7 +30,7 @@ export type TierList = z.infer<typeof TierList>;
 
 export const TierCreate = z.strictObject({
   id: TierId,
-  name: z.string().trim().min(1).max(60),
+  name: displayName(60),
   description: z.string().max(500).default(''),
   cpus: z.number().positive().max(256),
   memory: MemorySize,
@@ -44,7 +44,7 @@ export const TierCreate = z.strictObject({
 export type TierCreate = z.infer<typeof TierCreate>;
 
 export const TierUpdate = z.strictObject({
-  name: z.string().trim().min(1).max(60),
+  name: displayName(60),
   description: z.string().max(500),
   cpus: z.number().positive().max(256),
   memory: MemorySize,

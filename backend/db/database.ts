@@ -6,6 +6,7 @@ import { Migrator } from 'kysely/migration';
 import type { Config } from '../config';
 import type { Database } from './schema';
 import { migrationProvider } from './migrations';
+import { ensurePrivateFiles } from '../security/dataDirMode';
 
 export type Db = Kysely<Database>;
 
@@ -15,6 +16,9 @@ export async function openDatabase(database: Config['database']): Promise<Db> {
     throw new Error('HANGAR_DATABASE_URL: PostgreSQL is not supported by this build yet; use sqlite:<file> or leave it unset.');
   }
   fs.mkdirSync(path.dirname(database.file), { recursive: true, mode: 0o700 });
+  // Created 0600 before SQLite opens it; its -wal and -shm are narrowed once they exist (below).
+  fs.closeSync(fs.openSync(database.file, 'a', 0o600));
+  ensurePrivateFiles([database.file]);
   const sqlite = new SQLite(database.file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
@@ -22,6 +26,7 @@ export async function openDatabase(database: Config['database']): Promise<Db> {
   sqlite.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   await migrate(db);
+  ensurePrivateFiles([database.file, `${database.file}-wal`, `${database.file}-shm`]);
   return db;
 }
 

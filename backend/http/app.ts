@@ -4,6 +4,7 @@ import { bodyParser } from '@koa/bodyparser';
 import type { Services } from '../services/container';
 import { errorMiddleware } from './errorMiddleware';
 import { authMiddleware } from './authMiddleware';
+import { bodyDepthGuard, contentEncodingGuard, methodGuard } from './requestGuards';
 import { mountRoutes, route, type RouteDef } from './route';
 import { buildOpenApi } from './openapi';
 import { healthRoutes } from '../routes/health';
@@ -50,10 +51,14 @@ export function createApp(s: Services): Koa {
     ctx.set('Cache-Control', 'no-store');
     await next();
   });
+  app.use(methodGuard());
   // Who is asking is settled before any body is read.
   app.use(authMiddleware(s.users));
+  app.use(contentEncodingGuard());
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: s.config.bodyLimit, encoding: 'utf-8' }));
-  const router = new Router();
+  app.use(bodyDepthGuard());
+  // Case-sensitive: `/API/projects` is not `/api/projects` (and needs a token anyway, see authMiddleware).
+  const router = new Router({ sensitive: true });
   mountRoutes(router, allRoutes(s));
   // Last: whatever else is under /api/projects/:id/opencode is 404 not_proxied.
   mountRoutes(router, agentProxyFallbackRoutes(s));

@@ -2,13 +2,18 @@ import type { Middleware } from 'koa';
 import { unauthorized } from '../errors';
 import type { UserService } from '../services/users';
 
-/** Paths under /api that answer without a token. Everything else needs `Authorization: Bearer`. */
+/**
+ * The exact paths (case-sensitive, as the router matches them) that answer without a token.
+ * Every other request needs `Authorization: Bearer`, whatever its path looks like: the check is
+ * total, so `/API/…`, `/Api/…` or `//api/…` cannot slip past it. Routes check it again
+ * (mountRoutes), so authentication is also a property of each route.
+ */
 // The opencode webhook carries no token: its route verifies an HMAC under the project's secret.
-const PUBLIC = new Set(['/api/health', '/api/webhooks/opencode']);
+export const PUBLIC_PATHS: ReadonlySet<string> = new Set(['/api/health', '/api/webhooks/opencode']);
 
 export function authMiddleware(users: UserService): Middleware {
   return async (ctx, next) => {
-    if (!ctx.path.startsWith('/api/') || PUBLIC.has(ctx.path)) return next();
+    if (PUBLIC_PATHS.has(ctx.path)) return next();
     const header = ctx.get('Authorization');
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) throw unauthorized('Send an API token as "Authorization: Bearer <token>". Create one with `hangar-api token create`.');

@@ -39,6 +39,8 @@ export function toErrorResponse(err: unknown): { status: number; body: ErrorBody
   const status = e.status ?? e.statusCode ?? 500;
   if (status === 413) return { status, body: { error: { code: 'payload_too_large', message: 'The request body is too large; send less than the server limit (HANGAR_BODY_LIMIT).' } } };
   if (status === 415) return { status, body: { error: { code: 'unsupported_media_type', message: 'Send the body as application/json.' } } };
+  if (status === 405) return { status, body: { error: { code: 'method_not_allowed', message: `This route does not take that method; the methods it takes are in the Allow header and /api/openapi.json.` } } };
+  if (status === 501) return { status, body: { error: { code: 'method_not_implemented', message: 'The API does not implement this method.' } } };
   if (status === 400) return { status, body: { error: { code: 'invalid_body', message: `The request body is not valid JSON: ${e.message ?? 'parse error'}` } } };
   if (status < 500 && e.expose) return { status, body: { error: { code: 'http_' + status, message: e.message ?? 'Request failed.' } } };
   return { status: 500, body: { error: { code: 'internal', message: 'Internal server error. The server log has the details.' } } };

@@ -39,6 +39,8 @@ export function buildOpenApi(defs: RouteDef[], version: string): Json {
       parameters,
       responses,
       security: d.access === 'public' ? [] : [{ bearer: [] }],
+      /** Who may call it: public, any user, or admins only (the authorisation matrix reads this). */
+      'x-hangar-access': d.access,
     };
     if (d.body) op.requestBody = { required: true, content: { 'application/json': { schema: z.toJSONSchema(d.body, { io: 'input', unrepresentable: 'any' }) } } };
     paths[oaPath] = { ...(paths[oaPath] ?? {}), [d.method]: op };

@@ -2,7 +2,7 @@ import type { Context } from 'koa';
 import type { Router } from '@koa/router';
 import { z } from 'zod';
 import type { AuthUser } from '../services/users';
-import { forbidden } from '../errors';
+import { forbidden, unauthorized } from '../errors';
 
 export type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
 
@@ -46,6 +46,8 @@ export function mountRoutes(router: Router, defs: RouteDef[]): void {
   for (const def of defs) {
     router[def.method](def.path, async (ctx) => {
       const user = ctx.state.user as AuthUser | undefined;
+      // Never rely on a path prefix alone: a route that is not public needs an authenticated user.
+      if (def.access !== 'public' && !user) throw unauthorized('Send an API token as "Authorization: Bearer <token>".');
       if (def.access === 'admin' && user?.role !== 'admin') throw forbidden('Only an administrator can do this.');
       const params = def.params ? def.params.parse(ctx.params) : ctx.params;
       const query = def.query ? def.query.parse(ctx.query) : ctx.query;

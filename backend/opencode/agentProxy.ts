@@ -3,13 +3,16 @@ import type { Logger } from '../logger';
 import type { ProjectService } from '../services/projects';
 import { AgentEventRelays } from './eventRelay';
 import { AgentTargets } from './upstream';
+import { agentWorkspaceResolver, type AgentWorkspace } from './agentWorkspace';
 
 export interface AgentProxy {
   targets: AgentTargets;
   relays: AgentEventRelays;
+  /** Where a project's workspace is, for confining the files a prompt attaches. */
+  workspace: (projectId: string) => AgentWorkspace;
 }
 
-export function createAgentProxy(config: Config, projects: ProjectService, log: Logger): AgentProxy {
+export function createAgentProxy(config: Config, projects: ProjectService, log: Logger, runtime: 'local' | 'docker' | 'coolify'): AgentProxy {
   const targets = new AgentTargets(projects);
   const relays = new AgentEventRelays({
     bufferSize: config.agent.eventBuffer,
@@ -22,5 +25,5 @@ export function createAgentProxy(config: Config, projects: ProjectService, log: 
     target: (id) => targets.byId(id),
     log,
   });
-  return { targets, relays };
+  return { targets, relays, workspace: agentWorkspaceResolver(runtime, config.dataDir) };
 }

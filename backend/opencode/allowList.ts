@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AgentMessageId, AgentPermissionId, AgentSessionId, AgentSessionStatus } from '../contract';
+import { AgentAbortBody, AgentMessageId, AgentPermissionId, AgentPermissionReplyBody, AgentPromptBody, AgentSessionCreateBody, AgentSessionId, AgentSessionRenameBody, AgentSessionStatus } from '../contract';
 import type { Method } from '../http/route';
 
 /** A workspace-relative path: no absolute paths, no `..` segments, no NUL. */
@@ -22,8 +22,14 @@ export interface ProxiedRoute {
   params?: ParamName[];
   /** Query keys passed through (others are dropped; `directory` and `workspace` never pass). */
   query?: Record<string, z.ZodType>;
-  /** Whether a JSON object body is forwarded. */
-  body?: boolean;
+  /** The body's schema (backend/contract/agentProxyBodies.ts): only what it accepts is forwarded. */
+  body?: z.ZodType;
+  /** The answer holds provider settings: credential fields are removed (proxyResponseFilter.ts). */
+  redact?: boolean;
+  /** Its `?path=` must exist inside the workspace (on this host: symlinks resolved). */
+  confinePath?: boolean;
+  /** Its `file` parts are confined to the project's workspace (proxyBodySchema.ts). */
+  confineFiles?: boolean;
   response?: z.ZodType;
   /** Longer than the default timeout for routes that may work a while. */
   timeoutMs?: number;
@@ -36,23 +42,23 @@ export interface ProxiedRoute {
 export const PROXIED_ROUTES: ProxiedRoute[] = [
   { method: 'get', path: '/session/status', summary: 'Busy and retrying sessions (idle ones are omitted)', response: AgentSessionStatus },
   { method: 'get', path: '/session', summary: 'List sessions', query: { roots: Text, start: Count, search: Text, limit: Count } },
-  { method: 'post', path: '/session', summary: 'Create a session {title?, permission?}', body: true },
+  { method: 'post', path: '/session', summary: 'Create a session {title?, parentID?}', body: AgentSessionCreateBody },
   { method: 'get', path: '/session/:sessionID', summary: 'One session', params: ['sessionID'] },
-  { method: 'patch', path: '/session/:sessionID', summary: 'Rename a session {title}', params: ['sessionID'], body: true },
+  { method: 'patch', path: '/session/:sessionID', summary: 'Rename a session {title}', params: ['sessionID'], body: AgentSessionRenameBody },
   { method: 'delete', path: '/session/:sessionID', summary: 'Delete a session', params: ['sessionID'] },
   { method: 'get', path: '/session/:sessionID/message', summary: 'A session\'s messages [{info, parts}] (?limit=&before=)', params: ['sessionID'], query: { limit: Count, before: AgentMessageId } },
-  { method: 'post', path: '/session/:sessionID/prompt_async', summary: 'Send a prompt {parts, model?, agent?}; 204 at once, follow the event stream', params: ['sessionID'], body: true },
-  { method: 'post', path: '/session/:sessionID/abort', summary: 'Stop the session\'s turn', params: ['sessionID'], body: true },
+  { method: 'post', path: '/session/:sessionID/prompt_async', summary: 'Send a prompt {parts, model?, agent?}; 204 at once, follow the event stream', params: ['sessionID'], body: AgentPromptBody, confineFiles: true },
+  { method: 'post', path: '/session/:sessionID/abort', summary: 'Stop the session\'s turn', params: ['sessionID'], body: AgentAbortBody },
   { method: 'get', path: '/session/:sessionID/diff', summary: 'Files the session changed', params: ['sessionID'], query: { messageID: AgentMessageId } },
   { method: 'get', path: '/permission', summary: 'Pending tool permission requests' },
-  { method: 'post', path: '/permission/:requestID/reply', summary: 'Answer a permission request {reply: once|always|reject}', params: ['requestID'], body: true },
+  { method: 'post', path: '/permission/:requestID/reply', summary: 'Answer a permission request {reply: once|always|reject}', params: ['requestID'], body: AgentPermissionReplyBody },
   { method: 'get', path: '/find/file', summary: 'Fuzzy file search in the workspace', query: { query: Text, dirs: z.enum(['true', 'false']), type: z.enum(['file', 'directory']), limit: Count } },
-  { method: 'get', path: '/file', summary: 'List a folder of the workspace', query: { path: RelativePath } },
-  { method: 'get', path: '/file/content', summary: 'Read a file of the workspace', query: { path: RelativePath } },
+  { method: 'get', path: '/file', summary: 'List a folder of the workspace', query: { path: RelativePath }, confinePath: true },
+  { method: 'get', path: '/file/content', summary: 'Read a file of the workspace', query: { path: RelativePath }, confinePath: true },
   { method: 'get', path: '/vcs', summary: 'The workspace\'s branch' },
   { method: 'get', path: '/vcs/diff', summary: 'The workspace\'s changes (?mode=git|branch)', query: { mode: z.enum(['git', 'branch']), context: Count } },
-  { method: 'get', path: '/provider', summary: 'Providers and models as the agent sees them' },
-  { method: 'get', path: '/config/providers', summary: 'Configured providers and default models' },
+  { method: 'get', path: '/provider', summary: 'Providers and models as the agent sees them (without credentials)', redact: true },
+  { method: 'get', path: '/config/providers', summary: 'Configured providers and default models (without credentials)', redact: true },
   { method: 'get', path: '/agent', summary: 'The agent\'s agents (build, plan, …)' },
 ];
 

@@ -1,6 +1,8 @@
 import type { PassThrough } from 'node:stream';
 import { z } from 'zod';
-import { AgentEvent } from '../contract';
+import { AgentEvent, type AgentPromptBody } from '../contract';
+import { confineFileParts, confinePathQuery } from '../opencode/proxyBodySchema';
+import { filteredJson } from '../opencode/proxyResponseFilter';
 import { HttpError } from '../errors';
 import { route, type Method, type RouteDef } from '../http/route';
 import { openSse } from '../http/sse';
@@ -10,7 +12,6 @@ import type { Services } from '../services/container';
 
 const PREFIX = '/api/projects/:id/opencode';
 const ProjectId = z.string().uuid('a project id');
-const JsonObject = z.record(z.string(), z.unknown()).describe('a JSON object, forwarded to the agent as is');
 const EventQuery = z.object({ lastEventId: z.string().max(20).optional() });
 /** A client this far behind is dropped; it reconnects with Last-Event-ID and gets the rest. */
 const MAX_CLIENT_BACKLOG = 8 * 1024 * 1024;
@@ -66,18 +67,23 @@ function proxiedRoute(s: Services, r: ProxiedRoute): RouteDef {
   const query = z.object(Object.fromEntries(Object.entries(r.query ?? {}).map(([k, v]) => [k, v.optional()])));
   return route({
     method: r.method, path: PREFIX + r.path, summary: `Agent: ${r.summary}`, tag: 'agent', access: 'user', stream: true,
-    params, query, body: r.body ? JsonObject : undefined, response: r.response, errors: [404, 409, 502, 504],
+    params, query, body: r.body, response: r.response, errors: [404, 409, 502, 504],
     handler: async ({ user, params: p, query: q, body, ctx }) => {
       const target = await s.agent.targets.forUser(user.id, p.id);
+      if (r.confinePath) await confinePathQuery((q as { path?: string }).path, s.agent.workspace(p.id));
       const qs = new URLSearchParams();
       for (const [k, v] of Object.entries(q as Record<string, string | undefined>)) if (v !== undefined) qs.set(k, v);
       const res = await callAgent(target, {
         method: r.method.toUpperCase(), path: upstreamPath(r, p as Record<string, string>), query: qs,
-        body: r.body ? body : undefined, timeoutMs: r.timeoutMs ?? s.config.agent.timeoutMs,
+        body: r.confineFiles ? await confineFileParts(body as AgentPromptBody, s.agent.workspace(p.id)) : body, timeoutMs: r.timeoutMs ?? s.config.agent.timeoutMs,
       });
       ctx.status = res.status;
       if (!res.body) {
         if (res.status !== 204) ctx.body = '';
+        return;
+      }
+      if (r.redact) {
+        ctx.body = await filteredJson(res.body);
         return;
       }
       ctx.type = res.contentType ?? 'application/octet-stream';

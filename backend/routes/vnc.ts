@@ -27,7 +27,9 @@ export const vncRoutes = (s: Services) => [
     method: 'get', path: '/api/projects/:id/vnc',
     summary: 'The VNC websocket (RFB in binary messages). Upgrade with ?ticket=… from POST …/vnc/ticket; a plain GET answers 426',
     tag: 'desktop', access: 'user', params: IdParams, errors: [401, 403, 404, 409, 426, 502],
-    handler: async () => {
+    handler: async ({ user, params }) => {
+      // Someone else's project is 404 like any other route, not a hint that it exists.
+      await s.projects.ownedRow(user.id, params.id);
       throw new HttpError(426, 'upgrade_required', 'Open this route as a websocket with ?ticket=… (from POST /api/projects/:id/vnc/ticket).');
     },
   }),

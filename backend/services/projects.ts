@@ -6,7 +6,7 @@ import type { EventHub } from '../events/eventHub';
 import { notFound } from '../errors';
 import { newId } from '../security/tokens';
 import type { TierService } from './tiers';
-import { slugify, uniqueSlug } from './slug';
+import { slugCandidates, slugify } from './slug';
 import { randomSecret, type SecretBox } from '../runtime/secretBox';
 
 /** What the runtime reports about a project; only the given fields change. */
@@ -53,9 +53,14 @@ export class ProjectService {
     const now = new Date().toISOString();
     const id = newId();
     await this.db.transaction().execute(async (trx) => {
-      const taken = await trx.selectFrom('projects').select('slug').where('owner_id', '=', ownerId)
-        .where('slug', 'like', `${slugify(body.name)}%`).execute();
-      const slug = uniqueSlug(slugify(body.name), new Set(taken.map((t) => t.slug)));
+      const base = slugify(body.name);
+      let slug: string | undefined;
+      for (let from = 1; !slug; from += 100) {
+        const candidates = slugCandidates(base, from, 100);
+        const taken = await trx.selectFrom('projects').select('slug').where('owner_id', '=', ownerId).where('slug', 'in', candidates).execute();
+        const takenSet = new Set(taken.map((t) => t.slug));
+        slug = candidates.find((c) => !takenSet.has(c));
+      }
       await trx.insertInto('projects').values({
         id, owner_id: ownerId, name: body.name, slug, tier_id: tier.id,
         provider_override: body.providerOverride,

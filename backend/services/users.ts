@@ -1,5 +1,5 @@
 import type { Db } from '../db/database';
-import type { ApiToken, Me, TokenCreated } from '../contract';
+import { TokenCreate, type ApiToken, type Me, type TokenCreated } from '../contract';
 import { conflict, notFound } from '../errors';
 import { generateToken, hashToken, looksLikeToken, newId } from '../security/tokens';
 
@@ -40,7 +40,9 @@ export class UserService {
     return user;
   }
 
-  async createToken(userId: string, name: string): Promise<TokenCreated> {
+  async createToken(userId: string, rawName: string): Promise<TokenCreated> {
+    // Every caller (route, CLI, tests) gets the same rule: no control characters in a name.
+    const { name } = TokenCreate.parse({ name: rawName });
     const secret = generateToken();
     const row = { id: newId(), user_id: userId, name, token_hash: hashToken(secret), created_at: new Date().toISOString(), last_used_at: null, revoked_at: null };
     await this.db.insertInto('api_tokens').values(row).execute();

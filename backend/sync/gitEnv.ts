@@ -21,7 +21,6 @@ const BASE: Record<string, string> = {
   // Reading status must not take the index lock the agent may need at the same moment.
   GIT_OPTIONAL_LOCKS: '0',
   GIT_TRACE: '0',
-  GIT_CURL_VERBOSE: '0',
   GIT_TRACE_CURL: '0',
   GIT_TRACE_PACKET: '0',
 };
