@@ -216,6 +216,7 @@ class ChatPanel {
         deploy: () => session.api.deploy(projectId),
       }, signal).then(() => this.stream?.reconnectNow()),
       openDiff: async (d) => { await options.diffs?.open(projectId, d); },
+      redeployProject: async () => { await vscode.commands.executeCommand('hangar.deployContainer', { id: projectId }); },
     }, project, log, {
       ...(memento ? { persisted: loadChatState(memento, projectId) } : {}),
       ...(options.sessionId ? { sessionId: options.sessionId } : {}),
@@ -246,6 +247,12 @@ class ChatPanel {
       this.panel.onDidChangeViewState(() => this.onViewState()),
       this.panel.onDidDispose(() => this.dispose()),
       session.onDidChangeState((s) => { if (s.kind === 'connected') this.startStream(session, log); }),
+      // A provider change reached (or could not reach) this project's agent: the model list follows.
+      session.onDidReceiveEvent((e) => {
+        if (e.type !== 'agent.config' || e.data.projectId !== projectId) return;
+        void this.controller.modelsChanged({ needsRedeploy: e.data.needsRedeploy })
+          .catch((err: unknown) => log.warn(`chat ${projectId}: could not reload the models: ${err instanceof Error ? err.message : String(err)}`));
+      }),
     );
     this.startStream(session, log);
   }

@@ -66,7 +66,7 @@ export function App({ ipc }: { ipc: ChatIpc }) {
       schedule();
     };
     const handlers: MessageHandlers<HostMessage> = {
-      'chat.init': apply, 'chat.project': apply, 'chat.sessions': apply, 'chat.transcript': apply, 'chat.message': apply,
+      'chat.init': apply, 'chat.project': apply, 'chat.models': apply, 'chat.sessions': apply, 'chat.transcript': apply, 'chat.message': apply,
       'chat.part': apply, 'chat.delta': apply, 'chat.status': apply, 'chat.permission': apply, 'chat.permissionReplied': apply,
       'chat.error': apply, 'chat.connection': apply, 'chat.queue': apply, 'chat.mentionResults': apply,
       'chat.starting': apply, 'chat.changes': apply,
@@ -173,6 +173,13 @@ export function App({ ipc }: { ipc: ChatIpc }) {
           onCancel={() => ipc.post({ type: 'chat.start.cancel' })}
           onDismiss={() => { store.starting = null; render(0); }}
         />
+        {store.needsRedeploy && (
+          <div class="banner banner-redeploy" role="alert">
+            {store.needsRedeploy}
+            <button type="button" class="hg-link-button banner-action" onClick={() => { quiet(request({ type: 'chat.redeploy' }, 10 * 60_000)); }}>Redeploy</button>
+          </div>
+        )}
+        {store.modelNotice && <Notice kind="info" onDismiss={() => { store.modelNotice = null; render(0); }}>{store.modelNotice}</Notice>}
         {error && <Notice kind="error" onDismiss={() => setError(null)}>{error}</Notice>}
         {session && session.loaded
           ? (
