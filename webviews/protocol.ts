@@ -324,6 +324,8 @@ export const ChatWebviewToHost = z.discriminatedUnion('type', [
     model: z.optional(ModelRef), agent: z.optional(z.string()),
   }),
   z.strictObject({ type: z.literal('chat.abort'), requestId: RequestId, sessionId: Id }),
+  /** "Start" on the chat's "Project stopped" banner */
+  z.strictObject({ type: z.literal('chat.start'), requestId: RequestId }),
   /** "Redeploy" on the chat's needs-redeploy notice */
   z.strictObject({ type: z.literal('chat.redeploy'), requestId: RequestId }),
   z.strictObject({ type: z.literal('chat.permissionReply'), requestId: RequestId, sessionId: Id, permissionId: Id, reply: PermissionReply }),

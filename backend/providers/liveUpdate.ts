@@ -39,7 +39,8 @@ export class CredentialSync {
     private readonly injection: ProviderInjection,
     private readonly hub: EventHub,
     private readonly log: Logger,
-    private readonly timeoutMs = 5000,
+    // The reload after PATCH /global/config takes seconds on a busy machine (7.5 s measured at load 20).
+    private readonly timeoutMs = 30_000,
   ) {}
 
   /** A credential or custom provider changed: every running agent that uses that provider. */

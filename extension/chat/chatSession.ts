@@ -295,6 +295,7 @@ export class ChatController {
     },
     'chat.abort': async (m) => { await this.api.abort(m.sessionId); },
     'chat.redeploy': async () => { await this.port.redeployProject?.(); },
+    'chat.start': () => { this.startNow(); },
     'chat.permissionReply': async (m) => { await this.api.replyPermission(m.permissionId, m.reply); },
     'chat.newSession': async () => {
       const created = await this.api.createSession();
@@ -457,8 +458,15 @@ export class ChatController {
       void this.onReady().catch((e: unknown) => this.log.warn(`chat ${this.project.id}: reload failed: ${errorText(e)}`));
       return;
     }
+    this.startNow();
+  }
+
+  /** "Start" on the stopped banner, or a prompt that waits: starts the project with progress in the panel. */
+  private startNow(): void {
+    if (this.starting || !this.port.startProject || this.project.status === 'running') return;
     const abort = new AbortController();
-    const state: ChatStarting = { phase: 'starting', message: `Starting ${this.project.name}… your message is sent once the agent is up.` };
+    const waiting = this.queue.items.length > 0 ? ' your message is sent once the agent is up.' : '';
+    const state: ChatStarting = { phase: 'starting', message: `Starting ${this.project.name}…${waiting}` };
     this.starting = { abort, state };
     this.startFailure = null;
     this.postStarting();
