@@ -166,6 +166,9 @@ export class HangarStore {
       case 'provider.changed':
         // The Providers view has its own data (providersFeature.ts), fed from session.onDidReceiveEvent.
         return false;
+      case 'agent.config':
+        // The chat panel of that project reloads its model list (chatPanel.ts); the row follows project.updated.
+        return false;
       case 'sync.status':
       case 'sync.result':
         // GitHub sync has its own model, fed from session.onDidReceiveEvent.

@@ -274,6 +274,14 @@ export const ChatInit = z.strictObject({
 export const ChatHostToWebview = z.discriminatedUnion('type', [
   ChatInit,
   z.strictObject({ type: z.literal('chat.project'), project: ChatProject }),
+  /**
+   * The agent's models after a provider change (or a stale choice): `model` is what the next turn
+   * uses; `notice` says why it changed; `needsRedeploy` why only a redeploy gives the agent its provider.
+   */
+  z.strictObject({
+    type: z.literal('chat.models'), models: z.array(ChatModel), model: z.optional(ModelRef),
+    notice: z.optional(z.string()), needsRedeploy: z.optional(z.string()),
+  }),
   z.strictObject({ type: z.literal('chat.sessions'), sessions: z.array(ChatSession), activeSessionId: z.nullable(Id) }),
   /** One page of a session's transcript (oldest first). `replace`: the first page, or a resync after a gap. */
   z.strictObject({
@@ -316,6 +324,10 @@ export const ChatWebviewToHost = z.discriminatedUnion('type', [
     model: z.optional(ModelRef), agent: z.optional(z.string()),
   }),
   z.strictObject({ type: z.literal('chat.abort'), requestId: RequestId, sessionId: Id }),
+  /** "Start" on the chat's "Project stopped" banner */
+  z.strictObject({ type: z.literal('chat.start'), requestId: RequestId }),
+  /** "Redeploy" on the chat's needs-redeploy notice */
+  z.strictObject({ type: z.literal('chat.redeploy'), requestId: RequestId }),
   z.strictObject({ type: z.literal('chat.permissionReply'), requestId: RequestId, sessionId: Id, permissionId: Id, reply: PermissionReply }),
   z.strictObject({ type: z.literal('chat.newSession'), requestId: RequestId }),
   z.strictObject({ type: z.literal('chat.switchSession'), requestId: RequestId, sessionId: Id }),

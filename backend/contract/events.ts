@@ -25,6 +25,16 @@ export const HangarEvent = z.discriminatedUnion('type', [
   z.object({ ...envelope, type: z.literal('notification.created'), data: ActivityNotification }),
   // Metadata only: which provider changed and whether it is still usable; never a secret.
   z.object({ ...envelope, type: z.literal('provider.changed'), data: z.object({ providerId: z.string(), configured: z.boolean() }) }),
+  // A running agent's provider and model after a provider change: applied live (the chat reloads its
+  // model list), or why it needs a redeploy. Metadata only.
+  z.object({
+    ...envelope,
+    type: z.literal('agent.config'),
+    data: z.object({
+      projectId: z.string(), providerId: z.string().nullable(), modelId: z.string().nullable(),
+      applied: z.boolean(), needsRedeploy: z.string().nullable(),
+    }),
+  }),
   // GitHub sync: the status after every change, and the summary of each finished fetch/push/pull.
   z.object({ ...envelope, type: z.literal('sync.status'), data: z.object({ status: SyncStatus }) }),
   z.object({ ...envelope, type: z.literal('sync.result'), data: z.object({ projectId: z.string(), operationId: z.string(), result: SyncResult }) }),

@@ -2,6 +2,7 @@ import type { AgentEvent, AgentResyncReason } from '../contract';
 import { HttpError } from '../errors';
 import type { Logger } from '../logger';
 import { basicAuth } from '../runtime/health';
+import { RepeatLimiter } from '../repeatLimiter';
 import { RingBuffer } from './ringBuffer';
 import { SseDataParser } from './sseParser';
 import type { AgentTarget } from './upstream';
@@ -222,12 +223,23 @@ export class ProjectEventRelay {
       }
       const reason: unknown = signal.aborted ? signal.reason : err;
       this.lastError = reason instanceof Error ? ((reason.cause as Error | undefined)?.message ?? reason.message) : String(reason);
-      if (this.clients.size > 0) this.opts.log.warn('agent event stream interrupted', { projectId: this.projectId, error: this.lastError });
+      if (this.clients.size > 0) this.warnInterrupted(this.lastError);
     } finally {
       clearTimeout(stall);
       if (!signal.aborted) controller.abort();
     }
   }
+
+  /** Once per minute and error (a stopped project is polled every second): repeats are counted, not written. */
+  private warnInterrupted(error: string): void {
+    const admitted = this.warnings.admit(error);
+    if (!admitted) return;
+    const fields = { projectId: this.projectId, error, ...(admitted.held ? { repeatedSinceLastLine: admitted.held } : {}) };
+    if (this.notRunning) this.opts.log.info('agent event stream waits for the project to run', fields);
+    else this.opts.log.warn('agent event stream interrupted', fields);
+  }
+
+  private readonly warnings = new RepeatLimiter();
 
   private onFrame(data: string): void {
     let parsed: { type?: unknown; properties?: unknown };
@@ -249,6 +261,7 @@ export class ProjectEventRelay {
     this.connects++;
     this.failures = 0;
     this.lastError = undefined;
+    this.warnings.reset('');
     if (this.everConnected) {
       const id = this.ids.issue();
       const event = this.resyncEvent(id, 'agent_stream_gap');

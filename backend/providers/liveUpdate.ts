@@ -1,6 +1,8 @@
+import type { EventHub } from '../events/eventHub';
 import type { Logger } from '../logger';
 import type { ProjectService } from '../services/projects';
 import type { CredentialService } from './credentials';
+import type { ProviderInjection } from './injection';
 import type { ProviderService } from './providerService';
 
 export interface SyncReport {
@@ -8,68 +10,119 @@ export interface SyncReport {
   failed: { projectId: string; error: string }[];
 }
 
+/** The runtime note that marks a project whose agent could not take its provider live (the row shows it). */
+export const REDEPLOY_NOTE = 'Provider change needs a redeploy: ';
+
+/** One agent's answer to the change: applied, or why only a redeploy applies it. */
+interface Applied { providerId: string | null; modelId: string | null; needsRedeploy: string | null }
+
 /**
- * Hands a project's provider credential to its agent through opencode's own API: PUT /auth/:id (or
- * DELETE when there is none), then POST /instance/dispose so opencode reloads it (docs/opencode.md).
- * Done every time the agent becomes healthy (deploy, start, restart) and whenever the credential
- * changes, so a running agent follows a new or deleted key without a redeploy.
+ * Hands a project's provider to its running agent through opencode's own API, so a new default, a
+ * project override, a new or deleted key reach it without a redeploy (docs/opencode.md):
+ * PUT /auth/:id (or DELETE when there is none), then PATCH /global/config with the provider and
+ * model (opencode writes it to $XDG_CONFIG_HOME/opencode/opencode.jsonc, in the agent's own home,
+ * and reloads every instance). Then GET /config/providers tells whether the agent really has the
+ * model: an agent deployed by an older Hangar has its provider pinned in OPENCODE_CONFIG_CONTENT,
+ * which wins over any config file, and only a redeploy changes it. Either way the owner gets an
+ * `agent.config` event: the chat reloads its model list, or says a redeploy is needed.
+ *
+ * Done every time the agent becomes healthy (deploy, start, restart) and after every change.
  *
  * Why not OPENCODE_AUTH_CONTENT: opencode 1.18.33 reads that variable instead of auth.json when it
- * is set, so a key given that way can never be changed or removed while the process runs (the
- * live-update test proved it: after PUT /auth and dispose the old key was still sent).
+ * is set, so a key given that way can never be changed or removed while the process runs.
  */
 export class CredentialSync {
   constructor(
     private readonly projects: ProjectService,
     private readonly providers: ProviderService,
     private readonly creds: CredentialService,
+    private readonly injection: ProviderInjection,
+    private readonly hub: EventHub,
     private readonly log: Logger,
-    private readonly timeoutMs = 5000,
+    // The reload after PATCH /global/config takes seconds on a busy machine (7.5 s measured at load 20).
+    private readonly timeoutMs = 30_000,
   ) {}
 
-  async providerChanged(userId: string, providerId: string): Promise<SyncReport> {
-    const report: SyncReport = { updated: [], failed: [] };
-    for (const project of await this.projects.list(userId)) {
-      if (project.status !== 'running' || !project.urls.agent) continue;
-      const eff = await this.providers.effective(userId, project.id);
-      if (eff.providerId !== providerId) continue;
-      try {
-        await this.push(project.id, project.urls.agent, userId, providerId);
-        report.updated.push(project.id);
-      } catch (err) {
-        const error = err instanceof Error ? err.message : String(err);
-        report.failed.push({ projectId: project.id, error });
-        this.log.warn('could not update a running agent with the changed credential; it applies at its next start', { projectId: project.id, providerId, error });
-      }
-    }
-    return report;
+  /** A credential or custom provider changed: every running agent that uses that provider. */
+  providerChanged(userId: string, providerId: string): Promise<SyncReport> {
+    return this.each(userId, async (projectId) => (await this.providers.effective(userId, projectId)).providerId === providerId);
+  }
+
+  /** The user's default changed: every running agent that follows the default. */
+  defaultChanged(userId: string): Promise<SyncReport> {
+    return this.each(userId, async (projectId) => (await this.providers.effective(userId, projectId)).source !== 'project');
+  }
+
+  /** One project's override changed. */
+  projectChanged(userId: string, projectId: string): Promise<SyncReport> {
+    return this.each(userId, (id) => Promise.resolve(id === projectId));
   }
 
   /** After the agent became healthy; throws so that a deploy does not end "running" without its credential. */
   async pushProject(projectId: string, agentUrl: string): Promise<void> {
-    const row = await this.projects.rowById(projectId);
-    if (!row) return;
-    const eff = await this.providers.effective(row.owner_id, projectId);
-    if (!eff.providerId) return;
     try {
-      await this.push(projectId, agentUrl, row.owner_id, eff.providerId);
+      await this.apply(projectId, agentUrl);
     } catch (err) {
-      throw new Error(`could not hand the ${eff.providerId} credential to opencode: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      throw new Error(`could not hand the provider to opencode: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
   }
 
-  private async push(projectId: string, agentUrl: string, userId: string, providerId: string): Promise<void> {
+  private async each(userId: string, affected: (projectId: string) => Promise<boolean>): Promise<SyncReport> {
+    const report: SyncReport = { updated: [], failed: [] };
+    const running = (await this.projects.list(userId)).filter((p) => p.status === 'running' && p.urls.agent);
+    // In parallel: each agent reloads on its own, and the chat waits for its own project only.
+    await Promise.all(running.map(async (project) => {
+      if (!(await affected(project.id))) return;
+      try {
+        await this.apply(project.id, project.urls.agent!);
+        report.updated.push(project.id);
+      } catch (err) {
+        const error = err instanceof Error ? err.message : String(err);
+        report.failed.push({ projectId: project.id, error });
+        this.log.warn('could not update a running agent with the changed provider; it applies at its next start', { projectId: project.id, error });
+      }
+    }));
+    return report;
+  }
+
+  private async apply(projectId: string, agentUrl: string): Promise<Applied | undefined> {
+    const target = await this.injection.configFor(projectId);
+    if (!target) return undefined;
+    const { userId, providerId, modelId, config } = target;
+    // No provider: the agent keeps what it has (opencode's config API cannot remove keys).
+    if (!providerId || !config) return undefined;
     const { opencodePassword } = await this.projects.secrets(projectId);
     const headers = { Authorization: 'Basic ' + Buffer.from(`opencode:${opencodePassword}`).toString('base64'), 'Content-Type': 'application/json' };
+    const call = async (method: string, path: string, body?: unknown): Promise<Response> => {
+      const res = await fetch(`${agentUrl}${path}`, {
+        method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }), signal: AbortSignal.timeout(this.timeoutMs),
+      });
+      if (!res.ok) {
+        await res.body?.cancel();
+        throw new Error(`${method} ${path.replace(/\/auth\/.*/, '/auth')} answered ${res.status}`);
+      }
+      return res;
+    };
     const auth = await this.creds.authFor(userId, providerId);
-    const url = `${agentUrl}/auth/${encodeURIComponent(providerId)}`;
-    const res = auth
-      ? await fetch(url, { method: 'PUT', headers, body: JSON.stringify(auth), signal: AbortSignal.timeout(this.timeoutMs) })
-      : await fetch(url, { method: 'DELETE', headers, signal: AbortSignal.timeout(this.timeoutMs) });
-    await res.body?.cancel();
-    if (!res.ok) throw new Error(`${auth ? 'PUT' : 'DELETE'} /auth answered ${res.status}`);
-    const disposed = await fetch(`${agentUrl}/instance/dispose`, { method: 'POST', headers, signal: AbortSignal.timeout(this.timeoutMs) });
-    await disposed.body?.cancel();
-    if (!disposed.ok) throw new Error(`POST /instance/dispose answered ${disposed.status}`);
+    await (await call(auth ? 'PUT' : 'DELETE', `/auth/${encodeURIComponent(providerId)}`, auth)).body?.cancel();
+    // Writes the agent's global config and disposes every instance: the next request reloads both.
+    await (await call('PATCH', '/global/config', config)).body?.cancel();
+    const seen = await (await call('GET', '/config/providers')).json() as { providers?: { id?: string; models?: Record<string, unknown> }[] };
+    const provider = seen.providers?.find((p) => p.id === providerId);
+    const missing = !provider ? `the agent still runs with the provider it was deployed with, not ${providerId}`
+      : modelId && !(provider.models && modelId in provider.models) ? `the agent has no model ${modelId} of ${providerId}` : null;
+    const result: Applied = { providerId, modelId, needsRedeploy: missing };
+    await this.noteRedeploy(projectId, missing);
+    this.hub.publish(userId, 'agent.config', { projectId, providerId, modelId, applied: !missing, needsRedeploy: missing });
+    return result;
+  }
+
+  /** The row says so while a redeploy is needed (a deploy resets the notes, and applies again). */
+  private async noteRedeploy(projectId: string, why: string | null): Promise<void> {
+    const row = await this.projects.rowById(projectId);
+    if (!row) return;
+    const notes = (JSON.parse(row.runtime_notes || '[]') as string[]).filter((n) => !n.startsWith(REDEPLOY_NOTE));
+    if (why) notes.push(`${REDEPLOY_NOTE}${why}.`);
+    if (JSON.stringify(notes) !== row.runtime_notes) await this.projects.applyRuntime(projectId, { runtimeNotes: notes });
   }
 }

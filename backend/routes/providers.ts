@@ -76,7 +76,7 @@ export const providerRoutes = (s: Services) => [
     handler: async ({ user, params }) => s.providers.effective(user.id, params.id),
   }),
   route({
-    method: 'put', path: '/api/projects/:id/model', summary: "Override a project's provider and model (both null: your default); applies at the next deploy",
+    method: 'put', path: '/api/projects/:id/model', summary: "Override a project's provider and model (both null: your default); a running agent takes it at once",
     tag: 'providers', access: 'user', params: ProjectParams, body: ProjectModelUpdate, response: EffectiveModel, errors: [404],
     handler: async ({ user, params, body }) => s.providers.setProjectModel(user.id, params.id, body),
   }),

@@ -41,7 +41,7 @@ export class Lifecycle {
    */
   apiUrl: string | undefined;
 
-  /** The project's provider and model as OPENCODE_CONFIG_CONTENT (no secret), from backend/providers. */
+  /** The agent's base OPENCODE_CONFIG_CONTENT (no provider, no secret), from backend/providers. */
   providerEnv: ((projectId: string) => Promise<Record<string, string>>) | undefined;
 
   /** Once opencode is healthy (deploy, start, restart): hands it the project's provider credential (backend/providers). */

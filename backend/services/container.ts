@@ -94,9 +94,10 @@ export function createServices(
   };
   oauth.refresher.housekeeping = () => pruneOAuthFlows(db, Date.now());
   const injection = new ProviderInjection(projects, providers, credentials);
-  lifecycle.providerEnv = (projectId) => injection.envFor(projectId);
-  const sync = new CredentialSync(projects, providers, credentials, log);
+  lifecycle.providerEnv = () => injection.envFor();
+  const sync = new CredentialSync(projects, providers, credentials, injection, hub, log);
   credentials.onChange = (userId, providerId) => sync.providerChanged(userId, providerId);
+  providers.onModelChange = (userId, projectId) => projectId ? sync.projectChanged(userId, projectId) : sync.defaultChanged(userId);
   lifecycle.afterHealthy = (projectId, agentUrl) => sync.pushProject(projectId, agentUrl);
   const monitor = driver ? new StatusMonitor(driver, projects, (id) => operations.isBusy(id), config.statusPollMs, log) : undefined;
   const notifications = new NotificationWebhooks(db, box, log, { retryBaseMs: config.notifyRetryMs });

@@ -176,7 +176,7 @@ class ChatPanel {
   private disposed = false;
 
   constructor(
-    deps: ChatPanelDeps, private readonly projectId: string, private readonly onDisposed: () => void,
+    private readonly deps: ChatPanelDeps, private readonly projectId: string, private readonly onDisposed: () => void,
     private readonly onViewState: () => void = () => undefined, options: ChatPanelOptions = {},
   ) {
     const { extensionUri, session, log } = deps;
@@ -216,6 +216,7 @@ class ChatPanel {
         deploy: () => session.api.deploy(projectId),
       }, signal).then(() => this.stream?.reconnectNow()),
       openDiff: async (d) => { await options.diffs?.open(projectId, d); },
+      redeployProject: async () => { await vscode.commands.executeCommand('hangar.deployContainer', { id: projectId }); },
     }, project, log, {
       ...(memento ? { persisted: loadChatState(memento, projectId) } : {}),
       ...(options.sessionId ? { sessionId: options.sessionId } : {}),
@@ -246,6 +247,12 @@ class ChatPanel {
       this.panel.onDidChangeViewState(() => this.onViewState()),
       this.panel.onDidDispose(() => this.dispose()),
       session.onDidChangeState((s) => { if (s.kind === 'connected') this.startStream(session, log); }),
+      // A provider change reached (or could not reach) this project's agent: the model list follows.
+      session.onDidReceiveEvent((e) => {
+        if (e.type !== 'agent.config' || e.data.projectId !== projectId) return;
+        void this.controller.modelsChanged({ needsRedeploy: e.data.needsRedeploy })
+          .catch((err: unknown) => log.warn(`chat ${projectId}: could not reload the models: ${err instanceof Error ? err.message : String(err)}`));
+      }),
     );
     this.startStream(session, log);
   }
@@ -253,6 +260,11 @@ class ChatPanel {
   /** The project's relayed event stream, once there is a server to ask (again after a reconnect to another). */
   private startStream(session: HangarSession, log: Logger): void {
     if (this.disposed || session.state.kind !== 'connected') return;
+    // A stopped project has no agent: no relay to hold open (the API would poll it every second).
+    if (!streamsWhile(session.store.project(this.projectId)?.status)) {
+      this.stopStream();
+      return;
+    }
     const url = session.serverUrl;
     if (this.stream && this.streamUrl === url) return;
     this.stream?.stop();
@@ -267,6 +279,13 @@ class ChatPanel {
   }
 
   private streamUrl: string | undefined;
+
+  private stopStream(): void {
+    if (!this.stream) return;
+    this.stream.stop();
+    this.stream = undefined;
+    this.streamUrl = undefined;
+  }
 
   reveal(): void { this.panel.reveal(); }
 
@@ -346,6 +365,7 @@ class ChatPanel {
     if (key === this.lastProject) return;
     this.lastProject = key;
     this.panel.title = `Chat: ${project.name}`;
+    this.startStream(session, this.deps.log);
     this.controller.setProject(project);
   }
 
@@ -367,4 +387,9 @@ class ChatPanel {
         return;
     }
   }
+}
+
+/** The project statuses in which the chat holds the relayed event stream open. */
+function streamsWhile(status: string | undefined): boolean {
+  return status === undefined || status === 'running' || status === 'starting' || status === 'deploying';
 }

@@ -35,6 +35,8 @@ export interface ChatHostPort {
   persist?(state: PersistedChat): void;
   /** Starts (or deploys) the stopped project and resolves once it runs; rejects with a sentence when it fails or is cancelled. */
   startProject?(signal: AbortSignal): Promise<void>;
+  /** "Redeploy" on the needs-redeploy notice: deploys the project again (with the usual confirmation). */
+  redeployProject?(): Promise<void>;
   /** Shows one changed file in VS Code's diff editor. */
   openDiff?(diff: { file: string; before: string; after: string; title: string }): Promise<void>;
   /** @mentions (extension/chat/mentions): answers a picker query; `post` may be called twice (workspace, then merged with the container's files). */
@@ -172,10 +174,12 @@ export class ChatController {
     if (requested && this.sessions.some((s) => s.id === requested)) this.activeSessionId = requested;
     if (!this.activeSessionId || !this.sessions.some((s) => s.id === this.activeSessionId)) this.activeSessionId = this.sessions[0]?.id ?? null;
     const { models, agents } = await catalog;
+    const stale = this.dropStaleChoice();
     this.post({
       type: 'chat.init', project: this.project, sessions: this.sessions, activeSessionId: this.activeSessionId,
       models, agents, draft: this.drafts.get(this.activeSessionId ?? '') ?? '', ...this.choiceFields(),
     });
+    if (stale) this.postModels(stale);
     this.postExtras();
     this.persist();
     await this.sendTranscript();
@@ -222,6 +226,44 @@ export class ChatController {
     }
   }
 
+  /**
+   * The agent's provider changed (`agent.config` on the user's event stream): its model list again,
+   * and the choice moved to its default when the agent no longer has it.
+   */
+  async modelsChanged(change: { needsRedeploy: string | null }): Promise<void> {
+    this.needsRedeploy = change.needsRedeploy;
+    this.catalog = undefined;
+    if (this.project.status !== 'running') return;
+    await this.loadCatalog();
+    this.postModels(this.dropStaleChoice());
+    this.persist();
+  }
+
+  private needsRedeploy: string | null = null;
+
+  private postModels(notice: string | undefined): void {
+    const { model } = this.choiceFields();
+    this.post({
+      type: 'chat.models', models: this.catalog?.models ?? [], ...(model ? { model } : {}), ...(notice ? { notice } : {}),
+      ...(this.needsRedeploy ? { needsRedeploy: `This project needs a redeploy for its provider change: ${this.needsRedeploy}.` } : {}),
+    });
+  }
+
+  /**
+   * A chosen model the agent does not have (a provider change, a reopened chat after a redeploy)
+   * would fail the turn: forget it, so the agent's default is used, and say so.
+   */
+  private dropStaleChoice(): string | undefined {
+    const chosen = this.choice.model;
+    const models = this.catalog?.models;
+    if (!chosen || !models?.length) return undefined;
+    if (models.some((m) => m.providerId === chosen.providerId && m.modelId === chosen.modelId)) return undefined;
+    delete this.choice.model;
+    const now = this.choiceFields().model;
+    const name = now ? models.find((m) => m.providerId === now.providerId && m.modelId === now.modelId)?.name ?? `${now.providerId}/${now.modelId}` : 'its default';
+    return `${chosen.providerId}/${chosen.modelId} is not available on this agent any more: using ${name}.`;
+  }
+
   /** After a gap (resync event or a reconnect): the transcript and status again, over REST. */
   resync(): Promise<void> {
     this.resyncing ??= (async () => {
@@ -252,6 +294,8 @@ export class ChatController {
       await this.queue.pump();
     },
     'chat.abort': async (m) => { await this.api.abort(m.sessionId); },
+    'chat.redeploy': async () => { await this.port.redeployProject?.(); },
+    'chat.start': () => { this.startNow(); },
     'chat.permissionReply': async (m) => { await this.api.replyPermission(m.permissionId, m.reply); },
     'chat.newSession': async () => {
       const created = await this.api.createSession();
@@ -378,9 +422,18 @@ export class ChatController {
     // Each mention also travels as a `file` part (or inline content) after the text: extension/chat/mentions.
     const mentionParts = item.mentions.length && this.port.mentionParts ? await this.port.mentionParts(sessionId, item.mentions) : [];
     const body: PromptBody = { parts: [{ type: 'text', text: item.text }, ...mentionParts] };
-    if (item.model) body.model = { providerID: item.model.providerId, modelID: item.model.modelId };
+    const model = this.usableModel(item.model);
+    if (model) body.model = { providerID: model.providerId, modelID: model.modelId };
     if (item.agent) body.agent = item.agent;
     return body;
+  }
+
+  /** A queued prompt's model when the agent has it; otherwise none (the agent's default), said once in the chat. */
+  private usableModel(model: ModelRef | undefined): ModelRef | undefined {
+    const models = this.catalog?.models;
+    if (!model || !models?.length || models.some((m) => m.providerId === model.providerId && m.modelId === model.modelId)) return model;
+    if (this.choice.model?.providerId === model.providerId && this.choice.model.modelId === model.modelId) this.postModels(this.dropStaleChoice());
+    return this.choiceFields().model;
   }
 
   /** A prompt was accepted but its busy never came (a dropped event): the REST status decides. */
@@ -405,8 +458,15 @@ export class ChatController {
       void this.onReady().catch((e: unknown) => this.log.warn(`chat ${this.project.id}: reload failed: ${errorText(e)}`));
       return;
     }
+    this.startNow();
+  }
+
+  /** "Start" on the stopped banner, or a prompt that waits: starts the project with progress in the panel. */
+  private startNow(): void {
+    if (this.starting || !this.port.startProject || this.project.status === 'running') return;
     const abort = new AbortController();
-    const state: ChatStarting = { phase: 'starting', message: `Starting ${this.project.name}… your message is sent once the agent is up.` };
+    const waiting = this.queue.items.length > 0 ? ' your message is sent once the agent is up.' : '';
+    const state: ChatStarting = { phase: 'starting', message: `Starting ${this.project.name}…${waiting}` };
     this.starting = { abort, state };
     this.startFailure = null;
     this.postStarting();

@@ -66,7 +66,7 @@ export function App({ ipc }: { ipc: ChatIpc }) {
       schedule();
     };
     const handlers: MessageHandlers<HostMessage> = {
-      'chat.init': apply, 'chat.project': apply, 'chat.sessions': apply, 'chat.transcript': apply, 'chat.message': apply,
+      'chat.init': apply, 'chat.project': apply, 'chat.models': apply, 'chat.sessions': apply, 'chat.transcript': apply, 'chat.message': apply,
       'chat.part': apply, 'chat.delta': apply, 'chat.status': apply, 'chat.permission': apply, 'chat.permissionReplied': apply,
       'chat.error': apply, 'chat.connection': apply, 'chat.queue': apply, 'chat.mentionResults': apply,
       'chat.starting': apply, 'chat.changes': apply,
@@ -106,8 +106,8 @@ export function App({ ipc }: { ipc: ChatIpc }) {
   const busy = isBusy(session);
   const draft = store.drafts[draftKey(sid)] ?? '';
   // Starting or deploying: the banner says so. Stopping: it has to stop first.
-  const notRunning = store.project && ['stopped', 'crashed', 'failed', 'not_deployed'].includes(store.project.status)
-    ? `${store.project.name} is ${store.project.status.replace('_', ' ')}: sending starts it` : null;
+  const stoppedState = store.project && ['stopped', 'crashed', 'failed', 'not_deployed'].includes(store.project.status) ? store.project.status : null;
+  const notRunning = stoppedState && store.project ? `${store.project.name} is ${stoppedState.replace('_', ' ')}: sending starts it` : null;
 
   const onDraft = (text: string) => {
     setDraft(store, sid, text);
@@ -167,12 +167,29 @@ export function App({ ipc }: { ipc: ChatIpc }) {
         {store.project?.desktop && (
           <div class="chat-desktop"><vscode-button secondary onClick={() => ipc.post({ type: 'chat.openDesktop' })}>Open Desktop</vscode-button></div>
         )}
-        <ConnectionBanner state={store.connection} />
+        {/* A project that is not running has no agent to reconnect to: it says so, with Start. */}
+        {stoppedState && !store.starting
+          ? (
+            <div class="banner banner-stopped" role="status">
+              {stoppedLabel(stoppedState)}
+              <button type="button" class="hg-link-button banner-action" onClick={() => { quiet(request({ type: 'chat.start' }, 10 * 60_000)); }}>
+                {stoppedState === 'not_deployed' ? 'Deploy' : 'Start'}
+              </button>
+            </div>
+          )
+          : <ConnectionBanner state={store.connection} />}
         <StartingBanner
           project={store.project} starting={store.starting}
           onCancel={() => ipc.post({ type: 'chat.start.cancel' })}
           onDismiss={() => { store.starting = null; render(0); }}
         />
+        {store.needsRedeploy && (
+          <div class="banner banner-redeploy" role="alert">
+            {store.needsRedeploy}
+            <button type="button" class="hg-link-button banner-action" onClick={() => { quiet(request({ type: 'chat.redeploy' }, 10 * 60_000)); }}>Redeploy</button>
+          </div>
+        )}
+        {store.modelNotice && <Notice kind="info" onDismiss={() => { store.modelNotice = null; render(0); }}>{store.modelNotice}</Notice>}
         {error && <Notice kind="error" onDismiss={() => setError(null)}>{error}</Notice>}
         {session && session.loaded
           ? (
@@ -223,6 +240,15 @@ export function App({ ipc }: { ipc: ChatIpc }) {
       </div>
     </ActionsProvider>
   );
+}
+
+function stoppedLabel(status: string): string {
+  switch (status) {
+    case 'not_deployed': return 'Project not deployed';
+    case 'crashed': return 'Project crashed';
+    case 'failed': return 'Project failed';
+    default: return 'Project stopped';
+  }
 }
 
 /** Requests for older pages already sent (by session and first message), so scrolling asks once. */

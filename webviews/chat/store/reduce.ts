@@ -22,6 +22,12 @@ export function applyHostMessage(state: ChatState, m: HostMessage): void {
     case 'chat.project':
       state.project = m.project;
       return;
+    case 'chat.models':
+      state.models = m.models;
+      state.model = m.model ?? (m.models[0] ? { providerId: m.models[0].providerId, modelId: m.models[0].modelId } : null);
+      if (m.notice) state.modelNotice = m.notice;
+      state.needsRedeploy = m.needsRedeploy ?? null;
+      return;
     case 'chat.sessions':
       state.sessions = m.sessions;
       state.activeSessionId = m.activeSessionId;

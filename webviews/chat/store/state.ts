@@ -65,6 +65,10 @@ export interface ChatState {
   agents: ChatAgent[];
   model: ModelRef | null;
   agent: string | null;
+  /** why the model changed by itself (a provider change, a stale choice), until dismissed */
+  modelNotice: string | null;
+  /** the agent needs a redeploy to take its provider (with a Redeploy button) */
+  needsRedeploy: string | null;
   connection: ConnectionState;
   queue: QueuedPrompt[];
   /** starting the stopped project because a prompt waits (null: nothing going on) */
@@ -80,7 +84,7 @@ export interface ChatState {
 
 export function createChatState(): ChatState {
   return {
-    project: null, sessions: [], activeSessionId: null, models: [], agents: [], model: null, agent: null,
+    project: null, sessions: [], activeSessionId: null, models: [], agents: [], model: null, agent: null, modelNotice: null, needsRedeploy: null,
     connection: 'connected', queue: [], starting: null, changes: new Map(), bySession: new Map(), drafts: {}, mentions: { seq: 0, items: [] }, rev: 0,
   };
 }
