@@ -10,8 +10,9 @@
 #   x11-xserver-utils, x11-utils, websockify   xsetroot and xev (the desktop tests draw on and listen to
 #                     the screen), websockify (the bridge's websocket upstream, as in the desktop image)
 #   openssl           the loopback GitHub's throw-away TLS certificate (test/fixtures/gitHttp)
+#   bubblewrap        the local runtime's agent sandbox (backend/runtime/local/sandbox.ts)
 set -euo pipefail
-PACKAGES=(chromium libkrb5-dev build-essential python3 ripgrep git xvfb x11vnc docker.io busybox-static x11-xserver-utils x11-utils websockify openssl)
+PACKAGES=(chromium libkrb5-dev build-essential python3 ripgrep git xvfb x11vnc docker.io busybox-static x11-xserver-utils x11-utils websockify openssl bubblewrap)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
