@@ -15,6 +15,7 @@ import { ENV_PROJECT, ENV_ROOT, isAlive, isOurProcess, killGroup, procStartTime,
 import { abortError } from '../timing';
 import { fileSize, followFile, rotateIfNeeded, tailLines, waitForLine } from './rotatingLog';
 import { LocalDesktop, type DesktopOptions } from './desktop';
+import { resolveSandbox, type Sandbox } from './sandbox';
 
 const run = promisify(execFile);
 const LISTENING = /opencode server listening on /;
@@ -33,6 +34,8 @@ export interface LocalDriverOptions {
   livenessMs?: number;
   /** Xvfb + x11vnc for desktop-tier projects (desktop.ts). */
   desktop?: DesktopOptions;
+  /** How agents are confined (sandbox.ts); default: from HANGAR_LOCAL_SANDBOX and CI. */
+  sandbox?: Sandbox;
 }
 
 interface StoredSpec {
@@ -53,6 +56,7 @@ export class LocalDriver implements RuntimeDriver {
   private readonly bin: OpencodeBinary;
   private readonly cgroups: CgroupLimiter;
   private readonly desktop: LocalDesktop;
+  private readonly sandbox: Sandbox;
   private readonly listeners = new Set<(projectId: string, status: RuntimeStatus) => void>();
   /** Live processes this API watches (its own children and adopted ones). */
   private readonly tracked = new Map<string, number>();
@@ -69,6 +73,7 @@ export class LocalDriver implements RuntimeDriver {
     this.bin = resolveOpencodeBinary(opts.opencodeBin);
     this.cgroups = new CgroupLimiter(opts.cgroupRoot);
     this.desktop = new LocalDesktop(opts.desktop);
+    this.sandbox = opts.sandbox ?? resolveSandbox(process.env, opts.log);
     fs.mkdirSync(this.root, { recursive: true, mode: 0o700 });
     this.timer = setInterval(() => this.tick(), opts.livenessMs ?? 1000);
     this.timer.unref();
@@ -228,6 +233,7 @@ export class LocalDriver implements RuntimeDriver {
     fs.mkdirSync(p.logsDir, { recursive: true });
     const { groups, notes } = this.cgroups.prepare(projectId, spec.tier);
     notes.push(`storage limit ${spec.tier.storageGb} GB not enforced: the local runtime has no disk quota`);
+    if (this.sandbox.note) notes.push(this.sandbox.note);
     const display = spec.tier.imageType === 'desktop' || spec.tier.hasDesktopAccess ? await this.startDesktop(p, notes, progress, signal) : undefined;
     const port = await freeLoopbackPort();
     rotateIfNeeded(p.logFile);
@@ -236,7 +242,8 @@ export class LocalDriver implements RuntimeDriver {
     const fd = fs.openSync(p.logFile, 'a');
     let child;
     try {
-      child = spawn(this.bin.path, ['serve', '--hostname', '127.0.0.1', '--port', String(port), '--print-logs'], {
+      const argv = this.sandbox.wrap(this.bin.path, ['serve', '--hostname', '127.0.0.1', '--port', String(port), '--print-logs'], p);
+      child = spawn(argv.cmd, argv.args, {
         cwd: p.workspace, env: { ...this.baseEnv(projectId, p), ...spec.env, ...(display ? { DISPLAY: display } : {}) }, detached: true, stdio: ['ignore', fd, fd],
       });
     } finally {

@@ -35,6 +35,7 @@ export function writeRecord(file: string, record: RuntimeRecord): void {
 
 interface ProcInfo {
   state: string;
+  ppid: number;
   startTime: string;
 }
 
@@ -43,7 +44,7 @@ function procStat(pid: number): ProcInfo | undefined {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name (field 2) is in parentheses and may hold spaces: parse after the last ')'.
     const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { state: rest[0] ?? '?', startTime: rest[19] ?? '' };
+    return { state: rest[0] ?? '?', ppid: Number(rest[1] ?? 0), startTime: rest[19] ?? '' };
   } catch {
     return undefined;
   }
@@ -120,7 +121,10 @@ export function scanProcesses(projectsRoot: string): { pid: number; projectId: s
     const projectId = env.get(ENV_PROJECT);
     if (env.get(ENV_ROOT) === projectsRoot && projectId) found.push({ pid, projectId });
   }
-  return found;
+  // A sandboxed agent is bwrap with its reaper (a fork with the same argv and environment) below
+  // it: the outermost one stands for the project, and its process group holds them all.
+  const pids = new Set(found.map((f) => f.pid));
+  return found.filter((f) => !pids.has(procStat(f.pid)?.ppid ?? 0));
 }
 
 /**

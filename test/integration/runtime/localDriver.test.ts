@@ -16,7 +16,8 @@ const drivers: LocalDriver[] = [];
 function crash(projectId: string): Promise<void> {
   const record = readRecord(projectPaths(path.join(dataDir, 'projects'), projectId).runtimeFile);
   assert.ok(record?.pid, 'a recorded pid');
-  process.kill(record.pid, 'SIGKILL');
+  // The whole sandbox (bwrap, its reaper, opencode) dies at once, as when opencode crashes.
+  process.kill(-record.pid, 'SIGKILL');
   return Promise.resolve();
 }
 

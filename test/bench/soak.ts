@@ -1,0 +1,143 @@
+// `npm run bench:soak` (also part of `npm run bench`): 10 projects on the local runtime chatting
+// through the fake LLM for HANGAR_SOAK_MINUTES (default 15) against the real API as its own
+// process, as the extension would drive it (one user event stream, one agent event stream per
+// project, prompt_async, then the turn's session.idle). Figures: the API's RSS and open file
+// descriptors after warm-up and at the end (flat means within 10 %), turns and their latency.
+// Figures, no assertions.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Operation, OperationList, Project } from '../../backend/contract';
+import { scanProcesses } from '../../backend/runtime/local/processes';
+import { fakeProviderConfig, startFakeLlm } from '../fixtures/fakeLlm/server';
+import { client } from '../integration/support/apiServer';
+import { readSse } from '../integration/support/sseReader';
+import { fmt, summarize } from './stats';
+
+const ROOT = path.resolve(__dirname, '../..');
+const MINUTES = Number(process.env.HANGAR_SOAK_MINUTES ?? 15);
+const PROJECTS = Number(process.env.HANGAR_SOAK_PROJECTS ?? 10);
+const REPLY = Array.from({ length: 40 }, (_, i) => `token${i}`).join(' ');
+
+interface Sample { rssMb: number; fds: number }
+
+function sample(pid: number): Sample {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? NaN);
+  return { rssMb: kb / 1024, fds: fs.readdirSync(`/proc/${pid}/fd`).length };
+}
+
+async function spawnApi(dataDir: string): Promise<{ proc: ChildProcess; url: string; token: string }> {
+  // The bundled API (as users run it), not tsx: its memory is the product's, not a compiler's.
+  const main = path.join(ROOT, 'dist/backend/main.js');
+  const entry = fs.existsSync(main) ? [main] : ['--import', 'tsx', path.join(ROOT, 'backend/main.ts')];
+  const proc = spawn(process.execPath, entry, {
+    cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, HANGAR_DATA_DIR: dataDir, HANGAR_PORT: '0', HANGAR_HOST: '127.0.0.1', HANGAR_RUNTIME: 'local', HANGAR_LOG_LEVEL: 'warn' },
+  });
+  let log = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`API did not start: ${log}`)), 60_000);
+    proc.stderr!.on('data', (d: Buffer) => {
+      if (log.length < 64 * 1024) log += d.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(log);
+      if (m) { clearTimeout(timer); resolve(m[1]!); }
+    });
+    proc.once('exit', (code) => { clearTimeout(timer); reject(new Error(`API exited with ${code}: ${log}`)); });
+  });
+  return { proc, url, token: fs.readFileSync(path.join(dataDir, 'local-token'), 'utf8').trim() };
+}
+
+async function main(): Promise<void> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hangar-soak-'));
+  const llm = await startFakeLlm({ defaultReply: REPLY });
+  const api = await spawnApi(dataDir);
+  const http = client(api.url, api.token);
+  const userEvents = await readSse(api.url + '/api/events', api.token);
+  const streams: Awaited<ReturnType<typeof readSse>>[] = [];
+  const latencies: number[] = [];
+  let failures = 0;
+  try {
+    const projects: Project[] = [];
+    for (let i = 0; i < PROJECTS; i++) {
+      const p = (await http.post<Project>('/api/projects', { name: `soak ${i}` })).body;
+      const ws = path.join(dataDir, 'projects', p.id, 'workspace');
+      fs.mkdirSync(ws, { recursive: true });
+      const config = fakeProviderConfig(llm.baseUrl) as { provider: { fake: { options: { apiKey: string } } } };
+      config.provider.fake.options.apiKey = 'fake-key';
+      fs.writeFileSync(path.join(ws, 'opencode.json'), JSON.stringify(config));
+      projects.push(p);
+    }
+    // Deploys one after another: the machine is small, and the soak is about steady state.
+    for (const p of projects) {
+      const op = (await http.post<Operation>(`/api/projects/${p.id}/deploy`, { force: false })).body;
+      for (;;) {
+        const o = (await http.get<OperationList>(`/api/projects/${p.id}/operations`)).body.items.find((x) => x.id === op.id);
+        if (o && o.state === 'succeeded') break;
+        if (o && ['failed', 'cancelled'].includes(o.state)) throw new Error(`deploy of ${p.name} ${o.state}: ${o.error}`);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
+    console.log(`soak: ${PROJECTS} projects running (${scanProcesses(path.join(dataDir, 'projects')).length} agents); chatting for ${MINUTES} min`);
+
+    /** One chat loop per project: a turn, wait for its session.idle on the project's relayed stream, again. */
+    const deadline = { at: 0 };
+    const loop = async (p: Project) => {
+      const base = `/api/projects/${p.id}/opencode`;
+      const stream = await readSse(`${api.url}${base}/event`, api.token);
+      streams.push(stream);
+      const session = (await http.post<{ id: string }>(`${base}/session`, {})).body;
+      let turn = 0;
+      while (!deadline.at || Date.now() < deadline.at) {
+        const mark = stream.frames.length;
+        const t0 = performance.now();
+        const res = await http.post(`${base}/session/${session.id}/prompt_async`, { parts: [{ type: 'text', text: `turn ${turn++}` }] });
+        if (res.status >= 300) { failures++; continue; }
+        try {
+          await stream.waitFor((f) => stream.frames.indexOf(f) >= mark && f.event === 'session.idle' && (f.data ?? '').includes(session.id), 60_000);
+          latencies.push(performance.now() - t0);
+        } catch {
+          failures++;
+        }
+        // The stream keeps every frame: drop what is read so the bench's own memory stays flat.
+        if (stream.frames.length > 2000) stream.frames.splice(0, stream.frames.length - 100);
+      }
+    };
+    // Warm-up: one minute (or a fifth of a short run) before the first sample.
+    const warmMs = Math.min(60_000, (MINUTES * 60_000) / 5);
+    const running = projects.map((p) => loop(p));
+    await new Promise((r) => setTimeout(r, warmMs));
+    const warm = sample(api.proc.pid!);
+    const warmTurns = latencies.length;
+    deadline.at = Date.now() + MINUTES * 60_000 - warmMs;
+    const mid: Sample[] = [];
+    const ticker = setInterval(() => mid.push(sample(api.proc.pid!)), 30_000);
+    await Promise.all(running);
+    clearInterval(ticker);
+    // Let the last turns' streams and sockets settle before the end sample.
+    await new Promise((r) => setTimeout(r, 3000));
+    const end = sample(api.proc.pid!);
+    const s = summarize(latencies);
+    const pct = (a: number, b: number) => `${(((b - a) / a) * 100).toFixed(1)} %`;
+    console.log(`soak: ${latencies.length} turns (${latencies.length - warmTurns} after warm-up), ${failures} failed; turn latency median ${fmt(s.median)}, p99 ${fmt(s.p99)}, max ${fmt(s.max)}`);
+    console.log(`soak: API RSS ${warm.rssMb.toFixed(1)} MB after warm-up -> ${end.rssMb.toFixed(1)} MB at end (${pct(warm.rssMb, end.rssMb)}); peak ${Math.max(...mid.map((m) => m.rssMb), end.rssMb).toFixed(1)} MB`);
+    console.log(`soak: API open fds ${warm.fds} -> ${end.fds} (${pct(warm.fds, end.fds)})`);
+    const flat = Math.abs(end.rssMb - warm.rssMb) <= warm.rssMb * 0.1 && Math.abs(end.fds - warm.fds) <= warm.fds * 0.1;
+    console.log(`soak: flat within 10 %: ${flat ? 'yes' : 'NO'}`);
+  } finally {
+    for (const s of streams) await s.close();
+    await userEvents.close();
+    api.proc.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 2000));
+    for (const a of scanProcesses(path.join(dataDir, 'projects'))) process.kill(-a.pid, 'SIGKILL');
+    if (api.proc.exitCode === null) api.proc.kill('SIGKILL');
+    await llm.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+void main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
