@@ -186,6 +186,10 @@ export class ApiClient {
   async syncPull(projectId: string, body: { mode?: 'merge' | 'rebase'; dirty?: 'commit' | 'stash' | 'refuse'; onConflict?: 'abort' | 'keep' }): Promise<Operation> {
     return (await this.request('POST', `${projectPath(projectId)}/sync/pull`, SyncOperationAccepted, body)).operation;
   }
+  /** (Re)imports the project's repository into its workspace: Retry Import. */
+  async syncImport(projectId: string): Promise<Operation> {
+    return (await this.request('POST', `${projectPath(projectId)}/sync/import`, SyncOperationAccepted, {})).operation;
+  }
   /** The token for `host` (default github.com) and every host that has one. */
   githubCredential(host?: string): Promise<GithubCredentialInfo> {
     return this.request('GET', `/api/github/credential${host ? `?host=${encodeURIComponent(host)}` : ''}`, GithubCredentialInfo);

@@ -43,7 +43,7 @@ describe('sync messages', () => {
   it('lists what a force push will overwrite', () => {
     const c = forcePushConfirmation('shop', aSyncStatus({ behind: 1, commitsBehind: [aCommit({ hash: 'f'.repeat(40), subject: 'Theirs', author: 'Bob' })] }));
     assert.equal(c.message, 'Force push "shop"?');
-    assert.match(c.detail, /These 1 upstream commit will no longer be on it:\n\n• fffffff Theirs \(Bob\)/);
+    assert.match(c.detail, /This upstream commit will no longer be on it:\n\n• fffffff Theirs \(Bob\)/);
     assert.match(forcePushConfirmation('shop', aSyncStatus()).detail, /no upstream commit would be overwritten/);
   });
 
