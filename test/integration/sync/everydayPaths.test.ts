@@ -93,6 +93,7 @@ describe('GitHub sync, everyday paths (issue #16; local runtime, real git over h
   });
 
   it('counts an unborn branch as behind origin (not "up to date") and pulls the upstream commits into it', async () => {
+    await api.http.call('PUT', '/api/github/credential', { token, host: gitHost });
     fake.createEmptyRepo('acme/fresh');
     const fresh = await deploy('fresh', 'acme/fresh');
     const connected = await importResult(fresh.id);
