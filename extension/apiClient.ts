@@ -3,7 +3,7 @@ import {
   ActivityPage, NotificationDeliveryList, NotificationWebhook, NotificationWebhookState, CredentialList, CredentialMeta, CustomProvider, DefaultModel, EffectiveModel, ErrorBody, Health, LogLines, Me, ModelList,
   Operation, OperationList, Project, ProjectList, ProviderList, Tier, TierList,
   ConnectionTestResult, DeviceFlowStart, DeviceFlowStatus, RedirectAuthorize, VncTicket,
-  GithubCredentialInfo, SyncOperationAccepted, SyncStatus,
+  GithubCredentialInfo, SyncConflictFile, SyncOperationAccepted, SyncStatus,
   type CustomProviderCreate, type ModelChoice, type ModelSummary, type ProjectCreate, type ProjectModelUpdate, type ProjectUpdate,
 } from '../backend/contract';
 import { ApiError } from './apiError';
@@ -185,6 +185,10 @@ export class ApiClient {
   }
   async syncPull(projectId: string, body: { mode?: 'merge' | 'rebase'; dirty?: 'commit' | 'stash' | 'refuse'; onConflict?: 'abort' | 'keep' }): Promise<Operation> {
     return (await this.request('POST', `${projectPath(projectId)}/sync/pull`, SyncOperationAccepted, body)).operation;
+  }
+  /** One conflicting file's base, ours and theirs, read from the workspace now. */
+  syncConflict(projectId: string, path: string): Promise<SyncConflictFile> {
+    return this.request('GET', `${projectPath(projectId)}/sync/conflict?path=${encodeURIComponent(path)}`, SyncConflictFile);
   }
   /** (Re)imports the project's repository into its workspace: Retry Import. */
   async syncImport(projectId: string): Promise<Operation> {

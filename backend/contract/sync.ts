@@ -137,3 +137,24 @@ export const SyncImportBody = z.strictObject({});
 export const SyncSettingsBody = z.strictObject({ pullMode: z.enum(['merge', 'rebase']) });
 export const SyncSettings = z.object({ pullMode: z.enum(['merge', 'rebase']) });
 export type SyncSettings = z.infer<typeof SyncSettings>;
+
+/** GET /api/projects/:id/sync/conflict?path=: one conflicting file as the workspace has it now. */
+export const SyncConflictQuery = z.object({ path: z.string().min(1).max(1000).describe('workspace-relative path of a conflicting file') });
+/**
+ * The three sides of a conflict and the working file (with its conflict markers). During a kept
+ * merge/rebase the sides are git's stages :1: (base), :2: (ours: the workspace's branch), :3:
+ * (theirs: upstream); after an aborted pull they are the merge base, HEAD and origin's branch. A
+ * side is null when the file does not exist there (added or deleted on one side). Only git's
+ * objects are read here; the working file (with its markers) is read through the agent.
+ */
+export const SyncConflictFile = z.object({
+  path: z.string(),
+  source: z.enum(['stages', 'refs']),
+  inProgress: z.enum(['merge', 'rebase']).nullable(),
+  base: z.string().nullable(),
+  ours: z.string().nullable(),
+  theirs: z.string().nullable(),
+  oursLabel: z.string(),
+  theirsLabel: z.string(),
+});
+export type SyncConflictFile = z.infer<typeof SyncConflictFile>;

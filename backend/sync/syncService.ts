@@ -1,13 +1,14 @@
-import type { HangarEvent, Operation, SyncAction, SyncResult, SyncStatus, UnsyncedChanges } from '../contract';
+import type { HangarEvent, Operation, SyncAction, SyncConflictFile, SyncResult, SyncStatus, UnsyncedChanges } from '../contract';
 import { SyncResult as SyncResultSchema, SyncStatus as SyncStatusSchema } from '../contract';
 import type { Db } from '../db/database';
 import type { ProjectRow } from '../db/schema';
-import { conflict } from '../errors';
+import { badRequest, conflict } from '../errors';
 import type { EventHub } from '../events/eventHub';
 import type { Logger } from '../logger';
 import type { Lifecycle } from '../runtime/lifecycle';
 import type { OperationService } from '../services/operations';
 import type { ProjectService } from '../services/projects';
+import { conflictPathProblem, readConflictFile } from './conflictFile';
 import { scrub } from './gitEnv';
 import { SyncError } from './gitErrors';
 import { fetchAction, importRepository, pullAction, pushAction, type ActionOutcome, type PullOptions } from './gitOps';
@@ -123,6 +124,22 @@ export class SyncService {
       details.dirty.length ? `${details.dirty.length} uncommitted file${details.dirty.length === 1 ? '' : 's'}` : '',
     ].filter(Boolean).join(' and ');
     throw conflict('unsynced_changes', `"${row.name}" has ${parts} that are not on GitHub. Push first, or ${what} it anyway with ignoreUnsynced=true.`, details);
+  }
+
+  /** One conflicting file's sides, read from the workspace now (409 when it cannot be read). */
+  async conflictFile(ownerId: string, projectId: string, path: string): Promise<SyncConflictFile> {
+    const row = await this.projects.ownedRow(ownerId, projectId);
+    const problem = conflictPathProblem(path);
+    if (problem) throw badRequest('invalid_path', problem);
+    if (!row.repo_url) throw conflict('sync_unavailable', 'This project has no GitHub repository.');
+    try {
+      const ws = await this.workspace(row);
+      if (!(await ws.isRepository())) throw new SyncError('unavailable', 'The workspace is not a git repository yet: Retry Import first.');
+      return await readConflictFile(ws, path, (await ws.status()).conflicted);
+    } catch (err) {
+      if (err instanceof SyncError) throw conflict(err.kind === 'refused' ? 'conflict_unreadable' : 'sync_unavailable', err.message);
+      throw err;
+    }
   }
 
   start(): void {

@@ -10,7 +10,7 @@ import type { Logger } from '../ports';
 import { showError } from '../userErrors';
 import { hostOfTokenMessage, importFailedNotice } from './importNotice';
 import type { Notices } from './notices';
-import { openConflictingFiles, type OpenedFile } from './remoteFiles';
+import { openConflictingFiles, type ConflictSides, type OpenedFile } from './remoteFiles';
 import { commitPicks, syncMenuItems, type SyncAction } from './syncPicks';
 import { conflictNotice, forcePushConfirmation, resultSummary } from './syncMessages';
 import type { SyncModel } from './syncModel';
@@ -25,6 +25,8 @@ export interface SyncCommandDeps {
   refreshStatus(projectId: string): Promise<SyncStatus | undefined>;
   /** Operations these commands started and report themselves (the feature reports the others'). */
   ownOperations: Set<string>;
+  /** The documents of the conflicts' sides (the merge editor's base and inputs). */
+  conflictSides: ConflictSides;
 }
 
 /** What push/pull/fetch return to code and tests once the operation finished. */
@@ -175,7 +177,7 @@ export function syncCommands(d: SyncCommandDeps): Handlers {
 
   async function openFiles(project: Project, files: string[]): Promise<OpenedFile[]> {
     try {
-      return await openConflictingFiles(project, files, log);
+      return await openConflictingFiles(session, d.conflictSides, project, files, log);
     } catch (e) {
       // Not awaited: the command answers (and a notification waits for the user, or for nobody).
       log.warn(`sync: could not open the conflicting files of ${project.id}: ${e instanceof Error ? e.message : String(e)}`);

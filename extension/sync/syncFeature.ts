@@ -10,7 +10,7 @@ import type { ProjectsTreeProvider } from '../views/projectsTree';
 import type { RowTreeItem } from '../views/rowTreeItem';
 import { githubCommands } from './githubCommands';
 import { Notices, type NoticeRecord } from './notices';
-import { REMOTE_SCHEME, RemoteFileProvider } from './remoteFiles';
+import { CONFLICT_SCHEME, ConflictSides, REMOTE_SCHEME, RemoteFileProvider } from './remoteFiles';
 import { reportImportFailure, syncCommands } from './syncCommands';
 import type { StatusBarView } from './syncFormat';
 import { SyncModel } from './syncModel';
@@ -50,6 +50,7 @@ export class SyncFeature implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[];
   private readonly loading = new Map<string, Promise<SyncStatus | undefined>>();
   private readonly ownOperations = new Set<string>();
+  private readonly conflictSides = new ConflictSides();
   private ticker: NodeJS.Timeout | undefined;
 
   constructor(private readonly d: SyncFeatureDeps) {
@@ -59,6 +60,7 @@ export class SyncFeature implements vscode.Disposable {
     this.subscriptions = [
       this.statusBar,
       vscode.workspace.registerTextDocumentContentProvider(REMOTE_SCHEME, new RemoteFileProvider(session)),
+      vscode.workspace.registerTextDocumentContentProvider(CONFLICT_SCHEME, this.conflictSides),
       new vscode.Disposable(model.onDidChange(() => this.render()).dispose),
       new vscode.Disposable(session.store.onDidChange(() => this.onStoreChange()).dispose),
       new vscode.Disposable(session.onDidReceiveEvent((e) => this.onEvent(e)).dispose),
@@ -89,7 +91,7 @@ export class SyncFeature implements vscode.Disposable {
       ...syncCommands({
         session: this.d.session, model: this.model, tracker: this.d.tracker, log: this.d.log, notices: this.notices,
         refreshStatus: (id) => this.load(id),
-        ownOperations: this.ownOperations,
+        ownOperations: this.ownOperations, conflictSides: this.conflictSides,
       }),
       ...githubCommands(this.d.session, this.d.log, this.d.secretRegistry, this.notices),
       'hangar.internal.sync': (args?: SyncProbeArgs) => this.probe(args),

@@ -2,7 +2,7 @@
 // the workspace, and the loopback fake GitHub over https with token auth.
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import type { ErrorBody, GithubCredentialInfo, Project, SyncResult, SyncStatus } from '../../../backend/contract';
+import type { ErrorBody, GithubCredentialInfo, Project, SyncConflictFile, SyncResult, SyncStatus } from '../../../backend/contract';
 import { startFakeGithub, type FakeGithub } from '../../fixtures/gitHttp/fakeGithub';
 import { ev, hookBody, postHook } from '../activity/webhookSupport';
 import { finished, startSyncApi, syncAction, syncStatus, until, workspace, type SyncApi } from './support';
@@ -120,6 +120,17 @@ describe('GitHub sync, everyday paths (issue #16; local runtime, real git over h
     const kept = await syncAction(api, tools.id, 'pull', { onConflict: 'keep' });
     assert.deepEqual([kept.result.ok, kept.result.conflicted], [false, ['a.txt']]);
     assert.equal((await syncStatus(api, tools.id)).inProgress, 'merge');
+    // Open Conflicting Files reads both sides and the base from the workspace as it is now (git's stages).
+    const sides = await api.http.get<SyncConflictFile>(`/api/projects/${tools.id}/sync/conflict?path=a.txt`);
+    assert.equal(sides.status, 200, JSON.stringify(sides.body));
+    assert.deepEqual(sides.body, {
+      path: 'a.txt', source: 'stages', inProgress: 'merge', base: 'one\ntwo\nthree\n', ours: 'one\ntwo agent\nthree\n', theirs: 'one\nTWO upstream\nthree\n',
+      oursLabel: 'main (workspace)', theirsLabel: 'origin/main (upstream)',
+    });
+    for (const bad of ['../../etc/passwd', '/etc/passwd', '-p', '.git/config']) {
+      const res = await api.http.get<ErrorBody>(`/api/projects/${tools.id}/sync/conflict?path=${encodeURIComponent(bad)}`);
+      assert.deepEqual([res.status, res.body.error.code], [400, 'invalid_path'], bad);
+    }
     const forced = await syncAction(api, tools.id, 'push', { force: true });
     assert.equal(forced.op.state, 'succeeded', forced.result.message);
     assert.match(forced.result.message, /It overwrote 1 commit: [0-9a-f]{7} Upstream: edit a\. The merge that was in progress was aborted first\./);
