@@ -3,7 +3,7 @@ import {
   ActivityPage, NotificationDeliveryList, NotificationWebhook, NotificationWebhookState, CredentialList, CredentialMeta, CustomProvider, DefaultModel, EffectiveModel, ErrorBody, Health, LogLines, Me, ModelList,
   Operation, OperationList, Project, ProjectList, ProviderList, Tier, TierList,
   ConnectionTestResult, DeviceFlowStart, DeviceFlowStatus, RedirectAuthorize, VncTicket,
-  GithubCredentialInfo, SyncOperationAccepted, SyncStatus,
+  GithubCredentialInfo, SyncConflictFile, SyncOperationAccepted, SyncStatus,
   type CustomProviderCreate, type ModelChoice, type ModelSummary, type ProjectCreate, type ProjectModelUpdate, type ProjectUpdate,
 } from '../backend/contract';
 import { ApiError } from './apiError';
@@ -186,12 +186,26 @@ export class ApiClient {
   async syncPull(projectId: string, body: { mode?: 'merge' | 'rebase'; dirty?: 'commit' | 'stash' | 'refuse'; onConflict?: 'abort' | 'keep' }): Promise<Operation> {
     return (await this.request('POST', `${projectPath(projectId)}/sync/pull`, SyncOperationAccepted, body)).operation;
   }
-  githubCredential(): Promise<GithubCredentialInfo> { return this.request('GET', '/api/github/credential', GithubCredentialInfo); }
+  /** One conflicting file's base, ours and theirs, read from the workspace now. */
+  syncConflict(projectId: string, path: string): Promise<SyncConflictFile> {
+    return this.request('GET', `${projectPath(projectId)}/sync/conflict?path=${encodeURIComponent(path)}`, SyncConflictFile);
+  }
+  /** (Re)imports the project's repository into its workspace: Retry Import. */
+  async syncImport(projectId: string): Promise<Operation> {
+    return (await this.request('POST', `${projectPath(projectId)}/sync/import`, SyncOperationAccepted, {})).operation;
+  }
+  /** The token for `host` (default github.com) and every host that has one. */
+  githubCredential(host?: string): Promise<GithubCredentialInfo> {
+    return this.request('GET', `/api/github/credential${host ? `?host=${encodeURIComponent(host)}` : ''}`, GithubCredentialInfo);
+  }
   /** The token goes to the API and nowhere else; the answer is metadata with a masked hint. */
   setGithubCredential(token: string, host?: string): Promise<GithubCredentialInfo> {
     return this.request('PUT', '/api/github/credential', GithubCredentialInfo, { token, ...(host ? { host } : {}) });
   }
-  async deleteGithubCredential(): Promise<void> { await this.request('DELETE', '/api/github/credential', NoContent); }
+  /** Removes the token of `host`, or every token without one. */
+  async deleteGithubCredential(host?: string): Promise<void> {
+    await this.request('DELETE', `/api/github/credential${host ? `?host=${encodeURIComponent(host)}` : ''}`, NoContent);
+  }
 
   private async request<T>(method: string, path: string, schema: { parse(v: unknown): T }, body?: unknown): Promise<T> {
     try {

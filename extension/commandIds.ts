@@ -102,6 +102,7 @@ export interface CommandSignatures {
   'hangar.syncMenu': (args?: SyncArgs) => unknown;
   'hangar.setGithubToken': (args?: SetGithubTokenArgs) => unknown;
   'hangar.importFromGithub': (args?: ImportFromGithubArgs) => unknown;
+  'hangar.retryImport': (args?: SyncArgs) => unknown;
   'hangar.internal.sync': (args?: SyncProbeArgs) => unknown;
   'hangar.openDesktop': (args?: OpenDesktopArgs | ProjectRowArg) => unknown;
   'hangar.internal.desktop': (args: { projectId: string; test?: unknown; screenshotTo?: string }) => unknown;
@@ -158,6 +159,7 @@ export const COMMAND_IDS = Object.keys({
   'hangar.syncMenu': true,
   'hangar.setGithubToken': true,
   'hangar.importFromGithub': true,
+  'hangar.retryImport': true,
   'hangar.internal.sync': true,
   'hangar.openDesktop': true,
   'hangar.internal.desktop': true,

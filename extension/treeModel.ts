@@ -61,13 +61,13 @@ export function shortReason(reason: string, max = 60): string {
 /** The reason's first line in bold words, the rest (last log lines, say) as a code block. */
 function problemLines(problem: string, reason: string | null): string[] {
   const [first = '', ...rest] = (reason ?? '').split('\n');
-  // The last few lines are enough for a hover; Show Logs has all of them.
+  // The last few lines are enough for a hover; Show Container Logs has all of them.
   const tail = rest.map((l) => l.trimEnd()).filter(Boolean).slice(-6).join('\n');
   return [
     `$(error) **${problem}:** ${first.trim() ? md(first.trim()) : 'no reason given'}`,
     '',
     ...(tail ? ['```text', tail.replace(/```/g, "'''"), '```', ''] : []),
-    'Right-click for Show Logs or Retry.',
+    'Right-click for Show Container Logs or Retry.',
     '',
   ];
 }

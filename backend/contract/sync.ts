@@ -44,6 +44,11 @@ export const SyncStatus = z.object({
   syncing: z.boolean(),
   /** https URL of the repository's web page (Open on GitHub). */
   webUrl: z.string().nullable(),
+  /**
+   * Whether the repository was imported into the workspace: `failed` (message says why; Retry Import),
+   * `missing` (never ran, or running now), `imported`. Absent from APIs older than issue #16.
+   */
+  importState: z.enum(['imported', 'missing', 'failed']).optional(),
 });
 export type SyncStatus = z.infer<typeof SyncStatus>;
 
@@ -85,16 +90,31 @@ export type SyncResult = z.infer<typeof SyncResult>;
 /** The user's GitHub credential (PUT /api/github/credential with a pasted token). Never returned. */
 export const GithubCredentialBody = z.strictObject({
   token: z.string().trim().min(10).max(500),
-  /** For GitHub Enterprise: the API host, default github.com. */
+  /** The host (host[:port]) the token is for and only ever sent to: github.com, a GitHub Enterprise or private git host; default github.com. */
   host: z.string().trim().max(200).optional(),
 });
+/** One stored token: the host it is sent to, and a masked hint. */
+export const GithubHostCredential = z.object({
+  host: z.string(),
+  hint: z.string(),
+  login: z.string().nullable(),
+  createdAt: IsoTime,
+});
+export type GithubHostCredential = z.infer<typeof GithubHostCredential>;
+/**
+ * The token for one host (the one asked for, the one just set, or github.com first), and every
+ * host with a token: a user keeps one token per host, each sent only to its own host.
+ */
 export const GithubCredentialInfo = z.object({
   configured: z.boolean(),
   hint: z.string().nullable(),
   host: z.string().nullable(),
   login: z.string().nullable(),
   createdAt: IsoTime.nullable(),
+  hosts: z.array(GithubHostCredential).default([]),
 });
+/** ?host= on GET and DELETE /api/github/credential (DELETE without it removes every token). */
+export const GithubCredentialQuery = z.object({ host: z.string().trim().min(1).max(200).optional() });
 export type GithubCredentialInfo = z.infer<typeof GithubCredentialInfo>;
 
 /** 409 detail when stop/delete/tier change would strand work: code `unsynced_changes`. */
@@ -117,3 +137,24 @@ export const SyncImportBody = z.strictObject({});
 export const SyncSettingsBody = z.strictObject({ pullMode: z.enum(['merge', 'rebase']) });
 export const SyncSettings = z.object({ pullMode: z.enum(['merge', 'rebase']) });
 export type SyncSettings = z.infer<typeof SyncSettings>;
+
+/** GET /api/projects/:id/sync/conflict?path=: one conflicting file as the workspace has it now. */
+export const SyncConflictQuery = z.object({ path: z.string().min(1).max(1000).describe('workspace-relative path of a conflicting file') });
+/**
+ * The three sides of a conflict and the working file (with its conflict markers). During a kept
+ * merge/rebase the sides are git's stages :1: (base), :2: (ours: the workspace's branch), :3:
+ * (theirs: upstream); after an aborted pull they are the merge base, HEAD and origin's branch. A
+ * side is null when the file does not exist there (added or deleted on one side). Only git's
+ * objects are read here; the working file (with its markers) is read through the agent.
+ */
+export const SyncConflictFile = z.object({
+  path: z.string(),
+  source: z.enum(['stages', 'refs']),
+  inProgress: z.enum(['merge', 'rebase']).nullable(),
+  base: z.string().nullable(),
+  ours: z.string().nullable(),
+  theirs: z.string().nullable(),
+  oursLabel: z.string(),
+  theirsLabel: z.string(),
+});
+export type SyncConflictFile = z.infer<typeof SyncConflictFile>;

@@ -20,6 +20,7 @@ export class EventHub {
   private nextId: number;
   readonly firstId: number;
   private readonly channels = new Map<string, UserChannel>();
+  private readonly observers = new Set<(userId: string, event: HangarEvent) => void>();
 
   constructor(private readonly bufferSize: number, now: () => number = Date.now) {
     this.firstId = now();
@@ -39,7 +40,14 @@ export class EventHub {
       ch.evictedUpTo = dropped[dropped.length - 1]!.id;
     }
     for (const l of ch.listeners) l(event);
+    for (const o of this.observers) o(userId, event);
     return event;
+  }
+
+  /** Every user's events, for services that react to others' (sync re-reads a working agent's git state). */
+  observe(observer: (userId: string, event: HangarEvent) => void): () => void {
+    this.observers.add(observer);
+    return () => this.observers.delete(observer);
   }
 
   /** What a client that last saw `lastId` must receive to be up to date. */

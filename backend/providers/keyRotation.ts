@@ -23,7 +23,7 @@ export const SEALED_COLUMNS: ReadonlyArray<{ table: string; column: string; keys
   },
   { table: 'provider_credentials', column: 'secret_enc', keys: ['user_id', 'provider_id'], context: (r) => credentialContext(r.user_id!, r.provider_id!) },
   { table: 'oauth_flows', column: 'secret_enc', keys: ['id'], context: (r) => flowContext(r.id!) },
-  { table: 'github_credentials', column: 'token_enc', keys: ['user_id'], context: (r) => `user:${r.user_id}:github` },
+  { table: 'github_credentials', column: 'token_enc', keys: ['user_id', 'host'], context: (r) => `user:${r.user_id}:github` },
   { table: 'notification_webhooks', column: 'secret_enc', keys: ['user_id'], context: (r) => `user:${r.user_id}:notify_webhook_secret` },
 ];
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SyncFetchBody, SyncImportBody, SyncOperationAccepted, SyncPullBody, SyncPushBody, SyncSettings, SyncSettingsBody, SyncStatus } from '../contract';
+import { SyncConflictFile, SyncConflictQuery, SyncFetchBody, SyncImportBody, SyncOperationAccepted, SyncPullBody, SyncPushBody, SyncSettings, SyncSettingsBody, SyncStatus } from '../contract';
 import { route } from '../http/route';
 import type { Services } from '../services/container';
 
@@ -38,6 +38,12 @@ export const syncRoutes = (s: Services) => [
     summary: 'Import the project\'s repository into its workspace (done once automatically after the first deploy)', tag: 'sync', access: 'user',
     params: IdParams, body: SyncImportBody, response: SyncOperationAccepted, status: 202, errors: [404, 409],
     handler: async ({ user, params }) => ({ operation: await s.sync.submit(user.id, params.id, 'import') }),
+  }),
+  route({
+    method: 'get', path: '/api/projects/:id/sync/conflict',
+    summary: 'One conflicting file\'s base, ours and theirs as the workspace has them now (git stages during a kept merge, else merge base, HEAD and upstream)', tag: 'sync', access: 'user',
+    params: IdParams, query: SyncConflictQuery, response: SyncConflictFile, errors: [400, 404, 409],
+    handler: async ({ user, params, query }) => s.sync.conflictFile(user.id, params.id, query.path),
   }),
   route({
     method: 'put', path: '/api/projects/:id/sync/settings', summary: 'How the project pulls by default: merge or rebase', tag: 'sync', access: 'user',

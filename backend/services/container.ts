@@ -109,5 +109,6 @@ export function createServices(
   // HANGAR_GIT_CA_FILE / HANGAR_SYNC_POLL_MS: read here until they join Config.
   const gitSync = new SyncService(db, hub, projects, operations, lifecycle, github, log, syncOptionsFromEnv(process.env, (p) => fs.readFileSync(p, 'utf8')));
   operations.onFinished = (ownerId, projectId, kind, state) => gitSync.afterOperation(ownerId, projectId, kind, state);
+  hub.observe((_userId, event) => gitSync.noteActivity(event));
   return { sync: gitSync, github, config, db, log, hub, users, tiers, projects, driver, driverProblem: problem, lifecycle, operations, monitor, startedAt: Date.now(), agent: createAgentProxy(config, projects, log, config.runtime), activity: new ActivityService(db, hub, projects, log, Date.now, notifications), notifications, credentials, providers, vnc, connectionTester: new ConnectionTester(providers, credentials), oauth };
 }

@@ -20,9 +20,15 @@ export function classifyGitFailure(stderr: string): GitFailureKind {
   return 'other';
 }
 
+/**
+ * curl's verbose/trace lines ("* TLSv1.3 (OUT), TLS handshake", "> GET …", "12:00:00.123456 http.c:…"):
+ * an agent's git config or the environment can turn them on; they are noise in a message.
+ */
+const TRACE_LINE = /^([*<>{}]\s|[*<>{}]$|\d{2}:\d{2}:\d{2}\.\d+\s|==\s?Info:|trace:|hint:)/;
+
 /** The last meaningful lines of git's stderr, for a message. */
 export function gitTail(stderr: string, lines = 3): string {
-  return stderr.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('hint:')).slice(-lines).join(' ');
+  return stderr.split('\n').map((l) => l.trim()).filter((l) => l && !TRACE_LINE.test(l)).slice(-lines).join(' ');
 }
 
 export function networkFailure(kind: GitFailureKind, host: string, stderr: string, hadToken: boolean): SyncError {
@@ -30,8 +36,8 @@ export function networkFailure(kind: GitFailureKind, host: string, stderr: strin
   switch (kind) {
     case 'auth':
       return new SyncError('auth', hadToken
-        ? `GitHub refused the token: ${host} answered 401/403 (${tail}). The token may be expired, revoked or lack the "repo" scope: set a new one with Hangar: Set GitHub Token.`
-        : `GitHub refused the token: ${host} asked for credentials and no GitHub token is set for ${host}. Set one with Hangar: Set GitHub Token (scope "repo").`);
+        ? `${host} refused the token: it answered 401/403 (${tail}). The token may be expired, revoked or lack the "repo" scope: set a new one with Hangar: Set GitHub Token.`
+        : `No token was sent: ${host} asked for credentials and you have no token for ${host}. Set one for ${host} with Hangar: Set GitHub Token (scope "repo"), then Retry Import.`);
     case 'not_found':
       return new SyncError('not_found', `The repository was not found on ${host} (${tail}). Check the URL in the project's settings, and that your token can see the repository.`);
     case 'tls':

@@ -76,7 +76,15 @@ export async function fetchAction(ws: GitWorkspace): Promise<ActionOutcome> {
   return outcome({ message, commits: behind ? await ws.commitsBetween('HEAD', ws.trackingRef) : [], fetched: true, fetchedSha: fetched });
 }
 
-export async function pushAction(ws: GitWorkspace, opts: { force: boolean; lease: string | null }): Promise<ActionOutcome> {
+export async function pushAction(ws: GitWorkspace, opts: { force: boolean; lease: string | null }, progress: (m: string) => void = () => undefined): Promise<ActionOutcome> {
+  // A force push replaces the upstream with the workspace's branch: a merge/rebase kept in progress
+  // against the commits it overwrites would bring them back when finished, so it is aborted first.
+  const pending = opts.force ? await ws.inProgress() : null;
+  if (pending) {
+    await abort(ws, pending);
+    progress(`Aborted the ${pending} in progress (it was against the upstream commits the force push replaces)`);
+  }
+  const abortedNote = pending ? ` The ${pending} that was in progress was aborted first.` : '';
   const head = await ws.resolve('HEAD');
   if (!head) throw new SyncError('refused', 'There is nothing to push: the workspace has no commits yet.');
   const st = await ws.status();
@@ -93,7 +101,7 @@ export async function pushAction(ws: GitWorkspace, opts: { force: boolean; lease
       throw ws.failure(res.stderr + res.stdout);
     }
     const what = overwritten.length ? ` It overwrote ${plural(overwritten.length, 'commit')}: ${overwritten.map((c) => `${short(c.hash)} ${c.subject}`).join('; ')}.` : ' Nothing was overwritten.';
-    return outcome({ commits: pushed, overwritten, message: `Force pushed ${plural(pushed.length, 'commit')} to ${ws.branch} (lease ${short(opts.lease)}).${what}${dirtyNote}`, fetchedSha: await ws.resolve(ws.trackingRef), synced: 'push' });
+    return outcome({ commits: pushed, overwritten, message: `Force pushed ${plural(pushed.length, 'commit')} to ${ws.branch} (lease ${short(opts.lease)}).${what}${abortedNote}${dirtyNote}`, fetchedSha: await ws.resolve(ws.trackingRef), synced: 'push' });
   }
   // One round trip: the server refuses a push that is not a fast-forward; only then do we fetch to say by how much.
   const tracked = await ws.resolve(ws.trackingRef);
@@ -158,7 +166,7 @@ export async function pullAction(ws: GitWorkspace, opts: PullOptions, progress: 
       const restored = stashed ? await popStash(ws) : '';
       return outcome({
         ok: false, conflicted, dirtyHandling, fetched: true, fetchedSha: fetched,
-        message: `Pull stopped on conflicts in ${files}. The ${opts.mode} was aborted and the workspace is as before the pull${dirtyHandling ? ` (your uncommitted work was ${dirtyHandling})` : ''}.${restored} Pull again with "keep" to resolve the conflicts, or force push to overwrite the remote.`,
+        message: `Pull stopped on conflicts in ${files}. The ${opts.mode} was aborted and the workspace is as before the pull${dirtyHandling ? ` (your uncommitted work was ${dirtyHandling})` : ''}.${restored} To resolve them, pull again keeping the merge in progress ("Pull and Merge"), or force push to overwrite the remote.`,
       });
     }
     return outcome({

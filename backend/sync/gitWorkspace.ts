@@ -86,14 +86,19 @@ export class GitWorkspace {
 
   /** Counts between HEAD and the tracking ref (as of the last fetch). */
   async aheadBehind(): Promise<{ ahead: number; behind: number }> {
-    if (!(await this.resolve('HEAD')) || !(await this.resolve(this.trackingRef))) return { ahead: 0, behind: 0 };
+    if (!(await this.resolve(this.trackingRef))) return { ahead: 0, behind: 0 };
+    // An unborn branch (no commit yet) is behind by every upstream commit, not "up to date".
+    if (!(await this.resolve('HEAD'))) {
+      return { ahead: 0, behind: Number((await this.ok(['rev-list', '--count', this.trackingRef, '--'], 'git rev-list')).trim()) };
+    }
     const lr = parseLeftRight(await this.ok(['rev-list', '--left-right', '--count', `HEAD...${this.trackingRef}`, '--'], 'git rev-list'));
     return { ahead: lr.left, behind: lr.right };
   }
 
-  /** Commits reachable from `to` and not from `from`, newest first. */
+  /** Commits reachable from `to` and not from `from`, newest first (all of `to` when `from` is an unborn HEAD). */
   async commitsBetween(from: string, to: string, limit = COMMIT_LIST_LIMIT): Promise<SyncCommit[]> {
-    return parseLog(await this.ok(['log', LOG_FORMAT, `-n${limit}`, `${from}..${to}`, '--'], 'git log'));
+    const range = from === 'HEAD' && !(await this.resolve('HEAD')) ? to : `${from}..${to}`;
+    return parseLog(await this.ok(['log', LOG_FORMAT, `-n${limit}`, range, '--'], 'git log'));
   }
 
   /**

@@ -1,13 +1,14 @@
-import type { Operation, SyncAction, SyncResult, SyncStatus, UnsyncedChanges } from '../contract';
+import type { HangarEvent, Operation, SyncAction, SyncConflictFile, SyncResult, SyncStatus, UnsyncedChanges } from '../contract';
 import { SyncResult as SyncResultSchema, SyncStatus as SyncStatusSchema } from '../contract';
 import type { Db } from '../db/database';
 import type { ProjectRow } from '../db/schema';
-import { conflict } from '../errors';
+import { badRequest, conflict } from '../errors';
 import type { EventHub } from '../events/eventHub';
 import type { Logger } from '../logger';
 import type { Lifecycle } from '../runtime/lifecycle';
 import type { OperationService } from '../services/operations';
 import type { ProjectService } from '../services/projects';
+import { conflictPathProblem, readConflictFile } from './conflictFile';
 import { scrub } from './gitEnv';
 import { SyncError } from './gitErrors';
 import { fetchAction, importRepository, pullAction, pushAction, type ActionOutcome, type PullOptions } from './gitOps';
@@ -22,18 +23,29 @@ export interface SyncOptions {
   caPem?: string;
   /** HANGAR_SYNC_POLL_MS: how often running projects' local status is re-read (0 = never). */
   pollMs: number;
+  /** HANGAR_SYNC_ACTIVE_POLL_MS: how often a project whose agent is working is re-read (0 = never). */
+  activePollMs?: number;
 }
 
 export function syncOptionsFromEnv(env: NodeJS.ProcessEnv, readFile: (p: string) => string): SyncOptions {
   const caFile = env.HANGAR_GIT_CA_FILE?.trim() || undefined;
   const poll = Number(env.HANGAR_SYNC_POLL_MS ?? 15_000);
-  return { caFile, caPem: caFile ? readFile(caFile) : undefined, pollMs: Number.isFinite(poll) && poll >= 0 ? poll : 15_000 };
+  const active = Number(env.HANGAR_SYNC_ACTIVE_POLL_MS ?? 1_000);
+  return {
+    caFile, caPem: caFile ? readFile(caFile) : undefined,
+    pollMs: Number.isFinite(poll) && poll >= 0 ? poll : 15_000,
+    activePollMs: Number.isFinite(active) && active >= 0 ? active : 1_000,
+  };
 }
 
 /** Where the CA bundle is written inside a container (docker runtime). */
 const CONTAINER_CA = '/tmp/hangar-git-ca.pem';
 const SYNC_KINDS: ReadonlySet<string> = new Set(['fetch', 'push', 'pull', 'import']);
 const GUARD_TIMEOUT_MS = 10_000;
+/** After the agent's turn ends its project is re-read a little longer (a commit right at the end). */
+const ACTIVE_GRACE_MS = 5_000;
+/** An agent that never reports the end of its turn stops being watched after this. */
+const ACTIVE_MAX_MS = 30 * 60_000;
 
 type Body = { force?: boolean } & Partial<PullOptions>;
 
@@ -47,6 +59,9 @@ export class SyncService {
   private readonly lastPublished = new Map<string, string>();
   private readonly lastStatus = new Map<string, SyncStatus>();
   private timer: NodeJS.Timeout | undefined;
+  private activeTimer: NodeJS.Timeout | undefined;
+  private activePolling = false;
+  private readonly active = new Map<string, number>();
 
   constructor(
     db: Db,
@@ -72,6 +87,9 @@ export class SyncService {
     if (action !== 'import' && row.sync_enabled !== 1) throw conflict('sync_disabled', 'Sync is turned off for this project: enable it in the project\'s repository settings.');
     if (action === 'push' && row.sync_direction === 'pull') throw conflict('sync_direction', 'This project syncs pull only: change its sync direction to "push" or "both" to push.');
     if (action === 'pull' && row.sync_direction === 'push') throw conflict('sync_direction', 'This project syncs push only: change its sync direction to "pull" or "both" to pull.');
+    if (action !== 'import' && !(await this.store.get(row.id))?.imported_at) {
+      throw conflict('not_imported', `${row.repo_url} has not been imported into the workspace yet, so there is nothing to ${action} against: Retry Import (POST /sync/import) first.`);
+    }
     return this.operations.submitTask(ownerId, projectId, action, !!body.force, (progress, _signal, operationId) => this.run(row, action, body, progress, operationId));
   }
 
@@ -108,6 +126,22 @@ export class SyncService {
     throw conflict('unsynced_changes', `"${row.name}" has ${parts} that are not on GitHub. Push first, or ${what} it anyway with ignoreUnsynced=true.`, details);
   }
 
+  /** One conflicting file's sides, read from the workspace now (409 when it cannot be read). */
+  async conflictFile(ownerId: string, projectId: string, path: string): Promise<SyncConflictFile> {
+    const row = await this.projects.ownedRow(ownerId, projectId);
+    const problem = conflictPathProblem(path);
+    if (problem) throw badRequest('invalid_path', problem);
+    if (!row.repo_url) throw conflict('sync_unavailable', 'This project has no GitHub repository.');
+    try {
+      const ws = await this.workspace(row);
+      if (!(await ws.isRepository())) throw new SyncError('unavailable', 'The workspace is not a git repository yet: Retry Import first.');
+      return await readConflictFile(ws, path, (await ws.status()).conflicted);
+    } catch (err) {
+      if (err instanceof SyncError) throw conflict(err.kind === 'refused' ? 'conflict_unreadable' : 'sync_unavailable', err.message);
+      throw err;
+    }
+  }
+
   start(): void {
     if (!this.options.pollMs || this.timer) return;
     this.timer = setInterval(() => void this.poll(), this.options.pollMs);
@@ -117,6 +151,48 @@ export class SyncService {
   stop(): void {
     clearInterval(this.timer);
     this.timer = undefined;
+    clearInterval(this.activeTimer);
+    this.activeTimer = undefined;
+  }
+
+  /**
+   * The agent's activity (activity.updated): while a session runs, its project's git state is
+   * re-read every activePollMs so its commits show as ahead without a fetch; at the end of the
+   * turn once at once, then for a short grace period.
+   */
+  noteActivity(event: HangarEvent): void {
+    if (event.type !== 'activity.updated' || !this.options.activePollMs) return;
+    const { projectId, status } = event.data.session;
+    const working = status === 'running' || status === 'waiting_for_permission';
+    this.active.set(projectId, Date.now() + (working ? ACTIVE_MAX_MS : ACTIVE_GRACE_MS));
+    if (!working) void this.refresh(projectId);
+    this.activeTimer ??= setInterval(() => void this.pollActive(), this.options.activePollMs);
+    this.activeTimer.unref();
+  }
+
+  private async pollActive(): Promise<void> {
+    if (this.activePolling) return;
+    this.activePolling = true;
+    try {
+      const now = Date.now();
+      for (const [projectId, until] of this.active) {
+        if (until < now) this.active.delete(projectId);
+        else await this.refresh(projectId);
+      }
+      if (!this.active.size) {
+        clearInterval(this.activeTimer);
+        this.activeTimer = undefined;
+      }
+    } finally {
+      this.activePolling = false;
+    }
+  }
+
+  /** sync.status for one project when it changed (the poller's rule), skipped during its operations. */
+  private async refresh(projectId: string): Promise<void> {
+    const row = await this.projects.rowById(projectId).catch(() => undefined);
+    if (!row?.repo_url || row.sync_enabled !== 1 || row.status !== 'running' || this.operations.isBusy(row.id)) return;
+    await this.publishStatus(row).catch(() => undefined);
   }
 
   /** Re-reads running projects' local status and publishes sync.status when it changed (an agent commit). */
@@ -160,7 +236,7 @@ export class SyncService {
         case 'push': {
           progress(body.force ? `Force pushing ${ws.branch} with a lease` : `Pushing ${ws.branch}`);
           const lease = record?.last_fetched_sha ?? (await ws.resolve(ws.trackingRef));
-          out = await pushAction(ws, { force: !!body.force, lease });
+          out = await pushAction(ws, { force: !!body.force, lease }, progress);
           break;
         }
         case 'pull':
@@ -216,14 +292,26 @@ export class SyncService {
     try {
       base.webUrl = checkRepoUrl(row.repo_url).webUrl;
       if (row.status === 'not_deployed') return { ...base, message: 'The project has not been deployed yet: its workspace is imported from GitHub at the first deploy.' };
+      if (!record?.imported_at) {
+        // No successful import yet: say so (and why it failed), never "↑0 ↓0 up to date".
+        const importing = kind === 'import';
+        const failed = !importing && !!record?.last_error;
+        return {
+          ...base, importState: failed ? 'failed' : 'missing',
+          message: importing ? `Importing ${row.repo_url} into the workspace…`
+            : failed ? `The import of ${row.repo_url} failed: ${record!.last_error} Retry Import once that is fixed.`
+              : `${row.repo_url} has not been imported into the workspace yet: Retry Import.`,
+        };
+      }
       const ws = await this.workspace(row);
-      if (!(await ws.isRepository())) return { ...base, message: 'The workspace is not a git repository yet: import the repository (POST /sync/import) or deploy the project.' };
+      if (!(await ws.isRepository())) return { ...base, importState: 'missing', message: 'The workspace is not a git repository any more: Retry Import to connect it to the repository again.' };
       const st = await ws.status();
       const tracked = await ws.resolve(ws.trackingRef);
-      const { ahead, behind } = st.upstream === `${REMOTE}/${ws.branch}` && st.ahead !== null && st.behind !== null
+      // git status counts nothing on an unborn branch: aheadBehind counts every upstream commit as behind.
+      const { ahead, behind } = st.oid && st.upstream === `${REMOTE}/${ws.branch}` && st.ahead !== null && st.behind !== null
         ? { ahead: st.ahead, behind: st.behind } : await ws.aheadBehind();
       return SyncStatusSchema.parse({
-        ...base, available: true, message: record?.last_error ?? null,
+        ...base, available: true, importState: 'imported', message: record?.last_error ?? null,
         branch: st.branch, upstream: tracked ? `${REMOTE}/${ws.branch}` : null, ahead, behind,
         dirty: st.dirty, conflicted: st.conflicted, inProgress: await ws.inProgress(),
         commitsAhead: ahead ? await ws.commitsBetween(ws.trackingRef, 'HEAD') : [],

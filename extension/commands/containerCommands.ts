@@ -102,8 +102,8 @@ export function containerCommands(s: Services): Handlers {
     const busy = operationInProgress(e);
     if (busy) {
       const pick = await vscode.window.showWarningMessage(
-        `Hangar: "${project.name}" is busy: a ${busy.kind} is running. Try again when it has finished.`, 'Show Progress', 'Show Logs');
-      if (pick === 'Show Logs') s.logs.show(project.id, project.name);
+        `Hangar: "${project.name}" is busy: a ${busy.kind} is running. Try again when it has finished.`, 'Show Progress', 'Show Container Logs');
+      if (pick === 'Show Container Logs') s.logs.show(project.id, project.name);
       if (pick === 'Show Progress') await followRunning(project, busy.operationId);
       return undefined;
     }

@@ -12,7 +12,7 @@ export interface ProgressActions {
 
 /**
  * The notification of one running operation: its latest step as the message, Cancel where the server can
- * cancel, and the outcome (an error with Show Logs and Retry when it failed). Resolves with the last copy.
+ * cancel, and the outcome (an error with Show Container Logs and Retry when it failed). Resolves with the last copy.
  */
 export async function showOperationProgress(s: Services, project: Project, accepted: Operation, actions: ProgressActions): Promise<Operation> {
   const title = `${operationTitle(accepted.kind, accepted.force)} "${project.name}"`;
@@ -48,7 +48,7 @@ export async function showOperationProgress(s: Services, project: Project, accep
     default:
       void showError(`${operationTitle(final.kind, final.force)} "${project.name}" failed`,
         new Error(final.error ?? final.steps.at(-1)?.message ?? 'no reason given'),
-        { 'Show Logs': actions.showLogs, Retry: actions.retry });
+        { 'Show Container Logs': actions.showLogs, Retry: actions.retry });
   }
   return final;
 }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { ProjectName, type Project, type Tier } from '../../backend/contract';
+import { ProjectName, type Project, type SyncStatus, type Tier } from '../../backend/contract';
 import { ApiError } from '../apiError';
 import type { CreateProjectArgs, DeleteProjectArgs, ProjectRowArg } from '../commandIds';
 import type { CommandHandlers } from '../commandRegistry';
@@ -7,7 +7,7 @@ import { modelPicks, projectProviderPicks } from '../providersModel';
 import { statusLabel, tierPicks } from '../treeModel';
 import { showError } from '../userErrors';
 import { unsyncedChangesOf } from '../sync/syncMessages';
-import { askAboutUnsynced } from '../sync/unsyncedGuard';
+import { askAboutUnsynced, confirmDelete, unsyncedOf } from '../sync/unsyncedGuard';
 import type { Services } from './services';
 
 type ProjectHandlers = Pick<CommandHandlers, 'hangar.refresh' | 'hangar.createProject' | 'hangar.deleteProject'>;
@@ -117,6 +117,17 @@ export function projectCommands(s: Services): ProjectHandlers {
     return picked?.project;
   }
 
+  /** The sync status, or undefined when it does not come within `ms` (the API's guard still applies). */
+  async function statusWithin(projectId: string, ms: number): Promise<SyncStatus | undefined> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<undefined>((r) => { timer = setTimeout(() => r(undefined), ms); });
+    try {
+      return await Promise.race([session.api.syncStatus(projectId).catch(() => undefined), late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   async function deleteProject(arg?: DeleteProjectArgs | ProjectRowArg, ignoreUnsynced = false): Promise<boolean> {
     const api = session.api;
     const id = arg && 'projectId' in arg ? arg.projectId : arg?.id;
@@ -125,18 +136,12 @@ export function projectCommands(s: Services): ProjectHandlers {
     const confirmed = arg && 'confirm' in arg && arg.confirm === true;
     let deleteVolumes = arg && 'deleteVolumes' in arg && arg.deleteVolumes === true;
     if (!confirmed) {
-      const keep = 'Delete';
-      const wipe = 'Delete with Workspace';
-      const answer = await vscode.window.showWarningMessage(
-        `Delete project "${project.name}"?`,
-        {
-          modal: true,
-          detail: 'Its container is removed; unpushed work that is only in the container is lost. "Delete with Workspace" also removes the workspace volume. This cannot be undone.',
-        },
-        keep, wipe,
-      );
-      if (answer !== keep && answer !== wipe) return false;
-      deleteVolumes = answer === wipe;
+      // One modal: the confirmation already lists the work not on GitHub (the API's guard then
+      // answers 409 only when something changed in between).
+      const answer = await confirmDelete(project, project.repository ? unsyncedOf(await statusWithin(project.id, 3000)) : undefined);
+      if (!answer.go) return false;
+      deleteVolumes = answer.deleteVolumes;
+      ignoreUnsynced = answer.ignoreUnsynced;
     }
     try {
       await vscode.window.withProgress(

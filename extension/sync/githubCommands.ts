@@ -7,7 +7,7 @@ import type { Logger } from '../ports';
 import type { SecretRegistry } from '../redact';
 import { tierPicks } from '../treeModel';
 import { showError } from '../userErrors';
-import { branchProblem, projectNameProblem, repositoryUrlProblem, tokenProblem } from './githubInput';
+import { branchProblem, hostChoices, hostProblem, projectNameProblem, repositoryHost, repositoryUrlProblem, tokenProblem } from './githubInput';
 import type { Notices } from './notices';
 import { repositoryName } from './repoMatch';
 
@@ -36,30 +36,44 @@ export function githubCommands(session: HangarSession, log: Logger, secretRegist
     secretRegistry.add(token.trim());
     try {
       const info = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: 'Saving the GitHub token…' },
+        { location: vscode.ProgressLocation.Notification, title: `Saving the token for ${host ?? 'github.com'}…` },
         () => api.setGithubCredential(token.trim(), host));
-      log.info(`GitHub token saved on the server${info.hint ? ` (${info.hint})` : ''}`);
-      void vscode.window.showInformationMessage(`Hangar: GitHub token saved${info.login ? ` for ${info.login}` : ''}${info.hint ? ` (${info.hint})` : ''}. Projects can now import, push and pull private repositories.`);
-      return { configured: info.configured, hint: info.hint, host: info.host, login: info.login };
+      log.info(`git token saved on the server for ${info.host ?? 'github.com'}${info.hint ? ` (${info.hint})` : ''}`);
+      const others = info.hosts.filter((h) => h.host !== info.host).map((h) => h.host);
+      void vscode.window.showInformationMessage(`Hangar: token saved for ${info.host ?? 'github.com'}${info.login ? ` (${info.login})` : ''}${info.hint ? ` (${info.hint})` : ''}. `
+        + `Projects on ${info.host ?? 'github.com'} can now import, push and pull private repositories.${others.length ? ` Your tokens for ${others.join(', ')} are kept.` : ''}`);
+      return { configured: info.configured, hint: info.hint, host: info.host, login: info.login, hosts: info.hosts };
     } catch (e) {
-      void showError('Could not save the GitHub token', e, { 'Try Again': () => setToken() });
+      void showError('Could not save the token', e, { 'Try Again': () => setToken() });
       return undefined;
     } finally {
       secretRegistry.remove(token.trim());
     }
   }
 
-  /** github.com unless a project's repository is on another host (GitHub Enterprise); null when cancelled. */
+  /**
+   * Which host the token is for, asked every time: github.com, the hosts of your projects, the
+   * hosts that have a token (replacing it), or another one typed in. undefined = github.com; null
+   * when cancelled.
+   */
   async function pickHost(): Promise<string | undefined | null> {
-    const hosts = new Set(['github.com']);
-    for (const p of session.store.projects) {
-      try { if (p.repository) hosts.add(new URL(p.repository.url).host.toLowerCase()); } catch { /* the API validated it */ }
-    }
-    if (hosts.size === 1) return undefined;
-    const picked = await vscode.window.showQuickPick([...hosts].map((h) => ({ label: h, description: h === 'github.com' ? 'GitHub' : 'used by your projects' })), {
-      title: 'Hangar: Set GitHub Token — for which host?', placeHolder: 'The token is only ever sent to this host', ignoreFocusOut: true,
+    const existing = await session.api.githubCredential().then((i) => i.hosts, () => []);
+    const hosts = hostChoices(session.store.projects.map((p) => p.repository?.url), existing.map((h) => h.host));
+    const OTHER = 'Another host…';
+    const picked = await vscode.window.showQuickPick([
+      ...hosts.map((h) => {
+        const has = existing.find((e) => e.host === h);
+        return { label: h, description: has ? `replaces the token ${has.hint}` : h === 'github.com' ? 'GitHub' : 'used by your projects' };
+      }),
+      { label: OTHER, description: 'GitHub Enterprise or another git host' },
+    ], { title: 'Hangar: Set GitHub Token — for which host?', placeHolder: 'The token is only ever sent to this host; tokens of other hosts are kept', ignoreFocusOut: true });
+    if (!picked) return null;
+    if (picked.label !== OTHER) return picked.label === 'github.com' ? undefined : picked.label;
+    const typed = await vscode.window.showInputBox({
+      title: 'Hangar: Set GitHub Token — host', prompt: 'The host name (and :port if not 443) of the git server, as in the repository URL',
+      placeHolder: 'github.example.com', ignoreFocusOut: true, validateInput: hostProblem,
     });
-    return picked ? (picked.label === 'github.com' ? undefined : picked.label) : null;
+    return typed === undefined ? null : typed.trim().toLowerCase();
   }
 
   async function importFromGithub(args?: ImportFromGithubArgs): Promise<Project | undefined> {
@@ -104,13 +118,16 @@ export function githubCommands(session: HangarSession, log: Logger, secretRegist
       });
       if (!tier) return undefined;
       tierId = tier.tierId;
-      const credential = await api.githubCredential().catch(() => undefined);
-      if (credential && !credential.configured) {
+      // The token that counts is the one for the repository's host, not any token.
+      const host = repositoryHost(url);
+      const credential = host ? await api.githubCredential(host).catch(() => undefined) : undefined;
+      if (host && credential && !credential.configured) {
         const go = 'Import Anyway';
-        const set = 'Set GitHub Token';
-        const answer = await vscode.window.showWarningMessage('Hangar: no GitHub token is set: only a public repository can be imported, and pushing needs one.', { modal: true }, go, set);
+        const set = 'Set Token';
+        const others = credential.hosts.length ? ` (you have tokens for ${credential.hosts.map((h) => h.host).join(', ')}, which are never sent to ${host})` : '';
+        const answer = await vscode.window.showWarningMessage(`Hangar: no token is set for ${host}${others}: only a public repository can be imported, and pushing needs one.`, { modal: true }, set, go);
         if (answer === set) {
-          if (!(await setToken())) return undefined;
+          if (!(await setToken({ host }))) return undefined;
         } else if (answer !== go) {
           return undefined;
         }

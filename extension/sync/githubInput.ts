@@ -18,3 +18,21 @@ export function tokenProblem(value: string): string | undefined {
 export const repositoryUrlProblem = (v: string): string | undefined => problemOf(RepositoryUrl, v);
 export const branchProblem = (v: string): string | undefined => problemOf(BranchName, v);
 export const projectNameProblem = (v: string): string | undefined => problemOf(ProjectName, v);
+
+/** The host (host[:port], lower case) a repository URL's token must be for; undefined when not a URL. */
+export function repositoryHost(url: string | undefined): string | undefined {
+  try { return url ? new URL(url.trim()).host.toLowerCase() || undefined : undefined; } catch { return undefined; }
+}
+
+/** The same rule as the API's: a host name like github.com or github.example.com:8443. */
+export function hostProblem(value: string): string | undefined {
+  return /^[A-Za-z0-9.-]+(:\d{1,5})?$/.test(value.trim()) ? undefined : 'a host name like github.example.com or git.example.com:8443';
+}
+
+/** The hosts "Set GitHub Token" offers: github.com first, then your projects' hosts and those with a token. */
+export function hostChoices(repositoryUrls: Array<string | undefined>, tokenHosts: string[]): string[] {
+  const hosts = new Set(['github.com']);
+  for (const u of repositoryUrls) { const h = repositoryHost(u); if (h) hosts.add(h); }
+  for (const h of tokenHosts) hosts.add(h);
+  return [...hosts];
+}

@@ -1,17 +1,20 @@
-import { execFile } from 'node:child_process';
 import * as vscode from 'vscode';
 import { z } from 'zod';
-import type { Project } from '../../backend/contract';
+import type { Project, SyncConflictFile } from '../../backend/contract';
 import type { HangarSession } from '../hangarSession';
 import type { Logger } from '../ports';
-import { conflictedInPorcelain, sameRepository } from './repoMatch';
 
 /** Read-only documents with a file of a project's workspace, read through the agent proxy. */
 export const REMOTE_SCHEME = 'hangar-remote';
+/** Read-only documents with one side of a conflict (base, ours, theirs), as the API read them. */
+export const CONFLICT_SCHEME = 'hangar-conflict';
 
-/** hangar-remote://<projectId>/<workspace-relative path> */
-export function remoteUri(projectId: string, file: string): vscode.Uri {
-  return vscode.Uri.from({ scheme: REMOTE_SCHEME, authority: projectId, path: `/${file.replace(/^\/+/, '')}` });
+/**
+ * hangar-remote://<projectId>/<workspace-relative path>; `version` makes a fresh document (VS Code
+ * keeps a content provider's document per URI: without it a second open shows the first read).
+ */
+export function remoteUri(projectId: string, file: string, version?: string): vscode.Uri {
+  return vscode.Uri.from({ scheme: REMOTE_SCHEME, authority: projectId, path: `/${file.replace(/^\/+/, '')}`, ...(version ? { query: `v=${version}` } : {}) });
 }
 
 /** opencode's GET /file/content: text, or base64 for binary files. */
@@ -28,90 +31,64 @@ export class RemoteFileProvider implements vscode.TextDocumentContentProvider {
   }
 }
 
-function git(cwd: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    // argv array, no shell; the only user-controlled value (a file path) comes after `--`.
-    execFile('git', args, { cwd, timeout: 10_000, maxBuffer: 4 * 1024 * 1024 }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
-  });
-}
+/** The sides of the conflicts opened last (a bounded number of versions). */
+export class ConflictSides implements vscode.TextDocumentContentProvider {
+  private readonly contents = new Map<string, string>();
 
-/** The workspace folder that is a clone of the repository (its `origin` names the same repository). */
-export async function localClone(repositoryUrl: string, log: Logger): Promise<vscode.Uri | undefined> {
-  for (const folder of vscode.workspace.workspaceFolders ?? []) {
-    if (folder.uri.scheme !== 'file') continue;
-    try {
-      const origin = (await git(folder.uri.fsPath, ['remote', 'get-url', 'origin'])).trim();
-      if (sameRepository(origin, repositoryUrl)) return folder.uri;
-    } catch (e) {
-      log.debug(`sync: ${folder.uri.fsPath} has no origin remote (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
-    }
+  put(projectId: string, side: 'base' | 'ours' | 'theirs', file: string, version: string, text: string | null): vscode.Uri {
+    const uri = vscode.Uri.from({ scheme: CONFLICT_SCHEME, authority: projectId, path: `/${side}/${file.replace(/^\/+/, '')}`, query: `v=${version}` });
+    this.contents.set(uri.toString(), text ?? '');
+    while (this.contents.size > 90) this.contents.delete(this.contents.keys().next().value!);
+    return uri;
   }
-  return undefined;
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.contents.get(uri.toString()) ?? '(this side is no longer available: open the conflicting files again)';
+  }
 }
 
-export interface OpenedFile { file: string; how: 'container' | 'mergeEditor' | 'diff' }
+export interface OpenedFile { file: string; how: 'mergeEditor' | 'diff' }
 
 /**
- * Opens the conflicting files: in the local clone's merge editor when this VS Code has a clone of the
- * same repository with the file in conflict, as a diff (container ↔ local clone) when the clone has
- * the file, otherwise read-only from the container.
+ * Opens each conflicting file in VS Code's merge editor with both sides and the base as the
+ * workspace has them now (git's stages :1: :2: :3: during a kept merge; merge base, HEAD and
+ * upstream after an aborted pull), the result being the workspace's file with its markers. Falls
+ * back to a diff of the two sides when the merge editor does not open.
  */
-export async function openConflictingFiles(project: Project, files: string[], log: Logger): Promise<OpenedFile[]> {
-  const clone = project.repository ? await localClone(project.repository.url, log) : undefined;
-  let localConflicts: string[] = [];
-  if (clone) {
-    try {
-      localConflicts = conflictedInPorcelain(await git(clone.fsPath, ['status', '--porcelain=v1', '-z', '--', ...files]));
-    } catch (e) {
-      log.warn(`sync: could not read the local clone's status: ${e instanceof Error ? e.message : String(e)}`);
-    }
-  }
+export async function openConflictingFiles(session: HangarSession, sides: ConflictSides, project: Project, files: string[], log: Logger): Promise<OpenedFile[]> {
   const opened: OpenedFile[] = [];
   for (const file of files.slice(0, 10)) {
-    const remote = remoteUri(project.id, file);
-    if (clone && localConflicts.includes(file) && (await openInMergeEditor(clone, vscode.Uri.joinPath(clone, file), log))) {
+    const c = await session.api.syncConflict(project.id, file);
+    const version = `${Date.now().toString(36)}${opened.length}`;
+    const base = sides.put(project.id, 'base', file, version, c.base);
+    const ours = sides.put(project.id, 'ours', file, version, c.ours);
+    const theirs = sides.put(project.id, 'theirs', file, version, c.theirs);
+    const result = remoteUri(project.id, file, version);
+    if (await openInMergeEditor(c, { base, ours, theirs, result }, project, log)) {
       opened.push({ file, how: 'mergeEditor' });
       continue;
     }
-    if (clone && (await exists(vscode.Uri.joinPath(clone, file)))) {
-      await vscode.commands.executeCommand('vscode.diff', remote, vscode.Uri.joinPath(clone, file), `${file} (${project.name} ↔ local clone)`, { preview: false });
-      opened.push({ file, how: 'diff' });
-      continue;
-    }
-    const doc = await vscode.workspace.openTextDocument(remote);
-    await vscode.window.showTextDocument(doc, { preview: false });
-    opened.push({ file, how: 'container' });
+    await vscode.commands.executeCommand('vscode.diff', ours, theirs, `${file}: ${c.oursLabel} ↔ ${c.theirsLabel} (${project.name})`, { preview: false });
+    opened.push({ file, how: 'diff' });
   }
   return opened;
 }
 
-/** The built-in git extension's API, as much of it as this needs. */
-interface GitApi { openRepository?(root: vscode.Uri): Promise<unknown> }
-
-/**
- * VS Code's merge editor on a file in conflict in the local clone (through the built-in git
- * extension, which must know the repository). False when it did not open (no git extension, say).
- */
-async function openInMergeEditor(clone: vscode.Uri, file: vscode.Uri, log: Logger): Promise<boolean> {
+async function openInMergeEditor(c: SyncConflictFile, uris: Record<'base' | 'ours' | 'theirs' | 'result', vscode.Uri>, project: Project, log: Logger): Promise<boolean> {
+  const where = c.source === 'stages' ? `the ${c.inProgress ?? 'merge'} in progress in "${project.name}"` : `"${project.name}" (the pull was aborted)`;
   try {
-    const ext = vscode.extensions.getExtension<{ getAPI(v: 1): GitApi }>('vscode.git');
-    const git = ext ? (await ext.activate()).getAPI(1) : undefined;
-    await git?.openRepository?.(clone);
-    await vscode.commands.executeCommand('git.openMergeEditor', file);
+    // `_open.mergeEditor` is the workbench's own command behind git's "Open in Merge Editor" (internal, no types).
+    await vscode.commands.executeCommand('_open.mergeEditor', {
+      base: uris.base,
+      input1: { uri: uris.ours, title: c.oursLabel, description: 'ours', detail: where },
+      input2: { uri: uris.theirs, title: c.theirsLabel, description: 'theirs', detail: where },
+      output: uris.result,
+    });
   } catch (e) {
-    log.warn(`sync: the merge editor did not open for ${file.fsPath}: ${e instanceof Error ? e.message : String(e)}`);
+    log.warn(`sync: the merge editor did not open for ${c.path}: ${e instanceof Error ? e.message : String(e)}`);
     return false;
   }
   // A merge editor tab's input has base, input1, input2 and result (TabInputTextMerge; not in this @types/vscode).
   const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input as { base?: unknown; result?: unknown } | undefined;
-  return input?.base instanceof vscode.Uri && input.result instanceof vscode.Uri && input.result.toString() === file.toString();
-}
-
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
-  }
+  return input?.base instanceof vscode.Uri && input.result instanceof vscode.Uri && input.result.toString() === uris.result.toString();
 }

@@ -8,8 +8,9 @@ import type { HangarSession } from '../hangarSession';
 import { progressMessage, type OperationTracker } from '../operationTracker';
 import type { Logger } from '../ports';
 import { showError } from '../userErrors';
+import { hostOfTokenMessage, importFailedNotice } from './importNotice';
 import type { Notices } from './notices';
-import { openConflictingFiles, type OpenedFile } from './remoteFiles';
+import { openConflictingFiles, type ConflictSides, type OpenedFile } from './remoteFiles';
 import { commitPicks, syncMenuItems, type SyncAction } from './syncPicks';
 import { conflictNotice, forcePushConfirmation, resultSummary } from './syncMessages';
 import type { SyncModel } from './syncModel';
@@ -22,6 +23,10 @@ export interface SyncCommandDeps {
   notices: Notices;
   /** GET /api/projects/:id/sync into the model; undefined when it failed (logged). */
   refreshStatus(projectId: string): Promise<SyncStatus | undefined>;
+  /** Operations these commands started and report themselves (the feature reports the others'). */
+  ownOperations: Set<string>;
+  /** The documents of the conflicts' sides (the merge editor's base and inputs). */
+  conflictSides: ConflictSides;
 }
 
 /** What push/pull/fetch return to code and tests once the operation finished. */
@@ -32,7 +37,7 @@ export interface SyncOutcome {
 
 type Handlers = Pick<CommandHandlers,
   | 'hangar.push' | 'hangar.pull' | 'hangar.fetch' | 'hangar.forcePush' | 'hangar.showCommits' | 'hangar.openOnGithub'
-  | 'hangar.openConflicts' | 'hangar.syncMenu'>;
+  | 'hangar.openConflicts' | 'hangar.syncMenu' | 'hangar.retryImport'>;
 
 type PullMode = 'merge' | 'rebase';
 type DirtyChoice = 'commit' | 'stash';
@@ -76,6 +81,7 @@ export function syncCommands(d: SyncCommandDeps): Handlers {
       }
       return undefined;
     }
+    d.ownOperations.add(accepted.id);
     log.info(`sync: operation ${accepted.id} (${accepted.kind}${accepted.force ? ', force' : ''}) accepted for ${project.id}`);
     const waiter = model.waitForResult(accepted.id);
     try {
@@ -124,8 +130,13 @@ export function syncCommands(d: SyncCommandDeps): Handlers {
       raiseConflict(project, result.conflicted, pull?.onConflict === 'keep', pull);
       return;
     }
+    if (result && result.action === 'import') {
+      reportImportFailure(notices, project, result);
+      return;
+    }
     if (result && result.action === 'push') {
-      void notices.raise('pushRefused', 'warning', project.id, `Hangar: push of "${project.name}" refused: ${result.message}`, ['Pull', 'Force Push'] as const)
+      const text = /^Push refused\b/.test(result.message) ? result.message : `Push refused: ${result.message}`;
+      void notices.raise('pushRefused', 'warning', project.id, `Hangar: "${project.name}": ${text}`, ['Pull', 'Force Push'] as const)
         .then((c) => {
           if (c === 'Pull') void vscode.commands.executeCommand('hangar.pull', { id: project.id });
           if (c === 'Force Push') void vscode.commands.executeCommand('hangar.forcePush', { id: project.id });
@@ -166,7 +177,7 @@ export function syncCommands(d: SyncCommandDeps): Handlers {
 
   async function openFiles(project: Project, files: string[]): Promise<OpenedFile[]> {
     try {
-      return await openConflictingFiles(project, files, log);
+      return await openConflictingFiles(session, d.conflictSides, project, files, log);
     } catch (e) {
       // Not awaited: the command answers (and a notification waits for the user, or for nobody).
       log.warn(`sync: could not open the conflicting files of ${project.id}: ${e instanceof Error ? e.message : String(e)}`);
@@ -203,6 +214,15 @@ export function syncCommands(d: SyncCommandDeps): Handlers {
     const onConflict = args?.onConflict ?? 'abort';
     const outcome = await run(project, 'Pulling', () => session.api.syncPull(project.id, { mode, dirty, onConflict }));
     if (outcome) report(project, outcome, { mode, dirty, onConflict });
+    return outcome;
+  }
+
+  async function retryImport(args: SyncArgs | undefined): Promise<SyncOutcome | undefined> {
+    const project = await resolve(args, 'Retry Import');
+    if (!project) return undefined;
+    if (!project.repository) return noRepository(project);
+    const outcome = await run(project, 'Importing the repository into', () => session.api.syncImport(project.id));
+    if (outcome) report(project, outcome);
     return outcome;
   }
 
@@ -286,7 +306,7 @@ export function syncCommands(d: SyncCommandDeps): Handlers {
     if (!picked) return undefined;
     const command: Record<SyncAction, string> = {
       push: 'hangar.push', pull: 'hangar.pull', fetch: 'hangar.fetch', forcePush: 'hangar.forcePush',
-      showCommits: 'hangar.showCommits', openConflicts: 'hangar.openConflicts', openOnGithub: 'hangar.openOnGithub',
+      showCommits: 'hangar.showCommits', openConflicts: 'hangar.openConflicts', openOnGithub: 'hangar.openOnGithub', retryImport: 'hangar.retryImport',
     };
     return vscode.commands.executeCommand(command[picked.action], { id: project.id });
   }
@@ -296,11 +316,27 @@ export function syncCommands(d: SyncCommandDeps): Handlers {
     'hangar.forcePush': (args) => push(args, true),
     'hangar.pull': pull,
     'hangar.fetch': fetch,
+    'hangar.retryImport': retryImport,
     'hangar.showCommits': showCommits,
     'hangar.openOnGithub': openOnGithub,
     'hangar.openConflicts': openConflicts,
     'hangar.syncMenu': syncMenu,
   };
+}
+
+/** A failed import, however it started: the reason, Retry Import, and Set GitHub Token when it is about a token. */
+export function reportImportFailure(notices: Notices, project: Pick<Project, 'id' | 'name'>, result: SyncResult): void {
+  const notice = importFailedNotice(project.name, result);
+  void notices.raise('failed', 'error', project.id, notice.message, notice.items).then(async (c) => {
+    if (c === 'Retry Import') await vscode.commands.executeCommand('hangar.retryImport', { id: project.id });
+    if (c === 'Show Log') await vscode.commands.executeCommand('hangar.showLog');
+    if (c === 'Set GitHub Token') {
+      const host = hostOfTokenMessage(result.message);
+      if (await vscode.commands.executeCommand('hangar.setGithubToken', host ? { host } : undefined)) {
+        await vscode.commands.executeCommand('hangar.retryImport', { id: project.id });
+      }
+    }
+  });
 }
 
 async function askPullMode(): Promise<PullMode | undefined> {

@@ -10,8 +10,8 @@ import type { ProjectsTreeProvider } from '../views/projectsTree';
 import type { RowTreeItem } from '../views/rowTreeItem';
 import { githubCommands } from './githubCommands';
 import { Notices, type NoticeRecord } from './notices';
-import { REMOTE_SCHEME, RemoteFileProvider } from './remoteFiles';
-import { syncCommands } from './syncCommands';
+import { CONFLICT_SCHEME, ConflictSides, REMOTE_SCHEME, RemoteFileProvider } from './remoteFiles';
+import { reportImportFailure, syncCommands } from './syncCommands';
 import type { StatusBarView } from './syncFormat';
 import { SyncModel } from './syncModel';
 import { SyncStatusBar } from './syncStatusBar';
@@ -49,6 +49,8 @@ export class SyncFeature implements vscode.Disposable {
   private readonly notices = new Notices();
   private readonly subscriptions: vscode.Disposable[];
   private readonly loading = new Map<string, Promise<SyncStatus | undefined>>();
+  private readonly ownOperations = new Set<string>();
+  private readonly conflictSides = new ConflictSides();
   private ticker: NodeJS.Timeout | undefined;
 
   constructor(private readonly d: SyncFeatureDeps) {
@@ -58,6 +60,7 @@ export class SyncFeature implements vscode.Disposable {
     this.subscriptions = [
       this.statusBar,
       vscode.workspace.registerTextDocumentContentProvider(REMOTE_SCHEME, new RemoteFileProvider(session)),
+      vscode.workspace.registerTextDocumentContentProvider(CONFLICT_SCHEME, this.conflictSides),
       new vscode.Disposable(model.onDidChange(() => this.render()).dispose),
       new vscode.Disposable(session.store.onDidChange(() => this.onStoreChange()).dispose),
       new vscode.Disposable(session.onDidReceiveEvent((e) => this.onEvent(e)).dispose),
@@ -83,11 +86,12 @@ export class SyncFeature implements vscode.Disposable {
 
   handlers(): Pick<CommandHandlers,
     | 'hangar.push' | 'hangar.pull' | 'hangar.fetch' | 'hangar.forcePush' | 'hangar.showCommits' | 'hangar.openOnGithub'
-    | 'hangar.openConflicts' | 'hangar.syncMenu' | 'hangar.setGithubToken' | 'hangar.importFromGithub' | 'hangar.internal.sync'> {
+    | 'hangar.openConflicts' | 'hangar.syncMenu' | 'hangar.setGithubToken' | 'hangar.importFromGithub' | 'hangar.retryImport' | 'hangar.internal.sync'> {
     return {
       ...syncCommands({
         session: this.d.session, model: this.model, tracker: this.d.tracker, log: this.d.log, notices: this.notices,
         refreshStatus: (id) => this.load(id),
+        ownOperations: this.ownOperations, conflictSides: this.conflictSides,
       }),
       ...githubCommands(this.d.session, this.d.log, this.d.secretRegistry, this.notices),
       'hangar.internal.sync': (args?: SyncProbeArgs) => this.probe(args),
@@ -149,6 +153,13 @@ export class SyncFeature implements vscode.Disposable {
 
   private onEvent(e: HangarEvent): void {
     this.model.apply(e);
+    // The automatic import after a deploy is an operation nobody here started: its failure is told
+    // with the reason and Retry Import (a command's own import reports itself).
+    if (e.type === 'sync.result' && !this.ownOperations.delete(e.data.operationId) && e.data.result.action === 'import') {
+      const project = this.d.session.store.project(e.data.projectId);
+      if (!e.data.result.ok && project) reportImportFailure(this.notices, project, e.data.result);
+      else if (project) void vscode.window.setStatusBarMessage(`$(check) Hangar: imported the repository into "${project.name}"`, 5000);
+    }
     // A project that just got (or lost) a repository: its status changes meaning.
     if ((e.type === 'project.updated' || e.type === 'project.created') && e.data.project.repository) void this.load(e.data.project.id);
   }

@@ -34,6 +34,8 @@ export function commitLine(c: SyncCommit): string {
 
 /** The sync state in a project row's description: "↑1 ↓0", with conflicts and syncing marked. */
 export function syncBadge(status: SyncStatus | undefined): string | undefined {
+  if (status?.importState === 'failed') return status.syncing ? 'importing…' : 'import failed';
+  if (status?.importState === 'missing') return status.syncing ? 'importing…' : 'not imported';
   if (!status?.available) return undefined;
   const parts = [`↑${status.ahead} ↓${status.behind}`];
   if (status.conflicted.length) parts.push(`⚠ ${plural(status.conflicted.length, 'conflict')}`);
@@ -63,12 +65,15 @@ export function statusBarView(project: Pick<Project, 'name' | 'repository'> | un
   if (!status?.available) {
     const branch = status?.branch ?? project.repository.branch;
     const why = status?.message ?? (status ? 'The workspace is not a git repository yet.' : 'Loading the sync status…');
+    // An import that failed or never ran is said so in the item itself, not only in its tooltip.
+    const state = status?.importState === 'failed' ? ' $(error) import failed' : status?.importState === 'missing' ? ' $(circle-slash) not imported' : ' $(circle-slash)';
     return {
       visible: true,
-      text: `${icon} ${branch} $(circle-slash)`,
-      tooltip: [`**Hangar sync — ${md(project.name)}**`, '', md(why), '', `Repository: ${md(project.repository.url)}`].join('\n'),
-      warning: false,
-      accessibilityLabel: `Hangar sync of ${project.name}: not available. ${why}`,
+      text: `${icon} ${branch}${status?.syncing ? '' : state}`,
+      tooltip: [`**Hangar sync — ${md(project.name)}**`, '', md(why), '', `Repository: ${md(project.repository.url)}`, '',
+        ...(status?.importState && status.importState !== 'imported' ? ['Click for Retry Import.'] : [])].join('\n'),
+      warning: status?.importState === 'failed',
+      accessibilityLabel: `Hangar sync of ${project.name}: ${status?.importState === 'failed' ? 'the import failed' : status?.importState === 'missing' ? 'not imported yet' : 'not available'}. ${why}`,
     };
   }
   const conflicts = status.conflicted.length;

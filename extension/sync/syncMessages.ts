@@ -70,7 +70,7 @@ export function forcePushConfirmation(projectName: string, status: SyncStatus | 
   const upstream = status?.upstream ?? 'the upstream branch';
   const lost = status?.commitsBehind ?? [];
   const detail = lost.length
-    ? `Force push (with lease) replaces ${upstream} with the workspace's branch. These ${plural(lost.length, 'upstream commit')} will no longer be on it:\n\n`
+    ? `Force push (with lease) replaces ${upstream} with the workspace's branch. ${lost.length === 1 ? 'This upstream commit' : `These ${lost.length} upstream commits`} will no longer be on it:\n\n`
       + lost.slice(0, 15).map((c) => `• ${commitLine(c)} (${c.author})`).join('\n')
       + (lost.length > 15 ? `\n• … and ${lost.length - 15} more` : '')
       + '\n\nThe lease refuses the push if the upstream moved since the last fetch.'
@@ -98,6 +98,20 @@ export type GuardedAction = 'stop' | 'delete' | 'changeTier';
 
 const VERB: Record<GuardedAction, string> = { stop: 'Stopping', delete: 'Deleting', changeTier: 'Changing the tier of' };
 
+/**
+ * The buttons of a guard, the safe one first: a modal's first button is its default (Enter), so
+ * Enter pushes the work first, or keeps things as they are; never "anyway".
+ */
+export interface GuardButtons { safe: string; push: boolean; anyway: string }
+
+export function guardButtons(action: GuardedAction, changes: UnsyncedChanges): GuardButtons {
+  const push = changes.commitsAhead.length > 0;
+  const safe = push
+    ? { stop: 'Push, then Stop', delete: 'Push, then Delete', changeTier: 'Push, then Change the Tier' }[action]
+    : { stop: 'Keep Running', delete: 'Keep Project', changeTier: 'Keep the Tier' }[action];
+  return { safe, push, anyway: { stop: 'Stop Anyway', delete: 'Delete Anyway', changeTier: 'Change Anyway' }[action] };
+}
+
 /** The warning before an action would strand unpushed commits or uncommitted changes. */
 export function unsyncedWarning(action: GuardedAction, projectName: string, changes: UnsyncedChanges): { message: string; detail: string } {
   const parts: string[] = [];
@@ -112,10 +126,11 @@ export function unsyncedWarning(action: GuardedAction, projectName: string, chan
       + (changes.dirty.length > 10 ? `\n• … and ${changes.dirty.length - 10} more` : ''));
   }
   const what = parts.length ? parts.join('\n\n') : 'Work that is not on GitHub yet.';
+  const b = guardButtons(action, changes);
   return {
     message: `"${projectName}" has work that is not on GitHub`,
     detail: `${VERB[action]} "${projectName}" may leave it behind.\n\n${what}\n\n`
-      + (changes.commitsAhead.length ? '"Push, then continue" pushes the commits to GitHub first; ' : 'Ask the agent to commit the changes and push them first, or: ')
-      + '"Continue anyway" goes ahead without pushing.',
+      + (b.push ? `"${b.safe}" pushes the commits to GitHub first; ` : `Ask the agent to commit the changes and push them first ("${b.safe}"), or: `)
+      + `"${b.anyway}" goes ahead without pushing.`,
   };
 }

@@ -1,7 +1,7 @@
 import type { SyncCommit, SyncStatus } from '../../backend/contract';
 import { plural, relativeTime, shortHash } from './syncFormat';
 
-export type SyncAction = 'push' | 'pull' | 'fetch' | 'forcePush' | 'showCommits' | 'openConflicts' | 'openOnGithub';
+export type SyncAction = 'push' | 'pull' | 'fetch' | 'forcePush' | 'showCommits' | 'openConflicts' | 'openOnGithub' | 'retryImport';
 
 export interface SyncPick {
   action: SyncAction;
@@ -12,6 +12,10 @@ export interface SyncPick {
 
 /** The items of the status bar's quick pick (and the Sync… command), with why an action would not help. */
 export function syncMenuItems(status: SyncStatus | undefined, now: number): SyncPick[] {
+  if (status?.importState === 'failed' || status?.importState === 'missing') {
+    // Fetch, pull and push have nothing to work against until the repository is imported.
+    return [{ action: 'retryImport', label: '$(repo-pull) Retry Import', description: status.importState === 'failed' ? 'the last import failed' : 'the repository is not imported yet' }];
+  }
   if (!status?.available) {
     return [{ action: 'fetch', label: '$(cloud-download) Fetch', description: 'check the upstream repository' }];
   }

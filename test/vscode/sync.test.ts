@@ -64,6 +64,22 @@ async function probe(select?: string): Promise<SyncProbe> {
   return vscode.commands.executeCommand<SyncProbe>('hangar.internal.sync', select ? { select } : undefined);
 }
 
+/** Keys pressed in the workbench by the harness (Playwright), as a user would: e.g. Enter on a modal. */
+async function workbenchKeys(id: string, steps: Array<{ press?: string; waitFor?: string }>): Promise<void> {
+  const done = path.join((await activeExtension()).extensionPath, 'test-results', `hangar-keys-${id}.done`);
+  fs.rmSync(done, { force: true });
+  console.log(`[hangar-keys] ${JSON.stringify({ id, target: 'workbench', steps })}`);
+  await waitFor(`keys ${id}`, async () => fs.existsSync(done), (v) => v, 30_000);
+  assert.equal(fs.readFileSync(done, 'utf8'), '', `keys ${id}`);
+}
+
+/** The command's answer, or 'no answer' when it is still waiting (for a second modal, say) after `ms`. */
+async function answerWithin<T>(p: Thenable<T>, ms: number): Promise<T | 'no answer'> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'no answer'>((r) => { timer = setTimeout(() => r('no answer'), ms); });
+  try { return await Promise.race([Promise.resolve(p), late]); } finally { clearTimeout(timer); }
+}
+
 /** Asks the harness for a screenshot of the workbench and waits until the file is there. */
 async function screenshot(name: string): Promise<void> {
   const ext = await activeExtension();
@@ -95,17 +111,6 @@ describe('sync', function () {
     if (project) await api('DELETE', `/api/projects/${project.id}?ignoreUnsynced=true`);
   });
 
-  it('sets the GitHub token: it reaches the API, which only shows a hint', async () => {
-    const token = gitEnvVar('HANGAR_TEST_GIT_TOKEN');
-    const info = await vscode.commands.executeCommand<{ configured: boolean; hint: string | null } | undefined>(
-      'hangar.setGithubToken', { token, host: new URL(url).host });
-    assert.equal(info?.configured, true, 'the command saved nothing: see the Hangar log');
-    const stored = (await api('GET', '/api/github/credential')).json as { configured: boolean; hint: string; host: string };
-    assert.equal(stored.configured, true);
-    assert.equal(stored.host, new URL(url).host);
-    assert.ok(!JSON.stringify(stored).includes(token), 'the API answered with the token');
-  });
-
   it('refuses a repository URL the API would refuse, before any request, and says why', async () => {
     const before = (await snapshot()).projectNames.length;
     const r = await vscode.commands.executeCommand('hangar.importFromGithub', { url: 'ext::sh -c touch% /tmp/pwned', name: uniqueName('evil') });
@@ -116,7 +121,7 @@ describe('sync', function () {
     assert.equal((await snapshot()).projectNames.length, before);
   });
 
-  it('imports the repository into a new project and deploys it on the local runtime', async () => {
+  it('a first import with no token for the repository\'s host fails as a notification with the reason and Retry Import', async () => {
     const name = uniqueName('synced');
     const created = await vscode.commands.executeCommand<ProjectLike | undefined>('hangar.importFromGithub', { url, branch: 'main', name });
     assert.ok(created, 'import created no project: see the Hangar log');
@@ -127,23 +132,52 @@ describe('sync', function () {
     await waitFor('the project to run', async () => (await snapshot()).projectRows.find((r) => r.id === project.id)?.contextValue ?? '',
       (c) => /^project\.(running|failed|crashed)/.test(c), 90_000);
     workspace = path.join(env('HANGAR_TEST_DATA_DIR'), 'projects', project.id, 'workspace');
-    await waitFor('the workspace to be cloned', async () => fs.existsSync(path.join(workspace, 'notes.txt')), (v) => v, 60_000);
+    const host = new URL(url).host;
+    const failed = await waitFor('the import failure notification', () => probe(),
+      (p) => p.notices.some((n) => n.projectId === project.id && /importing the repository/.test(n.message)), 90_000);
+    const notice = failed.notices.find((n) => n.projectId === project.id && /importing the repository/.test(n.message))!;
+    assert.equal(notice.level, 'error');
+    assert.equal(notice.message, `Hangar: importing the repository into "${name}" failed: No token was sent: ${host} asked for credentials and you have no token for ${host}. `
+      + `Set one for ${host} with Hangar: Set GitHub Token (scope "repo"), then Retry Import.`);
+    assert.deepEqual(notice.items, ['Set GitHub Token', 'Retry Import', 'Show Log']);
     await vscode.commands.executeCommand('workbench.view.extension.hangar');
-    // Selecting the project's row in the Projects view focuses it: the status bar follows. (The row
-    // may not be rendered yet at the first try: select until the focus moved.)
-    await waitFor('the row selected', () => probe(project.id), (s) => s.focused === project.id, 30_000);
+    await waitFor('the row selected', () => probe(project.id), (st) => st.focused === project.id, 30_000);
+    const p = await waitFor('"import failed" in the status bar', () => probe(), (st) => st.statusBar.text === '$(git-branch) main $(error) import failed', 30_000);
+    assert.equal(p.statusBar.warning, true);
+    assert.match(p.statusBar.tooltip, /The import of .* failed: No token was sent/);
+    const row = (await snapshot()).projectRows.find((r) => r.id === project.id);
+    assert.match(row?.description ?? '', /import failed$/);
+    await vscode.commands.executeCommand('notifications.showList');
+    await screenshot('sync-00-import-failed.png');
+    await vscode.commands.executeCommand('notifications.hideList');
+  });
+
+  it('sets the GitHub token for the repository\'s host: it reaches the API, which only shows a hint', async () => {
+    const token = gitEnvVar('HANGAR_TEST_GIT_TOKEN');
+    const info = await vscode.commands.executeCommand<{ configured: boolean; hint: string | null } | undefined>(
+      'hangar.setGithubToken', { token, host: new URL(url).host });
+    assert.equal(info?.configured, true, 'the command saved nothing: see the Hangar log');
+    const stored = (await api('GET', `/api/github/credential?host=${encodeURIComponent(new URL(url).host)}`)).json as { configured: boolean; hint: string; host: string };
+    assert.equal(stored.configured, true);
+    assert.equal(stored.host, new URL(url).host);
+    assert.ok(!JSON.stringify(stored).includes(token), 'the API answered with the token');
+  });
+
+  it('Retry Import imports the repository without Stop/Start', async () => {
+    const outcome = await vscode.commands.executeCommand<SyncOutcome | undefined>('hangar.retryImport', { id: project.id });
+    assert.equal(outcome?.operation.kind, 'import', JSON.stringify(outcome));
+    assert.equal(outcome?.result?.ok, true, JSON.stringify(outcome));
+    assert.ok(fs.existsSync(path.join(workspace, 'notes.txt')));
     const p = await waitFor('the sync status', () => probe(), (s) => s.focused === project.id && s.statuses[project.id]?.available === true && !s.statuses[project.id]?.syncing, 60_000);
-    assert.equal(p.focusSource, 'tree');
-    assert.equal(p.statusBar.visible, true);
     assert.equal(p.statusBar.text, '$(git-branch) main ↑0 ↓0');
+    assert.equal((await snapshot()).projectRows.find((r) => r.id === project.id)?.contextValue.startsWith('project.running'), true, 'the project kept running');
   });
 
   it('shows ↑1 in the status bar and the tree after a commit in the workspace', async () => {
     fs.writeFileSync(path.join(workspace, 'feature.txt'), 'made by the agent\n');
     git(workspace, ['add', 'feature.txt']);
     git(workspace, [...IDENTITY, 'commit', '-q', '-m', 'Add the feature']);
-    const fetched = await vscode.commands.executeCommand<SyncOutcome | undefined>('hangar.fetch', { id: project.id });
-    assert.equal(fetched?.operation.state, 'succeeded', JSON.stringify(fetched));
+    // No Fetch: the API re-reads running projects' git state and tells the extension.
     const p = await waitFor('↑1 in the status bar', () => probe(), (s) => s.statusBar.text === '$(git-branch) main ↑1 ↓0', 30_000);
     assert.match(p.statusBar.tooltip, /1 commit to push/);
     const row = (await snapshot()).projectRows.find((r) => r.id === project.id);
@@ -206,69 +240,56 @@ describe('sync', function () {
     await screenshot('sync-04-merge-kept.png');
   });
 
-  it('opens the conflicting file read-only from the container', async () => {
+  it('opens the conflicting file in the merge editor with base, ours and theirs from the workspace during the kept merge', async () => {
     // opencode's first file read can be slow on a loaded machine: wait until the agent answers one.
     await waitFor('the agent to read a file', async () => (await api('GET', `/api/projects/${project.id}/opencode/file/content?path=notes.txt`)).status,
       (st) => st === 200, 90_000);
-    try {
-      await openConflictingFile();
-    } finally {
-      // The user gives up on this merge in the workspace (the agent could do the same).
-      git(workspace, ['merge', '--abort']);
-    }
-  });
-
-  async function openConflictingFile(): Promise<void> {
     const opened = await vscode.commands.executeCommand<Array<{ file: string; how: string }>>('hangar.openConflicts', { id: project.id });
-    assert.deepEqual(opened, [{ file: 'notes.txt', how: 'container' }], JSON.stringify((await probe()).notices.at(-1)));
-    const doc = vscode.window.activeTextEditor?.document;
-    assert.equal(doc?.uri.scheme, 'hangar-remote');
-    // The agent's file route trims the final newline.
-    assert.equal(doc?.getText().trim(), fs.readFileSync(path.join(workspace, 'notes.txt'), 'utf8').trim());
-    assert.match(doc?.getText() ?? '', /<<<<<<< HEAD\nline one, as the agent wants it\n=======\nline one, as upstream wants it\n>>>>>>> /);
-    await screenshot('sync-05-remote-file.png');
+    assert.deepEqual(opened, [{ file: 'notes.txt', how: 'mergeEditor' }], JSON.stringify((await probe()).notices.at(-1)));
+    const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input as { base: vscode.Uri; input1: vscode.Uri; input2: vscode.Uri; result: vscode.Uri };
+    const text = async (uri: vscode.Uri) => (await vscode.workspace.openTextDocument(uri)).getText();
+    const stage = (n: number) => git(workspace, ['show', `:${n}:notes.txt`]);
+    assert.equal(await text(input.base), stage(1));
+    assert.equal(await text(input.input1), stage(2));
+    assert.equal(await text(input.input2), stage(3));
+    assert.equal(await text(input.input1), 'line one, as the agent wants it\nline two\n');
+    assert.equal(await text(input.input2), 'line one, as upstream wants it\nline two\n');
+    assert.match(await text(input.result), /<<<<<<< HEAD\nline one, as the agent wants it\n=======\nline one, as upstream wants it\n>>>>>>> /);
+    await new Promise((r) => setTimeout(r, 2000)); // let the merge editor render its panes for the picture
+    await screenshot('sync-05-merge-editor.png');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-  }
-
-  it('opens the conflicting file in the merge editor when this VS Code has a clone of the same repository', async () => {
-    const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-    assert.ok(folder, 'the suite runs with a workspace folder');
-    // The workspace folder becomes a clone of the repository, with notes.txt in conflict.
-    git(folder, ['init', '-q', '-b', 'main']);
-    try {
-      git(folder, ['remote', 'add', 'origin', url]);
-      fs.writeFileSync(path.join(folder, 'notes.txt'), 'line one\nline two\n');
-      git(folder, ['add', 'notes.txt']);
-      git(folder, [...IDENTITY, 'commit', '-q', '-m', 'base']);
-      git(folder, ['checkout', '-q', '-b', 'theirs']);
-      fs.writeFileSync(path.join(folder, 'notes.txt'), 'line one, theirs\nline two\n');
-      git(folder, [...IDENTITY, 'commit', '-q', '-am', 'theirs']);
-      git(folder, ['checkout', '-q', 'main']);
-      fs.writeFileSync(path.join(folder, 'notes.txt'), 'line one, ours\nline two\n');
-      git(folder, [...IDENTITY, 'commit', '-q', '-am', 'ours']);
-      assert.throws(() => git(folder, [...IDENTITY, 'merge', '-q', 'theirs']));
-      assert.equal(git(folder, ['status', '--porcelain']).trim(), 'UU notes.txt');
-      const opened = await vscode.commands.executeCommand<Array<{ file: string; how: string }>>('hangar.openConflicts', { id: project.id });
-      assert.deepEqual(opened, [{ file: 'notes.txt', how: 'mergeEditor' }], JSON.stringify((await probe()).notices.at(-1)));
-      await new Promise((r) => setTimeout(r, 2000)); // let the merge editor render its panes for the picture
-      await screenshot('sync-06-merge-editor.png');
-    } finally {
-      // The merge editor's result is dirty: revert it, or closing asks to save.
-      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
-      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-      try { git(folder, ['merge', '--abort']); } catch { /* not merging */ }
-      fs.rmSync(path.join(folder, '.git'), { recursive: true, force: true });
-      fs.rmSync(path.join(folder, 'notes.txt'), { force: true });
-    }
   });
 
-  it('force push (with lease) overwrites the upstream commit and says so', async () => {
-    await vscode.commands.executeCommand('hangar.fetch', { id: project.id });
+  it('Force Push during the kept merge aborts it first, overwrites the upstream commit and says so', async () => {
+    assert.ok(fs.existsSync(path.join(workspace, '.git', 'MERGE_HEAD')), 'the merge is still kept');
     const outcome = await vscode.commands.executeCommand<SyncOutcome | undefined>('hangar.forcePush', { id: project.id, confirm: true });
     assert.equal(outcome?.result?.ok, true, JSON.stringify(outcome));
     assert.deepEqual(outcome?.result?.overwritten.map((c) => c.subject), ['Reword line one upstream']);
+    assert.match(outcome?.result?.message ?? '', /The merge that was in progress was aborted first\./);
+    assert.ok(!fs.existsSync(path.join(workspace, '.git', 'MERGE_HEAD')), 'no merge left against the overwritten commit');
     assert.equal(git(bare, ['log', '-1', '--format=%s', 'refs/heads/main']).trim(), 'Reword line one in the workspace');
     await waitFor('↑0 ↓0 in the status bar', () => probe(), (s) => s.statusBar.text === '$(git-branch) main ↑0 ↓0', 30_000);
+  });
+
+  it('Delete with work not on GitHub is one modal whose default (Enter) keeps the project', async () => {
+    fs.writeFileSync(path.join(workspace, 'unsaved.txt'), 'the agent\'s work, not committed\n');
+    const deleting = vscode.commands.executeCommand<boolean>('hangar.deleteProject', { id: project.id });
+    // The focused (default) button of the one modal is the safe one, and the modal lists the file.
+    await workbenchKeys('delete-dialog', [{ waitFor: '.monaco-dialog-box :text("unsaved.txt")' }, { waitFor: '.monaco-dialog-box .monaco-button:focus:has-text("Keep Project")' }]);
+    await screenshot('sync-07-delete-guard.png');
+    await workbenchKeys('delete-enter', [{ press: 'Enter' }]);
+    assert.equal(await answerWithin(deleting, 10_000), false, 'Enter deleted the project, or a second modal followed');
+    assert.equal((await api('GET', `/api/projects/${project.id}`)).status, 200);
+  });
+
+  it('Stop with work not on GitHub: the guard\'s default (Enter) keeps the project running', async () => {
+    const stopping = vscode.commands.executeCommand<unknown>('hangar.stopContainer', { id: project.id });
+    await workbenchKeys('stop-dialog', [{ waitFor: '.monaco-dialog-box .monaco-button:focus:has-text("Keep Running")' }]);
+    await workbenchKeys('stop-enter', [{ press: 'Enter' }]);
+    assert.equal(await answerWithin(stopping, 10_000), undefined);
+    assert.equal(((await api('GET', `/api/projects/${project.id}`)).json as ProjectLike).status, 'running');
+    fs.rmSync(path.join(workspace, 'unsaved.txt'), { force: true });
   });
 
   it('hides for a focused project without a repository and follows the active chat panel', async () => {
@@ -281,6 +302,6 @@ describe('sync', function () {
     assert.equal(shown.focusSource, 'chat');
     assert.equal(shown.statusBar.visible, true);
     assert.equal(shown.statusBar.text, '$(git-branch) main ↑0 ↓0');
-    await screenshot('sync-07-chat-focus.png');
+    await screenshot('sync-08-chat-focus.png');
   });
 });

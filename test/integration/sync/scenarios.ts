@@ -222,7 +222,7 @@ export function describeSyncScenarios(title: string, setup: () => Promise<Runtim
       await api.http.call('PUT', '/api/github/credential', { token: 'ghp_wrongwrongwrongwrong', host: `${rt!.gitHost}:${fake.port}` });
       const { op, result } = await syncAction(api, project.id, 'fetch');
       assert.equal(op.state, 'failed');
-      assert.match(result.message, /^GitHub refused the token: .* set a new one with Hangar: Set GitHub Token\.$/);
+      assert.match(result.message, /^[\w.-]+:\d+ refused the token: .* set a new one with Hangar: Set GitHub Token\.$/);
       await api.http.call('PUT', '/api/github/credential', { token, host: `${rt!.gitHost}:${fake.port}` });
       assert.equal((await syncAction(api, project.id, 'fetch')).op.state, 'succeeded');
     });

@@ -40,7 +40,7 @@ describe('tree row models', () => {
     const row = projectRow(aProject({ status: 'crashed', statusReason: 'opencode exited with code 137 (killed)\nlast lines: …' }));
     assert.equal(row.description, 'standard · crashed: opencode exited with code 137 (killed)');
     assert.match(row.tooltip ?? '', /^\*\*alpha\*\*\n\n\$\(error\) \*\*Crashed:\*\* opencode exited with code 137 \\\(killed\\\)/);
-    assert.match(row.tooltip ?? '', /Show Logs or Retry/);
+    assert.match(row.tooltip ?? '', /Show Container Logs or Retry/);
     assert.deepEqual([row.icon.id, row.contextValue], ['error', 'project.crashed']);
   });
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { gitEnv, scrub } from '../../../../backend/sync/gitEnv';
-import { classifyGitFailure, networkFailure } from '../../../../backend/sync/gitErrors';
+import { classifyGitFailure, gitTail, networkFailure } from '../../../../backend/sync/gitErrors';
 
 describe('sync: the credential travels per command in the environment', () => {
   it('scopes the Authorization header to the repository origin and disables stored helpers and prompts', () => {
@@ -37,7 +37,21 @@ describe('sync: the credential travels per command in the environment', () => {
     assert.equal(classifyGitFailure('fatal: unable to access: server certificate verification failed.'), 'tls');
     assert.equal(classifyGitFailure("remote: Repository not found.\nfatal: repository 'https://github.com/a/b/' not found"), 'not_found');
     const auth = networkFailure('auth', 'github.com', 'fatal: Authentication failed', true);
-    assert.match(auth.message, /^GitHub refused the token: .* set a new one with Hangar: Set GitHub Token\.$/);
-    assert.match(networkFailure('auth', 'github.com', '', false).message, /no GitHub token is set for github\.com/);
+    assert.match(auth.message, /^github\.com refused the token: .* set a new one with Hangar: Set GitHub Token\.$/);
+    // No token sent is not "refused the token".
+    assert.equal(networkFailure('auth', 'git.example.com', '', false).message,
+      'No token was sent: git.example.com asked for credentials and you have no token for git.example.com. Set one for git.example.com with Hangar: Set GitHub Token (scope "repo"), then Retry Import.');
+  });
+
+  it('keeps curl trace lines out of a TLS failure\'s message', () => {
+    const stderr = [
+      '* TLSv1.3 (OUT), TLS handshake, Client hello (1):',
+      '12:00:00.123456 http.c:845 == Info: SSL certificate problem',
+      '> GET /o/r.git/info/refs HTTP/1.1',
+      '< HTTP/1.1 200',
+      'fatal: unable to access \'https://git.example.com/o/r.git/\': SSL certificate problem: unable to get local issuer certificate',
+    ].join('\n');
+    assert.equal(gitTail(stderr), 'fatal: unable to access \'https://git.example.com/o/r.git/\': SSL certificate problem: unable to get local issuer certificate');
+    assert.match(networkFailure('tls', 'git.example.com', stderr, true).message, /^The TLS certificate of git\.example\.com is not trusted \(fatal: unable to access/);
   });
 });

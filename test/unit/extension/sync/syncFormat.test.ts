@@ -35,6 +35,17 @@ describe('sync formatting', () => {
     assert.match(v.tooltip, /Deploy the project first\\\./);
   });
 
+  it('says in the item itself when the import failed or never ran, not ↑0 ↓0', () => {
+    const failed = statusBarView(withRepo, aSyncStatus({ available: false, importState: 'failed', message: 'The import of x failed: No token was sent.' }), 0);
+    assert.deepEqual([failed.text, failed.warning], ['$(git-branch) main $(error) import failed', true]);
+    assert.match(failed.tooltip, /Click for Retry Import\./);
+    assert.match(failed.accessibilityLabel, /the import failed/);
+    const missing = statusBarView(withRepo, aSyncStatus({ available: false, importState: 'missing', message: 'not imported' }), 0);
+    assert.deepEqual([missing.text, missing.warning], ['$(git-branch) main $(circle-slash) not imported', false]);
+    assert.equal(syncBadge(aSyncStatus({ available: false, importState: 'failed' })), 'import failed');
+    assert.equal(syncBadge(aSyncStatus({ available: false, importState: 'missing', syncing: true })), 'importing…');
+  });
+
   it('lists upstream, last fetch and last sync in the tooltip', () => {
     const v = statusBarView(withRepo, aSyncStatus({ ahead: 1, lastFetchAt: '2025-01-01T00:00:00.000Z', lastSyncAt: '2025-01-01T00:00:00.000Z', lastSyncDirection: 'pull' }), at(300));
     assert.match(v.tooltip, /Branch `main` → `origin\/main`/);

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { ApiError } from '../../../../extension/apiError';
 import {
-  conflictNotice, forcePushConfirmation, listText, pushBlockedReason, resultSummary, unsyncedChangesOf, unsyncedWarning,
+  conflictNotice, forcePushConfirmation, guardButtons, listText, pushBlockedReason, resultSummary, unsyncedChangesOf, unsyncedWarning,
 } from '../../../../extension/sync/syncMessages';
+import { hostOfTokenMessage, importFailedNotice } from '../../../../extension/sync/importNotice';
 import { aCommit, aResult, aSyncStatus } from './builders';
 
 describe('sync messages', () => {
@@ -43,7 +44,7 @@ describe('sync messages', () => {
   it('lists what a force push will overwrite', () => {
     const c = forcePushConfirmation('shop', aSyncStatus({ behind: 1, commitsBehind: [aCommit({ hash: 'f'.repeat(40), subject: 'Theirs', author: 'Bob' })] }));
     assert.equal(c.message, 'Force push "shop"?');
-    assert.match(c.detail, /These 1 upstream commit will no longer be on it:\n\n• fffffff Theirs \(Bob\)/);
+    assert.match(c.detail, /This upstream commit will no longer be on it:\n\n• fffffff Theirs \(Bob\)/);
     assert.match(forcePushConfirmation('shop', aSyncStatus()).detail, /no upstream commit would be overwritten/);
   });
 
@@ -66,7 +67,32 @@ describe('sync messages', () => {
     assert.match(w.detail, /^Stopping "shop" may leave it behind\./);
     assert.match(w.detail, /1 unpushed commit:\n• abc1234 Mine/);
     assert.match(w.detail, /1 file with uncommitted changes:\n• a\.ts/);
-    assert.match(w.detail, /"Push, then continue"/);
-    assert.doesNotMatch(unsyncedWarning('delete', 'shop', { commitsAhead: [], dirty: ['a.ts'] }).detail, /Push, then continue/);
+    assert.match(w.detail, /"Push, then Stop" pushes the commits to GitHub first; "Stop Anyway" goes ahead without pushing\.$/);
+    assert.doesNotMatch(unsyncedWarning('delete', 'shop', { commitsAhead: [], dirty: ['a.ts'] }).detail, /Push, then/);
+  });
+
+  it('puts the safe choice first in every guard (a modal\'s Enter default), never "anyway"', () => {
+    const commits = { commitsAhead: [aCommit()], dirty: [] };
+    const dirtyOnly = { commitsAhead: [], dirty: ['a.ts'] };
+    assert.deepEqual(guardButtons('delete', commits), { safe: 'Push, then Delete', push: true, anyway: 'Delete Anyway' });
+    assert.deepEqual(guardButtons('delete', dirtyOnly), { safe: 'Keep Project', push: false, anyway: 'Delete Anyway' });
+    assert.deepEqual(guardButtons('stop', dirtyOnly), { safe: 'Keep Running', push: false, anyway: 'Stop Anyway' });
+    assert.deepEqual(guardButtons('changeTier', commits), { safe: 'Push, then Change the Tier', push: true, anyway: 'Change Anyway' });
+  });
+
+  it('offers Retry Import and, for a token problem, Set GitHub Token for the host the message names', () => {
+    const none = 'No token was sent: git.example.com:8443 asked for credentials and you have no token for git.example.com:8443. Set one …';
+    assert.deepEqual(importFailedNotice('shop', { message: none }), {
+      message: `Hangar: importing the repository into "shop" failed: ${none}`, items: ['Set GitHub Token', 'Retry Import', 'Show Log'],
+    });
+    assert.deepEqual(importFailedNotice('shop', { message: 'Could not reach github.com (…).' }).items, ['Retry Import', 'Show Log']);
+    assert.equal(hostOfTokenMessage(none), 'git.example.com:8443');
+    assert.equal(hostOfTokenMessage('github.com refused the token: it answered 401/403 (…)'), 'github.com');
+    assert.equal(hostOfTokenMessage('Could not reach github.com'), undefined);
+  });
+
+  it('counts the upstream commits a force push overwrites in words that agree', () => {
+    const c = forcePushConfirmation('shop', aSyncStatus({ upstream: 'origin/main', commitsBehind: [aCommit(), aCommit({ hash: 'b'.repeat(40) })] }));
+    assert.match(c.detail, /These 2 upstream commits will no longer be on it:/);
   });
 });

@@ -10,6 +10,11 @@ describe('sync quick picks', () => {
     assert.equal(items[5]!.description, 'https://github.com/o/r');
   });
 
+  it('offers only Retry Import while the repository is not imported (nothing to fetch or pull against)', () => {
+    const items = syncMenuItems(aSyncStatus({ available: false, importState: 'failed' }), at(0));
+    assert.deepEqual(items.map((i) => [i.action, i.description]), [['retryImport', 'the last import failed']]);
+  });
+
   it('says push needs a pull first when behind, and what force push overwrites', () => {
     const items = syncMenuItems(aSyncStatus({ ahead: 1, behind: 2 }), at(0));
     assert.equal(items.find((i) => i.action === 'push')!.description, 'behind by 2: pull first (or force push)');
