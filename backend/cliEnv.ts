@@ -23,6 +23,7 @@ export const ENV_HELP: { group: string; vars: [name: string, help: string][] }[]
     group: 'Agents (all runtimes)',
     vars: [
       ['HANGAR_RUNTIME', 'local | docker | coolify: where agents run (default local)'],
+      ['HANGAR_LOCAL_SANDBOX', 'auto | bwrap | off: bubblewrap sandbox for local agents (default auto)'],
       ['HANGAR_WEBHOOK_URL', "this API's URL as agents reach it (default: chosen per runtime)"],
       ['HANGAR_STATUS_POLL_MS', 'backstop poll of agent status (default 30000)'],
       ['HANGAR_HEALTH_TIMEOUT_MS', 'how long a deploy waits for opencode to answer (default 60000)'],
@@ -72,6 +73,7 @@ export const ENV_HELP: { group: string; vars: [name: string, help: string][] }[]
       ['HANGAR_GITHUB_OAUTH_URL', 'base URL of its OAuth endpoints, when not https://<host>'],
       ['HANGAR_GIT_CA_FILE', 'a CA bundle git trusts for the repository host'],
       ['HANGAR_SYNC_POLL_MS', 'how often project sync status is refreshed'],
+      ['HANGAR_SYNC_ACTIVE_POLL_MS', 'how often a project whose agent is working is re-read (default 1000, 0 = never)'],
     ],
   },
 ];
