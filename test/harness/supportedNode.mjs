@@ -48,7 +48,7 @@ export async function ensureSqliteBinding({ node, nodeHome, log }) {
   try {
     if (isDone(dir)) return binding;
     const step = `compile better-sqlite3 ${version} for Node ${NODE_VERSION}`;
-    log(`${step} (once, about a minute)`);
+    log(`${step} (once: a minute or two, mostly SQLite itself)`);
     resetDir(dir);
     const src = path.join(dir, 'src');
     for (const part of ['binding.gyp', 'package.json', 'src', 'deps']) fs.cpSync(path.join(pkgDir, part), path.join(src, part), { recursive: true });
