@@ -66,6 +66,6 @@ export async function writeResolvedFile(ws: GitWorkspace, rawPath: string, conte
   if (!/^[0-9a-f]{40,64}$/.test(blob)) throw new SyncError('other', 'git could not store the resolved file.');
   const stages = await ws.ok(['ls-files', '-s', '--', path], 'git ls-files');
   const mode = /^(100755) /m.test(stages) ? '100755' : '100644';
-  await ws.ok(['update-index', '--cacheinfo', `${mode},${blob},${path}`], 'git update-index');
-  await ws.ok(['checkout-index', '-f', '--', path], 'git checkout-index');
+  await ws.ok(['update-index', '--add', '--cacheinfo', `${mode},${blob},${path}`], 'git update-index');
+  await ws.ok(['checkout-index', '-f', '-u', '--', path], 'git checkout-index');
 }

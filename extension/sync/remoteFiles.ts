@@ -42,6 +42,7 @@ interface Entry { data: Uint8Array; mtime: number; projectId: string; file: stri
 export class ConflictFiles implements vscode.FileSystemProvider {
   private readonly entries = new Map<string, Entry>();
   private readonly emitter = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
+  /** Nothing changes these files behind an editor's back (a new open gets new URIs). */
   readonly onDidChangeFile = this.emitter.event;
 
   constructor(private readonly save: (projectId: string, file: string, content: string) => Promise<void>) {}
@@ -66,9 +67,9 @@ export class ConflictFiles implements vscode.FileSystemProvider {
     const e = this.entry(uri);
     if (e.side !== 'result') throw vscode.FileSystemError.NoPermissions(uri);
     await this.save(e.projectId, e.file, new TextDecoder().decode(content));
+    // The editor that saved already shows this content: no change event (it would read as a change on disk).
     e.data = content;
     e.mtime = Date.now();
-    this.emitter.fire([{ type: vscode.FileChangeType.Changed, uri }]);
   }
 
   readDirectory(): [string, vscode.FileType][] { return []; }
