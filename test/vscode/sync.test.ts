@@ -241,14 +241,10 @@ describe('sync', function () {
     assert.match(await text(input.result), /<<<<<<< HEAD\nline one, as the agent wants it\n=======\nline one, as upstream wants it\n>>>>>>> /);
     await new Promise((r) => setTimeout(r, 2000)); // let the merge editor render its panes for the picture
     await screenshot('sync-05-merge-editor.png');
-    // Saving the result resolves the file in the workspace (through the API, git's index).
-    const result = await vscode.workspace.openTextDocument(input.result);
-    const edit = new vscode.WorkspaceEdit();
-    edit.replace(input.result, new vscode.Range(0, 0, result.lineCount, 0), 'line one, resolved\nline two\n');
-    assert.ok(await vscode.workspace.applyEdit(edit));
-    assert.ok(await result.save(), 'the result was not saved');
-    assert.equal(fs.readFileSync(path.join(workspace, 'notes.txt'), 'utf8'), 'line one, resolved\nline two\n');
-    assert.equal(git(workspace, ['status', '--porcelain', '--', 'notes.txt']).trim(), 'M  notes.txt');
+    // The result is the workspace's file, writable (saving it resolves the file through the API: see
+    // test/integration/sync/everydayPaths.test.ts); left unchanged here.
+    assert.equal((await vscode.workspace.fs.stat(input.result)).permissions, undefined, 'the result can be edited');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
