@@ -190,6 +190,10 @@ export class ApiClient {
   syncConflict(projectId: string, path: string): Promise<SyncConflictFile> {
     return this.request('GET', `${projectPath(projectId)}/sync/conflict?path=${encodeURIComponent(path)}`, SyncConflictFile);
   }
+  /** Saves the merge editor's result of one conflicting file (marked resolved in the workspace). */
+  async syncResolve(projectId: string, path: string, content: string): Promise<void> {
+    await this.request('PUT', `${projectPath(projectId)}/sync/conflict`, NoContent, { path, content });
+  }
   /** (Re)imports the project's repository into its workspace: Retry Import. */
   async syncImport(projectId: string): Promise<Operation> {
     return (await this.request('POST', `${projectPath(projectId)}/sync/import`, SyncOperationAccepted, {})).operation;

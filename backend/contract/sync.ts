@@ -158,3 +158,13 @@ export const SyncConflictFile = z.object({
   theirsLabel: z.string(),
 });
 export type SyncConflictFile = z.infer<typeof SyncConflictFile>;
+
+/**
+ * PUT /api/projects/:id/sync/conflict: the merge editor's result for one conflicting file. It is
+ * written through git's index (the file is marked resolved, like `git add`), never through a path
+ * the agent could have pointed elsewhere.
+ */
+export const SyncResolveBody = z.strictObject({
+  path: z.string().min(1).max(1000),
+  content: z.string().max(100_000, 'the resolved file is larger than 100 kB: resolve it in the workspace (ask the agent)'),
+});

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SyncConflictFile, SyncConflictQuery, SyncFetchBody, SyncImportBody, SyncOperationAccepted, SyncPullBody, SyncPushBody, SyncSettings, SyncSettingsBody, SyncStatus } from '../contract';
+import { SyncConflictFile, SyncConflictQuery, SyncFetchBody, SyncImportBody, SyncResolveBody, SyncOperationAccepted, SyncPullBody, SyncPushBody, SyncSettings, SyncSettingsBody, SyncStatus } from '../contract';
 import { route } from '../http/route';
 import type { Services } from '../services/container';
 
@@ -44,6 +44,12 @@ export const syncRoutes = (s: Services) => [
     summary: 'One conflicting file\'s base, ours and theirs as the workspace has them now (git stages during a kept merge, else merge base, HEAD and upstream)', tag: 'sync', access: 'user',
     params: IdParams, query: SyncConflictQuery, response: SyncConflictFile, errors: [400, 404, 409],
     handler: async ({ user, params, query }) => s.sync.conflictFile(user.id, params.id, query.path),
+  }),
+  route({
+    method: 'put', path: '/api/projects/:id/sync/conflict',
+    summary: 'Save the resolution of one conflicting file (the merge editor\'s result): written through git\'s index, the file is marked resolved', tag: 'sync', access: 'user',
+    params: IdParams, body: SyncResolveBody, status: 204, errors: [400, 404, 409],
+    handler: async ({ user, params, body }) => { await s.sync.resolveConflict(user.id, params.id, body.path, body.content); },
   }),
   route({
     method: 'put', path: '/api/projects/:id/sync/settings', summary: 'How the project pulls by default: merge or rebase', tag: 'sync', access: 'user',

@@ -52,3 +52,20 @@ export async function readConflictFile(ws: GitWorkspace, rawPath: string, confli
   if (ours === null && theirs === null) throw new SyncError('refused', `${path} is neither in the workspace's branch nor upstream.`);
   return { path, source: 'refs', inProgress, base, ours, theirs, oursLabel: `${ws.branch} (workspace)`, theirsLabel: `${REMOTE}/${ws.branch} (upstream)` };
 }
+
+/**
+ * Writes a resolved file: the content becomes a blob, the index entry of `path` becomes that blob
+ * (the conflict is marked resolved), and git checks it out into the working tree. git refuses to
+ * write through a symbolic link or a symlinked directory, so the agent cannot redirect the write.
+ */
+export async function writeResolvedFile(ws: GitWorkspace, rawPath: string, content: string, conflicted: string[]): Promise<void> {
+  const path = checkPath(rawPath);
+  if (!conflicted.includes(path)) throw new SyncError('refused', `${path} is not in conflict in the workspace (any more): nothing to resolve.`);
+  // The shell only pipes the environment variable into git (no file is written by the shell).
+  const blob = (await ws.runShell('printf "%s" "$HANGAR_CONTENT" | git hash-object -w --stdin', { HANGAR_CONTENT: content })).trim();
+  if (!/^[0-9a-f]{40,64}$/.test(blob)) throw new SyncError('other', 'git could not store the resolved file.');
+  const stages = await ws.ok(['ls-files', '-s', '--', path], 'git ls-files');
+  const mode = /^(100755) /m.test(stages) ? '100755' : '100644';
+  await ws.ok(['update-index', '--add', '--cacheinfo', `${mode},${blob},${path}`], 'git update-index');
+  await ws.ok(['checkout-index', '-f', '-u', '--', path], 'git checkout-index');
+}

@@ -40,6 +40,13 @@ export class GitWorkspace {
     return res;
   }
 
+  /** A fixed shell script (never user text: values come in through `env`) that must succeed. */
+  async runShell(script: string, env: Record<string, string>): Promise<string> {
+    const res = await this.exec(['sh', '-c', script], { env: { ...gitEnv(), ...env }, timeoutMs: LOCAL_MS });
+    if (res.exitCode !== 0) throw new SyncError('other', `git failed: ${gitTail(res.stderr) || `exit ${res.exitCode}`}`);
+    return res.stdout;
+  }
+
   /** A local command that must succeed. */
   async ok(args: string[], what: string): Promise<string> {
     const res = await this.run(args);

@@ -8,7 +8,7 @@ import type { Logger } from '../logger';
 import type { Lifecycle } from '../runtime/lifecycle';
 import type { OperationService } from '../services/operations';
 import type { ProjectService } from '../services/projects';
-import { conflictPathProblem, readConflictFile } from './conflictFile';
+import { conflictPathProblem, readConflictFile, writeResolvedFile } from './conflictFile';
 import { scrub } from './gitEnv';
 import { SyncError } from './gitErrors';
 import { fetchAction, importRepository, pullAction, pushAction, type ActionOutcome, type PullOptions } from './gitOps';
@@ -140,6 +140,22 @@ export class SyncService {
       if (err instanceof SyncError) throw conflict(err.kind === 'refused' ? 'conflict_unreadable' : 'sync_unavailable', err.message);
       throw err;
     }
+  }
+
+  /** The merge editor's result for one conflicting file, written through git's index (then sync.status). */
+  async resolveConflict(ownerId: string, projectId: string, path: string, content: string): Promise<void> {
+    const row = await this.projects.ownedRow(ownerId, projectId);
+    const problem = conflictPathProblem(path);
+    if (problem) throw badRequest('invalid_path', problem);
+    if (!row.repo_url) throw conflict('sync_unavailable', 'This project has no GitHub repository.');
+    try {
+      const ws = await this.workspace(row);
+      await writeResolvedFile(ws, path, content, (await ws.status()).conflicted);
+    } catch (err) {
+      if (err instanceof SyncError) throw conflict(err.kind === 'refused' ? 'not_conflicted' : 'sync_unavailable', err.message);
+      throw err;
+    }
+    await this.publishStatus(row, true);
   }
 
   start(): void {

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Operation, Project, SyncResult, SyncStatus } from '../../backend/contract';
-import { operationInProgress } from '../apiError';
+import { ApiError, operationInProgress } from '../apiError';
 import type { ForcePushArgs, PullArgs, SyncArgs } from '../commandIds';
 import type { CommandHandlers } from '../commandRegistry';
 import { pickProject, projectIdOf } from '../commands/projectPicker';
@@ -10,7 +10,7 @@ import type { Logger } from '../ports';
 import { showError } from '../userErrors';
 import { hostOfTokenMessage, importFailedNotice } from './importNotice';
 import type { Notices } from './notices';
-import { openConflictingFiles, type ConflictSides, type OpenedFile } from './remoteFiles';
+import { openConflictingFiles, type ConflictFiles, type OpenedFile } from './remoteFiles';
 import { commitPicks, syncMenuItems, type SyncAction } from './syncPicks';
 import { conflictNotice, forcePushConfirmation, resultSummary } from './syncMessages';
 import type { SyncModel } from './syncModel';
@@ -26,7 +26,7 @@ export interface SyncCommandDeps {
   /** Operations these commands started and report themselves (the feature reports the others'). */
   ownOperations: Set<string>;
   /** The documents of the conflicts' sides (the merge editor's base and inputs). */
-  conflictSides: ConflictSides;
+  conflictSides: ConflictFiles;
 }
 
 /** What push/pull/fetch return to code and tests once the operation finished. */
@@ -76,6 +76,9 @@ export function syncCommands(d: SyncCommandDeps): Handlers {
       const busy = operationInProgress(e);
       if (busy) {
         void notices.raise('failed', 'warning', project.id, `Hangar: "${project.name}" is busy: a ${busy.kind} is running. Try again when it has finished.`);
+      } else if (e instanceof ApiError && e.code === 'not_imported') {
+        // Nothing to fetch, pull or push against yet: the way forward is the import.
+        void showError(`${title} "${project.name}" failed`, e, { 'Retry Import': () => vscode.commands.executeCommand('hangar.retryImport', { id: project.id }) });
       } else {
         void showError(`${title} "${project.name}" failed`, e);
       }

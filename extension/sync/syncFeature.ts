@@ -10,7 +10,7 @@ import type { ProjectsTreeProvider } from '../views/projectsTree';
 import type { RowTreeItem } from '../views/rowTreeItem';
 import { githubCommands } from './githubCommands';
 import { Notices, type NoticeRecord } from './notices';
-import { CONFLICT_SCHEME, ConflictSides, REMOTE_SCHEME, RemoteFileProvider } from './remoteFiles';
+import { CONFLICT_SCHEME, ConflictFiles, REMOTE_SCHEME, RemoteFileProvider } from './remoteFiles';
 import { reportImportFailure, syncCommands } from './syncCommands';
 import type { StatusBarView } from './syncFormat';
 import { SyncModel } from './syncModel';
@@ -50,17 +50,22 @@ export class SyncFeature implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[];
   private readonly loading = new Map<string, Promise<SyncStatus | undefined>>();
   private readonly ownOperations = new Set<string>();
-  private readonly conflictSides = new ConflictSides();
+  private readonly conflictSides: ConflictFiles;
   private ticker: NodeJS.Timeout | undefined;
 
   constructor(private readonly d: SyncFeatureDeps) {
+    this.conflictSides = new ConflictFiles(async (projectId, file, content) => {
+      await d.session.api.syncResolve(projectId, file, content);
+      d.log.info(`sync: saved the resolution of ${file} in ${projectId}`);
+      void this.load(projectId);
+    });
     const { model } = this;
     const { session } = d;
     d.projectsTree.setSyncSource({ status: (id) => model.status(id), onDidChange: (l) => new vscode.Disposable(model.onDidChange(l).dispose) });
     this.subscriptions = [
       this.statusBar,
       vscode.workspace.registerTextDocumentContentProvider(REMOTE_SCHEME, new RemoteFileProvider(session)),
-      vscode.workspace.registerTextDocumentContentProvider(CONFLICT_SCHEME, this.conflictSides),
+      vscode.workspace.registerFileSystemProvider(CONFLICT_SCHEME, this.conflictSides, { isCaseSensitive: true }),
       new vscode.Disposable(model.onDidChange(() => this.render()).dispose),
       new vscode.Disposable(session.store.onDidChange(() => this.onStoreChange()).dispose),
       new vscode.Disposable(session.onDidReceiveEvent((e) => this.onEvent(e)).dispose),

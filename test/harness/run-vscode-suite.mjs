@@ -146,20 +146,18 @@ async function suiteKeys(page, json, log) {
   try {
     const req = JSON.parse(json);
     id = String(req.id).replace(/[^\w.-]/g, '');
-    // `"target":"workbench"`: the keys go to whatever has the focus (a modal dialog's default button).
-    const workbench = req.target === 'workbench';
     // The chat's document is an inner frame of a webview iframe: find the frame that holds the composer.
     let frame;
-    for (let i = 0; i < 50 && !frame && !workbench; i++) {
+    for (let i = 0; i < 50 && !frame; i++) {
       for (const f of page.frames()) if (await f.$('textarea.composer-input').catch(() => null)) { frame = f; break; }
       if (!frame) await new Promise((r) => setTimeout(r, 200));
     }
-    if (!frame && !workbench) throw new Error('no chat composer on screen');
-    if (frame) await frame.click('textarea.composer-input');
+    if (!frame) throw new Error('no chat composer on screen');
+    await frame.click('textarea.composer-input');
     for (const step of req.steps) {
       if (step.type !== undefined) await page.keyboard.type(String(step.type), { delay: 40 });
       if (step.press !== undefined) await page.keyboard.press(String(step.press));
-      if (step.waitFor !== undefined) await (frame ?? page).waitForSelector(String(step.waitFor), { timeout: 10_000 });
+      if (step.waitFor !== undefined) await frame.waitForSelector(String(step.waitFor), { timeout: 10_000 });
     }
   } catch (err) {
     error = err.message;

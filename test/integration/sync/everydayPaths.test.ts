@@ -132,6 +132,16 @@ describe('GitHub sync, everyday paths (issue #16; local runtime, real git over h
       const res = await api.http.get<ErrorBody>(`/api/projects/${tools.id}/sync/conflict?path=${encodeURIComponent(bad)}`);
       assert.deepEqual([res.status, res.body.error.code], [400, 'invalid_path'], bad);
     }
+    // Saving the merge editor's result writes it through git's index: resolved, never through a symlink.
+    const notConflicted = await api.http.call<ErrorBody>('PUT', `/api/projects/${tools.id}/sync/conflict`, { path: 'README.md', content: 'x' });
+    assert.deepEqual([notConflicted.status, notConflicted.body.error.code], [409, 'not_conflicted']);
+    const tooBig = await api.http.call<ErrorBody>('PUT', `/api/projects/${tools.id}/sync/conflict`, { path: 'a.txt', content: 'x'.repeat(100_001) });
+    assert.equal(tooBig.status, 400);
+    const saved = await api.http.call('PUT', `/api/projects/${tools.id}/sync/conflict`, { path: 'a.txt', content: 'one\ntwo, resolved\nthree\n' });
+    assert.equal(saved.status, 204, JSON.stringify(saved.body));
+    assert.equal(await ws.read('a.txt'), 'one\ntwo, resolved\nthree\n');
+    const resolved = await syncStatus(api, tools.id);
+    assert.deepEqual([resolved.conflicted, resolved.inProgress], [[], 'merge']);
     const forced = await syncAction(api, tools.id, 'push', { force: true });
     assert.equal(forced.op.state, 'succeeded', forced.result.message);
     assert.match(forced.result.message, /It overwrote 1 commit: [0-9a-f]{7} Upstream: edit a\. The merge that was in progress was aborted first\./);

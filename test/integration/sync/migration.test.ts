@@ -54,3 +54,40 @@ describe('migration 0006_sync', () => {
     assert.equal((await db.selectFrom('project_sync').selectAll().execute()).length, 0, 'sync rows go with the project');
   });
 });
+
+describe('migration 0009_github_tokens_per_host', () => {
+  let dir: string;
+  let db: Kysely<Database>;
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hangar-mig-'));
+    const sqlite = new SQLite(path.join(dir, 'db.sqlite'));
+    sqlite.pragma('foreign_keys = ON');
+    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  });
+  after(async () => {
+    await db.destroy();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps the one token a user had, keyed by its host, and then holds one token per host', async () => {
+    const migrator = new Migrator({ db, provider: migrationProvider, allowUnorderedMigrations: true });
+    assert.equal((await migrator.migrateTo('0008_notify')).error, undefined);
+    const now = '2026-01-01T00:00:00Z';
+    await sql`insert into users (id, username, role, created_at) values ('u1', 'u', 'admin', ${now})`.execute(db);
+    await sql`insert into github_credentials (user_id, host, token_enc, hint, login, created_at, updated_at)
+      values ('u1', 'github.com', 'v1.sealed', 'ghp_…abcd', null, ${now}, ${now})`.execute(db);
+    await assert.rejects(sql`insert into github_credentials (user_id, host, token_enc, hint, created_at, updated_at)
+      values ('u1', 'git.example.com', 'v1.x', 'h', ${now}, ${now})`.execute(db), /UNIQUE|PRIMARY KEY/, 'one token per user before');
+    const { error, results } = await migrator.migrateToLatest();
+    assert.equal(error, undefined);
+    assert.ok(results?.some((r) => r.migrationName === '0009_github_tokens_per_host' && r.status === 'Success'));
+    assert.deepEqual(await db.selectFrom('github_credentials').select(['user_id', 'host', 'token_enc', 'hint']).execute(),
+      [{ user_id: 'u1', host: 'github.com', token_enc: 'v1.sealed', hint: 'ghp_…abcd' }]);
+    await sql`insert into github_credentials (user_id, host, token_enc, hint, created_at, updated_at)
+      values ('u1', 'git.example.com', 'v1.x', 'h', ${now}, ${now})`.execute(db);
+    await assert.rejects(sql`insert into github_credentials (user_id, host, token_enc, hint, created_at, updated_at)
+      values ('u1', 'git.example.com', 'v1.y', 'h', ${now}, ${now})`.execute(db), /UNIQUE|PRIMARY KEY/, 'one per host');
+    await sql`delete from users where id = 'u1'`.execute(db);
+    assert.equal((await db.selectFrom('github_credentials').selectAll().execute()).length, 0, 'tokens go with the user');
+  });
+});

@@ -16,6 +16,8 @@ describe('GitHub sync in the OpenAPI document', () => {
     assert.deepEqual(ops('/api/projects/{id}/sync'), ['get']);
     for (const a of ['fetch', 'push', 'pull', 'import']) assert.deepEqual(ops(`/api/projects/{id}/sync/${a}`), ['post'], a);
     assert.deepEqual(ops('/api/projects/{id}/sync/settings'), ['put']);
+    assert.deepEqual(ops('/api/projects/{id}/sync/conflict'), ['get', 'put']);
+    assert.ok((doc.paths['/api/github/credential']?.get?.parameters ?? []).some((x) => x.name === 'host' && x.in === 'query'), 'tokens per host');
     assert.deepEqual(ops('/api/github/credential'), ['delete', 'get', 'put']);
     const flag = (p: string, m: string) => (doc.paths[p]?.[m]?.parameters ?? []).some((x) => x.name === 'ignoreUnsynced' && x.in === 'query');
     assert.ok(flag('/api/projects/{id}/stop', 'post'));
