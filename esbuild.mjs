@@ -126,7 +126,7 @@ if (isMain && !watch && !apiPackage) for (const d of ['dist/webviews', 'dist/bac
 /**
  * dist/api-package: what `npm pack` turns into hangar-api-<version>.tgz, installable outside a clone
  * (`npm install -g hangar-api-<version>.tgz` → `hangar-api serve`). The backend is one bundle except
- * for dockerode (installed from the registry), opencode-ai (optional: only the local runtime runs it)
+ * for dockerode and ws (installed from the registry), opencode-ai (optional: only the local runtime runs it)
  * and better-sqlite3, shipped inside the tarball already compiled (bundleDependencies, its install
  * script dropped), so installing needs no compiler nor a download from GitHub. The compiled module
  * fits the Node major version and platform of the machine that packed it.
@@ -134,7 +134,8 @@ if (isMain && !watch && !apiPackage) for (const d of ['dist/webviews', 'dist/bac
 async function buildApiPackage() {
   const out = path.join(root, 'dist', 'api-package');
   rmSync(out, { recursive: true, force: true, maxRetries: 3 });
-  const external = ['better-sqlite3', 'dockerode', 'opencode-ai'];
+  // ws stays a package: `image build --desktop` copies it into the image for the websocket bridge.
+  const external = ['better-sqlite3', 'dockerode', 'opencode-ai', 'ws'];
   await esbuild.build({
     ...common,
     sourcemap: false,
@@ -170,7 +171,7 @@ async function buildApiPackage() {
     engines: { node: pkg.engines.node },
     bin: { 'hangar-api': 'dist/backend/cli.js' },
     files: ['dist/', 'media/', 'README.md'],
-    dependencies: { 'better-sqlite3': version('better-sqlite3'), dockerode: pkg.dependencies.dockerode },
+    dependencies: { 'better-sqlite3': version('better-sqlite3'), dockerode: pkg.dependencies.dockerode, ws: pkg.dependencies.ws },
     optionalDependencies: { 'opencode-ai': pkg.dependencies['opencode-ai'] },
     bundleDependencies: ['better-sqlite3'],
   }, null, 2) + '\n');

@@ -38,7 +38,8 @@ export function imageMissing(image: string, imageType: 'cli' | 'desktop'): Docke
     ? `docker build -t hangar/opencode-cli:1.18.33 -f media/images/cli/Dockerfile media && docker build -t ${image} media/images/desktop`
     : `docker build -t ${image} -f media/images/cli/Dockerfile media`;
   return new DockerRuntimeError(424, 'docker_image_missing',
-    `The ${imageType} image ${image} is not on the Docker engine. Build it from the Hangar checkout: ${build} ` +
+    `The ${imageType} image ${image} is not on the Docker engine. Build it with \`hangar-api image build${imageType === 'desktop' ? ' --desktop' : ''}\` ` +
+    `(same environment as the server; works without a registry too), or by hand from the Hangar checkout: ${build} ` +
     `(see media/images/README.md), or set ${imageType === 'desktop' ? 'HANGAR_DOCKER_DESKTOP_IMAGE' : 'HANGAR_DOCKER_IMAGE'} to an image you have.`);
 }
 

@@ -16,7 +16,7 @@ interface BuildOptions {
 
 /** `docker build -t tag dir` through the engine API (the context streamed as a tar of dir). */
 export async function buildFromDirectory(docker: Docker, dir: string, tag: string, o: BuildOptions): Promise<void> {
-  const tar = spawn('tar', ['-C', dir, '-cf', '-', '.'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const tar = spawn('tar', ['--warning=no-file-changed', '-C', dir, '-cf', '-', '.'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const stream = await docker.buildImage(tar.stdout, {
     t: tag, rm: true, forcerm: true,
     ...(o.dockerfile ? { dockerfile: o.dockerfile } : {}),
