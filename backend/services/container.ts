@@ -23,6 +23,7 @@ import { pruneOAuthFlows, RedirectFlowService } from '../oauth/redirectFlow';
 import { OAuthRefresher } from '../oauth/refreshScheduler';
 import { OperationService } from './operations';
 import { ProjectService } from './projects';
+import { PrivateHostGuard } from '../providers/urlGuard';
 import { TierService } from './tiers';
 import { UserService } from './users';
 import { VncGateway } from '../vnc/vncGateway';
@@ -58,6 +59,8 @@ export interface Services {
   providers: ProviderService;
   /** Test Provider Connection (backend/providers/connectionTest.ts). */
   connectionTester: ConnectionTester;
+  /** Refuses provider URLs on loopback/private networks unless HANGAR_ALLOW_PRIVATE_HOSTS allows them. */
+  urlGuard: PrivateHostGuard;
   /** Provider sign-in (backend/oauth): device flow, redirect + PKCE, and the refresh scheduler (started by server.ts). */
   oauth: { device: DeviceFlowService; redirect: RedirectFlowService; refresher: OAuthRefresher };
   /** The desktop tier's VNC tickets and websocket bridge (backend/vnc). */
@@ -108,5 +111,6 @@ export function createServices(
   // HANGAR_GIT_CA_FILE / HANGAR_SYNC_POLL_MS: read here until they join Config.
   const gitSync = new SyncService(db, hub, projects, operations, lifecycle, github, log, syncOptionsFromEnv(process.env, (p) => fs.readFileSync(p, 'utf8')));
   operations.onFinished = (ownerId, projectId, kind, state) => gitSync.afterOperation(ownerId, projectId, kind, state);
-  return { sync: gitSync, github, config, db, log, hub, users, tiers, projects, driver, driverProblem: problem, lifecycle, operations, monitor, startedAt: Date.now(), agent: createAgentProxy(config, projects, log, config.runtime), activity: new ActivityService(db, hub, projects, log, Date.now, notifications), notifications, credentials, providers, vnc, connectionTester: new ConnectionTester(providers, credentials), oauth };
+  const urlGuard = new PrivateHostGuard(config.allowPrivateHosts);
+  return { sync: gitSync, github, config, db, log, hub, users, tiers, projects, driver, driverProblem: problem, lifecycle, operations, monitor, startedAt: Date.now(), agent: createAgentProxy(config, projects, log, config.runtime), activity: new ActivityService(db, hub, projects, log, Date.now, notifications), notifications, credentials, providers, vnc, urlGuard, connectionTester: new ConnectionTester(providers, credentials, 10_000, urlGuard), oauth };
 }
