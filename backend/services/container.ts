@@ -24,6 +24,7 @@ import { OAuthRefresher } from '../oauth/refreshScheduler';
 import { OperationService } from './operations';
 import { ProjectService } from './projects';
 import { PrivateHostGuard } from '../providers/urlGuard';
+import { PerUserSlots } from '../security/perUserSlots';
 import { TierService } from './tiers';
 import { UserService } from './users';
 import { VncGateway } from '../vnc/vncGateway';
@@ -32,6 +33,9 @@ import { SyncService, syncOptionsFromEnv } from '../sync/syncService';
 import fs from 'node:fs';
 
 /** The composition root of the API: everything a route may use. */
+/** Event streams one user may hold open at once (each window follows /api/events plus one per open chat). */
+export const MAX_STREAMS_PER_USER = 32;
+
 export interface Services {
   config: Config;
   db: Db;
@@ -61,6 +65,8 @@ export interface Services {
   connectionTester: ConnectionTester;
   /** Refuses provider URLs on loopback/private networks unless HANGAR_ALLOW_PRIVATE_HOSTS allows them. */
   urlGuard: PrivateHostGuard;
+  /** Open event streams per user (/api/events and every agent event stream together). */
+  streams: PerUserSlots;
   /** Provider sign-in (backend/oauth): device flow, redirect + PKCE, and the refresh scheduler (started by server.ts). */
   oauth: { device: DeviceFlowService; redirect: RedirectFlowService; refresher: OAuthRefresher };
   /** The desktop tier's VNC tickets and websocket bridge (backend/vnc). */
@@ -112,5 +118,5 @@ export function createServices(
   const gitSync = new SyncService(db, hub, projects, operations, lifecycle, github, log, syncOptionsFromEnv(process.env, (p) => fs.readFileSync(p, 'utf8')));
   operations.onFinished = (ownerId, projectId, kind, state) => gitSync.afterOperation(ownerId, projectId, kind, state);
   const urlGuard = new PrivateHostGuard(config.allowPrivateHosts);
-  return { sync: gitSync, github, config, db, log, hub, users, tiers, projects, driver, driverProblem: problem, lifecycle, operations, monitor, startedAt: Date.now(), agent: createAgentProxy(config, projects, log, config.runtime), activity: new ActivityService(db, hub, projects, log, Date.now, notifications), notifications, credentials, providers, vnc, urlGuard, connectionTester: new ConnectionTester(providers, credentials, 10_000, urlGuard), oauth };
+  return { sync: gitSync, github, config, db, log, hub, users, tiers, projects, driver, driverProblem: problem, lifecycle, operations, monitor, startedAt: Date.now(), agent: createAgentProxy(config, projects, log, config.runtime), activity: new ActivityService(db, hub, projects, log, Date.now, notifications), notifications, credentials, providers, vnc, urlGuard, streams: new PerUserSlots(MAX_STREAMS_PER_USER, 'event streams', 'Close a window or panel that follows events and try again.'), connectionTester: new ConnectionTester(providers, credentials, 10_000, urlGuard), oauth };
 }
