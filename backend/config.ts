@@ -18,6 +18,8 @@ const EnvSchema = z.object({
   HANGAR_STATUS_POLL_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   HANGAR_HEALTH_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),
   HANGAR_OPENCODE_BIN: z.string().min(1).optional(),
+  /** Hosts (names, IPs, CIDRs, or `*`) on loopback/private networks that provider URLs may still name. */
+  HANGAR_ALLOW_PRIVATE_HOSTS: z.string().trim().max(4000).optional(),
   HANGAR_AGENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   HANGAR_AGENT_EVENT_BUFFER: z.coerce.number().int().min(10).max(100_000).default(2000),
   HANGAR_AGENT_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(5000),
@@ -57,6 +59,8 @@ export type Config = {
   dataDir: string;
   database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
   runtime: 'local' | 'docker' | 'coolify';
+  /** HANGAR_ALLOW_PRIVATE_HOSTS, split: what the provider URL guard lets through (backend/providers/urlGuard.ts). */
+  allowPrivateHosts: string[];
   encryptionKey: { source: 'env'; key: string } | { source: 'file'; file: string };
   bodyLimit: string;
   sseHeartbeatMs: number;
@@ -117,6 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     database: parseDatabaseUrl(e.HANGAR_DATABASE_URL, dataDir),
     runtime: e.HANGAR_RUNTIME,
+    allowPrivateHosts: (e.HANGAR_ALLOW_PRIVATE_HOSTS ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean),
     encryptionKey: e.HANGAR_ENCRYPTION_KEY
       ? { source: 'env', key: e.HANGAR_ENCRYPTION_KEY }
       : { source: 'file', file: path.resolve(expandHome(e.HANGAR_ENCRYPTION_KEY_FILE ?? path.join(dataDir, 'secret.key'))) },

@@ -21,15 +21,20 @@ export const RepositoryUrl = z
     if (/[\s\u0000-\u001f\u007f]/.test(s) || s.includes('::')) return false;
     let u: URL;
     try { u = new URL(s); } catch { return false; }
-    return u.protocol === 'https:' && !u.username && !u.password && u.hostname.length > 0;
-  }, 'an https:// repository URL without credentials, like https://github.com/owner/repo');
+    if (u.protocol !== 'https:' || u.username || u.password || !u.hostname || u.search || u.hash) return false;
+    // The same rules as the import (backend/sync/repoUrl.ts), so a URL accepted here is never refused later.
+    const path = u.pathname.replace(/\/+$/, '');
+    return /^\/[A-Za-z0-9._~%/-]+$/.test(path) && !path.split('/').some((seg) => seg === '..' || seg === '%2e%2e' || seg === '%2E%2E');
+  }, 'an https:// repository URL without credentials, query or fragment, like https://github.com/owner/repo');
 
 export const BranchName = z
   .string()
   .trim()
   .min(1)
   .max(200)
-  .regex(/^(?!-)(?!.*\.\.)[A-Za-z0-9._/-]+$/, 'a git branch name (letters, digits, . _ / -, not starting with -)');
+  .regex(/^(?!-)(?!.*\.\.)[A-Za-z0-9._/-]+$/, 'a git branch name (letters, digits, . _ / -, not starting with -)')
+  // git's own rules the sync checks too (backend/sync/repoUrl.ts checkBranch): no segment starting with ".", no ".lock" end, no "//".
+  .refine((b) => !/(^|\/)\.|\.lock$|\/$|@\{|\/\//.test(b), 'a git branch name git accepts (no segment starting with ".", no ".lock" end, no "//")');
 
 export const Repository = z.object({
   url: RepositoryUrl,

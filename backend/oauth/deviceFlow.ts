@@ -6,9 +6,13 @@ import type { DeviceFlowStart, DeviceFlowStatus } from '../contract';
 import type { Db } from '../db/database';
 import type { OAuthFlowsTable } from '../db/schema';
 import { conflict, notFound } from '../errors';
+import { PerUserSlots } from '../security/perUserSlots';
 import type { Logger } from '../logger';
 import type { CredentialService } from '../providers/credentials';
 import type { SecretBox } from '../runtime/secretBox';
+
+/** Concurrent pending device sign-ins one user may have. */
+export const MAX_DEVICE_FLOWS_PER_USER = 5;
 
 export interface DeviceFlowOptions {
   /** Where /login/device/code and /login/oauth/access_token live: https://github.com, a GHE host, or a test server. */
@@ -67,7 +71,20 @@ export class DeviceFlowService {
     this.now = opts.now ?? Date.now;
   }
 
+  /** Pending sign-ins per user: each polls GitHub until it ends, so there are few at once. */
+  private readonly slots = new PerUserSlots(MAX_DEVICE_FLOWS_PER_USER, 'device sign-ins', 'Finish or cancel one (POST …/cancel), or wait for it to expire.');
+
   async start(userId: string, providerId: string): Promise<DeviceFlowStart> {
+    const release = this.slots.acquire(userId);
+    try {
+      return await this.begin(userId, providerId, release);
+    } catch (err) {
+      release();
+      throw err;
+    }
+  }
+
+  private async begin(userId: string, providerId: string, release: () => void): Promise<DeviceFlowStart> {
     const flowId = randomUUID();
     const abort = new AbortController();
     let expiresAtMs = Number.POSITIVE_INFINITY;
@@ -146,7 +163,10 @@ export class DeviceFlowService {
       },
     ).catch((err: unknown) => {
       this.log.error('GitHub device flow: could not record the result', { flowId, error: err instanceof Error ? err.message : String(err) });
-    }).finally(() => { this.running.delete(flowId); }));
+    }).finally(() => {
+      this.running.delete(flowId);
+      release();
+    }));
     return first.v;
   }
 

@@ -2,6 +2,7 @@ import type { ConnectionTestResult } from '../contract';
 import { conflict, HttpError } from '../errors';
 import type { CredentialService, OpencodeAuth } from './credentials';
 import type { ProviderService } from './providerService';
+import type { PrivateHostGuard } from './urlGuard';
 
 /** Base URLs of providers whose models.dev entry has no `api` (their SDK knows it). */
 const KNOWN_BASE_URLS: Readonly<Record<string, string>> = {
@@ -41,7 +42,7 @@ function probeFor(providerId: string, baseUrl: string, auth: OpencodeAuth | unde
  * person can act on. The provider's answer body is never copied into the message (some echo the key).
  */
 export class ConnectionTester {
-  constructor(private readonly providers: ProviderService, private readonly creds: CredentialService, private readonly timeoutMs = 10_000) {}
+  constructor(private readonly providers: ProviderService, private readonly creds: CredentialService, private readonly timeoutMs = 10_000, private readonly guard?: PrivateHostGuard) {}
 
   async test(userId: string, providerId: string): Promise<ConnectionTestResult> {
     const resolved = await this.providers.resolve(userId, providerId);
@@ -55,6 +56,8 @@ export class ConnectionTester {
     if (!baseUrl) throw new HttpError(422, 'test_unsupported', `Hangar does not know an endpoint to test ${providerId} against; its agents still use the key.`);
     const probe = probeFor(providerId, baseUrl, auth);
     const host = new URL(probe.url).host;
+    // No probing of loopback or private addresses (this host's ports, other users' agents).
+    await this.guard?.check(probe.url);
     const started = performance.now();
     let status: number;
     try {

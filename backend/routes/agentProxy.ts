@@ -26,10 +26,12 @@ export const agentProxyRoutes = (s: Services): RouteDef[] => [
   route({
     method: 'get', path: `${PREFIX}/event`,
     summary: 'The agent\'s events relayed as SSE: `id:` is the API\'s (send it back as Last-Event-ID), `event:` is opencode\'s type, data is AgentEvent; `resync` when events were missed, `ready` once the agent is listened to',
-    tag: 'agent', access: 'user', stream: true, params: z.object({ id: ProjectId }), query: EventQuery, response: AgentEvent, errors: [404, 409],
+    tag: 'agent', access: 'user', stream: true, params: z.object({ id: ProjectId }), query: EventQuery, response: AgentEvent, errors: [404, 409, 429],
     handler: async ({ user, params, query, ctx }) => {
       await s.agent.targets.forUser(user.id, params.id);
+      const release = s.streams.acquire(user.id);
       const sse = openSse(ctx, s.config.sseHeartbeatMs);
+      sse.onClose(release);
       const raw = ctx.body as PassThrough;
       sse.comment('connected');
       let dropped = false;

@@ -10,9 +10,11 @@ export const eventRoutes = (s: Services) => [
   route({
     method: 'get', path: '/api/events',
     summary: 'Your server-sent-event stream. Send Last-Event-ID to get what you missed, or a `resync` event when that is too old.',
-    tag: 'events', access: 'user', stream: true, query: EventsQuery, response: HangarEvent,
+    tag: 'events', access: 'user', stream: true, query: EventsQuery, response: HangarEvent, errors: [429],
     handler: async ({ user, ctx, query }) => {
+      const release = s.streams.acquire(user.id);
       const sse = openSse(ctx, s.config.sseHeartbeatMs);
+      sse.onClose(release);
       sse.comment('connected');
       const header = ctx.get('Last-Event-ID') || query.lastEventId;
       // Subscribe before replaying so nothing published in between is lost; the replay

@@ -29,6 +29,8 @@ export const providerRoutes = (s: Services) => [
     handler: async ({ user, body }) => {
       const { catalog } = await s.providers.catalog.get();
       if (catalog.providers.has(body.id)) throw conflict('provider_exists', `"${body.id}" is a catalog provider; choose another id for a custom one.`);
+      // A name the API cannot resolve may still resolve where the agent runs; an address is checked here.
+      await s.urlGuard.check(body.baseURL, 'allow');
       return s.credentials.saveCustom(user.id, body);
     },
   }),

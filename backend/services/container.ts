@@ -23,6 +23,8 @@ import { pruneOAuthFlows, RedirectFlowService } from '../oauth/redirectFlow';
 import { OAuthRefresher } from '../oauth/refreshScheduler';
 import { OperationService } from './operations';
 import { ProjectService } from './projects';
+import { PrivateHostGuard } from '../providers/urlGuard';
+import { PerUserSlots } from '../security/perUserSlots';
 import { TierService } from './tiers';
 import { UserService } from './users';
 import { VncGateway } from '../vnc/vncGateway';
@@ -31,6 +33,9 @@ import { SyncService, syncOptionsFromEnv } from '../sync/syncService';
 import fs from 'node:fs';
 
 /** The composition root of the API: everything a route may use. */
+/** Event streams one user may hold open at once (each window follows /api/events plus one per open chat). */
+export const MAX_STREAMS_PER_USER = 32;
+
 export interface Services {
   config: Config;
   db: Db;
@@ -58,6 +63,10 @@ export interface Services {
   providers: ProviderService;
   /** Test Provider Connection (backend/providers/connectionTest.ts). */
   connectionTester: ConnectionTester;
+  /** Refuses provider URLs on loopback/private networks unless HANGAR_ALLOW_PRIVATE_HOSTS allows them. */
+  urlGuard: PrivateHostGuard;
+  /** Open event streams per user (/api/events and every agent event stream together). */
+  streams: PerUserSlots;
   /** Provider sign-in (backend/oauth): device flow, redirect + PKCE, and the refresh scheduler (started by server.ts). */
   oauth: { device: DeviceFlowService; redirect: RedirectFlowService; refresher: OAuthRefresher };
   /** The desktop tier's VNC tickets and websocket bridge (backend/vnc). */
@@ -110,5 +119,6 @@ export function createServices(
   const gitSync = new SyncService(db, hub, projects, operations, lifecycle, github, log, syncOptionsFromEnv(process.env, (p) => fs.readFileSync(p, 'utf8')));
   operations.onFinished = (ownerId, projectId, kind, state) => gitSync.afterOperation(ownerId, projectId, kind, state);
   hub.observe((_userId, event) => gitSync.noteActivity(event));
-  return { sync: gitSync, github, config, db, log, hub, users, tiers, projects, driver, driverProblem: problem, lifecycle, operations, monitor, startedAt: Date.now(), agent: createAgentProxy(config, projects, log, config.runtime), activity: new ActivityService(db, hub, projects, log, Date.now, notifications), notifications, credentials, providers, vnc, connectionTester: new ConnectionTester(providers, credentials), oauth };
+  const urlGuard = new PrivateHostGuard(config.allowPrivateHosts);
+  return { sync: gitSync, github, config, db, log, hub, users, tiers, projects, driver, driverProblem: problem, lifecycle, operations, monitor, startedAt: Date.now(), agent: createAgentProxy(config, projects, log, config.runtime), activity: new ActivityService(db, hub, projects, log, Date.now, notifications), notifications, credentials, providers, vnc, urlGuard, streams: new PerUserSlots(MAX_STREAMS_PER_USER, 'event streams', 'Close a window or panel that follows events and try again.'), connectionTester: new ConnectionTester(providers, credentials, 10_000, urlGuard), oauth };
 }

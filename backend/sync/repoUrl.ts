@@ -29,9 +29,10 @@ export function checkRepoUrl(raw: string): CheckedRepo {
   if (u.protocol !== 'https:') throw refuse(`only https is allowed, not ${u.protocol.replace(':', '')}`);
   if (u.username || u.password) throw refuse('it contains credentials; set the token with "Hangar: Set GitHub Token" instead');
   if (u.search || u.hash) throw refuse('it has a query or fragment');
-  if (!RepositoryUrl.safeParse(s).success) throw refuse('it is not a valid https repository URL');
   const path = u.pathname.replace(/\/+$/, '');
   if (!/^\/[A-Za-z0-9._~%/-]+$/.test(path) || path.split('/').some((seg) => seg === '..')) throw refuse('its path is not a repository path');
+  // The contract's rule (the boundary) last, so the specific reasons above come first.
+  if (!RepositoryUrl.safeParse(s).success) throw refuse('it is not a valid https repository URL');
   return { url: `${u.origin}${path}`, host: u.host, webUrl: `${u.origin}${path.replace(/\.git$/, '')}` };
 }
 

@@ -26,7 +26,8 @@ export async function startApi({ dataDir, useDefaultDataDir = false, port, env =
   fs.mkdirSync(effectiveDataDir, { recursive: true });
   port ??= await freePort();
 
-  const childEnv = { ...process.env, HANGAR_HOST: '127.0.0.1', HANGAR_PORT: String(port), ...env };
+  // Local stand-ins (fake LLM, a local model server) listen on loopback, which provider URLs may not name by default.
+  const childEnv = { HANGAR_ALLOW_PRIVATE_HOSTS: '127.0.0.1,localhost,::1', ...process.env, HANGAR_HOST: '127.0.0.1', HANGAR_PORT: String(port), ...env };
   if (dataDir) childEnv.HANGAR_DATA_DIR = dataDir; else delete childEnv.HANGAR_DATA_DIR;
 
   const logFile = path.join(effectiveDataDir, 'api.log');

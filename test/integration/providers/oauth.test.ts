@@ -52,7 +52,7 @@ describe('API: provider sign-in (device flow, PKCE redirect, refresh) and connec
     secrets.push('gw-good-key-0123456789', 'gw-wrong-key-9876543210');
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hangar-oauth-'));
     const server = await startServer(loadConfig({
-      HANGAR_DATA_DIR: dataDir, HANGAR_PORT: '0', HANGAR_HOST: '127.0.0.1', HANGAR_LOG_LEVEL: 'debug', HANGAR_MODELS_URL: 'off',
+      HANGAR_DATA_DIR: dataDir, HANGAR_PORT: '0', HANGAR_HOST: '127.0.0.1', HANGAR_LOG_LEVEL: 'debug', HANGAR_MODELS_URL: 'off', HANGAR_ALLOW_PRIVATE_HOSTS: '127.0.0.1',
       HANGAR_GITHUB_OAUTH_URL: github.url, HANGAR_COPILOT_CLIENT_ID: github.clientId,
       HANGAR_OAUTH_PROVIDERS: JSON.stringify({ openrouter: auth.providerConfig(true), mistral: auth.providerConfig(false) }),
       HANGAR_OAUTH_REFRESH_POLL_S: '3600', HANGAR_OAUTH_REFRESH_LEAD_S: '300',

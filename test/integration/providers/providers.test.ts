@@ -38,7 +38,7 @@ describe('API: providers, credentials and default models', function () {
     models = await startModelsServer();
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hangar-providers-'));
     const server = await startServer(
-      loadConfig({ HANGAR_DATA_DIR: dataDir, HANGAR_PORT: '0', HANGAR_HOST: '127.0.0.1', HANGAR_LOG_LEVEL: 'debug', HANGAR_MODELS_URL: models.url }),
+      loadConfig({ HANGAR_DATA_DIR: dataDir, HANGAR_PORT: '0', HANGAR_HOST: '127.0.0.1', HANGAR_LOG_LEVEL: 'debug', HANGAR_MODELS_URL: models.url, HANGAR_ALLOW_PRIVATE_HOSTS: '127.0.0.1' }),
       createLogger('debug', (line) => logLines.push(line)),
     );
     api = { server, url: server.url, dataDir, adminToken: fs.readFileSync(path.join(dataDir, 'local-token'), 'utf8').trim(), close: () => server.close() };

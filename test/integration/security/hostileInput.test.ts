@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import fc from 'fast-check';
+import { BranchName, RepositoryUrl } from '../../../backend/contract';
+import { checkBranch, checkRepoUrl } from '../../../backend/sync/repoUrl';
 import { gitEnv } from '../../../backend/sync/gitEnv';
 import type { ErrorBody, Project, TokenCreated } from '../../../backend/contract';
 import { client, startTestApi, type TestApi } from '../support/apiServer';
@@ -111,5 +114,23 @@ describe('API security: hostile input is a 4xx in the one error shape, never a 5
 
   it('never turns on git\'s curl trace (GIT_CURL_VERBOSE is not set, not even to 0)', () => {
     assert.ok(!('GIT_CURL_VERBOSE' in gitEnv()));
+  });
+
+  it('validates repository URLs and branches once, at the boundary, exactly as the import does', async () => {
+    const tricky = ['https://github.com/o/r?x=1', 'https://github.com/o/r#frag', 'https://github.com/o/../r', 'https://github.com/o/r with space', 'https://github.com/o/r%00',
+      'https://github.com/', 'https://github.com/o/r;rm', 'https://github.com/o/%2e%2e/x', 'https://github.com/o/r.git', 'https://github.com/o/r'];
+    const urls = fc.sample(fc.oneof(fc.webUrl({ withQueryParameters: true, withFragments: true }), fc.constantFrom(...tricky), fc.string().map((x) => `https://github.com/${x}`)), { numRuns: 2000, seed: 13 });
+    let accepted = 0;
+    for (const url of [...tricky, ...urls]) {
+      if (!RepositoryUrl.safeParse(url).success) continue;
+      accepted++;
+      assert.doesNotThrow(() => checkRepoUrl(url), url);
+    }
+    for (const b of fc.sample(fc.oneof(fc.string(), fc.constantFrom('main', '.hidden', 'a.lock', 'a//b', 'a/', 'x@{y', 'feature/x')), { numRuns: 2000, seed: 13 })) {
+      if (BranchName.safeParse(b).success) assert.doesNotThrow(() => checkBranch(b), b);
+    }
+    assert.ok(accepted > 100, `only ${accepted} generated URLs were valid`);
+    const res = await admin.post('/api/projects', { name: 'repo', repository: { url: 'https://github.com/o/r?x=1', branch: 'main', sync: { enabled: false, direction: 'both' } } });
+    assertError(res, 400, 'validation_failed', 'a query in the repository URL');
   });
 });

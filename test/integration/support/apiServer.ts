@@ -16,7 +16,8 @@ export interface TestApi {
 /** A real API on an ephemeral loopback port with its own SQLite file. */
 export async function startTestApi(env: Record<string, string> = {}, dataDir?: string): Promise<TestApi> {
   const dir = dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'hangar-it-'));
-  const config = loadConfig({ HANGAR_DATA_DIR: dir, HANGAR_PORT: '0', HANGAR_HOST: '127.0.0.1', ...env });
+  // The fake LLM and other stand-ins listen on loopback: allowed here, refused by default (test/integration/security).
+  const config = loadConfig({ HANGAR_DATA_DIR: dir, HANGAR_PORT: '0', HANGAR_HOST: '127.0.0.1', HANGAR_ALLOW_PRIVATE_HOSTS: '127.0.0.1,localhost,::1,host.docker.internal', ...env });
   const server = await startServer(config, silentLogger);
   let adminToken: string;
   try {
