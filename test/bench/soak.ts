@@ -34,7 +34,7 @@ async function spawnApi(dataDir: string): Promise<{ proc: ChildProcess; url: str
   const entry = fs.existsSync(main) ? [main] : ['--import', 'tsx', path.join(ROOT, 'backend/main.ts')];
   const proc = spawn(process.execPath, entry, {
     cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, HANGAR_DATA_DIR: dataDir, HANGAR_PORT: '0', HANGAR_HOST: '127.0.0.1', HANGAR_RUNTIME: 'local', HANGAR_LOG_LEVEL: 'warn' },
+    env: { ...process.env, HANGAR_DATA_DIR: dataDir, HANGAR_PORT: '0', HANGAR_HOST: '127.0.0.1', HANGAR_RUNTIME: 'local', HANGAR_LOG_LEVEL: 'info' },
   });
   let log = '';
   const url = await new Promise<string>((resolve, reject) => {
