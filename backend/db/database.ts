@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, SqliteDialect, type Driver } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import type { Config } from '../config';
 import type { Database } from './schema';
@@ -24,7 +24,7 @@ export async function openDatabase(database: Config['database']): Promise<Db> {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new RollbackSafeSqliteDialect(sqlite) });
   await migrate(db);
   ensurePrivateFiles([database.file, `${database.file}-wal`, `${database.file}-shm`]);
   return db;
@@ -37,4 +37,24 @@ export async function migrate(db: Db): Promise<string[]> {
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw new Error(`database migration failed: ${error instanceof Error ? error.message : String(error)}`);
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/**
+ * SQLite ends a transaction by itself on some errors (SQLITE_FULL on a full disk, I/O errors):
+ * kysely's ROLLBACK then fails with "no transaction is active" and hides the real error (which
+ * the API answers as 507). Roll back only what is still open.
+ */
+class RollbackSafeSqliteDialect extends SqliteDialect {
+  constructor(private readonly sqlite: SQLite.Database) {
+    super({ database: sqlite });
+  }
+
+  override createDriver(): Driver {
+    const driver = super.createDriver();
+    const rollback = driver.rollbackTransaction.bind(driver);
+    driver.rollbackTransaction = async (connection) => {
+      if (this.sqlite.inTransaction) await rollback(connection);
+    };
+    return driver;
+  }
 }

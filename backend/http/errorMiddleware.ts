@@ -34,6 +34,9 @@ export function toErrorResponse(err: unknown): { status: number; body: ErrorBody
     if (err.details !== undefined && err.expose) body.error.details = err.details;
     return { status: err.status, body };
   }
+  if (isDiskFull(err)) {
+    return { status: 507, body: { error: { code: 'insufficient_storage', message: 'The server\'s data disk is full, so this change was not saved. Free space on the volume of its data dir (HANGAR_DATA_DIR), then retry.' } } };
+  }
   // Errors thrown by Koa and its middleware (body parser: 413, malformed JSON: 400, 415).
   const e = err as { status?: number; statusCode?: number; expose?: boolean; message?: string; type?: string };
   const status = e.status ?? e.statusCode ?? 500;
@@ -44,4 +47,13 @@ export function toErrorResponse(err: unknown): { status: number; body: ErrorBody
   if (status === 400) return { status, body: { error: { code: 'invalid_body', message: `The request body is not valid JSON: ${e.message ?? 'parse error'}` } } };
   if (status < 500 && e.expose) return { status, body: { error: { code: 'http_' + status, message: e.message ?? 'Request failed.' } } };
   return { status: 500, body: { error: { code: 'internal', message: 'Internal server error. The server log has the details.' } } };
+}
+
+/** ENOSPC/EDQUOT from the file system, SQLITE_FULL from the database, also when wrapped as a cause. */
+function isDiskFull(err: unknown): boolean {
+  for (let e = err, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (code === 'ENOSPC' || code === 'EDQUOT' || code === 'SQLITE_FULL') return true;
+  }
+  return false;
 }

@@ -34,7 +34,7 @@ async function spawnApi(dataDir: string): Promise<{ proc: ChildProcess; url: str
   const entry = fs.existsSync(main) ? [main] : ['--import', 'tsx', path.join(ROOT, 'backend/main.ts')];
   const proc = spawn(process.execPath, entry, {
     cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, HANGAR_DATA_DIR: dataDir, HANGAR_PORT: '0', HANGAR_HOST: '127.0.0.1', HANGAR_RUNTIME: 'local', HANGAR_LOG_LEVEL: 'warn' },
+    env: { ...process.env, HANGAR_DATA_DIR: dataDir, HANGAR_PORT: '0', HANGAR_HOST: '127.0.0.1', HANGAR_RUNTIME: 'local', HANGAR_LOG_LEVEL: 'info' },
   });
   let log = '';
   const url = await new Promise<string>((resolve, reject) => {
@@ -83,6 +83,7 @@ async function main(): Promise<void> {
 
     /** One chat loop per project: a turn, wait for its session.idle on the project's relayed stream, again. */
     const deadline = { at: 0 };
+    const done = new Map<string, number>();
     const loop = async (p: Project) => {
       const base = `/api/projects/${p.id}/opencode`;
       const stream = await readSse(`${api.url}${base}/event`, api.token);
@@ -95,8 +96,9 @@ async function main(): Promise<void> {
         const res = await http.post(`${base}/session/${session.id}/prompt_async`, { parts: [{ type: 'text', text: `turn ${turn++}` }] });
         if (res.status >= 300) { failures++; continue; }
         try {
-          await stream.waitFor((f) => stream.frames.indexOf(f) >= mark && f.event === 'session.idle' && (f.data ?? '').includes(session.id), 60_000);
+          await stream.waitFor((f) => stream.frames.indexOf(f) >= mark && f.event === 'session.idle' && (f.data ?? '').includes(session.id), 120_000);
           latencies.push(performance.now() - t0);
+          done.set(p.id, (done.get(p.id) ?? 0) + 1);
         } catch {
           failures++;
         }
@@ -104,13 +106,15 @@ async function main(): Promise<void> {
         if (stream.frames.length > 2000) stream.frames.splice(0, stream.frames.length - 100);
       }
     };
-    // Warm-up: one minute (or a fifth of a short run) before the first sample.
-    const warmMs = Math.min(60_000, (MINUTES * 60_000) / 5);
+    // Warm-up: every project has answered 3 turns (each agent's first turns load its provider and
+    // the API's proxy paths), then the first sample; the soak itself lasts MINUTES after that.
     const running = projects.map((p) => loop(p));
-    await new Promise((r) => setTimeout(r, warmMs));
+    const warmStart = Date.now();
+    while (projects.some((p) => (done.get(p.id) ?? 0) < 3)) await new Promise((r) => setTimeout(r, 500));
     const warm = sample(api.proc.pid!);
     const warmTurns = latencies.length;
-    deadline.at = Date.now() + MINUTES * 60_000 - warmMs;
+    console.log(`soak: warmed up in ${((Date.now() - warmStart) / 1000).toFixed(0)} s (${warmTurns} turns)`);
+    deadline.at = Date.now() + MINUTES * 60_000;
     const mid: Sample[] = [];
     const ticker = setInterval(() => mid.push(sample(api.proc.pid!)), 30_000);
     await Promise.all(running);

@@ -75,7 +75,7 @@ describe('fault injection: kill -9 of the API during a deploy (real API process,
     });
   }
 
-  it('an agent process crash: the project says exited with the log, no process is left, and start brings it back', async () => {
+  it('an agent process crash: the project says crashed with the log, no process is left, and start brings it back', async () => {
     await ensureRunning();
     const stream = await events(api);
     const [agent] = scanProcesses(projectsRoot);
@@ -94,13 +94,13 @@ describe('fault injection: kill -9 of the API during a deploy (real API process,
       return kids.length ? Number(kids[0]) : undefined;
     });
     process.kill(inner, 'SIGKILL');
-    const frame = await stream.waitFor((f) => f.event === 'project.status' && ['exited', 'failed', 'stopped'].includes(String((parse(f).data as { status?: string }).status)), 30_000);
+    const frame = await stream.waitFor((f) => f.event === 'project.status' && ['crashed', 'exited', 'failed', 'stopped'].includes(String((parse(f).data as { status?: string }).status)), 30_000);
     await stream.close();
     const status = parse(frame).data as { status: string; reason?: string | null };
-    assert.equal(status.status, 'exited');
-    assert.match(status.reason ?? '', /opencode/);
+    assert.equal(status.status, 'crashed');
+    assert.match(status.reason ?? '', /^opencode exited with code 137; last log lines:/);
     const p = (await api.http.get<Project>(`/api/projects/${project.id}`)).body;
-    assert.equal(p.status, 'exited');
+    assert.equal(p.status, 'crashed');
     await assertNoOrphans(dataDir, p);
     const start = (await api.http.post<Operation>(`/api/projects/${project.id}/start`, {})).body;
     assert.equal((await settledOperation(api.http, project.id, start.id)).state, 'succeeded');
