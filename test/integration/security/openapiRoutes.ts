@@ -35,8 +35,13 @@ export function operationsOf(doc: { paths: Record<string, Record<string, Record<
     for (const [method, op] of Object.entries(methods)) {
       const content = (op.requestBody as { content?: Record<string, { schema?: JsonSchema }> } | undefined)?.content;
       const responses = op.responses as Record<string, { content?: Record<string, unknown> }>;
+      // Required query parameters ride along with an example value, so that a request reaches the
+      // owner check instead of stopping at validation (400).
+      const query = ((op.parameters ?? []) as { in: string; name: string; required?: boolean; schema?: JsonSchema }[])
+        .filter((q) => q.in === 'query' && q.required)
+        .map((q) => `${encodeURIComponent(q.name)}=${encodeURIComponent(String(exampleOf(q.schema)))}`);
       ops.push({
-        method: method.toUpperCase(), path: p, access: op['x-hangar-access'] as OpenApiOp['access'],
+        method: method.toUpperCase(), path: query.length ? `${p}?${query.join('&')}` : p, access: op['x-hangar-access'] as OpenApiOp['access'],
         params: [...p.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!),
         bodySchema: content?.['application/json']?.schema,
         stream: Object.values(responses).some((r) => r.content && 'text/event-stream' in r.content),

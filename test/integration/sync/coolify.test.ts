@@ -31,9 +31,14 @@ describe('GitHub sync on the coolify runtime', function () {
     const st = (await api.http.get<SyncStatus>(`/api/projects/${project.id}/sync`)).body;
     assert.equal(st.available, false);
     assert.equal(st.webUrl, 'https://github.com/acme/widgets');
-    assert.match(st.message ?? '', /The workspace cannot be reached \(The project is not running on Coolify \(absent\): start it, then try again\.\)/);
+    // Never imported (the first deploy's import could not reach it): said as such, not "↑0 ↓0".
+    assert.equal(st.importState, 'missing');
+    assert.match(st.message ?? '', /has not been imported into the workspace yet: Retry Import/);
     assert.doesNotMatch(st.message ?? '', /not available on the coolify runtime/);
-    for (const action of ['fetch', 'import'] as const) {
+    const fetch = await api.http.post<{ error: { code: string } }>(`/api/projects/${project.id}/sync/fetch`, {});
+    assert.equal(fetch.status, 409);
+    assert.equal(fetch.body.error.code, 'not_imported');
+    for (const action of ['import'] as const) {
       const { op, result } = await syncAction(api, project.id, action);
       assert.equal(op.state, 'failed', action);
       assert.match(JSON.stringify(result) + (op.error ?? ''), /not running on Coolify/, action);
