@@ -24,7 +24,7 @@ export function statusFromRuntime(rs: RuntimeStatus, healthy: boolean): { status
     case 'absent': return { status: 'not_deployed', reason: null };
     case 'created': return { status: 'stopped', reason: 'created but never started' };
     case 'starting': return { status: 'starting', reason: null };
-    case 'running': return healthy ? { status: 'running', reason: null } : { status: 'starting', reason: rs.reason ?? null };
+    case 'running': return healthy ? { status: 'running', reason: rs.reason ?? null } : { status: 'starting', reason: rs.reason ?? null };
     case 'stopped': return { status: 'stopped', reason: null };
     case 'exited': return { status: 'crashed', reason: rs.reason ?? 'the process exited' };
   }

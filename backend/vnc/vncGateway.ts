@@ -142,6 +142,10 @@ export class VncGateway {
     const driver = this.deps.driver();
     const status = driver ? await driver.status(row.id) : undefined;
     const vncUrl = status?.state === 'running' ? status.vncUrl ?? null : null;
+    if (status?.desktop?.state === 'failed') throw new VncRefusal(409, 'desktop_failed', status.desktop.reason ?? `The desktop of "${row.name}" stopped. Redeploy the project to get it back.`);
+    if (!vncUrl && status?.desktop?.state === 'restarting') {
+      throw new VncRefusal(503, 'desktop_restarting', `The desktop of "${row.name}" is restarting; it reconnects by itself in a moment.`);
+    }
     if (!vncUrl) {
       const notes = (JSON.parse(row.runtime_notes || '[]') as string[]).filter((n) => /desktop|VNC|Xvfb|x11vnc/i.test(n));
       throw new VncRefusal(409, 'desktop_unavailable', `The project "${row.name}" runs without a desktop${notes.length ? `: ${notes.join('; ')}` : ''}. Redeploy it once the runtime can provide one.`);
