@@ -10,3 +10,4 @@ export * from './providers';
 export * from './oauth';
 export * from './sync';
 export * from './vnc';
+export * from './runtimes';

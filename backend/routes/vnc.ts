@@ -20,7 +20,7 @@ export const vncRoutes = (s: Services) => [
       if (!isDesktopTier(tier)) throw conflict('not_desktop_tier', `The project "${row.name}" is on the ${tier.id} tier, which has no desktop. Move it to a desktop tier and redeploy.`);
       if (row.status !== 'running') throw conflict('project_not_running', `The project "${row.name}" is ${row.status.replace(/_/g, ' ')}. Start it, then open the desktop.`);
       // A ticket for a desktop that is down would only buy a refused websocket: say why instead.
-      const desktop = (await s.lifecycle.requireDriver().status(row.id).catch(() => undefined))?.desktop;
+      const desktop = (await s.lifecycle.driverFor(row.id).then((d) => d.status(row.id)).catch(() => undefined))?.desktop;
       if (desktop?.state === 'failed') throw conflict('desktop_failed', desktop.reason ?? `The desktop of "${row.name}" stopped. Redeploy the project to get it back.`);
       if (desktop?.state === 'restarting') {
         throw conflict('desktop_restarting', `The desktop of "${row.name}" is restarting${desktop.reason ? ` (${desktop.reason})` : ''}; it reconnects by itself in a moment.`);

@@ -66,7 +66,7 @@ describe('VNC bridge: websocket upstream through the real websockify', function 
     gateway = new VncGateway({
       projectRow: async (id) => (id === PROJECT ? row : undefined),
       tier: async () => ({ imageType: 'desktop', hasDesktopAccess: true }) as Tier,
-      driver: () => driver,
+      driver: async () => driver,
       authenticate: async () => null,
       log: silentLogger,
     });
