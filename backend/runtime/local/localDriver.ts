@@ -92,7 +92,9 @@ export class LocalDriver implements RuntimeDriver {
     const current = this.readSpec(spec.projectId);
     const status = await this.status(spec.projectId);
     if (status.state === 'running') {
-      if (!spec.force && current && sameSpec(current, next)) {
+      // A desktop tier whose desktop is down (supervision gave up) is replaced: that is what Redeploy is for.
+      const desktopDown = (spec.tier.imageType === 'desktop' || spec.tier.hasDesktopAccess) && !status.vncUrl && !this.desktop.missing();
+      if (!spec.force && !desktopDown && current && sameSpec(current, next)) {
         progress('Already running with this configuration');
         return status;
       }

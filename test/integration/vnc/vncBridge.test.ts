@@ -250,8 +250,8 @@ describe('VNC bridge: desktop tier on the local runtime (real Xvfb + x11vnc)', f
     assert.equal(res.status, 409);
     assert.equal(res.body.error.code, 'desktop_failed');
     assert.match(res.body.error.message, /Redeploy/);
-    // A redeploy brings it back, with a clean slate.
-    const op = (await alice.post<Operation>(`/api/projects/${desk.id}/deploy`, { force: true })).body;
+    // A redeploy (not forced: what the panel's button runs) brings it back, with a clean slate.
+    const op = (await alice.post<Operation>(`/api/projects/${desk.id}/deploy`, { force: false })).body;
     assert.equal((await finished(desk, op)).state, 'succeeded');
     const back = (await alice.get<Project>(`/api/projects/${desk.id}`)).body;
     assert.equal(back.statusReason, null);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ApiError } from '../../../../extension/apiError';
+import { gaveUpMessage, MAX_RECONNECTS } from '../../../../webviews/desktop/reconnect';
 import { isDesktopTier, screenshotName, socketOrigin, ticketUrl, unavailableFrom } from '../../../../extension/desktop/desktopModel';
 import { contentSecurityPolicy } from '../../../../extension/panels/webviewHtml';
 import { projectContextValue, PROJECT_STATUSES } from '../../../../extension/containerActions';
@@ -35,6 +36,21 @@ describe('desktop panel model', () => {
     assert.deepEqual(unavailableFrom(new ApiError(409, 'project_not_running', 'x', ctx), { name: 'web' }), { message: '“web” is not running. Start it and the desktop reconnects by itself.', retry: false });
     assert.equal(unavailableFrom(new ApiError(0, 'network_error', 'ECONNREFUSED', ctx), undefined).retry, true);
     assert.equal(unavailableFrom(new ApiError(409, 'not_desktop_tier', 'The project is on the lite tier…', ctx), undefined).message, 'The project is on the lite tier…');
+  });
+
+  it('a desktop the runtime gave up on offers Redeploy and stops retrying; one restarting retries by itself', () => {
+    const ctx = { method: 'POST', path: '/api/projects/p/vnc/ticket' };
+    const why = 'The desktop stopped: x11vnc (pid 12) was killed by SIGKILL at 10:00:00 UTC, after 3 restarts within 5 min; supervision gave up. Redeploy the project to get its desktop back.';
+    assert.deepEqual(unavailableFrom(new ApiError(409, 'desktop_failed', why, ctx), { name: 'web' }), { message: why, retry: false, action: 'redeploy' });
+    assert.deepEqual(unavailableFrom(new ApiError(409, 'desktop_restarting', 'restarting', ctx), { name: 'web' }), { message: 'restarting', retry: true });
+  });
+
+  it('stops reconnecting after a bounded number of attempts and says why, with the last reason', () => {
+    assert.equal(MAX_RECONNECTS, 6);
+    assert.equal(
+      gaveUpMessage(MAX_RECONNECTS, 'Could not connect to the desktop; retrying with a new ticket.'),
+      'The desktop did not come back after 6 attempts. Last: Could not connect to the desktop. Try again, or restart the project if it stays away.',
+    );
   });
 
   it('knows desktop tiers and names screenshots after the project', () => {
