@@ -59,6 +59,16 @@ describe('desktop panel model', () => {
     assert.equal(screenshotName('web', new Date('2026-11-25T20:57:03.120Z')), 'web-desktop-2026-11-25T20-57-03.png');
   });
 
+  it('a running desktop-tier row whose desktop the runtime gave up on says "desktop down: redeploy"; a restart alone stays in the tooltip', () => {
+    const desktop = aTier({ id: 'desktop', imageType: 'desktop', hasDesktopAccess: true });
+    const down = projectRow(aProject({ status: 'running', tierId: 'desktop', statusReason: 'The desktop stopped: x11vnc (pid 9) was killed by SIGKILL at 10:00:00 UTC, after 3 restarts within 5 min; supervision gave up. Redeploy the project to get its desktop back.' }), desktop);
+    assert.equal(down.description, 'desktop · running · desktop down: redeploy');
+    assert.match(down.tooltip ?? '', /supervision gave up/);
+    const restarted = projectRow(aProject({ status: 'running', tierId: 'desktop', statusReason: 'The desktop restarted at 10:00:00 UTC: x11vnc (pid 9) was killed by SIGKILL (restart 1).' }), desktop);
+    assert.equal(restarted.description, 'desktop · running');
+    assert.match(restarted.tooltip ?? '', /desktop restarted at/);
+  });
+
   it('marks desktop-tier rows: a screen icon, the marker, "Open Desktop" and every usual action still in the menu', () => {
     const desktop = aTier({ id: 'desktop', imageType: 'desktop', hasDesktopAccess: true });
     const row = projectRow(aProject({ status: 'running', tierId: 'desktop' }), desktop);
