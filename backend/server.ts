@@ -33,16 +33,18 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     const rotated = await rotateEncryptionKey(db, Buffer.from(config.previousEncryptionKey, 'base64'), key, path.join(config.dataDir, 'projects'));
     log.info('encryption key rotation at start', { rotated: rotated.rotated, alreadyCurrent: rotated.alreadyCurrent, files: rotated.files });
   }
-  const services = createServices(config, db, log, key, undefined, await loadSealedSettings(db));
+  // Projects keep the runtime they were deployed on: those drivers run whatever HANGAR_RUNTIME says now.
+  const inUse = (await db.selectFrom('projects').select('runtime').distinct().execute()).map((r) => r.runtime);
+  const services = createServices(config, db, log, key, undefined, await loadSealedSettings(db), inUse);
   const boot = await bootstrap(config.dataDir, services.users, services.tiers);
   // Before the first request: nothing may act on state the last process left half-done.
   const reconciled = await reconcile({
-    db, driver: services.driver, driverProblem: services.driverProblem, projects: services.projects, log, healthTimeoutMs: config.healthTimeoutMs,
+    db, drivers: services.drivers, projects: services.projects, log, healthTimeoutMs: config.healthTimeoutMs,
   });
   if (reconciled.interruptedOperations || reconciled.orphansRemoved.length) {
     log.info('reconciled with the runtime', { interruptedOperations: reconciled.interruptedOperations, orphansRemoved: reconciled.orphansRemoved.length });
   }
-  services.monitor?.start();
+  services.monitor.start();
   services.sync.start();
   services.oauth.refresher.start();
   services.notifications.start();
@@ -64,15 +66,21 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const loopback = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : host;
   // Where agents post session events (backend/activity/webhookTarget.ts): per runtime, or HANGAR_WEBHOOK_URL.
-  const webhookTarget = await startWebhookTarget({ config, driver: services.driver, port, loopbackUrl: `http://${loopback}:${port}`, log, handler: app.callback() });
-  services.lifecycle.apiUrl ??= webhookTarget.apiUrl;
+  // One per runtime: local agents reach the API on loopback, containers through docker's bridge.
+  const webhookTargets = await Promise.all(services.drivers.all().map(async (driver) => {
+    const target = await startWebhookTarget({ config: { ...config, runtime: driver.name }, driver, port, loopbackUrl: `http://${loopback}:${port}`, log, handler: app.callback() });
+    if (target.apiUrl) services.lifecycle.apiUrls[driver.name] ??= target.apiUrl;
+    return target;
+  }));
+  const webhookTarget = { close: async () => { await Promise.all(webhookTargets.map((t) => t.close())); } };
+  services.lifecycle.apiUrl ??= services.lifecycle.apiUrls[config.runtime];
   return {
     url: `http://${host}:${port}`,
     services,
     boot,
     reconciled,
     async close() {
-      await services.monitor?.stop();
+      await services.monitor.stop();
       services.sync.stop();
       await services.oauth.refresher.stop();
       await services.oauth.device.shutdown();
@@ -87,7 +95,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       });
       services.vnc.close();
       await services.agent.relays.close();
-      await services.driver?.close();
+      await services.drivers.close();
       await db.destroy();
     },
   };

@@ -3,7 +3,7 @@ import {
   ActivityPage, NotificationDeliveryList, NotificationWebhook, NotificationWebhookState, CredentialList, CredentialMeta, CustomProvider, DefaultModel, EffectiveModel, ErrorBody, Health, LogLines, Me, ModelList,
   Operation, OperationList, Project, ProjectList, ProviderList, Tier, TierList,
   ConnectionTestResult, DeviceFlowStart, DeviceFlowStatus, RedirectAuthorize, VncTicket,
-  GithubCredentialInfo, SyncConflictFile, SyncOperationAccepted, SyncStatus,
+  GithubCredentialInfo, SyncConflictFile, SyncOperationAccepted, SyncStatus, RuntimeList, type RuntimeInfo,
   type CustomProviderCreate, type ModelChoice, type ModelSummary, type ProjectCreate, type ProjectModelUpdate, type ProjectUpdate,
 } from '../backend/contract';
 import { ApiError } from './apiError';
@@ -70,6 +70,8 @@ export class ApiClient {
   async projects(): Promise<Project[]> { return (await this.request('GET', '/api/projects', ProjectList)).items; }
   project(id: string): Promise<Project> { return this.request('GET', `/api/projects/${encodeURIComponent(id)}`, Project); }
   createProject(body: ProjectCreate): Promise<Project> { return this.request('POST', '/api/projects', Project, body); }
+  /** The runtimes a project can be created on (Create Project's runtime step). */
+  async runtimes(): Promise<RuntimeInfo[]> { return (await this.request('GET', '/api/runtimes', RuntimeList)).items; }
   /** A tier change answers 409 unsynced_changes when work is not on GitHub, unless `ignoreUnsynced`. */
   updateProject(id: string, body: ProjectUpdate, opts: { ignoreUnsynced?: boolean } = {}): Promise<Project> {
     return this.request('PATCH', `/api/projects/${encodeURIComponent(id)}${opts.ignoreUnsynced ? '?ignoreUnsynced=true' : ''}`, Project, body);

@@ -3,7 +3,7 @@ import type { ProjectCreate } from '../backend/contract';
 
 /** Arguments a command accepts when called from code or tests (the UI is skipped when they are given). */
 export interface ConnectArgs { url?: string; token?: string }
-export interface CreateProjectArgs { name: string; tierId?: string; providerOverride?: string | null; repository?: ProjectCreate['repository'] }
+export interface CreateProjectArgs { name: string; tierId?: string; providerOverride?: string | null; repository?: ProjectCreate['repository']; runtime?: ProjectCreate['runtime'] }
 export interface DeleteProjectArgs { id: string; confirm?: boolean; deleteVolumes?: boolean }
 /** A container action from code or tests; `confirm: true` skips the deploy confirmation. */
 export interface ContainerActionArgs { id: string; confirm?: boolean }

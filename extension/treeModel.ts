@@ -100,10 +100,12 @@ export function projectRow(project: Project, tier?: Tier, sync?: SyncStatus, age
   ];
   const reason = problem && project.statusReason ? `: ${shortReason(project.statusReason)}` : '';
   const desktop = tier !== undefined && (tier.imageType === 'desktop' || tier.hasDesktopAccess);
+  // The runtime gave up restarting the desktop (the agent still runs): the row says so, the tooltip says why.
+  const desktopDown = desktop && project.status === 'running' && /^The desktop stopped/.test(project.statusReason ?? '') ? ' · desktop down: redeploy' : '';
   return {
     id: `project:${project.id}`,
     label: project.name,
-    description: `${project.tierId} · ${statusLabel(project.status)}${reason}${agentText ? ` · ${agentText}` : ''}${project.repository && syncBadge(sync) ? ` · ${syncBadge(sync)}` : ''}`,
+    description: `${project.tierId} · ${statusLabel(project.status)}${reason}${desktopDown}${agentText ? ` · ${agentText}` : ''}${project.repository && syncBadge(sync) ? ` · ${syncBadge(sync)}` : ''}`,
     tooltip: lines.join('\n'),
     contextValue: projectContextValue(project) + (desktop ? DESKTOP_MARKER : ''),
     icon: desktop ? desktopIcon(project.status) : STATUS_ICON[project.status],

@@ -386,7 +386,11 @@ export type DesktopProject = z.infer<typeof DesktopProject>;
 /** A fresh websocket URL (ws(s)://api/.../vnc?ticket=…): single use, valid for under a minute. */
 export const DesktopConnect = z.strictObject({ type: z.literal('desktop.connect'), url: z.string().check(z.maxLength(4096)), attempt: z.number().check(z.int()) });
 /** No ticket could be had (project stopped, not a desktop tier, API unreachable): a sentence for people. */
-export const DesktopUnavailable = z.strictObject({ type: z.literal('desktop.unavailable'), message: z.string(), retry: z.boolean() });
+export const DesktopUnavailable = z.strictObject({
+  type: z.literal('desktop.unavailable'), message: z.string(), retry: z.boolean(),
+  /** `redeploy`: the runtime gave up on the desktop; only a redeploy brings it back (the panel shows that button). */
+  action: z.optional(z.enum(['redeploy'])),
+});
 export const DesktopProjectMessage = z.strictObject({ type: z.literal('desktop.project'), project: DesktopProject });
 
 /** Test-only probes the in-VS-Code suite sends through the host (hangar.internal.desktop). */
@@ -412,6 +416,8 @@ export const DesktopHostToWebview = z.discriminatedUnion('type', [
 export type DesktopHostToWebview = z.infer<typeof DesktopHostToWebview>;
 
 export const DesktopRequestTicket = z.strictObject({ type: z.literal('desktop.requestTicket'), reason: z.enum(['open', 'reconnect']) });
+/** The panel's "Redeploy" button: the host runs the project's deploy (with its confirmation). */
+export const DesktopRedeploy = z.strictObject({ type: z.literal('desktop.redeploy') });
 export const DesktopStateMessage = z.strictObject({
   type: z.literal('desktop.state'),
   state: DesktopConnectionState,
@@ -434,6 +440,7 @@ export const DesktopTestResult = z.strictObject({
 export const DesktopWebviewToHost = z.discriminatedUnion('type', [
   Ready,
   DesktopRequestTicket,
+  DesktopRedeploy,
   DesktopStateMessage,
   DesktopScreenshot,
   DesktopTestResult,

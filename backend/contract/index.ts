@@ -11,3 +11,4 @@ export * from './oauth';
 export * from './sync';
 export * from './vnc';
 export * from './agentProxyBodies';
+export * from './runtimes';

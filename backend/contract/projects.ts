@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { displayName, IsoTime, listOf } from './common';
 import { TierId } from './tiers';
+import { RuntimeName } from './runtimes';
 
 export const ProjectStatus = z.enum([
   'not_deployed', 'deploying', 'starting', 'running', 'stopping', 'stopped', 'crashed', 'failed',
@@ -71,6 +72,7 @@ export const ProjectCreate = z.strictObject({
   name: ProjectName,
   tierId: TierId.optional().describe('defaults to the default tier'),
   providerOverride: ProviderId.nullable().default(null),
+  runtime: RuntimeName.optional().describe('where the project runs; defaults to the server\'s HANGAR_RUNTIME (see GET /api/runtimes)'),
   repository: z.strictObject({
     url: RepositoryUrl,
     branch: BranchName.default('main'),

@@ -19,11 +19,12 @@ import { activityRoutes } from '../routes/activity';
 import { providerRoutes } from '../routes/providers';
 import { oauthRoutes } from '../routes/oauth';
 import { vncRoutes } from '../routes/vnc';
+import { runtimeRoutes } from '../routes/runtimes';
 import { syncRoutes } from '../routes/sync';
 import { githubRoutes } from '../routes/github';
 
 export function allRoutes(s: Services): RouteDef[] {
-  const defs = [...healthRoutes(s), ...tokenRoutes(s), ...tierRoutes(s), ...projectRoutes(s), ...containerRoutes(s), ...eventRoutes(s), ...webhookRoutes(s), ...activityRoutes(s), ...providerRoutes(s), ...oauthRoutes(s), ...vncRoutes(s), ...syncRoutes(s), ...githubRoutes(s), ...agentProxyRoutes(s)];
+  const defs = [...healthRoutes(s), ...tokenRoutes(s), ...tierRoutes(s), ...projectRoutes(s), ...containerRoutes(s), ...eventRoutes(s), ...webhookRoutes(s), ...activityRoutes(s), ...providerRoutes(s), ...oauthRoutes(s), ...vncRoutes(s), ...runtimeRoutes(s), ...syncRoutes(s), ...githubRoutes(s), ...agentProxyRoutes(s)];
   const openapi = buildOpenApi(defs, s.config.version);
   return [
     ...defs,

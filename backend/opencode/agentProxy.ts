@@ -9,10 +9,10 @@ export interface AgentProxy {
   targets: AgentTargets;
   relays: AgentEventRelays;
   /** Where a project's workspace is, for confining the files a prompt attaches. */
-  workspace: (projectId: string) => AgentWorkspace;
+  workspace: (projectId: string, runtime: string) => AgentWorkspace;
 }
 
-export function createAgentProxy(config: Config, projects: ProjectService, log: Logger, runtime: 'local' | 'docker' | 'coolify'): AgentProxy {
+export function createAgentProxy(config: Config, projects: ProjectService, log: Logger): AgentProxy {
   const targets = new AgentTargets(projects);
   const relays = new AgentEventRelays({
     bufferSize: config.agent.eventBuffer,
@@ -25,5 +25,5 @@ export function createAgentProxy(config: Config, projects: ProjectService, log: 
     target: (id) => targets.byId(id),
     log,
   });
-  return { targets, relays, workspace: agentWorkspaceResolver(runtime, config.dataDir) };
+  return { targets, relays, workspace: agentWorkspaceResolver(config.dataDir) };
 }

@@ -14,13 +14,11 @@ export interface AgentWorkspace {
  * Where each runtime keeps the workspace: the local runtime under the data dir (the agent sees the
  * same path), containers at /workspace (their own filesystem, so a symlink there cannot reach the host).
  */
-export function agentWorkspaceResolver(runtime: 'local' | 'docker' | 'coolify', dataDir: string): (projectId: string) => AgentWorkspace {
-  if (runtime === 'local') {
-    const root = path.join(dataDir, 'projects');
-    return (projectId) => {
-      const { workspace } = projectPaths(root, projectId);
-      return { agentRoot: workspace, hostRoot: workspace };
-    };
-  }
-  return () => ({ agentRoot: WORKSPACE });
+export function agentWorkspaceResolver(dataDir: string): (projectId: string, runtime: string) => AgentWorkspace {
+  const root = path.join(dataDir, 'projects');
+  return (projectId, runtime) => {
+    if (runtime !== 'local') return { agentRoot: WORKSPACE };
+    const { workspace } = projectPaths(root, projectId);
+    return { agentRoot: workspace, hostRoot: workspace };
+  };
 }

@@ -72,12 +72,13 @@ function proxiedRoute(s: Services, r: ProxiedRoute): RouteDef {
     params, query, body: r.body, response: r.response, errors: [404, 409, 502, 504],
     handler: async ({ user, params: p, query: q, body, ctx }) => {
       const target = await s.agent.targets.forUser(user.id, p.id);
-      if (r.confinePath) await confinePathQuery((q as { path?: string }).path, s.agent.workspace(p.id));
+      const workspace = () => s.projects.ownedRow(user.id, p.id).then((row) => s.agent.workspace(p.id, row.runtime));
+      if (r.confinePath) await confinePathQuery((q as { path?: string }).path, await workspace());
       const qs = new URLSearchParams();
       for (const [k, v] of Object.entries(q as Record<string, string | undefined>)) if (v !== undefined) qs.set(k, v);
       const res = await callAgent(target, {
         method: r.method.toUpperCase(), path: upstreamPath(r, p as Record<string, string>), query: qs,
-        body: r.confineFiles ? await confineFileParts(body as AgentPromptBody, s.agent.workspace(p.id)) : body, timeoutMs: r.timeoutMs ?? s.config.agent.timeoutMs,
+        body: r.confineFiles ? await confineFileParts(body as AgentPromptBody, await workspace()) : body, timeoutMs: r.timeoutMs ?? s.config.agent.timeoutMs,
       });
       ctx.status = res.status;
       if (!res.body) {

@@ -47,7 +47,7 @@ export const containerRoutes = (s: Services) => [
     params: IdParams, query: LogsQuery, response: LogLines, errors: [404],
     handler: async ({ user, params, query, ctx }) => {
       await s.projects.ownedRow(user.id, params.id);
-      const driver = s.lifecycle.requireDriver();
+      const driver = await s.lifecycle.driverFor(params.id);
       // One more line than asked tells whether older ones exist.
       const lines = await driver.logs(params.id, query.tail + 1);
       const shown = lines.slice(-query.tail);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DeleteProjectQuery, Project, ProjectCreate, ProjectList, ProjectUpdate, UnsyncedGuardQuery } from '../contract';
+import { conflict } from '../errors';
 import { route } from '../http/route';
 import type { Services } from '../services/container';
 
@@ -14,7 +15,10 @@ export const projectRoutes = (s: Services) => [
   route({
     method: 'post', path: '/api/projects', summary: 'Create a project', tag: 'projects', access: 'user',
     body: ProjectCreate, response: Project, status: 201, errors: [409],
-    handler: async ({ user, body }) => s.projects.create(user.id, body),
+    handler: async ({ user, body }) => {
+      if (body.runtime && !s.drivers.get(body.runtime)) throw conflict('runtime_unavailable', `The ${body.runtime} runtime is not available on this server: ${s.drivers.problem(body.runtime)}. Choose another runtime (GET /api/runtimes).`);
+      return s.projects.create(user.id, body);
+    },
   }),
   route({
     method: 'get', path: '/api/projects/:id', summary: 'One of your projects', tag: 'projects', access: 'user',

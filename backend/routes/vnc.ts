@@ -19,6 +19,12 @@ export const vncRoutes = (s: Services) => [
       const tier = await s.tiers.get(row.tier_id);
       if (!isDesktopTier(tier)) throw conflict('not_desktop_tier', `The project "${row.name}" is on the ${tier.id} tier, which has no desktop. Move it to a desktop tier and redeploy.`);
       if (row.status !== 'running') throw conflict('project_not_running', `The project "${row.name}" is ${row.status.replace(/_/g, ' ')}. Start it, then open the desktop.`);
+      // A ticket for a desktop that is down would only buy a refused websocket: say why instead.
+      const desktop = (await s.lifecycle.driverFor(row.id).then((d) => d.status(row.id)).catch(() => undefined))?.desktop;
+      if (desktop?.state === 'failed') throw conflict('desktop_failed', desktop.reason ?? `The desktop of "${row.name}" stopped. Redeploy the project to get it back.`);
+      if (desktop?.state === 'restarting') {
+        throw conflict('desktop_restarting', `The desktop of "${row.name}" is restarting${desktop.reason ? ` (${desktop.reason})` : ''}; it reconnects by itself in a moment.`);
+      }
       const issued = s.vnc.tickets.issue(user.id, row.id);
       return { ticket: issued.ticket, expiresAt: new Date(issued.expiresAt).toISOString(), path: vncPath(row.id) };
     },
@@ -26,7 +32,7 @@ export const vncRoutes = (s: Services) => [
   route({
     method: 'get', path: '/api/projects/:id/vnc',
     summary: 'The VNC websocket (RFB in binary messages). Upgrade with ?ticket=… from POST …/vnc/ticket; a plain GET answers 426',
-    tag: 'desktop', access: 'user', params: IdParams, errors: [401, 403, 404, 409, 426, 502],
+    tag: 'desktop', access: 'user', params: IdParams, errors: [401, 403, 404, 409, 426, 502, 503],
     handler: async ({ user, params }) => {
       // Someone else's project is 404 like any other route, not a hint that it exists.
       await s.projects.ownedRow(user.id, params.id);

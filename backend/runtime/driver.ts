@@ -17,14 +17,25 @@ export interface DeploySpec {
 /** Where the driver last saw the project. `absent` = nothing exists for it on this runtime. */
 export type RuntimeState = 'absent' | 'created' | 'starting' | 'running' | 'stopped' | 'exited';
 
+/** A desktop tier's display and VNC server as the runtime's supervision sees them. */
+export interface DesktopHealth {
+  /** `failed`: supervision gave up; only a redeploy brings the desktop back. */
+  state: 'running' | 'restarting' | 'failed';
+  /** The last crash, or why supervision gave up, in words. */
+  reason?: string;
+  restarts: number;
+}
+
 export interface RuntimeStatus {
   state: RuntimeState;
   /** Why it is not running (exit code, OOM kill, last log lines...). */
   reason?: string;
   /** Base URL of opencode as the API reaches it (http://127.0.0.1:PORT, or the Coolify domain). */
   agentUrl?: string;
-  /** The VNC endpoint for desktop tiers (tcp://127.0.0.1:PORT or ws(s)://...). */
+  /** The VNC endpoint for desktop tiers (unix:/path/vnc.sock, tcp://127.0.0.1:PORT or ws(s)://...). */
   vncUrl?: string;
+  /** Desktop tiers on a runtime that supervises the desktop: its state, last crash, restarts. */
+  desktop?: DesktopHealth;
   /** Stable identity of the container/process, to prove restart reuses it. */
   instanceId?: string;
   /** Limits this runtime could not enforce, in words, shown in the project's details. */

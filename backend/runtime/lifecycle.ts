@@ -3,6 +3,7 @@ import type { Logger } from '../logger';
 import type { ProjectSecrets, ProjectService } from '../services/projects';
 import type { TierService } from '../services/tiers';
 import type { Progress, RuntimeDriver, RuntimeStatus } from './driver';
+import type { RuntimeDrivers } from './drivers';
 import { waitForHealthy } from './health';
 
 /** The environment every runtime gives opencode; secrets only ever travel this way. */
@@ -24,7 +25,7 @@ export function statusFromRuntime(rs: RuntimeStatus, healthy: boolean): { status
     case 'absent': return { status: 'not_deployed', reason: null };
     case 'created': return { status: 'stopped', reason: 'created but never started' };
     case 'starting': return { status: 'starting', reason: null };
-    case 'running': return healthy ? { status: 'running', reason: null } : { status: 'starting', reason: rs.reason ?? null };
+    case 'running': return healthy ? { status: 'running', reason: rs.reason ?? null } : { status: 'starting', reason: rs.reason ?? null };
     case 'stopped': return { status: 'stopped', reason: null };
     case 'exited': return { status: 'crashed', reason: rs.reason ?? 'the process exited' };
   }
@@ -40,6 +41,8 @@ export class Lifecycle {
    * webhook target. Loopback is right for the local runtime only.
    */
   apiUrl: string | undefined;
+  /** The same per runtime, when the API drives several (see server.ts); falls back to apiUrl. */
+  apiUrls: Partial<Record<string, string>> = {};
 
   /** The agent's base OPENCODE_CONFIG_CONTENT (no provider, no secret), from backend/providers. */
   providerEnv: ((projectId: string) => Promise<Record<string, string>>) | undefined;
@@ -48,21 +51,31 @@ export class Lifecycle {
   afterHealthy: ((projectId: string, agentUrl: string) => Promise<void>) | undefined;
 
   constructor(
-    readonly driver: RuntimeDriver | undefined,
-    private readonly driverProblem: string | undefined,
+    readonly drivers: RuntimeDrivers,
     private readonly projects: ProjectService,
     private readonly tiers: TierService,
     private readonly healthTimeoutMs: number,
     private readonly log: Logger,
   ) {}
 
+  /** The default runtime's driver (HANGAR_RUNTIME), if it could be built. */
+  get driver(): RuntimeDriver | undefined {
+    return this.drivers.default;
+  }
+
+  /** The default runtime's driver, or why there is none. */
   requireDriver(): RuntimeDriver {
-    if (!this.driver) throw new Error(this.driverProblem ?? 'no runtime driver is configured');
-    return this.driver;
+    return this.drivers.require(this.drivers.defaultName);
+  }
+
+  /** The driver of the runtime the project was deployed on (each project keeps its own). */
+  async driverFor(projectId: string): Promise<RuntimeDriver> {
+    const row = await this.projects.rowById(projectId);
+    return this.drivers.require(row?.runtime ?? this.drivers.defaultName);
   }
 
   async run(kind: Exclude<OperationKind, 'delete'>, projectId: string, force: boolean, progress: Progress, signal: AbortSignal): Promise<void> {
-    const driver = this.requireDriver();
+    const driver = await this.driverFor(projectId);
     switch (kind) {
       case 'deploy': {
         const row = await this.projects.rowById(projectId);
@@ -71,15 +84,15 @@ export class Lifecycle {
         const secrets = await this.projects.secrets(projectId);
         await this.projects.applyRuntime(projectId, { status: 'deploying', reason: null });
         progress(`${force ? 'Force deploying' : 'Deploying'} on the ${driver.name} runtime, tier ${tier.name} (${tier.cpus} CPU, ${tier.memory} memory)`);
-        const rs = await driver.deploy({ projectId, slug: row.slug, tier, env: { ...(await this.providerEnv?.(projectId)), ...agentEnv(projectId, secrets, this.apiUrl && this.apiUrl + WEBHOOK_PATH) }, force }, progress, signal);
-        return this.becomeHealthy(projectId, rs, secrets, progress, signal);
+        const rs = await driver.deploy({ projectId, slug: row.slug, tier, env: { ...(await this.providerEnv?.(projectId)), ...agentEnv(projectId, secrets, this.webhookUrl(driver.name)) }, force }, progress, signal);
+        return this.becomeHealthy(driver, projectId, rs, secrets, progress, signal);
       }
       case 'start':
       case 'restart': {
         const secrets = await this.projects.secrets(projectId);
         await this.projects.applyRuntime(projectId, { status: kind === 'start' ? 'starting' : 'stopping', reason: null });
         const rs = kind === 'start' ? await driver.start(projectId, progress, signal) : await driver.restart(projectId, progress, signal);
-        return this.becomeHealthy(projectId, rs, secrets, progress, signal);
+        return this.becomeHealthy(driver, projectId, rs, secrets, progress, signal);
       }
       case 'stop': {
         await this.projects.applyRuntime(projectId, { status: 'stopping', reason: null });
@@ -93,33 +106,41 @@ export class Lifecycle {
 
   /** After a cancel: nothing half-started stays behind. */
   async afterCancel(projectId: string): Promise<void> {
-    const driver = this.requireDriver();
+    const driver = await this.driverFor(projectId);
     const rs = await driver.stop(projectId, () => {});
     await this.projects.applyRuntime(projectId, { status: rs.state === 'absent' ? 'not_deployed' : 'stopped', reason: 'cancelled by the user' });
   }
 
   /** After a failure: record why, and stop a process that runs but never became healthy. */
   async afterFailure(kind: OperationKind, projectId: string, message: string): Promise<void> {
-    if (!this.driver) {
+    const driver = await this.driverFor(projectId).catch(() => undefined);
+    if (!driver) {
       await this.projects.applyRuntime(projectId, { status: 'failed', reason: message });
       return;
     }
     if (kind !== 'stop') {
-      await this.driver.stop(projectId, () => {}).catch((err: unknown) => this.log.warn('stop after a failed start failed', { projectId, error: String(err) }));
+      await driver.stop(projectId, () => {}).catch((err: unknown) => this.log.warn('stop after a failed start failed', { projectId, error: String(err) }));
     }
     await this.projects.applyRuntime(projectId, { status: 'failed', reason: message });
   }
 
   async remove(projectId: string, volumes: boolean, progress: Progress): Promise<void> {
-    if (!this.driver) {
-      progress(`no runtime driver: nothing to remove (${this.driverProblem ?? 'none configured'})`);
+    const row = await this.projects.rowById(projectId);
+    const runtime = row?.runtime ?? this.drivers.defaultName;
+    const driver = this.drivers.get(runtime);
+    if (!driver) {
+      progress(`no runtime driver: nothing to remove (${this.drivers.problem(runtime)})`);
       return;
     }
-    await this.driver.remove(projectId, { volumes }, progress);
+    await driver.remove(projectId, { volumes }, progress);
   }
 
-  private async becomeHealthy(projectId: string, rs: RuntimeStatus, secrets: ProjectSecrets, progress: Progress, signal: AbortSignal): Promise<void> {
-    const driver = this.requireDriver();
+  private webhookUrl(runtime: string): string | undefined {
+    const base = this.apiUrls[runtime] ?? this.apiUrl;
+    return base && base + WEBHOOK_PATH;
+  }
+
+  private async becomeHealthy(driver: RuntimeDriver, projectId: string, rs: RuntimeStatus, secrets: ProjectSecrets, progress: Progress, signal: AbortSignal): Promise<void> {
     await this.projects.applyRuntime(projectId, {
       status: 'starting', reason: null, agentUrl: rs.agentUrl ?? null, vncUrl: rs.vncUrl ?? null,
       instanceId: rs.instanceId ?? null, runtimeNotes: rs.unenforced ?? [],

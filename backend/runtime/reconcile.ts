@@ -2,6 +2,7 @@ import type { Db } from '../db/database';
 import type { Logger } from '../logger';
 import type { ProjectService } from '../services/projects';
 import type { RuntimeDriver, RuntimeStatus } from './driver';
+import type { RuntimeDrivers } from './drivers';
 import { probeHealth, waitForHealthy } from './health';
 import { statusFromRuntime } from './lifecycle';
 
@@ -19,14 +20,14 @@ export interface ReconcileReport {
 const TRANSITIONAL = new Set(['deploying', 'starting', 'stopping']);
 
 /**
- * At API start, before any route runs: operations the last process left open are failed,
- * every project of this runtime gets its status from the driver, and whatever the driver holds
- * for a project that no longer exists is removed (its workspace is kept: never guess-delete data).
+ * At API start, before any route runs: operations the last process left open are failed, every
+ * project gets its status from the runtime it lives on, and whatever a driver holds for a project
+ * that no longer exists is removed (its workspace is kept: never guess-delete data).
  */
 export async function reconcile(opts: {
-  db: Db; driver: RuntimeDriver | undefined; driverProblem?: string; projects: ProjectService; log: Logger; healthTimeoutMs: number;
+  db: Db; drivers: RuntimeDrivers; projects: ProjectService; log: Logger; healthTimeoutMs: number;
 }): Promise<ReconcileReport> {
-  const { db, driver, projects, log } = opts;
+  const { db, drivers, projects, log } = opts;
   const now = new Date().toISOString();
   const open = await db.selectFrom('operations').select(['id', 'steps']).where('state', 'in', ['queued', 'running']).execute();
   for (const op of open) {
@@ -37,12 +38,28 @@ export async function reconcile(opts: {
   }
   const report: ReconcileReport = { interruptedOperations: open.length, orphansRemoved: [], statuses: new Map(), settled: Promise.resolve() };
   const rows = await projects.allRows();
-  if (!driver) {
-    for (const row of rows.filter((r) => TRANSITIONAL.has(r.status))) {
-      await projects.applyRuntime(row.id, { status: 'failed', reason: `${INTERRUPTED}; ${opts.driverProblem ?? 'no runtime driver'}` });
-    }
-    return report;
+  for (const row of rows.filter((r) => TRANSITIONAL.has(r.status) && !drivers.get(r.runtime))) {
+    await projects.applyRuntime(row.id, { status: 'failed', reason: `${INTERRUPTED}; ${drivers.problem(row.runtime)}` });
   }
+  const checks: Promise<void>[] = [];
+  for (const driver of drivers.all()) {
+    try {
+      checks.push((await reconcileDriver(driver, rows, report, opts)).settled);
+    } catch (err) {
+      // One unreachable engine must not keep the API (and the other runtimes' projects) down.
+      log.error('cannot reconcile a runtime', { runtime: driver.name, error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+  report.settled = Promise.all(checks).then(() => undefined);
+  for (const row of await projects.allRows()) report.statuses.set(row.id, row.status);
+  return report;
+}
+
+async function reconcileDriver(
+  driver: RuntimeDriver, rows: Awaited<ReturnType<ProjectService['allRows']>>, report: ReconcileReport,
+  opts: { projects: ProjectService; log: Logger; healthTimeoutMs: number },
+): Promise<{ settled: Promise<void> }> {
+  const { projects, log } = opts;
   const held = new Map((await driver.list()).map((e) => [e.projectId, e.status]));
   const known = new Set(rows.map((r) => r.id));
   for (const id of held.keys()) {
@@ -88,7 +105,5 @@ export async function reconcile(opts: {
       await projects.applyRuntime(row.id, statusFromRuntime(rs, false));
     }
   }
-  report.settled = Promise.all(checks).then(() => undefined);
-  for (const row of await projects.allRows()) report.statuses.set(row.id, row.status);
-  return report;
+  return { settled: Promise.all(checks).then(() => undefined) };
 }

@@ -4,7 +4,8 @@ import type { RuntimeDriver } from './driver';
 import { coolifyDriverFactory } from './coolify';
 import { dockerDriverFactory } from './docker';
 import { LocalDriver } from './local/localDriver';
-import type { SealedSettings } from './runtimeSettings';
+import { RUNTIME_SETTINGS, type SealedSettings } from './runtimeSettings';
+import { RuntimeDrivers, type RuntimeName } from './drivers';
 import type { SecretBox } from './secretBox';
 
 export interface DriverContext {
@@ -38,4 +39,29 @@ export function createDriver(ctx: DriverContext, factories = driverFactories): {
     ctx.log.error(problem);
     return { problem };
   }
+}
+
+/**
+ * Which runtimes to build besides local: the default (HANGAR_RUNTIME), docker when an engine is
+ * configured (DOCKER_HOST), coolify when configured (HANGAR_COOLIFY_URL or a stored token), and
+ * any runtime a project was deployed on, so switching HANGAR_RUNTIME strands nothing.
+ */
+export function wantedRuntimes(ctx: DriverContext, inUse: readonly string[], env: NodeJS.ProcessEnv = process.env): RuntimeName[] {
+  const want = new Set<RuntimeName>(['local', ctx.config.runtime]);
+  if (env.DOCKER_HOST) want.add('docker');
+  if (env.HANGAR_COOLIFY_URL || ctx.settings?.[RUNTIME_SETTINGS.coolifyToken.key] !== undefined) want.add('coolify');
+  for (const r of inUse) if (r === 'local' || r === 'docker' || r === 'coolify') want.add(r);
+  return [...want];
+}
+
+/** Every wanted runtime's driver; one that cannot be built is left out with its problem. */
+export function createDrivers(ctx: DriverContext, inUse: readonly string[] = [], factories = driverFactories, env: NodeJS.ProcessEnv = process.env): RuntimeDrivers {
+  const drivers = new Map<RuntimeName, RuntimeDriver>();
+  const problems = new Map<RuntimeName, string>();
+  for (const name of wantedRuntimes(ctx, inUse, env)) {
+    const built = createDriver({ ...ctx, config: { ...ctx.config, runtime: name } }, factories);
+    if (built.driver) drivers.set(name, built.driver);
+    else problems.set(name, built.problem ?? `the ${name} runtime is unavailable`);
+  }
+  return new RuntimeDrivers(ctx.config.runtime, drivers, problems);
 }

@@ -1,6 +1,7 @@
 import type { Logger } from '../logger';
 import type { ProjectService } from '../services/projects';
 import type { RuntimeDriver, RuntimeStatus } from './driver';
+import type { RuntimeDrivers } from './drivers';
 import { probeHealth } from './health';
 import { statusFromRuntime } from './lifecycle';
 
@@ -19,12 +20,12 @@ const PROBE_GAP_MS = 2_000;
  * also probes opencode's health, so a process that hangs becomes crashed too.
  */
 export class StatusMonitor {
-  private unsubscribe: (() => void) | undefined;
+  private unsubscribe: (() => void)[] = [];
   private timer: NodeJS.Timeout | undefined;
   private polling: Promise<void> | undefined;
 
   constructor(
-    private readonly driver: RuntimeDriver,
+    private readonly drivers: RuntimeDrivers,
     private readonly projects: ProjectService,
     private readonly isBusy: (projectId: string) => boolean,
     private readonly pollMs: number,
@@ -32,7 +33,7 @@ export class StatusMonitor {
   ) {}
 
   start(): void {
-    this.unsubscribe = this.driver.watch((projectId, status) => void this.onPush(projectId, status));
+    this.unsubscribe = this.drivers.all().map((d) => d.watch((projectId, status) => void this.onPush(d, projectId, status)));
     this.timer = setInterval(() => {
       this.polling ??= this.pollAll().finally(() => { this.polling = undefined; });
     }, this.pollMs);
@@ -40,29 +41,32 @@ export class StatusMonitor {
   }
 
   async stop(): Promise<void> {
-    this.unsubscribe?.();
+    for (const u of this.unsubscribe) u();
+    this.unsubscribe = [];
     if (this.timer) clearInterval(this.timer);
     await this.polling;
   }
 
-  /** One pass over every project of this runtime (the backstop poll; tests call it directly). */
+  /** One pass over every project, each on its own runtime (the backstop poll; tests call it directly). */
   async pollAll(): Promise<void> {
     const rows = await this.projects.allRows();
     for (const row of rows) {
-      if (row.runtime !== this.driver.name || this.isBusy(row.id)) continue;
+      const driver = this.drivers.get(row.runtime);
+      if (!driver || this.isBusy(row.id)) continue;
       try {
-        await this.refresh(row.id, row.status);
+        await this.refresh(driver, row.id, row.status);
       } catch (err) {
         this.log.warn('status poll failed', { projectId: row.id, error: err instanceof Error ? err.message : String(err) });
       }
     }
   }
 
-  private async onPush(projectId: string, status: RuntimeStatus): Promise<void> {
+  private async onPush(driver: RuntimeDriver, projectId: string, status: RuntimeStatus): Promise<void> {
     if (this.isBusy(projectId)) return;
     try {
       const row = await this.projects.rowById(projectId);
-      if (!row) return;
+      // A push from a runtime the project has left (moved by a redeploy) is about something else.
+      if (!row || row.runtime !== driver.name) return;
       const healthy = status.state === 'running' && row.status === 'running';
       await this.projects.applyRuntime(projectId, statusFromRuntime(status, healthy));
     } catch (err) {
@@ -70,8 +74,8 @@ export class StatusMonitor {
     }
   }
 
-  private async refresh(projectId: string, current: string): Promise<void> {
-    const rs = await this.driver.status(projectId);
+  private async refresh(driver: RuntimeDriver, projectId: string, current: string): Promise<void> {
+    const rs = await driver.status(projectId);
     if (rs.state !== 'running') {
       if (current === 'failed' && (rs.state === 'exited' || rs.state === 'stopped')) return; // keep the failure's reason
       await this.projects.applyRuntime(projectId, statusFromRuntime(rs, false));
@@ -95,9 +99,9 @@ export class StatusMonitor {
     // The probes took seconds: an operation (stop, restart) may have started meanwhile, or the
     // process changed; then this verdict is about something that no longer exists.
     if (this.isBusy(projectId)) return;
-    const now = await this.driver.status(projectId);
+    const now = await driver.status(projectId);
     if (now.state !== 'running' || now.instanceId !== rs.instanceId) return;
-    const lines = await this.driver.logs(projectId, 15).catch(() => []);
+    const lines = await driver.logs(projectId, 15).catch(() => []);
     await this.projects.applyRuntime(projectId, {
       status: 'crashed',
       reason: `opencode stopped answering GET /global/health (${why}); last log lines:\n${lines.join('\n')}`,

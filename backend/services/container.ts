@@ -7,7 +7,8 @@ import { createAgentProxy, type AgentProxy } from '../opencode/agentProxy';
 import type { Logger } from '../logger';
 import type { RuntimeDriver } from '../runtime/driver';
 import { Lifecycle } from '../runtime/lifecycle';
-import { createDriver, type DriverFactory } from '../runtime/registry';
+import { createDrivers, type DriverFactory } from '../runtime/registry';
+import type { RuntimeDrivers } from '../runtime/drivers';
 import { CoolifyDriver } from '../runtime/coolify/coolifyDriver';
 import type { SealedSettings } from '../runtime/runtimeSettings';
 import { SecretBox } from '../runtime/secretBox';
@@ -44,12 +45,14 @@ export interface Services {
   users: UserService;
   tiers: TierService;
   projects: ProjectService;
-  /** The runtime this server deploys to; undefined when it could not be built (see driverProblem). */
+  /** The default runtime (HANGAR_RUNTIME) new projects go to; undefined when it could not be built (see driverProblem). */
   driver: RuntimeDriver | undefined;
   driverProblem: string | undefined;
+  /** Every runtime this API drives; each project is driven by its own (projects.runtime). */
+  drivers: RuntimeDrivers;
   lifecycle: Lifecycle;
   operations: OperationService;
-  monitor: StatusMonitor | undefined;
+  monitor: StatusMonitor;
   startedAt: number;
   /** The agent proxy: project → running opencode, and one event relay per project. */
   agent: AgentProxy;
@@ -81,16 +84,20 @@ export interface Services {
 export function createServices(
   config: Config, db: Db, log: Logger, encryptionKey: Buffer,
   factories?: Partial<Record<Config['runtime'], DriverFactory>>, settings: SealedSettings = {},
+  /** Runtimes existing projects were deployed on: their drivers are built whatever HANGAR_RUNTIME says. */
+  runtimesInUse: readonly string[] = [],
 ): Services {
   const hub = new EventHub(config.eventBufferSize);
   const box = new SecretBox(encryptionKey);
   const users = new UserService(db);
   const tiers = new TierService(db, hub);
   const projects = new ProjectService(db, tiers, hub, config.runtime, box);
-  const { driver, problem } = createDriver({ config, box, log, settings }, factories);
+  const drivers = createDrivers({ config, box, log, settings }, runtimesInUse, factories);
+  const driver = drivers.default;
+  const problem = driver ? undefined : drivers.problem(config.runtime);
   // Coolify cannot exec: its driver runs commands through the agent's opencode, with the project's password.
-  if (driver instanceof CoolifyDriver) driver.setAgentPassword(async (id) => (await projects.secrets(id)).opencodePassword);
-  const lifecycle = new Lifecycle(driver, problem, projects, tiers, config.healthTimeoutMs, log);
+  for (const d of drivers.all()) if (d instanceof CoolifyDriver) d.setAgentPassword(async (id) => (await projects.secrets(id)).opencodePassword);
+  const lifecycle = new Lifecycle(drivers, projects, tiers, config.healthTimeoutMs, log);
   const operations = new OperationService(db, hub, projects, lifecycle, log);
   const credentials = new CredentialService(db, box, hub);
   const providers = new ProviderService(db, new CatalogService(db, log, config.models), credentials, projects, config.oauth.redirectProviders);
@@ -108,10 +115,10 @@ export function createServices(
   credentials.onChange = (userId, providerId) => sync.providerChanged(userId, providerId);
   providers.onModelChange = (userId, projectId) => projectId ? sync.projectChanged(userId, projectId) : sync.defaultChanged(userId);
   lifecycle.afterHealthy = (projectId, agentUrl) => sync.pushProject(projectId, agentUrl);
-  const monitor = driver ? new StatusMonitor(driver, projects, (id) => operations.isBusy(id), config.statusPollMs, log) : undefined;
+  const monitor = new StatusMonitor(drivers, projects, (id) => operations.isBusy(id), config.statusPollMs, log);
   const notifications = new NotificationWebhooks(db, box, log, { retryBaseMs: config.notifyRetryMs });
   const vnc = new VncGateway({
-    projectRow: (id) => projects.rowById(id), tier: (id) => tiers.get(id), driver: () => lifecycle.driver,
+    projectRow: (id) => projects.rowById(id), tier: (id) => tiers.get(id), driver: (projectId) => lifecycle.driverFor(projectId),
     authenticate: (token) => users.authenticate(token), log,
   });
   const github = new GithubCredentials(db, box);
@@ -120,5 +127,5 @@ export function createServices(
   operations.onFinished = (ownerId, projectId, kind, state) => gitSync.afterOperation(ownerId, projectId, kind, state);
   hub.observe((_userId, event) => gitSync.noteActivity(event));
   const urlGuard = new PrivateHostGuard(config.allowPrivateHosts);
-  return { sync: gitSync, github, config, db, log, hub, users, tiers, projects, driver, driverProblem: problem, lifecycle, operations, monitor, startedAt: Date.now(), agent: createAgentProxy(config, projects, log, config.runtime), activity: new ActivityService(db, hub, projects, log, Date.now, notifications), notifications, credentials, providers, vnc, urlGuard, streams: new PerUserSlots(MAX_STREAMS_PER_USER, 'event streams', 'Close a window or panel that follows events and try again.'), connectionTester: new ConnectionTester(providers, credentials, 10_000, urlGuard), oauth };
+  return { sync: gitSync, github, config, db, log, hub, users, tiers, projects, driver, driverProblem: problem, drivers, lifecycle, operations, monitor, startedAt: Date.now(), agent: createAgentProxy(config, projects, log), activity: new ActivityService(db, hub, projects, log, Date.now, notifications), notifications, credentials, providers, vnc, urlGuard, streams: new PerUserSlots(MAX_STREAMS_PER_USER, 'event streams', 'Close a window or panel that follows events and try again.'), connectionTester: new ConnectionTester(providers, credentials, 10_000, urlGuard), oauth };
 }

@@ -66,7 +66,7 @@ export class ProjectService {
         provider_override: body.providerOverride,
         repo_url: body.repository?.url ?? null, repo_branch: body.repository?.branch ?? null,
         sync_enabled: body.repository?.sync.enabled ? 1 : 0, sync_direction: body.repository?.sync.direction ?? 'both',
-        status: 'not_deployed' satisfies ProjectStatus, status_reason: null, runtime: this.runtime,
+        status: 'not_deployed' satisfies ProjectStatus, status_reason: null, runtime: body.runtime ?? this.runtime,
         agent_url: null, vnc_url: null, created_at: now, updated_at: now,
         opencode_password_enc: this.box.seal(randomSecret(), passwordContext(id)),
         webhook_secret_enc: this.box.seal(randomSecret(), webhookContext(id)),

@@ -341,7 +341,7 @@ export class SyncService {
   private async workspace(row: ProjectRow): Promise<GitWorkspace & { token?: string }> {
     let driver;
     try {
-      driver = this.lifecycle.requireDriver();
+      driver = await this.lifecycle.driverFor(row.id);
     } catch (err) {
       throw new SyncError('unavailable', `No runtime can reach the workspace: ${err instanceof Error ? err.message : String(err)}.`);
     }
@@ -369,7 +369,7 @@ export class SyncService {
 
   /** Docker: the CA bundle (if any) is written into the container, from the environment, no user data in the script. */
   private async prepareCa(row: ProjectRow): Promise<void> {
-    const driver = this.lifecycle.driver;
+    const driver = await this.lifecycle.driverFor(row.id).catch(() => undefined);
     if (!this.options.caPem || !driver || driver.name === 'local') return;
     const res = await driver.exec(row.id, ['sh', '-c', `umask 022 && printf '%s' "$HANGAR_GIT_CA" > ${CONTAINER_CA}`], { env: { HANGAR_GIT_CA: this.options.caPem }, timeoutMs: 10_000 });
     if (res.exitCode !== 0) throw new SyncError('other', `Could not place the CA bundle in the container: ${res.stderr.trim()}`);

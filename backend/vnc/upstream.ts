@@ -5,10 +5,16 @@ import { VncRefusal } from './refusal';
 /** The project's VNC server as the API reaches it: raw RFB over TCP, or a websockify endpoint. */
 export type VncTarget =
   | { kind: 'tcp'; host: string; port: number }
+  | { kind: 'unix'; path: string }
   | { kind: 'ws'; url: string };
 
-/** `tcp://127.0.0.1:5901` (local runtime) or `ws(s)://…` (websockify on 6080 in a container). */
+/** `unix:/path/vnc.sock` (local runtime: x11vnc's private socket), `tcp://host:port`, or `ws(s)://…` (websockify on 6080 in a container). */
 export function parseVncUrl(vncUrl: string): VncTarget {
+  if (vncUrl.startsWith('unix:')) {
+    const p = vncUrl.slice('unix:'.length);
+    if (!p.startsWith('/')) throw new Error(`VNC URL ${vncUrl} has no absolute socket path`);
+    return { kind: 'unix', path: p };
+  }
   const u = new URL(vncUrl);
   if (u.protocol === 'tcp:') {
     const port = Number(u.port);
@@ -36,17 +42,18 @@ const CONNECT_TIMEOUT_MS = 5000;
 
 /** Opens the upstream before the browser's websocket is accepted; a failure becomes a 502 refusal. */
 export async function connectUpstream(target: VncTarget): Promise<Upstream> {
-  return target.kind === 'tcp' ? connectTcp(target.host, target.port) : connectWs(target.url);
+  if (target.kind === 'ws') return connectWs(target.url);
+  return connectSocket(target.kind === 'tcp' ? { host: target.host, port: target.port } : { path: target.path });
 }
 
 function unreachable(detail: string): VncRefusal {
   return new VncRefusal(502, 'vnc_unreachable', `The project's VNC server does not answer (${detail}). Restart the project, then open the desktop again.`);
 }
 
-function connectTcp(host: string, port: number): Promise<Upstream> {
+function connectSocket(where: { host: string; port: number } | { path: string }): Promise<Upstream> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect({ host, port });
-    socket.setNoDelay(true);
+    const socket = net.connect(where);
+    if ('port' in where) socket.setNoDelay(true);
     const timer = setTimeout(() => {
       socket.destroy();
       reject(unreachable(`no connection within ${CONNECT_TIMEOUT_MS / 1000} s`));

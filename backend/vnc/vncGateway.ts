@@ -14,7 +14,8 @@ import { connectUpstream, HIGH_WATER, parseVncUrl, toBuffer, waitForDrain, type 
 export interface VncGatewayDeps {
   projectRow(id: string): Promise<ProjectRow | undefined>;
   tier(id: string): Promise<Tier>;
-  driver(): RuntimeDriver | undefined;
+  /** The driver of the runtime the project lives on. */
+  driver(projectId: string): Promise<RuntimeDriver | undefined>;
   authenticate(token: string): Promise<AuthUser | null>;
   log: Logger;
 }
@@ -139,9 +140,13 @@ export class VncGateway {
     if (row.status !== 'running') {
       throw new VncRefusal(409, 'project_not_running', `The project "${row.name}" is ${row.status.replace(/_/g, ' ')}. Start it, then open the desktop again.`);
     }
-    const driver = this.deps.driver();
+    const driver = await this.deps.driver(row.id).catch(() => undefined);
     const status = driver ? await driver.status(row.id) : undefined;
     const vncUrl = status?.state === 'running' ? status.vncUrl ?? null : null;
+    if (status?.desktop?.state === 'failed') throw new VncRefusal(409, 'desktop_failed', status.desktop.reason ?? `The desktop of "${row.name}" stopped. Redeploy the project to get it back.`);
+    if (!vncUrl && status?.desktop?.state === 'restarting') {
+      throw new VncRefusal(503, 'desktop_restarting', `The desktop of "${row.name}" is restarting; it reconnects by itself in a moment.`);
+    }
     if (!vncUrl) {
       const notes = (JSON.parse(row.runtime_notes || '[]') as string[]).filter((n) => /desktop|VNC|Xvfb|x11vnc/i.test(n));
       throw new VncRefusal(409, 'desktop_unavailable', `The project "${row.name}" runs without a desktop${notes.length ? `: ${notes.join('; ')}` : ''}. Redeploy it once the runtime can provide one.`);

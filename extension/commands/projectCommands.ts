@@ -8,6 +8,7 @@ import { statusLabel, tierPicks } from '../treeModel';
 import { showError } from '../userErrors';
 import { unsyncedChangesOf } from '../sync/syncMessages';
 import { askAboutUnsynced, confirmDelete, unsyncedOf } from '../sync/unsyncedGuard';
+import { runtimePicks } from './runtimePicks';
 import type { Services } from './services';
 
 type ProjectHandlers = Pick<CommandHandlers, 'hangar.refresh' | 'hangar.createProject' | 'hangar.deleteProject'>;
@@ -43,6 +44,7 @@ export function projectCommands(s: Services): ProjectHandlers {
     if (name === undefined) return undefined;
 
     let tierId = args?.tierId;
+    let runtime = args?.runtime;
     let providerOverride = args?.providerOverride ?? null;
     let modelId: string | null = null;
     if (!args) {
@@ -56,6 +58,15 @@ export function projectCommands(s: Services): ProjectHandlers {
       });
       if (!tier) return undefined;
       tierId = tier.tierId;
+      // Only when the server drives more than one runtime: where the project's agent runs.
+      const runtimes = runtimePicks(await api.runtimes().catch(() => []));
+      if (runtimes.length) {
+        const picked = await vscode.window.showQuickPick(runtimes, {
+          title: `Create Project: runtime for "${name.trim()}"`, placeHolder: 'Where the project\'s agent runs (a redeploy keeps it there)', ignoreFocusOut: true,
+        });
+        if (!picked) return undefined;
+        runtime = picked.runtime;
+      }
       const [configured, def] = await Promise.all([
         api.providers({ configured: true }).then((l) => l.items),
         api.defaultModel(),
@@ -85,12 +96,13 @@ export function projectCommands(s: Services): ProjectHandlers {
         () => api.createProject({
           name: name.trim(),
           ...(tierId ? { tierId } : {}),
+          ...(runtime ? { runtime } : {}),
           providerOverride,
           repository: args?.repository ?? null,
         }));
       session.store.upsertProject(project);
       if (providerOverride && modelId) await api.setProjectModel(project.id, { providerId: providerOverride, modelId });
-      s.log.info(`created project ${project.id} (${project.name}) on tier ${project.tierId}`);
+      s.log.info(`created project ${project.id} (${project.name}) on tier ${project.tierId}, runtime ${project.runtime}`);
       void vscode.window.showInformationMessage(`Hangar: project "${project.name}" created on tier ${project.tierId}.`);
       return project;
     } catch (e) {

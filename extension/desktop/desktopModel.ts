@@ -25,6 +25,8 @@ export interface Unavailable {
   message: string;
   /** Whether the webview should ask again by itself (transient); otherwise a status change nudges it. */
   retry: boolean;
+  /** The runtime gave up on the desktop: the panel offers Redeploy instead of retrying. */
+  action?: 'redeploy';
 }
 
 /** A failed ticket request in words, and whether it may fix itself. */
@@ -34,6 +36,8 @@ export function unavailableFrom(e: unknown, project: Pick<Project, 'name'> | und
     switch (e.code) {
       case 'project_not_running': return { message: `${name} is not running. Start it and the desktop reconnects by itself.`, retry: false };
       case 'not_desktop_tier': return { message: e.message, retry: false };
+      case 'desktop_failed': return { message: e.message, retry: false, action: 'redeploy' };
+      case 'desktop_restarting': return { message: e.message, retry: true };
       case 'not_found': return { message: `${name} no longer exists on the server.`, retry: false };
       case 'not_connected': return { message: 'Not connected to a Hangar server. Connect, then open the desktop again.', retry: false };
       default:

@@ -93,6 +93,7 @@ class DesktopPanel {
       log,
       handlers: {
         'desktop.requestTicket': ({ reason }) => this.issueTicket(reason),
+        'desktop.redeploy': () => void vscode.commands.executeCommand('hangar.deployContainer', { projectId: this.projectId }),
         'desktop.state': (m) => {
           if (m.state !== this.state?.state) log.info(`desktop ${projectId}: ${m.state}${m.detail ? ` (${m.detail})` : ''}`);
           this.state = m;
@@ -186,7 +187,7 @@ class DesktopPanel {
     } catch (e) {
       const u = unavailableFrom(e, session.store.project(this.projectId));
       log.info(`desktop ${this.projectId}: no ticket: ${u.message}`);
-      this.channel.post({ type: 'desktop.unavailable', message: u.message, retry: u.retry });
+      this.channel.post({ type: 'desktop.unavailable', message: u.message, retry: u.retry, ...(u.action ? { action: u.action } : {}) });
     }
   }
 

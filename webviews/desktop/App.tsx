@@ -19,6 +19,8 @@ export function App({ ipc }: { ipc: DesktopIpc }) {
   const [project, setProject] = useState<DesktopProject | undefined>();
   const [clip, setClip] = useState('');
   const [note, setNote] = useState<string | undefined>();
+  /** Set when the panel stopped retrying: which button the banner offers. */
+  const [gaveUp, setGaveUp] = useState<'retry' | 'redeploy' | undefined>();
   const target = useRef<HTMLDivElement>(null);
   const screen = useRef<Screen | undefined>(undefined);
   const options = useRef({ viewOnly, scale });
@@ -39,13 +41,17 @@ export function App({ ipc }: { ipc: DesktopIpc }) {
     if (!el) return undefined;
     const sc = new Screen(el, {
       requestTicket: (reason) => ipc.post({ type: 'desktop.requestTicket', reason }),
-      onState: (s, d) => report(s, d),
+      onState: (s, d) => {
+        if (s === 'connecting' || s === 'connected') setGaveUp(undefined);
+        report(s, d);
+      },
+      onGaveUp: (_message, action) => setGaveUp(action),
     }, options.current);
     screen.current = sc;
     let lastStatus: string | undefined;
     ipc.listen({
       'desktop.connect': ({ url }) => sc.connect(url),
-      'desktop.unavailable': ({ message, retry }) => sc.unavailable(message, retry),
+      'desktop.unavailable': ({ message, retry, action }) => sc.unavailable(message, retry, action),
       'desktop.project': ({ project: p }) => {
         setProject(p);
         if (p.status === 'running' && lastStatus !== undefined && lastStatus !== 'running') sc.nudge();
@@ -119,7 +125,13 @@ export function App({ ipc }: { ipc: DesktopIpc }) {
         <vscode-button secondary disabled={!connected || viewOnly || !clip} onClick={paste}>Send to clipboard</vscode-button>
         {note ? <span class="desk-note">{note}</span> : null}
       </div>
-      {state !== 'connected' && detail ? <div class="desk-banner" role="alert">{detail}</div> : null}
+      {state !== 'connected' && detail ? (
+        <div class="desk-banner" role="alert">
+          {detail}
+          {gaveUp === 'retry' ? <vscode-button onClick={() => screen.current?.nudge()}>Try again</vscode-button> : null}
+          {gaveUp === 'redeploy' ? <vscode-button onClick={() => ipc.post({ type: 'desktop.redeploy' })}>Redeploy</vscode-button> : null}
+        </div>
+      ) : null}
       <div class={`desk-screen desk-scale-${scale}${viewOnly ? ' desk-viewonly' : ''}`} ref={target} />
     </div>
   );

@@ -2,6 +2,15 @@
 
 export const BACKOFF_MS = [250, 500, 1000, 2000, 4000, 8000] as const;
 
+/** Reconnects after a drop before the panel stops and says why (with "Try again"): about 16 s of backoff. */
+export const MAX_RECONNECTS = BACKOFF_MS.length;
+
+/** The panel's words once the retries are spent: the last reason and what to do. */
+export function gaveUpMessage(attempts: number, last: string | undefined): string {
+  const why = last ? ` Last: ${last.replace(/;? ?(retrying|reconnecting) with a new ticket\.?$/, '.')}` : '';
+  return `The desktop did not come back after ${attempts} attempts.${why} Try again, or restart the project if it stays away.`;
+}
+
 /** The delay before reconnect attempt `failures` (0 = the first retry after a drop). */
 export function reconnectDelay(failures: number): number {
   return BACKOFF_MS[Math.min(failures, BACKOFF_MS.length - 1)]!;

@@ -2,7 +2,7 @@
 // (one-use ticket) the host just issued; after a drop it asks for a fresh one after a short delay.
 import RFB from '@novnc/novnc';
 import type { DesktopConnectionState } from '../protocol';
-import { dropMessage, reconnectDelay } from './reconnect';
+import { dropMessage, gaveUpMessage, MAX_RECONNECTS, reconnectDelay } from './reconnect';
 
 /** How often a desktop that cannot be had (project stopped) is asked for again without a nudge. */
 const SLOW_RETRY_MS = 15_000;
@@ -11,6 +11,8 @@ export interface ScreenEvents {
   /** Ask the host for a fresh websocket URL (it answers with connect(url) or unavailable()). */
   requestTicket(reason: 'open' | 'reconnect'): void;
   onState(state: DesktopConnectionState, detail?: string): void;
+  /** Retries are spent (or the desktop needs a redeploy): the panel shows the reason and a button. */
+  onGaveUp?(message: string, action: 'retry' | 'redeploy'): void;
 }
 
 export interface ScreenOptions {
@@ -24,6 +26,7 @@ export class Screen {
   private failures = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
+  private lastDetail: string | undefined;
   connects = 0;
   width: number | undefined;
   height: number | undefined;
@@ -62,7 +65,8 @@ export class Screen {
       this.connected = false;
       this.rfb = undefined;
       if (this.closed) return;
-      this.events.onState('disconnected', dropMessage(clean, was));
+      this.lastDetail = dropMessage(clean, was);
+      this.events.onState('disconnected', this.lastDetail);
       this.retry();
     });
     rfb.addEventListener('securityfailure', (e) => {
@@ -73,9 +77,16 @@ export class Screen {
   }
 
   /** No ticket now: say why, and (when it may change by itself) ask again later. */
-  unavailable(message: string, retry: boolean): void {
+  unavailable(message: string, retry: boolean, action?: 'redeploy'): void {
     this.teardown();
+    this.lastDetail = message;
     this.events.onState('unavailable', message);
+    if (action === 'redeploy') {
+      // Nothing changes by itself: no timer; a status change (the redeploy) nudges.
+      this.clearTimer();
+      this.events.onGaveUp?.(message, 'redeploy');
+      return;
+    }
     // Transient problems back off quickly; the rest wait for a status change (nudge), checked now and then.
     this.retry(retry ? undefined : SLOW_RETRY_MS);
   }
@@ -126,6 +137,11 @@ export class Screen {
 
   private retry(fixedDelay?: number): void {
     this.clearTimer();
+    if (fixedDelay === undefined && this.failures >= MAX_RECONNECTS) {
+      this.events.onState('unavailable', gaveUpMessage(this.failures, this.lastDetail));
+      this.events.onGaveUp?.(gaveUpMessage(this.failures, this.lastDetail), 'retry');
+      return;
+    }
     const delay = fixedDelay ?? reconnectDelay(this.failures++);
     this.timer = setTimeout(() => {
       this.timer = undefined;

@@ -16,6 +16,7 @@ import { abortError } from '../timing';
 import { fileSize, followFile, rotateIfNeeded, tailLines, waitForLine } from './rotatingLog';
 import { LocalDesktop, type DesktopOptions } from './desktop';
 import { resolveSandbox, type Sandbox } from './sandbox';
+import { DesktopSupervisor, type SupervisorOptions } from './desktopSupervisor';
 
 const run = promisify(execFile);
 const LISTENING = /opencode server listening on /;
@@ -36,6 +37,8 @@ export interface LocalDriverOptions {
   desktop?: DesktopOptions;
   /** How agents are confined (sandbox.ts); default: from HANGAR_LOCAL_SANDBOX and CI. */
   sandbox?: Sandbox;
+  /** How many desktop restarts within how long before supervision gives up. */
+  desktopSupervision?: SupervisorOptions;
 }
 
 interface StoredSpec {
@@ -57,6 +60,7 @@ export class LocalDriver implements RuntimeDriver {
   private readonly cgroups: CgroupLimiter;
   private readonly desktop: LocalDesktop;
   private readonly sandbox: Sandbox;
+  private readonly supervisor: DesktopSupervisor;
   private readonly listeners = new Set<(projectId: string, status: RuntimeStatus) => void>();
   /** Live processes this API watches (its own children and adopted ones). */
   private readonly tracked = new Map<string, number>();
@@ -74,6 +78,7 @@ export class LocalDriver implements RuntimeDriver {
     this.cgroups = new CgroupLimiter(opts.cgroupRoot);
     this.desktop = new LocalDesktop(opts.desktop);
     this.sandbox = opts.sandbox ?? resolveSandbox(process.env, opts.log);
+    this.supervisor = new DesktopSupervisor(this.desktop, (id) => this.pushDesktop(id), opts.desktopSupervision);
     fs.mkdirSync(this.root, { recursive: true, mode: 0o700 });
     this.timer = setInterval(() => this.tick(), opts.livenessMs ?? 1000);
     this.timer.unref();
@@ -92,7 +97,9 @@ export class LocalDriver implements RuntimeDriver {
     const current = this.readSpec(spec.projectId);
     const status = await this.status(spec.projectId);
     if (status.state === 'running') {
-      if (!spec.force && current && sameSpec(current, next)) {
+      // A desktop tier whose desktop is down (supervision gave up) is replaced: that is what Redeploy is for.
+      const desktopDown = (spec.tier.imageType === 'desktop' || spec.tier.hasDesktopAccess) && !status.vncUrl && !this.desktop.missing();
+      if (!spec.force && !desktopDown && current && sameSpec(current, next)) {
         progress('Already running with this configuration');
         return status;
       }
@@ -128,6 +135,7 @@ export class LocalDriver implements RuntimeDriver {
     if (record || fs.existsSync(p.specFile)) {
       writeRecord(p.runtimeFile, { v: 1, state: 'stopped', pid: null, port: null, instanceId: record?.instanceId ?? null, startedAt: null, procStart: null, notes: record?.notes ?? [] });
     }
+    await this.supervisor.forget(projectId);
     if (await this.desktop.stop(p)) progress('Stopped the desktop (Xvfb, x11vnc)');
     await this.cgroups.release(projectId);
     return this.status(projectId);
@@ -168,7 +176,11 @@ export class LocalDriver implements RuntimeDriver {
     if (record.pid && isOurProcess(record)) {
       if (!this.tracked.has(projectId)) this.tracked.set(projectId, record.pid);
       const vncUrl = this.desktop.status(p)?.vncUrl;
-      return { state: 'running', agentUrl: `http://127.0.0.1:${record.port}`, ...(vncUrl ? { vncUrl } : {}), ...base };
+      const desktop = this.supervisor.health(projectId, p);
+      const reason = desktop && (desktop.state === 'failed' || desktop.restarts > 0) ? desktop.reason : undefined;
+      return {
+        state: 'running', agentUrl: `http://127.0.0.1:${record.port}`, ...(vncUrl ? { vncUrl } : {}), ...(desktop ? { desktop } : {}), ...(reason ? { reason } : {}), ...base,
+      };
     }
     return { state: 'exited', reason: this.exitReason(projectId, record.pid), ...base };
   }
@@ -234,6 +246,7 @@ export class LocalDriver implements RuntimeDriver {
     const { groups, notes } = this.cgroups.prepare(projectId, spec.tier);
     notes.push(`storage limit ${spec.tier.storageGb} GB not enforced: the local runtime has no disk quota`);
     if (this.sandbox.note) notes.push(this.sandbox.note);
+    await this.supervisor.forget(projectId);
     const display = spec.tier.imageType === 'desktop' || spec.tier.hasDesktopAccess ? await this.startDesktop(p, notes, progress, signal) : undefined;
     const port = await freeLoopbackPort();
     rotateIfNeeded(p.logFile);
@@ -296,7 +309,7 @@ export class LocalDriver implements RuntimeDriver {
     }
     try {
       const d = await this.desktop.start(p, signal);
-      progress(`Started the desktop: Xvfb on display :${d.display}, x11vnc on 127.0.0.1:${d.vncPort}`);
+      progress(`Started the desktop: Xvfb on display :${d.display}, x11vnc on a private socket (reached only through the API)`);
       return `:${d.display}`;
     } catch (err) {
       if (signal.aborted) throw err;
@@ -351,11 +364,27 @@ export class LocalDriver implements RuntimeDriver {
     }).catch((err: unknown) => this.opts.log?.warn('local runtime: status after exit failed', { projectId, error: String(err) }));
   }
 
+  /** The desktop's supervision changed something: the project's row and panel learn it at once. */
+  private pushDesktop(projectId: string): void {
+    void this.status(projectId).then((status) => {
+      if (status.state !== 'running') return;
+      for (const l of this.listeners) l(projectId, status);
+    }).catch((err: unknown) => this.opts.log?.warn('local runtime: desktop status failed', { projectId, error: String(err) }));
+  }
+
   private tick(): void {
     this.ticks++;
     for (const [projectId, pid] of this.tracked) {
-      if (!isAlive(pid)) this.onGone(projectId, pid);
-      else if (this.ticks % 10 === 0) {
+      if (!isAlive(pid)) {
+        this.onGone(projectId, pid);
+        continue;
+      }
+      try {
+        this.supervisor.check(projectId, projectPaths(this.root, projectId));
+      } catch (err) {
+        this.opts.log?.warn('local runtime: desktop check failed', { projectId, error: String(err) });
+      }
+      if (this.ticks % 10 === 0) {
         try {
           rotateIfNeeded(projectPaths(this.root, projectId).logFile);
         } catch (err) {

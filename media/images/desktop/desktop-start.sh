@@ -22,8 +22,26 @@ if [ -n "${HANGAR_VNC_PASSWORD:-}" ]; then
   x11vnc -storepasswd "$HANGAR_VNC_PASSWORD" "$logdir/passwd" > /dev/null 2>&1
   vnc_auth="-rfbauth $logdir/passwd"
 fi
-# shellcheck disable=SC2086 # vnc_auth is two words on purpose
-x11vnc -display "$DISPLAY" -localhost -rfbport 5900 -forever -shared -quiet $vnc_auth > "$logdir/x11vnc.log" 2>&1 &
+# x11vnc is supervised: when it dies it is started again (the API's bridge reconnects with a new
+# ticket), at most 5 times in a row within a minute each; then supervisor.log says it gave up.
+supervise_vnc() {
+  restarts=0
+  while :; do
+    started=$(date +%s)
+    code=0
+    # shellcheck disable=SC2086 # vnc_auth is two words on purpose
+    x11vnc -display "$DISPLAY" -localhost -rfbport 5900 -forever -shared -quiet $vnc_auth >> "$logdir/x11vnc.log" 2>&1 || code=$?
+    if [ $(( $(date +%s) - started )) -ge 60 ]; then restarts=0; fi
+    restarts=$((restarts + 1))
+    if [ "$restarts" -gt 5 ]; then
+      echo "hangar-desktop: x11vnc exited ($code) $restarts times in a row; gave up, redeploy the project" >> "$logdir/supervisor.log"
+      return 1
+    fi
+    echo "hangar-desktop: x11vnc exited ($code) at $(date -u +%H:%M:%S); restart $restarts" >> "$logdir/supervisor.log"
+    sleep 0.2
+  done
+}
+supervise_vnc &
 
 websockify --web /usr/share/novnc 0.0.0.0:6080 localhost:5900 > "$logdir/websockify.log" 2>&1 &
 echo "hangar-desktop: DISPLAY=$DISPLAY ($screen), noVNC on :6080"

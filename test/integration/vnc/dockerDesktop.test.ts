@@ -144,6 +144,26 @@ describe('VNC bridge: desktop tier on the docker runtime (real dockerd, Xvfb + x
     await until('session gone', async () => (api.server.services.vnc.activeSessions(desk!.id) === 0 ? true : undefined), 5000);
   });
 
+  it('x11vnc killed inside the container: the image\'s supervision restarts it and the desktop is shown again through the bridge', async () => {
+    const before = (await exec(['pidof', 'x11vnc'])).trim();
+    const killedAt = Date.now();
+    await exec(['sh', '-c', 'kill -9 $(pidof x11vnc)']);
+    await until('the desktop shown again', async () => {
+      const t = await admin.post<VncTicket>(`/api/projects/${desk!.id}/vnc/ticket`);
+      if (t.status !== 201) return undefined;
+      const a = await tryWebSocket(wsUrl(desk!.id, t.body.ticket));
+      if (!a.open) return undefined;
+      const ch = wsChannel(a.ws);
+      const init = await handshake(ch).catch(() => undefined);
+      ch.close();
+      return init ? true : undefined;
+    }, 30_000);
+    timings['x11vnc killed → desktop shown again'] = Date.now() - killedAt;
+    const after = (await exec(['pidof', 'x11vnc'])).trim();
+    assert.ok(after && after !== before, `a new x11vnc runs (before ${before}, after ${after})`);
+    assert.match(await exec(['sh', '-c', 'cat "${XDG_STATE_HOME:-$HOME/.local/state}/hangar-desktop/supervisor.log"']), /x11vnc exited \(\d+\) at .*; restart 1/);
+  });
+
   it('refuses a websocket without a ticket before anything reaches the container', async () => {
     const seen = await bridgeConnections();
     const a = await tryWebSocket(wsUrl(desk!.id));

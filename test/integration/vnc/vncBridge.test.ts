@@ -10,6 +10,23 @@ import { handshake, pixelAt, readUpdate, requestUpdate, tryWebSocket, wsChannel,
 
 const run = promisify(execFile);
 
+/** TCP ports (v4 and v6) a process listens on, from its fds and /proc/net. */
+function listeningTcpPorts(pid: number): number[] {
+  const inodes = new Set<string>();
+  for (const fd of fs.readdirSync(`/proc/${pid}/fd`)) {
+    const m = /^socket:\[(\d+)\]$/.exec((() => { try { return fs.readlinkSync(`/proc/${pid}/fd/${fd}`); } catch { return ''; } })());
+    if (m) inodes.add(m[1]!);
+  }
+  const ports: number[] = [];
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    for (const line of fs.readFileSync(table, 'utf8').split('\n').slice(1)) {
+      const f = line.trim().split(/\s+/);
+      if (f[3] === '0A' && inodes.has(f[9] ?? '')) ports.push(parseInt(f[1]!.split(':')[1]!, 16));
+    }
+  }
+  return ports;
+}
+
 async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
@@ -44,8 +61,8 @@ describe('VNC bridge: desktop tier on the local runtime (real Xvfb + x11vnc)', f
   };
   const projectDir = (p: Project) => path.join(api.dataDir, 'projects', p.id);
   const vncLog = () => fs.readFileSync(path.join(projectDir(desk), 'logs', 'x11vnc.log'), 'utf8');
-  const connections = () => (vncLog().match(/Got connection from client/g) ?? []).length;
-  const display = () => JSON.parse(fs.readFileSync(path.join(projectDir(desk), 'desktop.json'), 'utf8')) as { display: number; xvfbPid: number; vncPid: number; vncPort: number };
+  const connections = () => (vncLog().match(/unix sock client: /g) ?? []).length;
+  const display = () => JSON.parse(fs.readFileSync(path.join(projectDir(desk), 'desktop.json'), 'utf8')) as { display: number; xvfbPid: number; vncPid: number; socket: string };
   const refused = (a: WsAttempt, status: number, code: string) => {
     assert.equal(a.open, false, `expected a refusal ${status} ${code}`);
     if (a.open) return;
@@ -81,14 +98,15 @@ describe('VNC bridge: desktop tier on the local runtime (real Xvfb + x11vnc)', f
     fs.rmSync(api.dataDir, { recursive: true, force: true });
   });
 
-  it('a desktop-tier deploy starts Xvfb and x11vnc, reports tcp://127.0.0.1:PORT and gives opencode DISPLAY', async () => {
+  it('a desktop-tier deploy starts Xvfb and x11vnc on a private unix socket (no TCP port) and gives opencode DISPLAY', async () => {
     const p = (await alice.get<Project>(`/api/projects/${desk.id}`)).body;
     assert.equal(p.status, 'running');
     const d = display();
-    assert.equal(p.urls.vnc, `tcp://127.0.0.1:${d.vncPort}`);
+    assert.equal(p.urls.vnc, `unix:${d.socket}`);
     assert.ok(isAlive(d.xvfbPid) && isAlive(d.vncPid));
-    // The VNC server listens on loopback only.
-    assert.match(vncLog(), /Listening for VNC connections on TCP port \d+/);
+    assert.match(vncLog(), /listening on unix socket: /);
+    assert.deepEqual(listeningTcpPorts(d.vncPid), [], 'x11vnc listens on no TCP port, on any address');
+    assert.equal(fs.statSync(path.dirname(d.socket)).mode & 0o777, 0o700, 'the socket\'s directory is private to the API\'s user');
     const record = readRecord(path.join(projectDir(desk), 'runtime.json'))!;
     const env = fs.readFileSync(`/proc/${record.pid}/environ`, 'utf8').split('\0');
     assert.ok(env.includes(`DISPLAY=:${d.display}`), 'opencode runs with the desktop\'s DISPLAY');
@@ -174,6 +192,70 @@ describe('VNC bridge: desktop tier on the local runtime (real Xvfb + x11vnc)', f
     const ch2 = wsChannel(again.ws);
     assert.equal((await handshake(ch2)).version, 'RFB 003.008');
     ch2.close();
+  });
+
+  it('another local user cannot connect to x11vnc at all: no TCP port, and its socket\'s directory refuses them', async () => {
+    const d = display();
+    assert.deepEqual(listeningTcpPorts(d.vncPid), []);
+    const before = connections();
+    // As "nobody": what any other account on the machine could try.
+    const probe = `const s=require('net').connect(${JSON.stringify(d.socket)});s.on('connect',()=>{console.log('CONNECTED');process.exit(0)});s.on('error',e=>{console.log(e.code);process.exit(0)})`;
+    const { stdout } = await run(process.execPath, ['-e', probe], { uid: 65534, gid: 65534, cwd: '/' });
+    assert.equal(stdout.trim(), 'EACCES');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(connections(), before, 'x11vnc saw no connection');
+  });
+
+  it('x11vnc killed: supervision restarts it on the same socket, the row says so, and the desktop is shown again through the bridge', async () => {
+    const d = display();
+    const killedAt = Date.now();
+    process.kill(d.vncPid, 'SIGKILL');
+    // "Shown again" = a fresh ticket opens the bridge and the RFB handshake yields the screen.
+    const shown = await until('the desktop shown again', async () => {
+      const t = await alice.post<VncTicket>(`/api/projects/${desk.id}/vnc/ticket`);
+      if (t.status !== 201) return undefined;
+      const a = await tryWebSocket(wsUrl(desk.id, t.body.ticket));
+      if (!a.open) return undefined;
+      const ch = wsChannel(a.ws);
+      const init = await handshake(ch).catch(() => undefined);
+      ch.close();
+      return init ? Date.now() : undefined;
+    }, 30_000);
+    console.log(`      MEASURE local: x11vnc killed → desktop shown again through the bridge in ${shown - killedAt} ms`);
+    const after = display();
+    assert.notEqual(after.vncPid, d.vncPid);
+    assert.equal(after.socket, d.socket, 'same socket: the reported vncUrl stays valid');
+    assert.equal(after.xvfbPid, d.xvfbPid, 'the display was not touched');
+    const p = (await alice.get<Project>(`/api/projects/${desk.id}`)).body;
+    assert.equal(p.status, 'running');
+    assert.match(p.statusReason ?? '', /desktop restarted at .*x11vnc \(pid \d+\) was killed by SIGKILL \(restart 1\)/);
+  });
+
+  it('a desktop that keeps dying: supervision gives up, the row and the ticket say "Redeploy" (no ticket for a dead desktop)', async () => {
+    // Restart 1 was the previous test; two more are allowed within the window, the next death gives up.
+    for (let i = 0; i < 3; i++) {
+      const d = await until('a live x11vnc', async () => {
+        const r = display();
+        return isAlive(r.vncPid) && (await alice.post(`/api/projects/${desk.id}/vnc/ticket`)).status === 201 ? r : undefined;
+      }, 30_000);
+      process.kill(d.vncPid, 'SIGKILL');
+    }
+    const p = await until('the row reports the give-up', async () => {
+      const row = (await alice.get<Project>(`/api/projects/${desk.id}`)).body;
+      return /gave up/.test(row.statusReason ?? '') ? row : undefined;
+    }, 30_000);
+    assert.equal(p.status, 'running', 'the agent itself still runs');
+    assert.match(p.statusReason ?? '', /Redeploy the project/);
+    const res = await alice.post<ErrorBody>(`/api/projects/${desk.id}/vnc/ticket`);
+    assert.equal(res.status, 409);
+    assert.equal(res.body.error.code, 'desktop_failed');
+    assert.match(res.body.error.message, /Redeploy/);
+    // A redeploy (not forced: what the panel's button runs) brings it back, with a clean slate.
+    const op = (await alice.post<Operation>(`/api/projects/${desk.id}/deploy`, { force: false })).body;
+    assert.equal((await finished(desk, op)).state, 'succeeded');
+    const back = (await alice.get<Project>(`/api/projects/${desk.id}`)).body;
+    assert.equal(back.statusReason, null);
+    assert.equal((await alice.post(`/api/projects/${desk.id}/vnc/ticket`)).status, 201);
   });
 
   it('a stopped project: its desktop stops with it and a ticket issued before answers 409, not a hanging socket', async () => {

@@ -59,14 +59,14 @@ describe('VNC bridge: websocket upstream through the real websockify', function 
     const d = await desktop.start(paths, new AbortController().signal);
     await run('xsetroot', ['-display', `:${d.display}`, '-solid', '#aa2288']);
     const wsPort = await freeLoopbackPort();
-    websockify = spawn('websockify', [`127.0.0.1:${wsPort}`, `127.0.0.1:${d.vncPort}`], { stdio: 'ignore' });
+    websockify = spawn('websockify', [`--unix-target=${d.socket}`, `127.0.0.1:${wsPort}`], { stdio: 'ignore' });
     await listening(wsPort);
     const row = { id: PROJECT, owner_id: 'u1', name: 'desk', tier_id: 'desktop', status: 'running', runtime_notes: '[]' } as ProjectRow;
     const driver = { status: async () => ({ state: 'running', vncUrl: `ws://127.0.0.1:${wsPort}/websockify` }) } as unknown as RuntimeDriver;
     gateway = new VncGateway({
       projectRow: async (id) => (id === PROJECT ? row : undefined),
       tier: async () => ({ imageType: 'desktop', hasDesktopAccess: true }) as Tier,
-      driver: () => driver,
+      driver: async () => driver,
       authenticate: async () => null,
       log: silentLogger,
     });

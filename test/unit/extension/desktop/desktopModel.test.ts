@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ApiError } from '../../../../extension/apiError';
+import { gaveUpMessage, MAX_RECONNECTS } from '../../../../webviews/desktop/reconnect';
 import { isDesktopTier, screenshotName, socketOrigin, ticketUrl, unavailableFrom } from '../../../../extension/desktop/desktopModel';
 import { contentSecurityPolicy } from '../../../../extension/panels/webviewHtml';
 import { projectContextValue, PROJECT_STATUSES } from '../../../../extension/containerActions';
@@ -37,10 +38,35 @@ describe('desktop panel model', () => {
     assert.equal(unavailableFrom(new ApiError(409, 'not_desktop_tier', 'The project is on the lite tier…', ctx), undefined).message, 'The project is on the lite tier…');
   });
 
+  it('a desktop the runtime gave up on offers Redeploy and stops retrying; one restarting retries by itself', () => {
+    const ctx = { method: 'POST', path: '/api/projects/p/vnc/ticket' };
+    const why = 'The desktop stopped: x11vnc (pid 12) was killed by SIGKILL at 10:00:00 UTC, after 3 restarts within 5 min; supervision gave up. Redeploy the project to get its desktop back.';
+    assert.deepEqual(unavailableFrom(new ApiError(409, 'desktop_failed', why, ctx), { name: 'web' }), { message: why, retry: false, action: 'redeploy' });
+    assert.deepEqual(unavailableFrom(new ApiError(409, 'desktop_restarting', 'restarting', ctx), { name: 'web' }), { message: 'restarting', retry: true });
+  });
+
+  it('stops reconnecting after a bounded number of attempts and says why, with the last reason', () => {
+    assert.equal(MAX_RECONNECTS, 6);
+    assert.equal(
+      gaveUpMessage(MAX_RECONNECTS, 'Could not connect to the desktop; retrying with a new ticket.'),
+      'The desktop did not come back after 6 attempts. Last: Could not connect to the desktop. Try again, or restart the project if it stays away.',
+    );
+  });
+
   it('knows desktop tiers and names screenshots after the project', () => {
     assert.ok(isDesktopTier(aTier({ imageType: 'desktop' })));
     assert.ok(!isDesktopTier(aTier({ imageType: 'cli', hasDesktopAccess: false })));
     assert.equal(screenshotName('web', new Date('2026-11-25T20:57:03.120Z')), 'web-desktop-2026-11-25T20-57-03.png');
+  });
+
+  it('a running desktop-tier row whose desktop the runtime gave up on says "desktop down: redeploy"; a restart alone stays in the tooltip', () => {
+    const desktop = aTier({ id: 'desktop', imageType: 'desktop', hasDesktopAccess: true });
+    const down = projectRow(aProject({ status: 'running', tierId: 'desktop', statusReason: 'The desktop stopped: x11vnc (pid 9) was killed by SIGKILL at 10:00:00 UTC, after 3 restarts within 5 min; supervision gave up. Redeploy the project to get its desktop back.' }), desktop);
+    assert.equal(down.description, 'desktop · running · desktop down: redeploy');
+    assert.match(down.tooltip ?? '', /supervision gave up/);
+    const restarted = projectRow(aProject({ status: 'running', tierId: 'desktop', statusReason: 'The desktop restarted at 10:00:00 UTC: x11vnc (pid 9) was killed by SIGKILL (restart 1).' }), desktop);
+    assert.equal(restarted.description, 'desktop · running');
+    assert.match(restarted.tooltip ?? '', /desktop restarted at/);
   });
 
   it('marks desktop-tier rows: a screen icon, the marker, "Open Desktop" and every usual action still in the menu', () => {

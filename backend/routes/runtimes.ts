@@ -1,0 +1,12 @@
+import { RuntimeList } from '../contract';
+import { route } from '../http/route';
+import type { Services } from '../services/container';
+
+/** Which runtimes this API drives (Create Project offers the available ones; the default is preselected). */
+export const runtimeRoutes = (s: Services) => [
+  route({
+    method: 'get', path: '/api/runtimes', summary: 'The runtimes projects can be created on, and the default', tag: 'projects', access: 'user',
+    response: RuntimeList,
+    handler: async () => ({ items: s.drivers.availability() }),
+  }),
+];
