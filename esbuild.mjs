@@ -155,7 +155,11 @@ async function buildApiPackage() {
   const sqlite = path.join(out, 'node_modules', 'better-sqlite3');
   cpSync(path.join(nm('better-sqlite3'), 'lib'), path.join(sqlite, 'lib'), { recursive: true });
   mkdirSync(path.join(sqlite, 'build', 'Release'), { recursive: true });
-  cpSync(path.join(nm('better-sqlite3'), 'build', 'Release', 'better_sqlite3.node'), path.join(sqlite, 'build', 'Release', 'better_sqlite3.node'));
+  // Under `npm start`/`npm test` on a machine whose Node is older than 22, this runs on the cached
+  // Node 24 and node_modules' module is the older Node's: ship the one built for this Node instead.
+  const cached = process.env.HANGAR_SQLITE_BINDING;
+  const binding = cached && path.basename(path.dirname(cached)).endsWith(`-abi${process.versions.modules}`) ? cached : path.join(nm('better-sqlite3'), 'build', 'Release', 'better_sqlite3.node');
+  cpSync(binding, path.join(sqlite, 'build', 'Release', 'better_sqlite3.node'));
   cpSync(path.join(nm('better-sqlite3'), 'LICENSE'), path.join(sqlite, 'LICENSE'));
   const sqlitePkg = JSON.parse(readFileSync(path.join(nm('better-sqlite3'), 'package.json'), 'utf8'));
   const { install: _install, ...sqliteScripts } = sqlitePkg.scripts ?? {};

@@ -9,10 +9,13 @@ import { client } from '../support/apiServer';
 const run = promisify(execFile);
 const root = path.resolve(__dirname, '../../..');
 
-/** The environment of a user's shell: no npm_* variables of the mocha run, no HANGAR_* of the repo. */
-function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+/**
+ * The environment of a user's shell: no npm_* variables of the mocha run, no HANGAR_* of the repo
+ * (but for packing, the harness's better-sqlite3 built for the Node that runs us, when it set one).
+ */
+function cleanEnv(extra: Record<string, string>, keepSqlite = false): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!/^(npm_|HANGAR_)/i.test(k)) env[k] = v;
+  for (const [k, v] of Object.entries(process.env)) if (!/^(npm_|HANGAR_)/i.test(k) || (keepSqlite && /^HANGAR_SQLITE_/.test(k))) env[k] = v;
   return { ...env, ...extra };
 }
 
@@ -40,7 +43,7 @@ describe('hangar-api installed from its npm package, outside the clone', () => {
     const dataDir = path.join(tmp, 'data');
     let server: ChildProcess | undefined;
     try {
-      await run('npm', ['run', '--silent', 'pack:api'], { cwd: root, env: cleanEnv({}) });
+      await run('npm', ['run', '--silent', 'pack:api'], { cwd: root, env: cleanEnv({}, true) });
       const tarball = path.join(root, 'dist', `hangar-api-${JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version}.tgz`);
       const packed = fs.statSync(tarball).size;
       await run('npm', ['install', '-g', '--prefix', prefix, tarball, '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: tmp, env: cleanEnv({}), maxBuffer: 16 << 20 });
