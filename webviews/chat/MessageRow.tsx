@@ -20,6 +20,7 @@ export const MessageRow = memo(
             {texts.map((p) => <div key={p.id} class="msg-user-text">{p.text}</div>)}
             {files.length > 0 && <div class="chips">{files.map((f) => <span key={f.id} class="chip" title={f.url}>@{f.filename ?? f.url}</span>)}</div>}
           </div>
+          {info.error && <ErrorNote name={info.error.name} message={info.error.message} />}
         </article>
       );
     }
@@ -69,11 +70,17 @@ function Part({ part }: { part: ChatPart }) {
 }
 
 export function ErrorNote({ name, message }: { name: string; message?: string }) {
-  const e = errorText({ name, message });
+  const e = errorText({ name, ...(message !== undefined ? { message } : {}) });
   const aborted = name === 'MessageAbortedError';
   return (
     <div class={`msg-error ${aborted ? 'msg-error-aborted' : ''}`} role={aborted ? 'status' : 'alert'}>
       <strong>{e.title}</strong>{e.detail && <span> — {e.detail}</span>}
+      {e.raw && (
+        <details class="msg-error-raw">
+          <summary>Details</summary>
+          <pre>{e.raw}</pre>
+        </details>
+      )}
     </div>
   );
 }

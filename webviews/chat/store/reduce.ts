@@ -76,6 +76,13 @@ export function applyHostMessage(state: ChatState, m: HostMessage): void {
     case 'chat.error': {
       const s = sessionOf(state, m.sessionId);
       s.error = m.error;
+      // Kept in the transcript with the turn it ended (the session's error is cleared by the next turn).
+      const lastId = s.order[s.order.length - 1];
+      const last = lastId ? s.messages.get(lastId) : undefined;
+      if (last && !last.info.error) {
+        last.info = { ...last.info, error: m.error };
+        last.rev++;
+      }
       s.rev++;
       return;
     }

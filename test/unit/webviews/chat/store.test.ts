@@ -146,10 +146,37 @@ describe('chat store', () => {
       assert.equal(session(state).error, null);
     });
 
+    it('keeps a session error in the transcript with the turn it ended, after the next turn starts', () => {
+      const error = { name: 'UnknownError', message: 'ProviderModelNotFoundError: Model not found: opencode/big-pickle' };
+      const state = apply(createChatState(),
+        { type: 'chat.message', info: userInfo('msg_u', 1) },
+        { type: 'chat.status', sessionId: SID, status: { type: 'busy' } },
+        { type: 'chat.error', sessionId: SID, error },
+        { type: 'chat.status', sessionId: SID, status: { type: 'idle' } },
+        { type: 'chat.status', sessionId: SID, status: { type: 'busy' } });
+      assert.equal(session(state).error, null);
+      assert.deepEqual(session(state).messages.get('msg_u')!.info.error, error);
+    });
+
     it('shows retry with its attempt and next time, and stays busy', () => {
       const state = apply(createChatState(), { type: 'chat.status', sessionId: SID, status: { type: 'retry', attempt: 3, next: 99_000, message: 'Connection refused' } });
       assert.deepEqual(session(state).status, { type: 'retry', attempt: 3, next: 99_000, message: 'Connection refused' });
       assert.equal(isBusy(session(state)), true);
+    });
+  });
+
+  describe('models', () => {
+    it('takes the agent\'s new model list, the model the host chose, its notice and the redeploy note', () => {
+      const state = apply(createChatState(), {
+        type: 'chat.models', models: [{ providerId: 'fakellm', modelId: 'fake-model', name: 'Fake LLM · fake-model' }],
+        model: { providerId: 'fakellm', modelId: 'fake-model' }, notice: 'opencode/big-pickle is not available on this agent any more: using Fake LLM · fake-model.',
+      });
+      assert.deepEqual(state.model, { providerId: 'fakellm', modelId: 'fake-model' });
+      assert.equal(state.models.length, 1);
+      assert.match(state.modelNotice!, /big-pickle is not available/);
+      assert.equal(state.needsRedeploy, null);
+      apply(state, { type: 'chat.models', models: [], needsRedeploy: 'This project needs a redeploy for its provider change: x.' });
+      assert.equal(state.needsRedeploy, 'This project needs a redeploy for its provider change: x.');
     });
   });
 
