@@ -32,7 +32,7 @@ class FakeApi implements ChatApi {
   abort() { return Promise.resolve(); }
   replyPermission() { return Promise.resolve(); }
   permissions() { return Promise.resolve(this.pending); }
-  providers() { return Promise.resolve({ providers: [{ id: 'fake', name: 'Fake', models: { m: { name: 'M' } } }], default: { fake: 'm' } }); }
+  providers(): Promise<unknown> { return Promise.resolve({ providers: [{ id: 'fake', name: 'Fake', models: { m: { name: 'M' } } }], default: { fake: 'm' } }); }
   agents() { return Promise.resolve([{ name: 'build', mode: 'primary' }]); }
   sessionDiff() { return Promise.resolve([]); }
   workspaceDiff() { return Promise.resolve([]); }
