@@ -4,12 +4,13 @@ import { memo } from 'preact/compat';
 import type { ChatFilePart, ChatPart, ChatReasoningPart, ChatTextPart, ChatToolPart } from '../protocol';
 import { costText, durationText, errorText, tokensText } from './format';
 import { Markdown } from './markdown/Markdown';
-import type { MessageEntry } from './store/state';
+import { PermissionCard } from './PermissionCard';
+import type { MessageEntry, PermissionEntry } from './store/state';
 import { turnSummary } from './store/selectors';
 import { ToolCard } from './ToolCard';
 
 export const MessageRow = memo(
-  function MessageRow({ entry, parts }: { entry: MessageEntry; parts: ChatPart[]; rev: number }) {
+  function MessageRow({ entry, parts, answered }: { entry: MessageEntry; parts: ChatPart[]; answered?: Map<string, PermissionEntry>; rev: number }) {
     const { info } = entry;
     if (info.role === 'user') {
       const texts = parts.filter((p): p is ChatTextPart => p.type === 'text' && !(p as ChatTextPart).synthetic);
@@ -28,7 +29,12 @@ export const MessageRow = memo(
     const visible = parts.filter((p) => p.type === 'text' || p.type === 'reasoning' || p.type === 'tool' || p.type === 'file');
     return (
       <article class="msg msg-assistant" aria-label="Agent">
-        {visible.map((p) => <Part key={p.id} part={p} />)}
+        {visible.map((p) => {
+          const card = p.type === 'tool' ? answered?.get((p as ChatToolPart).callId) : undefined;
+          return card
+            ? <div key={p.id}><Part part={p} /><PermissionCard entry={card} onReply={() => undefined} /></div>
+            : <Part key={p.id} part={p} />;
+        })}
         {info.error && <ErrorNote name={info.error.name} message={info.error.message} />}
         {info.time.completed !== undefined && (
           <footer class="msg-meta">

@@ -52,7 +52,8 @@ export function applyHostMessage(state: ChatState, m: HostMessage): void {
       if (!wasIdle && m.status.type === 'idle') s.turnsEnded++;
       if (wasIdle && m.status.type !== 'idle') {
         s.error = null; // a new turn
-        for (const [id, p] of s.permissions) if (p.reply) s.permissions.delete(id);
+        // Answered cards go, except those shown with their tool call in the transcript.
+        for (const [id, p] of s.permissions) if (p.reply && !(p.request.tool && s.messages.has(p.request.tool.messageId))) s.permissions.delete(id);
       }
       s.rev++;
       return;
@@ -69,6 +70,7 @@ export function applyHostMessage(state: ChatState, m: HostMessage): void {
       if (p) {
         p.reply = m.reply;
         p.sending = false;
+        bumpToolMessage(s, p.request.tool?.messageId);
         s.rev++;
       }
       return;
@@ -112,8 +114,15 @@ export function markPermissionSending(state: ChatState, sessionId: string, permi
   if (!s || !p) return;
   p.reply = reply;
   p.sending = true;
+  bumpToolMessage(s, p.request.tool?.messageId);
   s.rev++;
   state.rev++;
+}
+
+/** The message that shows an answered card with its tool call re-renders. */
+function bumpToolMessage(s: SessionState, messageId: string | undefined): void {
+  const entry = messageId ? s.messages.get(messageId) : undefined;
+  if (entry) entry.rev++;
 }
 
 /** The reply could not be sent: the card asks again. */
