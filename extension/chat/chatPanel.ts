@@ -250,7 +250,7 @@ class ChatPanel {
       // A provider change reached (or could not reach) this project's agent: the model list follows.
       session.onDidReceiveEvent((e) => {
         if (e.type !== 'agent.config' || e.data.projectId !== projectId) return;
-        void this.controller.modelsChanged({ needsRedeploy: e.data.needsRedeploy })
+        void this.controller.modelsChanged({ needsRedeploy: e.data.needsRedeploy, providerId: e.data.providerId, modelId: e.data.modelId })
           .catch((err: unknown) => log.warn(`chat ${projectId}: could not reload the models: ${err instanceof Error ? err.message : String(err)}`));
       }),
     );
