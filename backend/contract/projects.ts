@@ -43,6 +43,9 @@ export const ProjectName = z.string().trim().min(1, 'a name is required').max(80
   .regex(/^[^\u0000-\u001f]*$/, 'no control characters');
 export const ProviderId = z.string().trim().min(1).max(100).regex(/^[A-Za-z0-9._-]+$/, 'a provider id like "openai"');
 
+/** A runtime note that starts this way: the agent could not take a provider change live; a redeploy applies it. */
+export const REDEPLOY_NOTE = 'Provider change needs a redeploy: ';
+
 export const Project = z.object({
   id: z.string(),
   name: z.string(),

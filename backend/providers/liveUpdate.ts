@@ -1,3 +1,4 @@
+import { REDEPLOY_NOTE } from '../contract';
 import type { EventHub } from '../events/eventHub';
 import type { Logger } from '../logger';
 import type { ProjectService } from '../services/projects';
@@ -10,8 +11,7 @@ export interface SyncReport {
   failed: { projectId: string; error: string }[];
 }
 
-/** The runtime note that marks a project whose agent could not take its provider live (the row shows it). */
-export const REDEPLOY_NOTE = 'Provider change needs a redeploy: ';
+export { REDEPLOY_NOTE };
 
 /** One agent's answer to the change: applied, or why only a redeploy applies it. */
 interface Applied { providerId: string | null; modelId: string | null; needsRedeploy: string | null }

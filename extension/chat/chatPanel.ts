@@ -1,7 +1,7 @@
 // The host side of the Chat webview: one panel per project. Thin vscode adapter: the chat's logic is
 // in chatSession.ts (ChatController), the messages go through PanelChannel.
 import * as vscode from 'vscode';
-import { AgentEvent } from '../../backend/contract';
+import { AgentEvent, REDEPLOY_NOTE } from '../../backend/contract';
 import {
   ChatHostToWebview, ChatPersistedState, ChatWebviewToHost, dispatch, ProjectStatusView, type ChatProject, type Mention,
 } from '../../webviews/protocol';
@@ -360,6 +360,8 @@ class ChatPanel {
   private lastProject: string | undefined;
 
   private updateProject(session: HangarSession): void {
+    const note = session.store.project(this.projectId)?.runtimeNotes.find((n) => n.startsWith(REDEPLOY_NOTE));
+    this.controller.setNeedsRedeploy(note ? note.slice(REDEPLOY_NOTE.length).replace(/\.$/, '') : null);
     const project = chatProject(session, this.projectId);
     const key = JSON.stringify(project);
     if (key === this.lastProject) return;

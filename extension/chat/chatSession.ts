@@ -247,6 +247,13 @@ export class ChatController {
 
   private needsRedeploy: string | null = null;
 
+  /** The project's row says its agent needs a redeploy for a provider change (or no longer does). */
+  setNeedsRedeploy(why: string | null): void {
+    if (why === this.needsRedeploy) return;
+    this.needsRedeploy = why;
+    this.postModels(undefined);
+  }
+
   private postModels(notice: string | undefined): void {
     const { model } = this.choiceFields();
     this.post({

@@ -136,7 +136,8 @@ describe('providers: live provider changes reach a running agent (local runtime,
         await events.waitFor((f) => events.frames.indexOf(f) >= seen && f.event === 'agent.config', 30_000);
         // What the chat does on agent.config: the agent's providers through the API's proxy.
         const list = (await alice.get<{ providers: { id: string; models: Record<string, unknown> }[] }>(`/api/projects/${project.id}/opencode/config/providers`)).body;
-        assert.deepEqual(list.providers.map((p) => [p.id, Object.keys(p.models)]), [[providerId, [modelId]]]);
+        assert.deepEqual(list.providers.map((p) => p.id), [providerId]);
+        assert.ok(modelId in list.providers[0]!.models, `${modelId} in the list`);
         times.push(performance.now() - started);
       }
     } finally {

@@ -50,4 +50,12 @@ describe('tree row models', () => {
     assert.match(row.tooltip ?? '', /Not enforced: memory limit not enforced \\\(cgroup v1 not writable\\\)/);
     assert.equal(row.contextValue, 'project.running.agentUrl');
   });
+
+  it('says on the row when a provider change needs a redeploy, not as an unenforced limit', () => {
+    const note = 'Provider change needs a redeploy: the agent still runs with the provider it was deployed with, not fakellm.';
+    const row = projectRow(aProject({ status: 'running', runtimeNotes: [note], urls: { agent: 'http://127.0.0.1:4100', vnc: null } }));
+    assert.match(row.description ?? '', / · redeploy needed$/);
+    assert.match(row.tooltip ?? '', /Provider change needs a redeploy: .* Right-click → Deploy Container\./);
+    assert.doesNotMatch(row.tooltip ?? '', /Not enforced/);
+  });
 });
