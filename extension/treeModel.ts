@@ -1,4 +1,5 @@
 import { REDEPLOY_NOTE, type Project, type ProjectStatus, type SyncStatus, type Tier } from '../backend/contract';
+import { memoryText } from '../webviews/shared/units';
 import { AGENT_STATE_TEXT } from './activityFormat';
 import type { AgentState } from './activityModel';
 import { syncBadge } from './sync/syncFormat';
@@ -36,7 +37,7 @@ export function statusLabel(status: ProjectStatus): string {
 
 /** "2 CPU · 4g RAM · 30 GB" */
 export function tierResources(tier: Tier): string {
-  return `${tier.cpus} CPU · ${tier.memory} RAM · ${tier.storageGb} GB`;
+  return `${tier.cpus} CPU · ${memoryText(tier.memory)} RAM · ${tier.storageGb} GB disk`;
 }
 
 /** Escapes text for a MarkdownString (names come from users). */

@@ -13,7 +13,7 @@ describe('tree row models', () => {
 
   it('describes tiers by their resources and marks the default', () => {
     const row = tierRow(aTier({ id: 'desktop', name: 'Desktop', isDefault: true, hasDesktopAccess: true }));
-    assert.equal(row.description, '2 CPU · 4g RAM · 30 GB · default');
+    assert.equal(row.description, '2 CPU · 4 GB RAM · 30 GB disk · default');
     assert.equal(row.contextValue, 'tier.default');
   });
 
@@ -23,7 +23,7 @@ describe('tree row models', () => {
       aTier({ id: 'desktop', cpus: 4, hasDesktopAccess: true }),
     ]);
     assert.deepEqual(picks.map((p) => p.label), ['standard', 'desktop', 'pro']);
-    assert.equal(picks[0]?.description, '2 CPU · 4g RAM · 30 GB');
+    assert.equal(picks[0]?.description, '2 CPU · 4 GB RAM · 30 GB disk');
     assert.match(picks[0]?.detail ?? '', /^Default tier · No desktop access/);
     assert.match(picks[1]?.detail ?? '', /desktop access \(VNC\)/);
   });
