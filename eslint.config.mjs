@@ -45,7 +45,7 @@ export default tseslint.config(
       'no-restricted-imports': ['error', {
         patterns: [
           { regex: '^\\.\\./(\\.\\./)*backend/(?!contract)', message: 'extension/ may import only backend/contract from the backend.' },
-          { regex: '^\\.\\./(\\.\\./)*webviews/(?!protocol)', message: 'extension/ may import only webviews/protocol from the webviews.' },
+          { regex: '^\\.\\./(\\.\\./)*webviews/(?!protocol|shared/units)', message: 'extension/ may import only webviews/protocol and webviews/shared/units (the shared formatter) from the webviews.' },
         ],
       }],
     },

@@ -42,15 +42,23 @@ export interface ActivityRowModel {
   contextValue: string;
 }
 
+/** A turn the user stopped ends "complete" with error "aborted" (backend/activity/reducer.ts): it is not a success. */
+const ABORTED_ICON = { id: 'circle-slash', color: 'list.warningForeground' };
+
+function aborted(s: ActivitySession): boolean {
+  return s.status === 'complete' && s.error === 'aborted';
+}
+
 export function activityRow(s: ActivitySession, now: number): ActivityRowModel {
   const title = s.title || 'Untitled session';
-  const parts = [s.projectName, STATUS_TEXT[s.status]];
+  const statusText = aborted(s) ? 'aborted' : STATUS_TEXT[s.status];
+  const parts = [s.projectName, statusText];
   const duration = liveDuration(s, now);
   if (duration > 0 || s.status === 'running') parts.push(formatDuration(duration));
   const tooltip = [
     `${title}${s.parentSessionId ? ' (subagent)' : ''}`,
     `Project: ${s.projectName}`,
-    `Status: ${STATUS_TEXT[s.status]}${s.error ? ` — ${s.error}` : ''}`,
+    `Status: ${statusText}${s.error && !aborted(s) ? ` — ${s.error}` : ''}`,
     `Running time: ${formatDuration(duration)}`,
     ...(s.filesChanged !== null ? [`Files changed: ${s.filesChanged}`] : []),
     ...(s.excerpt ? ['', s.excerpt] : []),
@@ -60,7 +68,7 @@ export function activityRow(s: ActivitySession, now: number): ActivityRowModel {
     label: s.parentSessionId ? `↳ ${title}` : title,
     description: parts.join(' · '),
     tooltip,
-    icon: STATUS_ICONS[s.status],
+    icon: aborted(s) ? ABORTED_ICON : STATUS_ICONS[s.status],
     contextValue: `activity.${s.status}`,
   };
 }

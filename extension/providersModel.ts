@@ -1,4 +1,5 @@
 import type { AuthMethod, ConnectionTestResult, CredentialMeta, DefaultModel, ModelSummary, ProviderSummary } from '../backend/contract';
+import { tokenCountText } from '../webviews/shared/units';
 import { md, type RowModel } from './treeModel';
 
 /** What the Providers view and the provider commands work from; built without vscode so it is unit-tested. */
@@ -117,7 +118,7 @@ export function modelPicks(models: ModelSummary[], current: DefaultModel, provid
   return [...models]
     .sort((a, b) => Number(isCurrent(b)) - Number(isCurrent(a)) || Number(b.isDefault) - Number(a.isDefault) || a.name.localeCompare(b.name))
     .map((m) => {
-      const ctx = m.limit.context ? `${Math.round(m.limit.context / 1000)}k context` : undefined;
+      const ctx = m.limit.context ? `${tokenCountText(m.limit.context)} context` : undefined;
       const cost = m.cost?.input != null && m.cost.output != null ? `$${m.cost.input}/$${m.cost.output} per 1M` : undefined;
       return { label: m.name, description: [m.id, ctx, cost, isCurrent(m) ? 'current default' : undefined].filter(Boolean).join(' · '), modelId: m.id };
     });

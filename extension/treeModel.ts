@@ -1,4 +1,5 @@
-import type { Project, ProjectStatus, SyncStatus, Tier } from '../backend/contract';
+import { REDEPLOY_NOTE, type Project, type ProjectStatus, type SyncStatus, type Tier } from '../backend/contract';
+import { memoryText } from '../webviews/shared/units';
 import { AGENT_STATE_TEXT } from './activityFormat';
 import type { AgentState } from './activityModel';
 import { syncBadge } from './sync/syncFormat';
@@ -36,7 +37,7 @@ export function statusLabel(status: ProjectStatus): string {
 
 /** "2 CPU · 4g RAM · 30 GB" */
 export function tierResources(tier: Tier): string {
-  return `${tier.cpus} CPU · ${tier.memory} RAM · ${tier.storageGb} GB`;
+  return `${tier.cpus} CPU · ${memoryText(tier.memory)} RAM · ${tier.storageGb} GB disk`;
 }
 
 /** Escapes text for a MarkdownString (names come from users). */
@@ -76,7 +77,9 @@ function problemLines(problem: string, reason: string | null): string[] {
 export function projectRow(project: Project, tier?: Tier, sync?: SyncStatus, agent?: AgentState): RowModel {
   const agentText = agent && project.status === 'running' ? AGENT_STATE_TEXT[agent] : undefined;
   const problem = PROBLEM[project.status];
-  const notes = runtimeNotes(project);
+  const all = runtimeNotes(project);
+  const notes = all.filter((n) => !n.startsWith(REDEPLOY_NOTE));
+  const redeploy = all.find((n) => n.startsWith(REDEPLOY_NOTE));
   const lines = [
     `**${md(project.name)}**`,
     '',
@@ -93,6 +96,7 @@ export function projectRow(project: Project, tier?: Tier, sync?: SyncStatus, age
     ...(project.repository && syncBadge(sync) ? [`Sync: ${md(syncBadge(sync)!)}`, ''] : []),
     `Runtime: ${md(project.runtime)}${project.urls.agent ? ` · agent ${md(project.urls.agent)}` : ''}`,
     '',
+    ...(redeploy ? [`$(warning) ${md(redeploy)} Right-click → Deploy Container.`, ''] : []),
     ...(notes.length ? [`$(warning) Not enforced: ${notes.map(md).join('; ')}`, ''] : []),
     `Created: ${md(project.createdAt)} · Updated: ${md(project.updatedAt)}`,
     '',
@@ -105,7 +109,7 @@ export function projectRow(project: Project, tier?: Tier, sync?: SyncStatus, age
   return {
     id: `project:${project.id}`,
     label: project.name,
-    description: `${project.tierId} · ${statusLabel(project.status)}${reason}${desktopDown}${agentText ? ` · ${agentText}` : ''}${project.repository && syncBadge(sync) ? ` · ${syncBadge(sync)}` : ''}`,
+    description: `${project.tierId} · ${statusLabel(project.status)}${reason}${desktopDown}${agentText ? ` · ${agentText}` : ''}${redeploy ? ' · redeploy needed' : ''}${project.repository && syncBadge(sync) ? ` · ${syncBadge(sync)}` : ''}`,
     tooltip: lines.join('\n'),
     contextValue: projectContextValue(project) + (desktop ? DESKTOP_MARKER : ''),
     icon: desktop ? desktopIcon(project.status) : STATUS_ICON[project.status],

@@ -47,6 +47,9 @@ export type Repository = z.infer<typeof Repository>;
 export const ProjectName = displayName(80);
 export const ProviderId = z.string().trim().min(1).max(100).regex(/^[A-Za-z0-9._-]+$/, 'a provider id like "openai"');
 
+/** A runtime note that starts this way: the agent could not take a provider change live; a redeploy applies it. */
+export const REDEPLOY_NOTE = 'Provider change needs a redeploy: ';
+
 export const Project = z.object({
   id: z.string(),
   name: z.string(),

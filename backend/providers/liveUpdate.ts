@@ -1,3 +1,4 @@
+import { REDEPLOY_NOTE } from '../contract';
 import type { EventHub } from '../events/eventHub';
 import type { Logger } from '../logger';
 import type { ProjectService } from '../services/projects';
@@ -10,8 +11,7 @@ export interface SyncReport {
   failed: { projectId: string; error: string }[];
 }
 
-/** The runtime note that marks a project whose agent could not take its provider live (the row shows it). */
-export const REDEPLOY_NOTE = 'Provider change needs a redeploy: ';
+export { REDEPLOY_NOTE };
 
 /** One agent's answer to the change: applied, or why only a redeploy applies it. */
 interface Applied { providerId: string | null; modelId: string | null; needsRedeploy: string | null }
@@ -20,8 +20,8 @@ interface Applied { providerId: string | null; modelId: string | null; needsRede
  * Hands a project's provider to its running agent through opencode's own API, so a new default, a
  * project override, a new or deleted key reach it without a redeploy (docs/opencode.md):
  * PUT /auth/:id (or DELETE when there is none), then PATCH /global/config with the provider and
- * model (opencode writes it to $XDG_CONFIG_HOME/opencode/opencode.jsonc, in the agent's own home,
- * and reloads every instance). Then GET /config/providers tells whether the agent really has the
+ * model (opencode writes it to $XDG_CONFIG_HOME/opencode/opencode.jsonc, in the agent's own home),
+ * then POST /instance/dispose so the next request reloads both. Then GET /config/providers tells whether the agent really has the
  * model: an agent deployed by an older Hangar has its provider pinned in OPENCODE_CONFIG_CONTENT,
  * which wins over any config file, and only a redeploy changes it. Either way the owner gets an
  * `agent.config` event: the chat reloads its model list, or says a redeploy is needed.
@@ -105,8 +105,10 @@ export class CredentialSync {
     };
     const auth = await this.creds.authFor(userId, providerId);
     await (await call(auth ? 'PUT' : 'DELETE', `/auth/${encodeURIComponent(providerId)}`, auth)).body?.cancel();
-    // Writes the agent's global config and disposes every instance: the next request reloads both.
+    // Writes the agent's global config (disposing its instances when the config changed); the dispose
+    // after it also covers a config that did not change, so a new key alone is reloaded too.
     await (await call('PATCH', '/global/config', config)).body?.cancel();
+    await (await call('POST', '/instance/dispose')).body?.cancel();
     const seen = await (await call('GET', '/config/providers')).json() as { providers?: { id?: string; models?: Record<string, unknown> }[] };
     const provider = seen.providers?.find((p) => p.id === providerId);
     const missing = !provider ? `the agent still runs with the provider it was deployed with, not ${providerId}`

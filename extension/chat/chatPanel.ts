@@ -1,7 +1,7 @@
 // The host side of the Chat webview: one panel per project. Thin vscode adapter: the chat's logic is
 // in chatSession.ts (ChatController), the messages go through PanelChannel.
 import * as vscode from 'vscode';
-import { AgentEvent } from '../../backend/contract';
+import { AgentEvent, REDEPLOY_NOTE } from '../../backend/contract';
 import {
   ChatHostToWebview, ChatPersistedState, ChatWebviewToHost, dispatch, ProjectStatusView, type ChatProject, type Mention,
 } from '../../webviews/protocol';
@@ -250,7 +250,7 @@ class ChatPanel {
       // A provider change reached (or could not reach) this project's agent: the model list follows.
       session.onDidReceiveEvent((e) => {
         if (e.type !== 'agent.config' || e.data.projectId !== projectId) return;
-        void this.controller.modelsChanged({ needsRedeploy: e.data.needsRedeploy })
+        void this.controller.modelsChanged({ needsRedeploy: e.data.needsRedeploy, providerId: e.data.providerId, modelId: e.data.modelId })
           .catch((err: unknown) => log.warn(`chat ${projectId}: could not reload the models: ${err instanceof Error ? err.message : String(err)}`));
       }),
     );
@@ -360,6 +360,8 @@ class ChatPanel {
   private lastProject: string | undefined;
 
   private updateProject(session: HangarSession): void {
+    const note = session.store.project(this.projectId)?.runtimeNotes.find((n) => n.startsWith(REDEPLOY_NOTE));
+    this.controller.setNeedsRedeploy(note ? note.slice(REDEPLOY_NOTE.length).replace(/\.$/, '') : null);
     const project = chatProject(session, this.projectId);
     const key = JSON.stringify(project);
     if (key === this.lastProject) return;

@@ -230,16 +230,29 @@ export class ChatController {
    * The agent's provider changed (`agent.config` on the user's event stream): its model list again,
    * and the choice moved to its default when the agent no longer has it.
    */
-  async modelsChanged(change: { needsRedeploy: string | null }): Promise<void> {
+  async modelsChanged(change: { needsRedeploy: string | null; providerId?: string | null; modelId?: string | null }): Promise<void> {
     this.needsRedeploy = change.needsRedeploy;
     this.catalog = undefined;
     if (this.project.status !== 'running') return;
-    await this.loadCatalog();
+    const catalog = await this.loadCatalog();
+    // opencode's own "default" is its pick among a provider's models; the one the user set is Hangar's.
+    const { providerId, modelId } = change;
+    if (!change.needsRedeploy && providerId && modelId && catalog.models.some((m) => m.providerId === providerId && m.modelId === modelId)) {
+      catalog.defaultModel = { providerId, modelId };
+      if (this.choice.model && this.choice.model.providerId !== providerId) delete this.choice.model;
+    }
     this.postModels(this.dropStaleChoice());
     this.persist();
   }
 
   private needsRedeploy: string | null = null;
+
+  /** The project's row says its agent needs a redeploy for a provider change (or no longer does). */
+  setNeedsRedeploy(why: string | null): void {
+    if (why === this.needsRedeploy) return;
+    this.needsRedeploy = why;
+    this.postModels(undefined);
+  }
 
   private postModels(notice: string | undefined): void {
     const { model } = this.choiceFields();

@@ -6,6 +6,7 @@ import type { CommandHandlers } from '../commandRegistry';
 import { canDo, operationOf, optimisticStatus, type ContainerAction } from '../containerActions';
 import { isFinished } from '../operationTracker';
 import { tierResources } from '../treeModel';
+import { deployDetail } from './deployText';
 import { showError } from '../userErrors';
 import { unsyncedChangesOf } from '../sync/syncMessages';
 import { askAboutUnsynced } from '../sync/unsyncedGuard';
@@ -49,9 +50,8 @@ export function containerCommands(s: Services): Handlers {
   async function confirmDeploy(project: Project, force: boolean): Promise<boolean> {
     const tier = session.store.tier(project.tierId) ?? await session.api.tier(project.tierId).catch(() => undefined);
     const tierText = `Tier "${project.tierId}"${tier ? `: ${tierResources(tier)}${tier.hasDesktopAccess ? ', with desktop' : ''}` : ''}.`;
-    const detail = force
-      ? `${tierText}\n\nForce deploy recreates the container from scratch even when nothing changed: the agent restarts and running sessions are interrupted. The workspace volume is kept.`
-      : `${tierText}\n\nThe container is created or updated from the tier's image and the project's credentials, then started.`;
+    const model = await session.api.projectModel(project.id).catch(() => undefined);
+    const detail = deployDetail({ tierText, runtime: project.runtime, force, running: project.status === 'running', model });
     const button = force ? 'Force Deploy' : 'Deploy';
     const answer = await vscode.window.showWarningMessage(`${button} "${project.name}"?`, { modal: true, detail }, button);
     return answer === button;

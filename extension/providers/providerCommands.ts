@@ -26,8 +26,12 @@ export class ProviderCommands {
   async test(args?: TestProviderConnectionArgs): Promise<ConnectionTestResult | undefined> {
     const api = this.session.api;
     let providerId = args?.providerId;
-    let name = providerId;
-    if (!providerId) {
+    let name: string;
+    if (providerId) {
+      // A row or a toast names it by id: the messages use the name people see in the Providers view.
+      const id = providerId;
+      name = (await api.providers({ configured: true }).catch(() => undefined))?.items.find((p) => p.id === id)?.name ?? id;
+    } else {
       const list = (await api.providers({ configured: true })).items;
       if (!list.length) {
         void vscode.window.showInformationMessage('Hangar: no provider is configured yet.', 'Configure Provider').then((c) => {

@@ -12,7 +12,7 @@ import { ErrorNote } from './MessageRow';
 import { PermissionCard } from './PermissionCard';
 import { ConnectionBanner, SessionBar } from './SessionBar';
 import { applyHostMessage, markChangesLoading, markPermissionSending, setDraft, startMentionQuery, unmarkPermission } from './store/reduce';
-import { activeSession, isBusy, pendingPermissionCount, permissionsOf, queueOf } from './store/selectors';
+import { activeSession, footerPermissions, isBusy, pendingPermissionCount, queueOf } from './store/selectors';
 import { createChatState, draftKey, type ChatState, type SessionState } from './store/state';
 import { Transcript } from './Transcript';
 import { ChangesList } from './ChangesList';
@@ -137,7 +137,7 @@ export function App({ ipc }: { ipc: ChatIpc }) {
 
   const footer = session && (
     <>
-      {permissionsOf(session).map((p) => <PermissionCard key={p.request.id} entry={p} onReply={(r) => onPermission(session, p.request.id, r)} />)}
+      {footerPermissions(session).map((p) => <PermissionCard key={p.request.id} entry={p} onReply={(r) => onPermission(session, p.request.id, r)} />)}
       {session.status.type === 'retry' && (
         <div class="msg-error msg-retry" role="status">
           <strong>Retrying</strong> — attempt {session.status.attempt}, next {untilText(session.status.next, Date.now())}

@@ -4,12 +4,13 @@ import { memo } from 'preact/compat';
 import type { ChatFilePart, ChatPart, ChatReasoningPart, ChatTextPart, ChatToolPart } from '../protocol';
 import { costText, durationText, errorText, tokensText } from './format';
 import { Markdown } from './markdown/Markdown';
-import type { MessageEntry } from './store/state';
+import { PermissionCard } from './PermissionCard';
+import type { MessageEntry, PermissionEntry } from './store/state';
 import { turnSummary } from './store/selectors';
 import { ToolCard } from './ToolCard';
 
 export const MessageRow = memo(
-  function MessageRow({ entry, parts }: { entry: MessageEntry; parts: ChatPart[]; rev: number }) {
+  function MessageRow({ entry, parts, answered }: { entry: MessageEntry; parts: ChatPart[]; answered?: Map<string, PermissionEntry>; rev: number }) {
     const { info } = entry;
     if (info.role === 'user') {
       const texts = parts.filter((p): p is ChatTextPart => p.type === 'text' && !(p as ChatTextPart).synthetic);
@@ -20,6 +21,7 @@ export const MessageRow = memo(
             {texts.map((p) => <div key={p.id} class="msg-user-text">{p.text}</div>)}
             {files.length > 0 && <div class="chips">{files.map((f) => <span key={f.id} class="chip" title={f.url}>@{f.filename ?? f.url}</span>)}</div>}
           </div>
+          {info.error && <ErrorNote name={info.error.name} message={info.error.message} />}
         </article>
       );
     }
@@ -27,7 +29,12 @@ export const MessageRow = memo(
     const visible = parts.filter((p) => p.type === 'text' || p.type === 'reasoning' || p.type === 'tool' || p.type === 'file');
     return (
       <article class="msg msg-assistant" aria-label="Agent">
-        {visible.map((p) => <Part key={p.id} part={p} />)}
+        {visible.map((p) => {
+          const card = p.type === 'tool' ? answered?.get((p as ChatToolPart).callId) : undefined;
+          return card
+            ? <div key={p.id}><Part part={p} /><PermissionCard entry={card} onReply={() => undefined} /></div>
+            : <Part key={p.id} part={p} />;
+        })}
         {info.error && <ErrorNote name={info.error.name} message={info.error.message} />}
         {info.time.completed !== undefined && (
           <footer class="msg-meta">
@@ -69,11 +76,17 @@ function Part({ part }: { part: ChatPart }) {
 }
 
 export function ErrorNote({ name, message }: { name: string; message?: string }) {
-  const e = errorText({ name, message });
+  const e = errorText({ name, ...(message !== undefined ? { message } : {}) });
   const aborted = name === 'MessageAbortedError';
   return (
     <div class={`msg-error ${aborted ? 'msg-error-aborted' : ''}`} role={aborted ? 'status' : 'alert'}>
       <strong>{e.title}</strong>{e.detail && <span> — {e.detail}</span>}
+      {e.raw && (
+        <details class="msg-error-raw">
+          <summary>Details</summary>
+          <pre>{e.raw}</pre>
+        </details>
+      )}
     </div>
   );
 }

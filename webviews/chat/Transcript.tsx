@@ -7,7 +7,7 @@ import { useEffect, useLayoutEffect, useMemo, useReducer, useRef } from 'preact/
 import type { ChatScroll } from '../protocol';
 import { MessageRow } from './MessageRow';
 import { HeightCache, isAtBottom } from './store/layout';
-import { partsOf } from './store/selectors';
+import { answeredByCall, partsOf } from './store/selectors';
 import type { SessionState } from './store/state';
 
 export interface TranscriptProps {
@@ -169,7 +169,7 @@ export function Transcript({ session, rev, streaming, initialScroll, onScrollCha
     if (!entry) continue;
     rows.push(
       <div key={id} data-key={id} ref={rowRef} class="row">
-        <MessageRow entry={entry} parts={partsOf(session, entry)} rev={entry.rev} />
+        <MessageRow entry={entry} parts={partsOf(session, entry)} answered={answeredByCall(session, id)} rev={entry.rev} />
       </div>,
     );
   }

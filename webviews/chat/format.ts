@@ -23,16 +23,39 @@ export function durationText(ms: number): string {
   return `${m} min ${Math.round(s - m * 60)} s`;
 }
 
-/** What people read for opencode's error names. */
-export function errorText(e: ChatError): { title: string; detail?: string } {
-  switch (e.name) {
-    case 'MessageAbortedError': return { title: 'Stopped', detail: 'You aborted this turn.' };
-    case 'ProviderAuthError': return { title: 'The model provider refused the credentials', detail: e.message };
-    case 'MessageOutputLengthError': return { title: 'The answer hit the output length limit', detail: e.message };
-    case 'ContextOverflowError': return { title: 'The conversation no longer fits the model’s context', detail: e.message };
-    case 'APIError': return { title: 'The model provider answered with an error', detail: e.message };
-    default: return { title: e.name.replace(/Error$/, ' error').replace(/([a-z])([A-Z])/g, '$1 $2'), detail: e.message };
+/**
+ * What people read for an opencode error: a sentence with the next step. `raw` is the error as
+ * opencode gave it (name, message, stack lines), for a "Details" fold; never the headline.
+ */
+export function errorText(e: ChatError): { title: string; detail?: string; raw?: string } {
+  const message = e.message ?? '';
+  const raw = message && message !== 'Aborted' ? `${e.name}: ${message}` : undefined;
+  const withRaw = (t: { title: string; detail?: string }) => (raw ? { ...t, raw } : t);
+  // opencode often wraps the real error in UnknownError: look for its name in the message too.
+  const all = `${e.name} ${message}`;
+  const model = /Model not found:\s*([^\s…]+)/.exec(message)?.[1];
+  if (e.name === 'MessageAbortedError') return { title: 'Aborted', detail: 'You stopped this turn.' };
+  if (/ProviderModelNotFoundError/.test(all)) {
+    return withRaw({ title: `The agent has no model ${model ?? 'by that name'}`, detail: 'Pick another model below and send again; after a provider change, redeploy the project if the list does not have it.' });
   }
+  if (e.name === 'ProviderAuthError' || /\b401\b|unauthori[sz]ed|invalid api key/i.test(message)) {
+    return withRaw({ title: 'The model provider refused the credentials', detail: 'Set a new key or sign in again in the Providers view, then send again.' });
+  }
+  if (/Cannot connect to API|Unable to connect|ECONNREFUSED|fetch failed/i.test(message)) {
+    return withRaw({ title: 'The agent could not reach the model provider', detail: "Check the provider's address in the Providers view and that it is running (Hangar itself is fine), then send again." });
+  }
+  switch (e.name) {
+    case 'MessageOutputLengthError': return withRaw({ title: 'The answer hit the output length limit', detail: 'Ask for a shorter answer, or continue in a new message.' });
+    case 'ContextOverflowError': return withRaw({ title: 'The conversation no longer fits the model’s context', detail: 'Start a new session, or pick a model with a larger context.' });
+    case 'APIError': return withRaw({ title: 'The model provider answered with an error', detail: firstLine(message) });
+    default: return withRaw({ title: e.name.replace(/Error$/, ' error').replace(/([a-z])([A-Z])/g, '$1 $2'), ...(message ? { detail: firstLine(message) } : {}) });
+  }
+}
+
+/** The first line of an error message, without its stack. */
+function firstLine(message: string): string {
+  const line = message.split('\n').find((l) => l.trim() && !/^\s*at\s/.test(l)) ?? '';
+  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
 }
 
 /** "in 12 s" until the next retry. */

@@ -25,12 +25,7 @@ export function absoluteTime(iso: string, timeZone?: string): string {
   return new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short', hourCycle: 'h23', ...(timeZone ? { timeZone } : {}) }).format(t);
 }
 
-/** Docker-style sizes as people read them: "4g" → "4 GB", "512m" → "512 MB". */
-export function memoryText(size: string): string {
-  const m = /^(\d+)([mg])$/i.exec(size);
-  if (!m) return size;
-  return `${m[1]} ${m[2]!.toLowerCase() === 'g' ? 'GB' : 'MB'}`;
-}
+export { memoryText, tokenCountText } from './units';
 
 export function cpuText(cpus: number): string {
   return `${cpus} ${cpus === 1 ? 'CPU' : 'CPUs'}`;

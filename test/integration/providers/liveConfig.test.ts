@@ -76,7 +76,7 @@ describe('providers: live provider changes reach a running agent (local runtime,
       const data = (JSON.parse(frame.data!) as { data: unknown }).data;
       assert.deepEqual(data, { projectId: project.id, providerId: 'fakellm', modelId: 'fake-model', applied: true, needsRedeploy: null });
     } finally {
-      events.close();
+      await events.close();
     }
     const seen = await agentProviders();
     assert.deepEqual(seen.ids, ['fakellm']);
@@ -111,11 +111,41 @@ describe('providers: live provider changes reach a running agent (local runtime,
       id: 'fakellm', name: 'Fake LLM', baseURL: fake.baseUrl, models: [{ id: 'fake-model', context: 128000, output: 4096 }, { id: 'other-model', context: 32000, output: 2048 }],
     })).status, 201);
     assert.equal((await alice.call('PUT', `/api/projects/${project.id}/model`, { providerId: 'fakellm', modelId: 'other-model' })).status, 200);
-    assert.equal((await agentProviders()).default.fakellm, 'other-model');
+    // opencode's /config/providers `default` is its own pick among the models; the configured model is in GET /config.
+    const configured = async () => { const a = await agent(); return ((await (await fetch(`${a.url}/config`, { headers: a.headers })).json()) as { model?: string }).model; };
+    assert.equal(await configured(), 'fakellm/other-model');
     assert.equal((await run(project.id, 'stop')).state, 'succeeded');
     const started = await run(project.id, 'start');
     assert.equal(started.state, 'succeeded', started.error ?? '');
-    assert.equal((await agentProviders()).default.fakellm, 'other-model');
+    assert.equal(await configured(), 'fakellm/other-model');
+  });
+
+  it('MEASURE: Set Default Provider → the chat\'s model list (agent.config, then GET /config/providers through the proxy) shows it, median of 10', async () => {
+    assert.equal((await alice.call('PUT', `/api/projects/${project.id}/model`, { providerId: null, modelId: null })).status, 200);
+    assert.equal((await alice.post('/api/providers/custom', {
+      id: 'fakellm2', name: 'Fake LLM 2', baseURL: fake.baseUrl, models: [{ id: 'second-model', context: 32000, output: 2048 }],
+    })).status, 201);
+    const times: number[] = [];
+    const events = await openEventStream(api.url, api.adminToken);
+    try {
+      for (let i = 0; i < 10; i++) {
+        const [providerId, modelId] = i % 2 === 0 ? ['fakellm2', 'second-model'] : ['fakellm', 'fake-model'];
+        const seen = events.frames.length;
+        const started = performance.now();
+        assert.equal((await alice.call('PUT', '/api/me/default-model', { providerId, modelId })).status, 200);
+        await events.waitFor((f) => events.frames.indexOf(f) >= seen && f.event === 'agent.config', 30_000);
+        // What the chat does on agent.config: the agent's providers through the API's proxy.
+        const list = (await alice.get<{ providers: { id: string; models: Record<string, unknown> }[] }>(`/api/projects/${project.id}/opencode/config/providers`)).body;
+        assert.deepEqual(list.providers.map((p) => p.id), [providerId]);
+        assert.ok(modelId in list.providers[0]!.models, `${modelId} in the list`);
+        times.push(performance.now() - started);
+      }
+    } finally {
+      await events.close();
+    }
+    const sorted = [...times].sort((a, b) => a - b);
+    const median = (sorted[4]! + sorted[5]!) / 2;
+    console.log(`      Set Default Provider → chat model list: median ${Math.round(median)} ms (min ${Math.round(sorted[0]!)}, max ${Math.round(sorted[9]!)}) over 10`);
   });
 
   it('an agent pinned to its deploy-time provider (an older deploy) is marked as needing a redeploy, in the row and the event', async () => {

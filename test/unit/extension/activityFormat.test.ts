@@ -32,4 +32,10 @@ describe('activity formatting', () => {
     assert.equal(child.label, '↳ Untitled session');
     assert.match(child.tooltip, /\(subagent\)/);
   });
+
+  it('marks a turn the user aborted "aborted" with a stop icon, never a green ✓ complete', () => {
+    const row = activityRow({ ...base, error: 'aborted' }, 0);
+    assert.deepEqual([row.description, row.icon], ['alpha · aborted · 1:05', { id: 'circle-slash', color: 'list.warningForeground' }]);
+    assert.match(row.tooltip, /^Status: aborted$/m);
+  });
 });

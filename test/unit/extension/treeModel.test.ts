@@ -13,7 +13,7 @@ describe('tree row models', () => {
 
   it('describes tiers by their resources and marks the default', () => {
     const row = tierRow(aTier({ id: 'desktop', name: 'Desktop', isDefault: true, hasDesktopAccess: true }));
-    assert.equal(row.description, '2 CPU · 4g RAM · 30 GB · default');
+    assert.equal(row.description, '2 CPU · 4 GB RAM · 30 GB disk · default');
     assert.equal(row.contextValue, 'tier.default');
   });
 
@@ -23,7 +23,7 @@ describe('tree row models', () => {
       aTier({ id: 'desktop', cpus: 4, hasDesktopAccess: true }),
     ]);
     assert.deepEqual(picks.map((p) => p.label), ['standard', 'desktop', 'pro']);
-    assert.equal(picks[0]?.description, '2 CPU · 4g RAM · 30 GB');
+    assert.equal(picks[0]?.description, '2 CPU · 4 GB RAM · 30 GB disk');
     assert.match(picks[0]?.detail ?? '', /^Default tier · No desktop access/);
     assert.match(picks[1]?.detail ?? '', /desktop access \(VNC\)/);
   });
@@ -49,5 +49,13 @@ describe('tree row models', () => {
     const row = projectRow(aProject({ status: 'running', runtimeNotes: ['memory limit not enforced (cgroup v1 not writable)'], urls: { agent: 'http://127.0.0.1:4100', vnc: null } }));
     assert.match(row.tooltip ?? '', /Not enforced: memory limit not enforced \\\(cgroup v1 not writable\\\)/);
     assert.equal(row.contextValue, 'project.running.agentUrl');
+  });
+
+  it('says on the row when a provider change needs a redeploy, not as an unenforced limit', () => {
+    const note = 'Provider change needs a redeploy: the agent still runs with the provider it was deployed with, not fakellm.';
+    const row = projectRow(aProject({ status: 'running', runtimeNotes: [note], urls: { agent: 'http://127.0.0.1:4100', vnc: null } }));
+    assert.match(row.description ?? '', / · redeploy needed$/);
+    assert.match(row.tooltip ?? '', /Provider change needs a redeploy: .* Right-click → Deploy Container\./);
+    assert.doesNotMatch(row.tooltip ?? '', /Not enforced/);
   });
 });

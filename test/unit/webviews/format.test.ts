@@ -23,3 +23,11 @@ describe('webview formatting', () => {
     assert.equal(statusText('not_deployed'), 'Not deployed');
   });
 });
+
+describe('the shared formatter (trees and webviews)', () => {
+  it('writes sizes and token counts the same everywhere: "4 GB", "32k", "128k", "1M"', async () => {
+    const { memoryText, tokenCountText } = await import('../../../webviews/shared/units');
+    assert.deepEqual([memoryText('4g'), memoryText('512m'), memoryText('1.5g'), memoryText('2GB'), memoryText('weird')], ['4 GB', '512 MB', '1.5 GB', '2 GB', 'weird']);
+    assert.deepEqual([32768, 128000, 131072, 200000, 1048576, 1000000, 950, 8192].map(tokenCountText), ['32k', '128k', '128k', '200k', '1M', '1M', '950', '8k']);
+  });
+});

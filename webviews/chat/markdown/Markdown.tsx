@@ -116,7 +116,7 @@ function inlineToken(t: Token, key: number): ComponentChildren {
 function Link({ href, title, children }: { href: string; title?: string; children: ComponentChildren }) {
   const { openLink } = useContext(ActionsContext);
   const target = linkTarget(href);
-  if (!target) return <span class="md-link-blocked" title={`Blocked link: ${href.slice(0, 200)}`}>{children}</span>;
+  if (!target) return <span class="md-link-blocked" title={`Not opened from the chat: ${href.slice(0, 200)}`}>{children}</span>;
   const open = (e: Event) => {
     e.preventDefault();
     openLink(target);

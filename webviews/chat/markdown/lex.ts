@@ -63,6 +63,8 @@ export function linkTarget(href: string): string | null {
   // Control characters and whitespace inside a scheme are how `java\tscript:` tricks work.
   // eslint-disable-next-line no-control-regex -- stripping control characters is the point
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(h.replace(/[\u0000-\u0020]/g, ''))?.[1]?.toLowerCase();
-  if (scheme === undefined) return h.startsWith('//') ? null : h; // a relative path: the host resolves it
+  // A relative path has nothing to open (the host opens http, https and mailto only): shown as text,
+  // never as a link that does nothing when clicked.
+  if (scheme === undefined) return null;
   return scheme === 'http' || scheme === 'https' || scheme === 'mailto' ? h : null;
 }

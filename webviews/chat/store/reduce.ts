@@ -52,7 +52,8 @@ export function applyHostMessage(state: ChatState, m: HostMessage): void {
       if (!wasIdle && m.status.type === 'idle') s.turnsEnded++;
       if (wasIdle && m.status.type !== 'idle') {
         s.error = null; // a new turn
-        for (const [id, p] of s.permissions) if (p.reply) s.permissions.delete(id);
+        // Answered cards go, except those shown with their tool call in the transcript.
+        for (const [id, p] of s.permissions) if (p.reply && !(p.request.tool && s.messages.has(p.request.tool.messageId))) s.permissions.delete(id);
       }
       s.rev++;
       return;
@@ -69,6 +70,7 @@ export function applyHostMessage(state: ChatState, m: HostMessage): void {
       if (p) {
         p.reply = m.reply;
         p.sending = false;
+        bumpToolMessage(s, p.request.tool?.messageId);
         s.rev++;
       }
       return;
@@ -76,6 +78,13 @@ export function applyHostMessage(state: ChatState, m: HostMessage): void {
     case 'chat.error': {
       const s = sessionOf(state, m.sessionId);
       s.error = m.error;
+      // Kept in the transcript with the turn it ended (the session's error is cleared by the next turn).
+      const lastId = s.order[s.order.length - 1];
+      const last = lastId ? s.messages.get(lastId) : undefined;
+      if (last && !last.info.error) {
+        last.info = { ...last.info, error: m.error };
+        last.rev++;
+      }
       s.rev++;
       return;
     }
@@ -105,8 +114,15 @@ export function markPermissionSending(state: ChatState, sessionId: string, permi
   if (!s || !p) return;
   p.reply = reply;
   p.sending = true;
+  bumpToolMessage(s, p.request.tool?.messageId);
   s.rev++;
   state.rev++;
+}
+
+/** The message that shows an answered card with its tool call re-renders. */
+function bumpToolMessage(s: SessionState, messageId: string | undefined): void {
+  const entry = messageId ? s.messages.get(messageId) : undefined;
+  if (entry) entry.rev++;
 }
 
 /** The reply could not be sent: the card asks again. */

@@ -25,6 +25,23 @@ export function permissionsOf(s: SessionState | undefined): PermissionEntry[] {
   return s ? [...s.permissions.values()] : [];
 }
 
+/** An answered card stays with its tool call in the transcript (when that message is loaded). */
+function placedWithTool(s: SessionState, p: PermissionEntry): boolean {
+  return !!p.reply && !!p.request.tool && s.messages.has(p.request.tool.messageId);
+}
+
+/** The cards under the transcript: the ones waiting for an answer, and answered ones with no tool call shown. */
+export function footerPermissions(s: SessionState | undefined): PermissionEntry[] {
+  return s ? [...s.permissions.values()].filter((p) => !placedWithTool(s, p)) : [];
+}
+
+/** Answered cards of one message, by the tool call they belong to. */
+export function answeredByCall(s: SessionState, messageId: string): Map<string, PermissionEntry> {
+  const out = new Map<string, PermissionEntry>();
+  for (const p of s.permissions.values()) if (p.reply && p.request.tool?.messageId === messageId) out.set(p.request.tool.callId, p);
+  return out;
+}
+
 export function pendingPermissionCount(s: SessionState | undefined): number {
   let n = 0;
   if (s) for (const p of s.permissions.values()) if (!p.reply) n++;

@@ -185,4 +185,18 @@ describe('AgentEventRelays', () => {
     assert.deepEqual(a.events, []);
     assert.match(relays.stats('p1')?.lastError ?? '', /stopped/);
   });
+
+  it('writes "agent event stream interrupted" once for a failure that repeats every poll, not once per poll', async () => {
+    let calls = 0;
+    const lines: Array<{ level: string; msg: string; fields?: Record<string, unknown> }> = [];
+    const log = {
+      debug: () => undefined, error: () => undefined,
+      info: (msg: string, fields?: Record<string, unknown>) => { lines.push({ level: 'info', msg, ...(fields ? { fields } : {}) }); },
+      warn: (msg: string, fields?: Record<string, unknown>) => { lines.push({ level: 'warn', msg, ...(fields ? { fields } : {}) }); },
+    };
+    relays = new AgentEventRelays(options({ log, backoff: { initialMs: 5, maxMs: 5 }, target: async () => { calls++; throw new Error('the agent is unreachable'); } }));
+    relays.get('p1').attach(collector());
+    await until('ten attempts', () => calls >= 10);
+    assert.deepEqual(lines.map((l) => [l.level, l.msg, l.fields?.error]), [['warn', 'agent event stream interrupted', 'the agent is unreachable']]);
+  });
 });

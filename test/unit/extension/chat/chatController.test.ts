@@ -32,7 +32,7 @@ class FakeApi implements ChatApi {
   abort() { return Promise.resolve(); }
   replyPermission() { return Promise.resolve(); }
   permissions() { return Promise.resolve(this.pending); }
-  providers() { return Promise.resolve({ providers: [{ id: 'fake', name: 'Fake', models: { m: { name: 'M' } } }], default: { fake: 'm' } }); }
+  providers(): Promise<unknown> { return Promise.resolve({ providers: [{ id: 'fake', name: 'Fake', models: { m: { name: 'M' } } }], default: { fake: 'm' } }); }
   agents() { return Promise.resolve([{ name: 'build', mode: 'primary' }]); }
   sessionDiff() { return Promise.resolve([]); }
   workspaceDiff() { return Promise.resolve([]); }
@@ -180,5 +180,52 @@ describe('chat: controller queue', () => {
     const init = t.posted.find((m) => m.type === 'chat.init');
     assert.ok(init?.type === 'chat.init');
     assert.deepEqual([init.models, init.agents, init.model, init.agent], [[{ providerId: 'fake', modelId: 'm', name: 'Fake · M' }], [{ name: 'build' }], { providerId: 'fake', modelId: 'm' }, 'build']);
+  });
+});
+
+describe('chat: controller models after a provider change', () => {
+  it('reopened on a model the agent no longer has: falls back to its default, says so, and sends with the default', async () => {
+    const t = setup({ persisted: { v: 1, activeSessionId: 'ses_a', drafts: {}, queue: [], model: { providerId: 'opencode', modelId: 'big-pickle' } } });
+    await t.controller.onReady();
+    const init = t.posted.find((m) => m.type === 'chat.init');
+    assert.ok(init?.type === 'chat.init');
+    assert.deepEqual(init.model, { providerId: 'fake', modelId: 'm' });
+    const notice = t.posted.find((m) => m.type === 'chat.models');
+    assert.ok(notice?.type === 'chat.models');
+    assert.equal(notice.notice, 'opencode/big-pickle is not available on this agent any more: using Fake · M.');
+    // A prompt queued with the stale model (sent before the notice arrived) goes with the agent's default.
+    await t.controller.handlers['chat.send']({ type: 'chat.send', requestId: 'r', sessionId: 'ses_a', text: 'hi', mentions: [], model: { providerId: 'opencode', modelId: 'big-pickle' } });
+    assert.deepEqual(t.api.prompts.at(-1)?.body.model, { providerID: 'fake', modelID: 'm' });
+  });
+
+  it('agent.config: reloads the model list from the agent and moves to its new default', async () => {
+    const api = new FakeApi();
+    const t = setup({ api });
+    await t.controller.onReady();
+    await t.controller.handlers['chat.send']({ type: 'chat.send', requestId: 'r', sessionId: 'ses_a', text: 'hi', mentions: [], model: { providerId: 'fake', modelId: 'm' } });
+    api.providers = () => Promise.resolve({ providers: [{ id: 'fakellm', name: 'Fake LLM', models: { 'fake-model': { name: 'fake-model' } } }], default: { fakellm: 'fake-model' } });
+    await t.controller.modelsChanged({ needsRedeploy: null });
+    const m = t.posted.filter((x) => x.type === 'chat.models').at(-1);
+    assert.ok(m?.type === 'chat.models');
+    assert.deepEqual([m.models, m.model, m.needsRedeploy], [[{ providerId: 'fakellm', modelId: 'fake-model', name: 'Fake LLM · fake-model' }], { providerId: 'fakellm', modelId: 'fake-model' }, undefined]);
+    await t.controller.modelsChanged({ needsRedeploy: 'the agent still runs with the provider it was deployed with, not fakellm' });
+    const r = t.posted.filter((x) => x.type === 'chat.models').at(-1);
+    assert.ok(r?.type === 'chat.models');
+    assert.equal(r.needsRedeploy, 'This project needs a redeploy for its provider change: the agent still runs with the provider it was deployed with, not fakellm.');
+  });
+
+  it('"Start" on a stopped project starts it without a prompt waiting', async () => {
+    let started = 0;
+    const api = new FakeApi();
+    const posted: ChatHostToWebview[] = [];
+    const controller = new ChatController(api, {
+      post: (m) => posted.push(m), confirmExternal: () => Promise.resolve(false), openExternal: () => Promise.resolve(false), copy: () => Promise.resolve(),
+      startProject: () => { started++; return Promise.resolve(); },
+    }, { ...project, status: 'stopped' }, log);
+    await controller.handlers['chat.start']({ type: 'chat.start', requestId: 'r' });
+    assert.equal(started, 1);
+    const s = posted.find((m) => m.type === 'chat.starting');
+    assert.ok(s?.type === 'chat.starting');
+    assert.deepEqual(s.starting, { phase: 'starting', message: 'Starting demo…' });
   });
 });

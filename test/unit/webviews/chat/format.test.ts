@@ -12,9 +12,25 @@ describe('chat formatting', () => {
   });
 
   it('names errors the way people read them', () => {
-    assert.deepEqual(errorText({ name: 'MessageAbortedError', message: 'Aborted' }), { title: 'Stopped', detail: 'You aborted this turn.' });
+    assert.deepEqual(errorText({ name: 'MessageAbortedError', message: 'Aborted' }), { title: 'Aborted', detail: 'You stopped this turn.' });
     assert.equal(errorText({ name: 'APIError', message: '429' }).title, 'The model provider answered with an error');
     assert.equal(errorText({ name: 'SomethingNewError' }).title, 'Something New error');
+  });
+
+  it('turns provider errors into a sentence with the next step, the raw error only behind Details', () => {
+    const raw = 'ProviderModelNotFoundError: Model not found: opencode/big-pickle\n    at SessionPrompt.getModel (/$bunfs/root/chunk-abc.js:1:2)';
+    assert.deepEqual(errorText({ name: 'UnknownError', message: raw }), {
+      title: 'The agent has no model opencode/big-pickle',
+      detail: 'Pick another model below and send again; after a provider change, redeploy the project if the list does not have it.',
+      raw: `UnknownError: ${raw}`,
+    });
+    const down = errorText({ name: 'APIError', message: 'Cannot connect to API: Unable to connect. Is the computer able to access the url?' });
+    assert.equal(down.title, 'The agent could not reach the model provider');
+    assert.match(down.detail!, /Hangar itself is fine/);
+    assert.equal(errorText({ name: 'ProviderAuthError', message: 'bad key' }).detail, 'Set a new key or sign in again in the Providers view, then send again.');
+    const other = errorText({ name: 'UnknownError', message: 'boom\n    at x (y.js:1:1)' });
+    assert.equal(other.detail, 'boom', 'no stack line in the sentence');
+    assert.equal(other.raw, 'UnknownError: boom\n    at x (y.js:1:1)');
   });
 
   it('says what a tool call is about and caps big inputs and outputs', () => {

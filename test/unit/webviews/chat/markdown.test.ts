@@ -5,10 +5,10 @@ import { decodeEntities, lexMarkdown, linkTarget, MAX_MARKDOWN_CHARS } from '../
 
 // Rendering (raw HTML as text, no handlers, dead javascript: links) is asserted on the real DOM in browser.test.ts.
 describe('chat markdown', () => {
-  it('only lets http, https, mailto and relative links reach the host', () => {
+  it('only lets http, https and mailto links reach the host (what the host opens); relative ones are text', () => {
     assert.equal(linkTarget('https://example.com/a?b=1'), 'https://example.com/a?b=1');
     assert.equal(linkTarget('mailto:a@b.c'), 'mailto:a@b.c');
-    assert.equal(linkTarget('src/app.ts'), 'src/app.ts');
+    assert.equal(linkTarget('src/app.ts'), null);
     for (const bad of ['javascript:alert(1)', 'JaVaScRiPt:alert(1)', ' java\tscript:alert(1)', 'java\u0000script:x', 'data:text/html,<script>', 'vbscript:x', 'command:workbench.action.quit', 'vscode://x', 'file:///etc/passwd', '//evil.example/x']) {
       assert.equal(linkTarget(bad), null, bad);
     }

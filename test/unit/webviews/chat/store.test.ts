@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { ChatHostToWebview } from '../../../../webviews/protocol';
 import { applyHostMessage, markPermissionSending, setDraft, startMentionQuery, unmarkPermission } from '../../../../webviews/chat/store/reduce';
-import { isBusy, partsOf, pendingPermissionCount, queueOf, turnSummary } from '../../../../webviews/chat/store/selectors';
+import { answeredByCall, footerPermissions, isBusy, partsOf, pendingPermissionCount, queueOf, turnSummary } from '../../../../webviews/chat/store/selectors';
 import { createChatState, type ChatState, type SessionState } from '../../../../webviews/chat/store/state';
 import {
   assistantInfo, longTranscript, permission, SID, stepFinish, textPart, textTurn, toolPart, userInfo, type HostMsg,
@@ -146,6 +146,18 @@ describe('chat store', () => {
       assert.equal(session(state).error, null);
     });
 
+    it('keeps a session error in the transcript with the turn it ended, after the next turn starts', () => {
+      const error = { name: 'UnknownError', message: 'ProviderModelNotFoundError: Model not found: opencode/big-pickle' };
+      const state = apply(createChatState(),
+        { type: 'chat.message', info: userInfo('msg_u', 1) },
+        { type: 'chat.status', sessionId: SID, status: { type: 'busy' } },
+        { type: 'chat.error', sessionId: SID, error },
+        { type: 'chat.status', sessionId: SID, status: { type: 'idle' } },
+        { type: 'chat.status', sessionId: SID, status: { type: 'busy' } });
+      assert.equal(session(state).error, null);
+      assert.deepEqual(session(state).messages.get('msg_u')!.info.error, error);
+    });
+
     it('shows retry with its attempt and next time, and stays busy', () => {
       const state = apply(createChatState(), { type: 'chat.status', sessionId: SID, status: { type: 'retry', attempt: 3, next: 99_000, message: 'Connection refused' } });
       assert.deepEqual(session(state).status, { type: 'retry', attempt: 3, next: 99_000, message: 'Connection refused' });
@@ -153,7 +165,40 @@ describe('chat store', () => {
     });
   });
 
+  describe('models', () => {
+    it('takes the agent\'s new model list, the model the host chose, its notice and the redeploy note', () => {
+      const state = apply(createChatState(), {
+        type: 'chat.models', models: [{ providerId: 'fakellm', modelId: 'fake-model', name: 'Fake LLM · fake-model' }],
+        model: { providerId: 'fakellm', modelId: 'fake-model' }, notice: 'opencode/big-pickle is not available on this agent any more: using Fake LLM · fake-model.',
+      });
+      assert.deepEqual(state.model, { providerId: 'fakellm', modelId: 'fake-model' });
+      assert.equal(state.models.length, 1);
+      assert.match(state.modelNotice!, /big-pickle is not available/);
+      assert.equal(state.needsRedeploy, null);
+      apply(state, { type: 'chat.models', models: [], needsRedeploy: 'This project needs a redeploy for its provider change: x.' });
+      assert.equal(state.needsRedeploy, 'This project needs a redeploy for its provider change: x.');
+    });
+  });
+
   describe('permissions', () => {
+    it('an answered card stays with its tool call in the transcript, also after the next turn starts', () => {
+      const state = apply(createChatState(),
+        { type: 'chat.message', info: assistantInfo('msg_a', 1) },
+        { type: 'chat.part', sessionId: SID, part: toolPart('prt_t', 'msg_a', { status: 'running', input: {}, time: { start: 1 } }) },
+        { type: 'chat.status', sessionId: SID, status: { type: 'busy' } },
+        { type: 'chat.permission', request: permission('per_1', { tool: { messageId: 'msg_a', callId: 'call_1' } }) });
+      assert.deepEqual(footerPermissions(session(state)).map((p) => p.request.id), ['per_1'], 'waiting: under the transcript');
+      const rev = session(state).messages.get('msg_a')!.rev;
+      apply(state, { type: 'chat.permissionReplied', sessionId: SID, requestId: 'per_1', reply: 'once' });
+      assert.ok(session(state).messages.get('msg_a')!.rev > rev, 'the tool message re-renders with its card');
+      assert.deepEqual(footerPermissions(session(state)), []);
+      assert.equal(answeredByCall(session(state), 'msg_a').get('call_1')?.reply, 'once');
+      apply(state,
+        { type: 'chat.status', sessionId: SID, status: { type: 'idle' } },
+        { type: 'chat.status', sessionId: SID, status: { type: 'busy' } });
+      assert.equal(answeredByCall(session(state), 'msg_a').get('call_1')?.reply, 'once');
+    });
+
     it('asks, shows the reply at once, confirms it, and clears answered cards at the next turn', () => {
       const state = apply(createChatState(),
         { type: 'chat.status', sessionId: SID, status: { type: 'busy' } },
