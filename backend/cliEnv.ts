@@ -61,6 +61,7 @@ export const ENV_HELP: { group: string; vars: [name: string, help: string][] }[]
   {
     group: 'Providers and GitHub',
     vars: [
+      ['HANGAR_ALLOW_PRIVATE_HOSTS', 'hosts, IPs or CIDRs (comma-separated, or *) a provider URL may reach on loopback/private networks, e.g. a local model server'],
       ['HANGAR_MODELS_URL', 'models.dev catalog URL, or off (default https://models.dev/api.json)'],
       ['HANGAR_MODELS_TTL_S', 'catalog freshness in seconds (default 21600)'],
       ['HANGAR_MODELS_RETRY_S', 'retry after a failed catalog fetch (default 300)'],
