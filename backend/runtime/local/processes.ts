@@ -132,16 +132,39 @@ export function scanProcesses(projectsRoot: string): { pid: number; projectId: s
  * Resolves when the leader is gone.
  */
 export async function killGroup(pid: number, graceMs = 5000): Promise<'terminated' | 'killed' | 'gone'> {
-  if (!isAlive(pid)) return 'gone';
+  // A sandboxed agent's leader is bwrap: it can end before the agent inside, so wait for the group.
+  const alive = () => isAlive(pid) || groupAlive(pid);
+  if (!alive()) return 'gone';
   signalGroup(pid, 'SIGTERM');
   const deadline = Date.now() + graceMs;
   while (Date.now() < deadline) {
-    if (!isAlive(pid)) return 'terminated';
+    if (!alive()) return 'terminated';
     await sleep(25);
   }
   signalGroup(pid, 'SIGKILL');
-  for (let i = 0; i < 200 && isAlive(pid); i++) await sleep(10);
+  for (let i = 0; i < 200 && alive(); i++) await sleep(10);
   return 'killed';
+}
+
+/** Does any live (non-zombie) process remain in process group `pgid`? */
+function groupAlive(pgid: number): boolean {
+  let entries: string[];
+  try {
+    entries = fs.readdirSync('/proc');
+  } catch {
+    return false;
+  }
+  for (const name of entries) {
+    if (!/^[0-9]+$/.test(name)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
+      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(rest[2]) === pgid && rest[0] !== 'Z' && rest[0] !== 'X') return true;
+    } catch {
+      // gone
+    }
+  }
+  return false;
 }
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {
