@@ -68,7 +68,8 @@ export function containerSteps(project) {
       const port = new URL(p.urls.agent).port;
       const pid = opencodePid(port);
       if (!pid) throw new Error(`no opencode process serving port ${port}`);
-      process.kill(pid, 'SIGKILL');
+      // The agent's whole process group (a sandboxed one is bwrap, its reaper and opencode) dies, as in a crash.
+      process.kill(-pid, 'SIGKILL');
       const pane = await openView(page, 'Projects');
       await waitForStatus(pane, project, 'crashed', 60_000);
       const tip = await waitUntil(async () => {

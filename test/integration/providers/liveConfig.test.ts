@@ -66,7 +66,7 @@ describe('providers: live provider changes reach a running agent (local runtime,
 
     const events = await openEventStream(api.url, api.adminToken);
     try {
-      assert.equal((await alice.post('/api/providers/custom', {
+      assert.equal((await alice.post('/api/custom-providers', {
         id: 'fakellm', name: 'Fake LLM', baseURL: fake.baseUrl, apiKey: KEY, models: [{ id: 'fake-model', context: 128000, output: 4096 }],
       })).status, 201);
       const started = performance.now();
@@ -107,7 +107,7 @@ describe('providers: live provider changes reach a running agent (local runtime,
   });
 
   it("a project override to another model reaches the agent and keeps after a stop and start", async () => {
-    assert.equal((await alice.post('/api/providers/custom', {
+    assert.equal((await alice.post('/api/custom-providers', {
       id: 'fakellm', name: 'Fake LLM', baseURL: fake.baseUrl, models: [{ id: 'fake-model', context: 128000, output: 4096 }, { id: 'other-model', context: 32000, output: 2048 }],
     })).status, 201);
     assert.equal((await alice.call('PUT', `/api/projects/${project.id}/model`, { providerId: 'fakellm', modelId: 'other-model' })).status, 200);
@@ -122,7 +122,7 @@ describe('providers: live provider changes reach a running agent (local runtime,
 
   it('MEASURE: Set Default Provider → the chat\'s model list (agent.config, then GET /config/providers through the proxy) shows it, median of 10', async () => {
     assert.equal((await alice.call('PUT', `/api/projects/${project.id}/model`, { providerId: null, modelId: null })).status, 200);
-    assert.equal((await alice.post('/api/providers/custom', {
+    assert.equal((await alice.post('/api/custom-providers', {
       id: 'fakellm2', name: 'Fake LLM 2', baseURL: fake.baseUrl, models: [{ id: 'second-model', context: 32000, output: 2048 }],
     })).status, 201);
     const times: number[] = [];

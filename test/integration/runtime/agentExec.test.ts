@@ -84,7 +84,8 @@ describe('agentExec: commands through the real opencode PTY API', function () {
   it('passes the environment and honours cwd (default: the agent\'s workspace)', async () => {
     const env = await agentExec(agentUrl, password, ['printenv', 'HANGAR_TEST_VALUE'], { env: { HANGAR_TEST_VALUE: 'x y;z' } });
     assert.deepEqual([env.exitCode, env.stdout], [0, 'x y;z\n']);
-    const dir = fs.mkdtempSync(path.join(dataDir, 'cwd-'));
+    // Inside the workspace: the sandboxed agent sees nothing of the data dir beyond its own folders.
+    const dir = fs.mkdtempSync(path.join(workspace, 'cwd-'));
     const cwd = await agentExec(agentUrl, password, ['pwd'], { cwd: dir });
     assert.equal(cwd.stdout.trim(), fs.realpathSync(dir));
     const dflt = await agentExec(agentUrl, password, ['git', 'rev-parse', '--show-toplevel']);

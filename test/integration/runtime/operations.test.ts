@@ -136,7 +136,8 @@ describe('API: container operations on the local runtime (real opencode)', funct
     const deploy = await alice.post<Operation>(`/api/projects/${project.id}/deploy`, { force: true });
     assert.equal((await finished(deploy.body.id)).state, 'succeeded');
     const [proc] = scanProcesses(path.join(api.dataDir, 'projects'));
-    process.kill(proc!.pid, 'SIGKILL');
+    // The whole sandbox (bwrap, its reaper, opencode) dies at once, as when opencode crashes.
+    process.kill(-proc!.pid, 'SIGKILL');
     const p = await until('crashed', async () => {
       const got = (await alice.get<Project>(`/api/projects/${project.id}`)).body;
       return got.status === 'crashed' ? got : undefined;
