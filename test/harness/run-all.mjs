@@ -6,7 +6,7 @@
 //   HANGAR_TEST_PARALLEL=1  run the vscode suite and the e2e test at the same time (2 cores: slower per test)
 //   HANGAR_TEST_ONLY=unit,integration  run only the named steps (others count as skipped, so exit 1)
 // Before the steps: the Debian packages (test/harness/setup-debian.sh) and a supported Node (>= 22:
-// on an older one it re-runs itself under the cached Node 24, see supportedNode.mjs).
+// on an older one (or on 24+) it re-runs itself under the cached Node 22, see supportedNode.mjs).
 import { spawn } from 'node:child_process';
 import { stripVTControlCharacters } from 'node:util';
 import { REPO } from './api.mjs';

@@ -4,7 +4,8 @@
 // 127.0.0.1:7421 (HANGAR_VSCODE_PORT overrides) with the repo linked in as an installed extension.
 // Runs until Ctrl+C, then stops both. First it installs what is missing: the Debian packages
 // (test/harness/setup-debian.sh, as root or with sudo) and, where the machine's Node is older than
-// 22, Node 24 into the cache, under which it then runs (test/harness/supportedNode.mjs).
+// 22 (or is 24+, which better-sqlite3 12 does not support), Node 22 into the cache, under which it
+// then runs (test/harness/supportedNode.mjs).
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';

@@ -1,16 +1,18 @@
 // Node 20 reached its end of life: `npm start` and `npm test` run on a supported LTS (>= 22). On a
-// machine whose Node is older they install Node 24 into the cache (the one code-server needs anyway,
-// test/harness/deps.mjs), compile better-sqlite3 for it once (cached next to it, loaded through
+// machine whose Node is older they install Node 22 (TOOL_NODE_VERSION: better-sqlite3 12 aborts on
+// Node 24; code-server keeps its own Node 24, test/harness/deps.mjs) into the cache, compile better-sqlite3 for it once (cached next to it, loaded through
 // nativeAbi.cjs so node_modules stays as `npm install` left it), and run themselves again under it,
-// with it first on PATH so that `node`, `npm` and `npx` in child processes are Node 24 too.
+// with it first on PATH so that `node`, `npm` and `npx` in child processes run on it too.
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { acquireLock, cacheDir, cleanInstallEnv, ensureNode, isDone, markDone, NODE_VERSION, resetDir, run } from './deps.mjs';
+import { acquireLock, cacheDir, cleanInstallEnv, ensureNode, isDone, markDone, TOOL_NODE_VERSION, resetDir, run } from './deps.mjs';
 
 export const MIN_NODE_MAJOR = 22;
+/** The first major the API does not run on yet: better-sqlite3 12 aborts on Node 24 (see deps.mjs). */
+export const UNSUPPORTED_FROM_MAJOR = 24;
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '..', '..');
 const PRELOAD = path.join(HERE, 'nativeAbi.cjs');
@@ -26,7 +28,7 @@ function nodeGypScript(env = process.env) {
     if (dir && fs.existsSync(npm)) candidates.push(path.join(path.dirname(fs.realpathSync(npm)), '..', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'));
   }
   const found = candidates.find((c) => c && fs.existsSync(c));
-  if (!found) throw new Error('node-gyp not found (it ships with npm): cannot compile better-sqlite3 for Node 24');
+  if (!found) throw new Error(`node-gyp not found (it ships with npm): cannot compile better-sqlite3 for Node ${TOOL_NODE_VERSION}`);
   return found;
 }
 
@@ -47,7 +49,7 @@ export async function ensureSqliteBinding({ node, nodeHome, log }) {
   const release = await acquireLock(path.join(cacheDir(), '.install-lock'), log);
   try {
     if (isDone(dir)) return binding;
-    const step = `compile better-sqlite3 ${version} for Node ${NODE_VERSION}`;
+    const step = `compile better-sqlite3 ${version} for Node ${TOOL_NODE_VERSION}`;
     log(`${step} (once: a minute or two, mostly SQLite itself)`);
     resetDir(dir);
     const src = path.join(dir, 'src');
@@ -67,19 +69,21 @@ export async function ensureSqliteBinding({ node, nodeHome, log }) {
 }
 
 /**
- * Returns when this process already runs on Node >= 22. Otherwise prepares Node 24 and runs this
+ * Returns when this process already runs on Node 22 or 23. Otherwise prepares Node 22 and runs this
  * same script again under it, and exits with its exit code (never returns).
  */
 export async function runOnSupportedNode({ log = (line) => console.log(`[node] ${line}`) } = {}) {
-  if (nodeMajor() >= MIN_NODE_MAJOR) return;
-  if (process.env.HANGAR_NODE_REEXEC) throw new Error(`still on Node ${process.versions.node} after switching to Node ${NODE_VERSION}`);
-  log(`Node ${process.versions.node} is past its end of life; using Node ${NODE_VERSION} from ${cacheDir()} (installed there on first use)`);
-  const { node24, nodeHome } = await ensureNode({ log });
+  const major = nodeMajor();
+  if (major >= MIN_NODE_MAJOR && major < UNSUPPORTED_FROM_MAJOR) return;
+  if (process.env.HANGAR_NODE_REEXEC) throw new Error(`still on Node ${process.versions.node} after switching to Node ${TOOL_NODE_VERSION}`);
+  const why = major < MIN_NODE_MAJOR ? 'is past its end of life' : 'is not supported by better-sqlite3 12 yet (it aborts the API)';
+  log(`Node ${process.versions.node} ${why}; using Node ${TOOL_NODE_VERSION} from ${cacheDir()} (installed there on first use)`);
+  const { node24, nodeHome } = await ensureNode({ log, version: TOOL_NODE_VERSION });
   const binding = await ensureSqliteBinding({ node: node24, nodeHome, log });
   const env = preloadEnv({
     ...process.env,
     PATH: `${path.dirname(node24)}${path.delimiter}${process.env.PATH ?? ''}`,
-    // Native modules that a nested `npm install` compiles must use Node 24's headers (not ~/.npmrc's).
+    // Native modules that a nested `npm install` compiles must use that Node's headers (not ~/.npmrc's).
     npm_config_nodedir: nodeHome,
     HANGAR_NODE_REEXEC: '1',
   }, binding);
