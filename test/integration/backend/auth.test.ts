@@ -71,7 +71,7 @@ describe('API: authentication and tokens', () => {
       assert.ok(res.body.paths[p], `missing ${p}`);
     }
     const post = res.body.paths['/api/projects']!.post as { requestBody: { content: { 'application/json': { schema: { properties: Record<string, unknown> } } } } };
-    assert.deepEqual(Object.keys(post.requestBody.content['application/json'].schema.properties).sort(), ['name', 'providerOverride', 'repository', 'tierId']);
+    assert.deepEqual(Object.keys(post.requestBody.content['application/json'].schema.properties).sort(), ['name', 'providerOverride', 'repository', 'runtime', 'tierId']);
   });
 });
 
