@@ -34,7 +34,7 @@ describe('API security: provider URLs never reach loopback, private or link-loca
     const alice = client(api.url, api.adminToken);
     for (const url of [`http://127.0.0.1:${port}/v1`, 'http://[::1]:11434/v1', 'http://169.254.169.254/latest', 'http://10.0.0.5/v1', 'http://192.168.0.10:8080/v1',
       `http://localhost:${port}/v1`, 'http://0x7f000001/v1', 'http://2130706433/v1', 'http://127.1/v1', 'http://[::ffff:127.0.0.1]/v1']) {
-      const res = await alice.post<ErrorBody>('/api/providers/custom', custom(url));
+      const res = await alice.post<ErrorBody>('/api/custom-providers', custom(url));
       assert.deepEqual([res.status, res.body.error.code], [400, 'private_address'], url);
     }
     assert.equal(probed, 0);
@@ -52,11 +52,11 @@ describe('API security: provider URLs never reach loopback, private or link-loca
     const allowed = await startTestApi({ HANGAR_ALLOW_PRIVATE_HOSTS: '127.0.0.0/8' });
     try {
       const a = client(allowed.url, allowed.adminToken);
-      assert.equal((await a.post('/api/providers/custom', custom(`http://127.0.0.1:${port}/v1`))).status, 201);
+      assert.equal((await a.post('/api/custom-providers', custom(`http://127.0.0.1:${port}/v1`))).status, 201);
       const tested = await a.post<{ verdict: string }>('/api/providers/gw/test');
       assert.deepEqual([tested.status, tested.body.verdict], [200, 'ok']);
       assert.equal(probed, 1);
-      assert.equal((await a.post<ErrorBody>('/api/providers/custom', custom('http://192.168.0.10/v1', 'lan'))).status, 400, 'only the allowed range');
+      assert.equal((await a.post<ErrorBody>('/api/custom-providers', custom('http://192.168.0.10/v1', 'lan'))).status, 400, 'only the allowed range');
     } finally {
       await allowed.close();
     }

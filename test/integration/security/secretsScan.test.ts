@@ -62,7 +62,7 @@ describe('API security: secrets scan: no plaintext marker secret in the database
         return r;
       };
       assert.equal((await keep(alice.post('/api/providers/openai/credentials', { type: 'api', key: markers.providerKey }))).status, 201);
-      assert.equal((await keep(alice.post('/api/providers/custom', { id: 'gw', name: 'Gateway', baseURL: 'https://gw.example.com/v1', apiKey: markers.customKey, models: [{ id: 'm', context: 8192, output: 1024 }] }))).status, 201);
+      assert.equal((await keep(alice.post('/api/custom-providers', { id: 'gw', name: 'Gateway', baseURL: 'https://gw.example.com/v1', apiKey: markers.customKey, models: [{ id: 'm', context: 8192, output: 1024 }] }))).status, 201);
       assert.ok((await keep(alice.call('PUT', '/api/github/credential', { token: markers.githubToken }))).status < 500);
       assert.equal((await keep(alice.call('PUT', '/api/notifications/webhook', { url: 'https://hooks.example.com/x', secret: markers.webhookSecret, kinds: ['done'] }))).status, 200);
       // The one answer that shows a new token's secret, by design (once); it is not kept for the scan.

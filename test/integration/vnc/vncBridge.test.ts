@@ -199,8 +199,16 @@ describe('VNC bridge: desktop tier on the local runtime (real Xvfb + x11vnc)', f
     assert.deepEqual(listeningTcpPorts(d.vncPid), []);
     const before = connections();
     // As "nobody": what any other account on the machine could try.
-    const probe = `const s=require('net').connect(${JSON.stringify(d.socket)});s.on('connect',()=>{console.log('CONNECTED');process.exit(0)});s.on('error',e=>{console.log(e.code);process.exit(0)})`;
-    const { stdout } = await run(process.execPath, ['-e', probe], { uid: 65534, gid: 65534, cwd: '/' });
+    // (Debian's python3, not process.execPath: the Node that runs the tests may live in a 0700 cache.)
+    const probe = [
+      'import errno, socket',
+      'sock = socket.socket(socket.AF_UNIX)',
+      'try:',
+      `    sock.connect(${JSON.stringify(d.socket)}); print("CONNECTED")`,
+      'except OSError as e:',
+      '    print(errno.errorcode.get(e.errno, str(e.errno)))',
+    ].join('\n');
+    const { stdout } = await run('/usr/bin/python3', ['-c', probe], { uid: 65534, gid: 65534, cwd: '/' });
     assert.equal(stdout.trim(), 'EACCES');
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(connections(), before, 'x11vnc saw no connection');
