@@ -58,7 +58,8 @@ describe('desktop panel (noVNC over the ticketed bridge)', function () {
     const p = await waitFor('the desktop project to run', async () => (await api('GET', `/api/projects/${id}`)).json as ProjectLike,
       (x) => x.status === 'running' || x.status === 'failed', 90_000);
     assert.equal(p.status, 'running');
-    assert.match(p.urls.vnc ?? '', /^tcp:\/\/127\.0\.0\.1:\d+$/);
+    // x11vnc listens on a private unix socket only (no TCP port): the bridge is the only way in.
+    assert.match(p.urls.vnc ?? '', /^unix:\/\S+\/vnc\.sock$/);
     await paint('#3366cc');
   });
 
