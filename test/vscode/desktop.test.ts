@@ -37,7 +37,7 @@ describe('desktop panel (noVNC over the ticketed bridge)', function () {
   let project: ProjectLike | undefined;
   let xev: ChildProcess | undefined;
 
-  const desktopJson = () => JSON.parse(fs.readFileSync(path.join(env('HANGAR_TEST_DATA_DIR'), 'projects', project!.id, 'desktop.json'), 'utf8')) as { display: number; vncPort: number };
+  const desktopJson = () => JSON.parse(fs.readFileSync(path.join(env('HANGAR_TEST_DATA_DIR'), 'projects', project!.id, 'desktop.json'), 'utf8')) as { display: number; vncPid: number };
   const paint = (color: string) => run('xsetroot', ['-display', `:${desktopJson().display}`, '-solid', color]);
   const sampled = async (color: string) => waitFor(`the canvas to show ${color}`, () => test(project!.id, { action: 'sample', points: [{ x: 100, y: 100 }, { x: 1200, y: 80 }, { x: 40, y: 760 }] }),
     (r) => r.ok && (r.colors ?? []).every((c) => c === color), 20_000);
@@ -129,10 +129,10 @@ describe('desktop panel (noVNC over the ticketed bridge)', function () {
 
   it('follows a project restart: new display, new ticket, the new screen', async () => {
     const before = (await probe(project!.id)())!;
-    const oldPort = desktopJson().vncPort;
+    const oldVnc = desktopJson().vncPid;
     assert.equal((await api('POST', `/api/projects/${project!.id}/restart`, {})).status, 202);
     await waitFor('the restart', async () => ((await api('GET', `/api/projects/${project!.id}`)).json as ProjectLike).status, (s) => s === 'running', 90_000);
-    assert.notEqual(desktopJson().vncPort, oldPort, 'a restart starts a new VNC server');
+    assert.notEqual(desktopJson().vncPid, oldVnc, 'a restart starts a new VNC server');
     await waitFor('the panel to reconnect', probe(project!.id), (x) => x?.state?.state === 'connected' && x.ticketsIssued > before.ticketsIssued, 40_000);
     await paint('#33aa55');
     await sampled('#33aa55');
