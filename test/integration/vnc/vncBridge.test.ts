@@ -241,11 +241,14 @@ describe('VNC bridge: desktop tier on the local runtime (real Xvfb + x11vnc)', f
 
   it('a desktop that keeps dying: supervision gives up, the row and the ticket say "Redeploy" (no ticket for a dead desktop)', async () => {
     // Restart 1 was the previous test; two more are allowed within the window, the next death gives up.
+    // Each kill waits for a new x11vnc: a killed one can linger as a zombie that still "is alive".
+    const killed = new Set<number>();
     for (let i = 0; i < 3; i++) {
       const d = await until('a live x11vnc', async () => {
         const r = display();
-        return isAlive(r.vncPid) && (await alice.post(`/api/projects/${desk.id}/vnc/ticket`)).status === 201 ? r : undefined;
+        return !killed.has(r.vncPid) && isAlive(r.vncPid) && (await alice.post(`/api/projects/${desk.id}/vnc/ticket`)).status === 201 ? r : undefined;
       }, 30_000);
+      killed.add(d.vncPid);
       process.kill(d.vncPid, 'SIGKILL');
     }
     const p = await until('the row reports the give-up', async () => {
