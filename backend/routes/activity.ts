@@ -3,7 +3,7 @@ import {
 } from '../contract';
 import { notFound } from '../errors';
 import { route } from '../http/route';
-import type { Services } from '../services/container';
+import type { Services } from '../compositionRoot';
 
 export const activityRoutes = (s: Services) => [
   route({

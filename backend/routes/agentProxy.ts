@@ -8,7 +8,7 @@ import { route, type Method, type RouteDef } from '../http/route';
 import { openSse } from '../http/sse';
 import { PROXIED_ROUTES, ProxyParams, upstreamPath, type ProxiedRoute } from '../opencode/allowList';
 import { callAgent } from '../opencode/upstream';
-import type { Services } from '../services/container';
+import type { Services } from '../compositionRoot';
 
 const PREFIX = '/api/projects/:id/opencode';
 const ProjectId = z.string().uuid('a project id');

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DeployBody, LogEvent, LogLines, LogsQuery, Operation, OperationList, UnsyncedGuardQuery } from '../contract';
 import { route } from '../http/route';
 import { openSse } from '../http/sse';
-import type { Services } from '../services/container';
+import type { Services } from '../compositionRoot';
 
 const IdParams = z.object({ id: z.string().uuid('a project id') });
 const OpParams = z.object({ id: z.string().uuid('a project id'), opId: z.string().uuid('an operation id') });

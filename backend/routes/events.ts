@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { HangarEvent } from '../contract';
 import { route } from '../http/route';
 import { openSse } from '../http/sse';
-import type { Services } from '../services/container';
+import type { Services } from '../compositionRoot';
 
 const EventsQuery = z.object({ lastEventId: z.string().regex(/^[0-9]+$/).optional() });
 

@@ -1,7 +1,7 @@
 import { GithubCredentialBody, GithubCredentialInfo, GithubCredentialQuery } from '../contract';
 import { notFound } from '../errors';
 import { route } from '../http/route';
-import type { Services } from '../services/container';
+import type { Services } from '../compositionRoot';
 
 /**
  * Your git tokens for sync, one per host (scope "repo"): sealed at rest, never returned, only a

@@ -1,6 +1,6 @@
 import { Health } from '../contract';
 import { route } from '../http/route';
-import type { Services } from '../services/container';
+import type { Services } from '../compositionRoot';
 
 export const healthRoutes = (s: Services) => [
   route({

@@ -5,7 +5,7 @@ import {
 import { route } from '../http/route';
 import { DEVICE_FLOW_PROVIDERS } from '../oauth/signInMethods';
 import { notFound } from '../errors';
-import type { Services } from '../services/container';
+import type { Services } from '../compositionRoot';
 
 const DeviceProvider = z.enum([...DEVICE_FLOW_PROVIDERS] as [string, ...string[]]);
 const FlowParams = z.object({ provider: DeviceProvider, flowId: OAuthFlowId });

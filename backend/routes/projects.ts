@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DeleteProjectQuery, Project, ProjectCreate, ProjectList, ProjectUpdate, UnsyncedGuardQuery } from '../contract';
 import { conflict } from '../errors';
 import { route } from '../http/route';
-import type { Services } from '../services/container';
+import type { Services } from '../compositionRoot';
 
 const IdParams = z.object({ id: z.string().uuid('a project id') });
 

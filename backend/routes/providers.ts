@@ -5,7 +5,7 @@ import {
 } from '../contract';
 import { conflict } from '../errors';
 import { route } from '../http/route';
-import type { Services } from '../services/container';
+import type { Services } from '../compositionRoot';
 
 const ProviderParams = z.object({ id: ProviderId });
 const ProjectParams = z.object({ id: z.string().uuid('a project id') });

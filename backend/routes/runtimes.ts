@@ -1,6 +1,6 @@
 import { RuntimeList } from '../contract';
 import { route } from '../http/route';
-import type { Services } from '../services/container';
+import type { Services } from '../compositionRoot';
 
 /** Which runtimes this API drives (Create Project offers the available ones; the default is preselected). */
 export const runtimeRoutes = (s: Services) => [

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { SyncConflictFile, SyncConflictQuery, SyncFetchBody, SyncImportBody, SyncResolveBody, SyncOperationAccepted, SyncPullBody, SyncPushBody, SyncSettings, SyncSettingsBody, SyncStatus } from '../contract';
 import { route } from '../http/route';
-import type { Services } from '../services/container';
+import type { Services } from '../compositionRoot';
 
 const IdParams = z.object({ id: z.string().uuid('a project id') });
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Tier, TierCreate, TierId, TierList, TierUpdate } from '../contract';
 import { route } from '../http/route';
-import type { Services } from '../services/container';
+import type { Services } from '../compositionRoot';
 
 const IdParams = z.object({ id: TierId });
 const ListQuery = z.object({ includeRetired: z.enum(['true', 'false']).optional() });

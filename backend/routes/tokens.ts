@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ApiToken, ApiTokenList, Me, TokenCreate, TokenCreated } from '../contract';
 import { route } from '../http/route';
-import type { Services } from '../services/container';
+import type { Services } from '../compositionRoot';
 import { UserService } from '../services/users';
 
 const IdParams = z.object({ id: z.string().uuid('a token id') });

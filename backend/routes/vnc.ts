@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { VncTicket } from '../contract';
 import { conflict, HttpError } from '../errors';
 import { route } from '../http/route';
-import type { Services } from '../services/container';
+import type { Services } from '../compositionRoot';
 import { isDesktopTier, vncPath } from '../vnc/vncGateway';
 
 const IdParams = z.object({ id: z.string().uuid('a project id') });

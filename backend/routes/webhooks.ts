@@ -1,7 +1,7 @@
 import { WebhookAccepted } from '../contract';
 import { route } from '../http/route';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../activity/signature';
-import type { Services } from '../services/container';
+import type { Services } from '../compositionRoot';
 
 /**
  * Called by the opencode plugin inside each project's runtime. No bearer token: the body is
