@@ -5,7 +5,10 @@ import { notFound } from '../errors';
 import { route } from '../http/route';
 import type { Services } from '../compositionRoot';
 
-export const activityRoutes = (s: Services) => [
+/** What these routes use of the API's parts (backend/compositionRoot.ts), and nothing else. */
+type Deps = Pick<Services, 'activity' | 'notifications'>;
+
+export const activityRoutes = (s: Deps) => [
   route({
     method: 'get', path: '/api/activity', summary: 'Agent sessions across your projects, most recently changed first', tag: 'activity', access: 'user',
     query: ActivityQuery, response: ActivityPage, errors: [400],
