@@ -6,6 +6,7 @@
 // that has no Hangar installed. Median of N windows (default 5) each.
 //
 //   npm run package && node test/bench/activation.mjs [--vsix dist/hangar.vsix] [--windows 5]
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -64,10 +65,16 @@ async function runningExtensions(page) {
 async function measure({ vsix, windows, settleMs }) {
   const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'hangar-activation-ws-'));
   const probeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hangar-memory-probe-'));
+  // The .vsix's files unpacked as an installed extension folder: `--install-extension` would write an
+  // extensions.json listing only Hangar, and VS Code would then ignore the probe's folder.
+  const unpacked = vsix ? unpackVsix(vsix) : undefined;
   const cs = await startCodeServer({
-    workspace, smokeDriver: false, installVsix: vsix, log: () => {},
+    workspace, smokeDriver: false, log: () => {},
     env: { HANGAR_MEMORY_PROBE_DIR: probeDir },
-    linkExtensions: [{ from: path.join(REPO, 'test/bench/memoryProbe'), name: 'hangar-bench.memory-probe-0.0.1' }],
+    linkExtensions: [
+      { from: path.join(REPO, 'test/bench/memoryProbe'), name: 'hangar-bench.memory-probe-0.0.1' },
+      ...(unpacked ? [{ from: path.join(unpacked, 'extension'), name: `hangar-dev.hangar-${vsixVersion(unpacked)}` }] : []),
+    ],
   });
   const browser = await launchBrowser();
   const out = [];
@@ -103,8 +110,19 @@ async function measure({ vsix, windows, settleMs }) {
     await cs.stop();
     fs.rmSync(workspace, { recursive: true, force: true });
     fs.rmSync(probeDir, { recursive: true, force: true });
+    if (unpacked) fs.rmSync(unpacked, { recursive: true, force: true });
   }
   return out;
+}
+
+function unpackVsix(vsix) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hangar-vsix-'));
+  execFileSync('unzip', ['-q', vsix, '-d', dir]);
+  return dir;
+}
+
+function vsixVersion(unpacked) {
+  return JSON.parse(fs.readFileSync(path.join(unpacked, 'extension', 'package.json'), 'utf8')).version;
 }
 
 /** code-server's process group (the harness starts it under setsid): its main process's group. */
