@@ -73,7 +73,9 @@ async function measure({ vsix, windows, settleMs }) {
     env: { HANGAR_MEMORY_PROBE_DIR: probeDir },
     linkExtensions: [
       { from: path.join(REPO, 'test/bench/memoryProbe'), name: 'hangar-bench.memory-probe-0.0.1' },
-      ...(unpacked ? [{ from: path.join(unpacked, 'extension'), name: `hangar-dev.hangar-${vsixVersion(unpacked)}` }] : []),
+      ...(unpacked
+        ? [{ from: path.join(unpacked, 'extension'), name: `hangar-dev.hangar-${vsixVersion(unpacked)}` }]
+        : []),
     ],
   });
   const browser = await launchBrowser();
@@ -92,17 +94,20 @@ async function measure({ vsix, windows, settleMs }) {
       const rows = await runningExtensions(page);
       const rss = extensionHosts(group).find((h) => h.pid === host.pid)?.rss ?? 0;
       const probeFile = path.join(probeDir, `${host.pid}.json`);
-      const probe = await waitUntil(async () => fs.existsSync(probeFile) && JSON.parse(fs.readFileSync(probeFile, 'utf8')),
+      const readProbe = () => fs.existsSync(probeFile) && JSON.parse(fs.readFileSync(probeFile, 'utf8'));
+      const probe = await waitUntil(async () => readProbe(),
         () => `the memory probe wrote nothing for extension host ${host.pid}`, { timeout: 60_000 });
       const heap = probe.heapUsed + probe.external;
       const hangar = rows.find((r) => r.name === 'Hangar')?.ms;
       const git = rows.find((r) => r.name === 'Git')?.ms;
       log(`${vsix ? 'with' : 'without'} Hangar, window ${i + 1}: Hangar ${hangar ?? '-'} ms, Git ${git ?? '-'} ms, `
-        + `extension host heap+external ${(heap / MiB).toFixed(1)} MiB after GC, rss ${(rss / MiB).toFixed(1)} MiB (pid ${host.pid})`);
+        + `extension host heap+external ${(heap / MiB).toFixed(1)} MiB after GC, `
+        + `rss ${(rss / MiB).toFixed(1)} MiB (pid ${host.pid})`);
       out.push({ hangar, git, rss, heap });
       await page.close();
       // Let the closed window's extension host go, so the next one is alone.
-      await waitUntil(async () => !extensionHosts(group).some((h) => h.pid === host.pid), () => 'old extension host lingers',
+      const gone = async () => !extensionHosts(group).some((h) => h.pid === host.pid);
+      await waitUntil(gone, () => 'old extension host lingers',
         { timeout: 30_000 }).catch(() => log(`extension host ${host.pid} still running after its window closed`));
     }
   } finally {
@@ -144,7 +149,9 @@ export async function benchActivation({ vsix, windows = 5, settleMs = 5000 }) {
   const withHangar = await measure({ vsix, windows, settleMs });
   const without = await measure({ vsix: undefined, windows, settleMs });
   const hangar = withHangar.map((w) => w.hangar).filter((x) => x !== undefined);
-  if (hangar.length !== windows) throw new Error(`Hangar was not active in every window: ${JSON.stringify(withHangar)}`);
+  if (hangar.length !== windows) {
+    throw new Error(`Hangar was not active in every window: ${JSON.stringify(withHangar)}`);
+  }
   const result = {
     windows,
     hangarMs: median(hangar),
