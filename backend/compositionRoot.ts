@@ -35,6 +35,7 @@ import { SyncService, syncOptions } from './sync/syncService';
 import { VncGateway } from './vnc/vncGateway';
 
 /** Event streams one user may hold open at once (each window follows /api/events plus one per open chat). */
+/** The default of HANGAR_MAX_STREAMS_PER_USER. */
 export const MAX_STREAMS_PER_USER = 32;
 
 /**
@@ -155,7 +156,7 @@ export function createServices(config: Config, db: Db, log: Logger, encryptionKe
   hub.observe((_userId, event) => sync.noteActivity(event));
 
   const urlGuard = new PrivateHostGuard(config.allowPrivateHosts);
-  const streams = new PerUserSlots(MAX_STREAMS_PER_USER, 'event streams', 'Close a window or panel that follows events and try again.');
+  const streams = new PerUserSlots(config.maxStreamsPerUser, 'event streams', 'Close a window or panel that follows events and try again.');
   return {
     config, db, log, hub, bus, users, tiers, projects, drivers, lifecycle, operations, monitor, credentials, providers,
     injection, oauth, notifications, vnc, github, sync, urlGuard, streams,
