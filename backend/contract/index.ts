@@ -13,3 +13,4 @@ export * from './vnc';
 export * from './agentProxyBodies';
 export * from './runtimes';
 export * from './workspaceFiles';
+export * from './agentMcp';
