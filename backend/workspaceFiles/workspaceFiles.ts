@@ -72,7 +72,10 @@ export class WorkspaceFiles {
   }
 
   async rename(userId: string, projectId: string, body: { from: string; to: string; overwrite: boolean }): Promise<void> {
-    if (body.from === body.to) return;
+    if (body.from === body.to) {
+      await this.deps.ownedRow(userId, projectId);
+      return;
+    }
     await this.run(userId, projectId, { op: 'rename', ...body });
     await this.changed(userId, projectId, [{ type: 'deleted', path: body.from }, { type: 'created', path: body.to }]);
   }
