@@ -4,15 +4,16 @@ import {
   WorkspaceRenameBody, WorkspaceStat, WorkspaceWriteBody,
 } from '../contract';
 import { route } from '../http/route';
-import type { Services } from '../services/container';
+import type { Services } from '../compositionRoot';
 import { WorkspaceFiles } from '../workspaceFiles/workspaceFiles';
 
 const IdParams = z.object({ id: z.string().uuid('a project id') });
 const PREFIX = '/api/projects/:id/files';
 const ERRORS = [400, 403, 404, 409, 413, 502];
+type Deps = Pick<Services, 'projects' | 'lifecycle' | 'agent' | 'hub' | 'log'>;
 
 /** The file service over the API's services (kept here so the composition root stays as it is). */
-export function workspaceFilesFor(s: Services): WorkspaceFiles {
+export function workspaceFilesFor(s: Deps): WorkspaceFiles {
   return new WorkspaceFiles({
     ownedRow: (userId, projectId) => s.projects.ownedRow(userId, projectId),
     driverFor: (projectId) => s.lifecycle.driverFor(projectId),
@@ -27,7 +28,7 @@ export function workspaceFilesFor(s: Services): WorkspaceFiles {
  * A project's workspace as files (the extension's `hangar:` scheme), on every runtime, confined to
  * the workspace: paths are relative, symlinks leading out are refused, files up to 512 KiB.
  */
-export const workspaceFileRoutes = (s: Services) => {
+export const workspaceFileRoutes = (s: Deps) => {
   const files = workspaceFilesFor(s);
   return [
     route({
