@@ -147,7 +147,8 @@ async function buildApiPackage() {
   const out = path.join(root, 'dist', 'api-package');
   rmSync(out, { recursive: true, force: true, maxRetries: 3 });
   // ws stays a package: `image build --desktop` copies it into the image for the websocket bridge.
-  const external = ['better-sqlite3', 'dockerode', 'opencode-ai', 'ws'];
+  const external = ['better-sqlite3', 'dockerode', 'opencode-ai', 'ws', 'pg-native'];
+  // pg (PostgreSQL) is bundled; its optional native binding, which Hangar never loads, is not.
   await esbuild.build({
     ...common,
     sourcemap: false,

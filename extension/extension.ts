@@ -16,7 +16,8 @@ import { syncManifest } from './sync/syncManifest';
 
 /** Every feature; each one's code loads the first time one of its commands, views or links needs it. */
 const FEATURES = [
-  connectionManifest, projectsManifest, chatManifest, providersManifest, syncManifest, activityManifest, desktopManifest,
+  connectionManifest, projectsManifest, chatManifest, providersManifest, syncManifest, activityManifest,
+  desktopManifest,
 ] as const;
 
 /** The composition root: builds the core and lists the features. No network or disk work before it returns. */

@@ -38,6 +38,10 @@ export const API_ERROR_CODES = [
   'docker_unavailable', 'docker_image_missing', 'docker_error', 'not_deployed', 'not_running', 'bad_exec', 'exec_timeout',
   // The coolify runtime (backend/runtime/coolify/errors.ts).
   ...COOLIFY_ERROR_CODES,
+  // Workspace files (backend/workspaceFiles).
+  'no_workspace', 'workspace_unreachable', 'workspace_failed', 'workspace_full', 'outside_workspace', 'bad_path',
+  'file_exists', 'file_too_large', 'not_empty', 'is_a_directory', 'not_a_directory', 'not_a_file', 'symlink_refused',
+  'permission_denied',
   // The desktop (VNC).
   'not_desktop_tier', 'desktop_failed', 'desktop_restarting', 'desktop_unavailable', 'not_a_websocket', 'vnc_unreachable',
   'vnc_ticket_missing', 'vnc_ticket_invalid', 'vnc_ticket_expired', 'vnc_ticket_wrong_project', 'vnc_ticket_other_user',

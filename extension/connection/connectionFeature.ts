@@ -25,7 +25,9 @@ export function createConnectionFeature(core: FeatureCore): ConnectionFeature {
   const connection = connectionCommands(core);
   const disposables: vscode.Disposable[] = [
     statusBar,
-    session.onDidChangeState((s) => setContext('hangar.connected', s.kind !== 'disconnected' && s.kind !== 'unauthorised')),
+    session.onDidChangeState((s) => {
+      setContext('hangar.connected', s.kind !== 'disconnected' && s.kind !== 'unauthorised');
+    }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('hangar.localServer.path')) updateCanStartLocalServer(context, log);
     }),
@@ -63,7 +65,9 @@ async function resume({ context, session, log }: FeatureCore): Promise<void> {
 
 function updateCanStartLocalServer(context: vscode.ExtensionContext, log: Logger): void {
   const folder = findServerFolder(context.extensionPath, settings.localServerPath());
-  log.debug(folder ? `a local server can be started from ${folder}` : 'no server checkout: "Start Local Server" is hidden');
+  log.debug(folder
+    ? `a local server can be started from ${folder}`
+    : 'no server checkout: "Start Local Server" is hidden');
   setContext('hangar.canStartLocalServer', folder !== undefined);
 }
 

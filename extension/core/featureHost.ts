@@ -56,7 +56,8 @@ export class FeatureHost implements vscode.Disposable {
         })));
     }
     this.disposables.push(
-      ...registerCommands(handlers as CommandHandlers, this.shell.log, (id, e) => void showError(`Hangar: ${id} failed`, e)),
+      ...registerCommands(handlers as CommandHandlers, this.shell.log,
+        (id, e) => void showError(`Hangar: ${id} failed`, e)),
       vscode.window.registerUriHandler({ handleUri: (uri) => this.handleUri(uri.path, uri.query) }),
     );
   }

@@ -50,7 +50,10 @@ export async function createProjectsFeature(core: FeatureCore): Promise<Projects
   autoRefresh.setVisible(projectsView.visible);
   // Each project row shows its agent's state: the activity feature knows it.
   const activity = await core.feature('activity');
-  projectsTree.setAgentSource({ agentState: (id) => activity.agentState(id), onDidChange: (l) => activity.model.onDidChange(l) });
+  projectsTree.setAgentSource({
+    agentState: (id) => activity.agentState(id),
+    onDidChange: (l) => activity.model.onDidChange(l),
+  });
 
   const services: Services = {
     ...core, projectsTree, tiersTree, projectPanels: panels, tracker, logs,

@@ -39,7 +39,8 @@ function largestParts(meta: Metafile, outputs: string[]): string {
       byPart.set(part, (byPart.get(part) ?? 0) + bytesInOutput);
     }
   }
-  return [...byPart].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([p, n]) => `${p} ${(n / 1000).toFixed(1)} kB`).join(', ');
+  return [...byPart].sort((a, b) => b[1] - a[1]).slice(0, 8)
+    .map(([p, n]) => `${p} ${(n / 1000).toFixed(1)} kB`).join(', ');
 }
 
 describe('extension bundle budget', function () {
@@ -49,7 +50,9 @@ describe('extension bundle budget', function () {
   let entry: string;
 
   before(async () => {
-    const { extensionBuild } = (await import(path.join(root, 'esbuild.mjs'))) as { extensionBuild: (o: object) => esbuild.BuildOptions };
+    const { extensionBuild } = (await import(path.join(root, 'esbuild.mjs'))) as {
+      extensionBuild: (o: object) => esbuild.BuildOptions;
+    };
     const result = await esbuild.build({
       ...extensionBuild({
         bundle: true, minify: true, sourcemap: false, legalComments: 'none', logLevel: 'silent',
@@ -72,7 +75,8 @@ describe('extension bundle budget', function () {
     const top = largestParts(meta, closure);
     console.log(`      entry: ${bytes} bytes minified in ${closure.length} file(s); largest parts: ${top}`);
     assert.ok(bytes > 3_000, `the entry is implausibly small (${bytes} bytes)`);
-    assert.ok(bytes <= ENTRY_BUDGET, `activation loads ${bytes} bytes, over its ${ENTRY_BUDGET}-byte budget; largest parts: ${top}`);
+    assert.ok(bytes <= ENTRY_BUDGET,
+      `activation loads ${bytes} bytes, over its ${ENTRY_BUDGET}-byte budget; largest parts: ${top}`);
     // The session (API client, schemas, zod) is never part of it: it loads with the first feature.
     const inputs = closure.flatMap((o) => Object.keys(meta.outputs[o]?.inputs ?? {}));
     assert.deepEqual(inputs.filter((i) => i.includes('node_modules/zod') || i.endsWith('core/hangarSession.ts')), []);
@@ -84,14 +88,17 @@ describe('extension bundle budget', function () {
     const top = largestParts(meta, Object.keys(meta.outputs));
     console.log(`      all: ${bytes} bytes minified in ${js.length} files; largest parts: ${top}`);
     assert.ok(bytes > 100_000, `the extension build is implausibly small (${bytes} bytes)`);
-    assert.ok(bytes <= TOTAL_BUDGET, `the extension is ${bytes} bytes, over its ${TOTAL_BUDGET}-byte budget; largest parts: ${top}`);
+    assert.ok(bytes <= TOTAL_BUDGET,
+      `the extension is ${bytes} bytes, over its ${TOTAL_BUDGET}-byte budget; largest parts: ${top}`);
   });
 
   it('loads each feature in its own chunk, apart from the entry', () => {
-    const dynamic = (meta.outputs[entry]?.imports ?? []).filter((i) => i.kind === 'dynamic-import').map((i) => path.basename(i.path));
+    const dynamic = (meta.outputs[entry]?.imports ?? [])
+      .filter((i) => i.kind === 'dynamic-import').map((i) => path.basename(i.path));
     for (const name of ['connectionFeature', 'projectsFeature', 'chatFeature', 'providersFeature', 'syncFeature',
       'activityFeature', 'desktopFeature', 'sessionFactory']) {
-      assert.ok(dynamic.some((d) => d.startsWith(`${name}-`)), `no chunk for ${name}; dynamic imports: ${dynamic.join(', ')}`);
+      assert.ok(dynamic.some((d) => d.startsWith(`${name}-`)),
+        `no chunk for ${name}; dynamic imports: ${dynamic.join(', ')}`);
     }
   });
 });
