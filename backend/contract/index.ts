@@ -14,3 +14,4 @@ export * from './agentProxyBodies';
 export * from './runtimes';
 export * from './workspaceFiles';
 export * from './agentMcp';
+export * from './errors';
