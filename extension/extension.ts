@@ -35,6 +35,7 @@ import { LogTerminals } from './projects/logTerminals';
 import { ProjectsTreeProvider } from './projects/projectsTree';
 import { TiersTreeProvider } from './projects/tiersTree';
 import { UriRouter } from './core/uriRouter';
+import { AgentFilesFeature } from './agentFiles/agentFilesFeature';
 
 /** The composition root: builds the parts and registers them. No network or disk work before it returns. */
 export function activate(context: vscode.ExtensionContext): void {
@@ -86,6 +87,8 @@ export function activate(context: vscode.ExtensionContext): void {
   });
   projectsTree.setAgentSource({ agentState: (id) => activity.agentState(id), onDidChange: (l) => activity.model.onDidChange(l) });
   const providers = new ProvidersFeature(session, log, context.logUri.fsPath, uriRouter, context.extension.id);
+  const agentFiles = new AgentFilesFeature(session, log);
+  projectsTree.setChildSource(agentFiles);
   const sync = new SyncFeature({ session, log, tracker, secretRegistry, projectsTree, projectsView, chat: chatPanels });
   const autoRefresh = new AutoRefresh({
     refresh: async () => {
@@ -119,10 +122,11 @@ export function activate(context: vscode.ExtensionContext): void {
     ...desktopCommands(session, desktopPanels),
     ...providers.handlers(),
     ...sync.handlers(),
+    ...agentFiles.handlers(),
   };
 
   context.subscriptions.push(
-    channel, session, projectsTree, tiersTree, statusBar, projectsView, tiersView, projectPanels, chatPanels, desktopPanels, tracker, logs, autoRefresh, activity, providers, sync,
+    channel, session, projectsTree, tiersTree, statusBar, projectsView, tiersView, projectPanels, chatPanels, desktopPanels, tracker, logs, autoRefresh, activity, providers, sync, agentFiles,
     session.onDidReceiveEvent((e) => tracker.onEvent(e)),
     vscode.window.registerUriHandler({
       handleUri: async (uri) => {
