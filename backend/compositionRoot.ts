@@ -26,7 +26,8 @@ import { SecretBox } from './runtime/secretBox';
 import { StatusMonitor } from './runtime/statusMonitor';
 import { PerUserSlots } from './security/perUserSlots';
 import { OperationService } from './services/operations';
-import { ProjectService } from './services/projects';
+import { ProjectService, toProject } from './services/projects';
+import { ProjectStatusAuthority } from './services/projectStatusAuthority';
 import { TierService } from './services/tiers';
 import { UserService } from './services/users';
 import { GithubCredentials } from './sync/githubCredentials';
@@ -34,6 +35,7 @@ import { SyncService, syncOptions } from './sync/syncService';
 import { VncGateway } from './vnc/vncGateway';
 
 /** Event streams one user may hold open at once (each window follows /api/events plus one per open chat). */
+/** The default of HANGAR_MAX_STREAMS_PER_USER. */
 export const MAX_STREAMS_PER_USER = 32;
 
 /**
@@ -108,7 +110,8 @@ export function createServices(config: Config, db: Db, log: Logger, encryptionKe
   const box = new SecretBox(encryptionKey);
   const users = new UserService(db);
   const tiers = new TierService(db, hub);
-  const projects = new ProjectService(db, tiers, hub, config.runtime, box);
+  const status = new ProjectStatusAuthority(db, hub, toProject);
+  const projects = new ProjectService(db, tiers, hub, config.runtime, box, status);
   // Coolify cannot exec: its driver runs commands through the agent's opencode, with the project's password.
   const agentPassword = async (id: string) => (await projects.secrets(id)).opencodePassword;
   const drivers = createDrivers({ config, box, log, settings: startup.settings ?? {}, agentPassword }, startup.runtimesInUse, startup.factories);
@@ -119,7 +122,7 @@ export function createServices(config: Config, db: Db, log: Logger, encryptionKe
   const providers = new ProviderService(db, catalog, credentials, projects, bus, config.oauth.redirectProviders);
   const injection = new ProviderInjection(projects, providers, credentials);
   const lifecycle = new Lifecycle(drivers, projects, tiers, config.healthTimeoutMs, log, bus, () => injection.envFor());
-  const operations = new OperationService(db, hub, projects, lifecycle, log, bus);
+  const operations = new OperationService(db, hub, projects, lifecycle, log, bus, status);
   const monitor = new StatusMonitor(drivers, projects, (id) => operations.isBusy(id), config.statusPollMs, log);
 
   // Provider changes and a newly healthy agent reach running agents through opencode's own API.
@@ -153,7 +156,7 @@ export function createServices(config: Config, db: Db, log: Logger, encryptionKe
   hub.observe((_userId, event) => sync.noteActivity(event));
 
   const urlGuard = new PrivateHostGuard(config.allowPrivateHosts);
-  const streams = new PerUserSlots(MAX_STREAMS_PER_USER, 'event streams', 'Close a window or panel that follows events and try again.');
+  const streams = new PerUserSlots(config.maxStreamsPerUser, 'event streams', 'Close a window or panel that follows events and try again.');
   return {
     config, db, log, hub, bus, users, tiers, projects, drivers, lifecycle, operations, monitor, credentials, providers,
     injection, oauth, notifications, vnc, github, sync, urlGuard, streams,

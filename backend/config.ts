@@ -14,6 +14,7 @@ const EnvSchema = z.object({
   HANGAR_BODY_LIMIT: z.string().regex(/^[0-9]+(kb|mb)$/, 'a size like "1mb" or "256kb"').default('1mb'),
   HANGAR_SSE_HEARTBEAT_MS: z.coerce.number().int().min(100).max(15_000).default(15_000),
   HANGAR_EVENT_BUFFER: z.coerce.number().int().min(10).max(100_000).default(1000),
+  HANGAR_MAX_STREAMS_PER_USER: z.coerce.number().int().min(1).max(100_000).default(32),
   HANGAR_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   HANGAR_STATUS_POLL_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   HANGAR_HEALTH_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),
@@ -83,6 +84,8 @@ export type Config = {
   bodyLimit: string;
   sseHeartbeatMs: number;
   eventBufferSize: number;
+  /** Open event streams per user before one more is 429 (HANGAR_MAX_STREAMS_PER_USER). */
+  maxStreamsPerUser: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Backstop poll of every project's runtime status (driver pushes are the fast path). */
   statusPollMs: number;
@@ -156,6 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimit: e.HANGAR_BODY_LIMIT,
     sseHeartbeatMs: e.HANGAR_SSE_HEARTBEAT_MS,
     eventBufferSize: e.HANGAR_EVENT_BUFFER,
+    maxStreamsPerUser: e.HANGAR_MAX_STREAMS_PER_USER,
     logLevel: e.HANGAR_LOG_LEVEL,
     statusPollMs: e.HANGAR_STATUS_POLL_MS,
     healthTimeoutMs: e.HANGAR_HEALTH_TIMEOUT_MS,
@@ -214,5 +218,7 @@ function expandHome(p: string): string {
 }
 
 function redactIfKey(name: string, value: string): string {
-  return /KEY|TOKEN|SECRET|PASSWORD/.test(name) ? '<redacted>' : value;
+  if (/KEY|TOKEN|SECRET|PASSWORD/.test(name)) return '<redacted>';
+  // A database URL may carry a password: show the rest.
+  return name === 'HANGAR_DATABASE_URL' ? value.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@') : value;
 }

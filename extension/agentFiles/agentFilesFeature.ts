@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { AgentMcpStatus, McpConfig } from '../../backend/contract';
 import type { AgentFileArgs, DeleteAgentFileArgs, McpServerArgs, NewAgentFileArgs, RenameAgentFileArgs, AddMcpServerArgs } from '../core/commandIds';
+import type { Feature } from '../core/feature';
+import type { FeatureCore } from '../core/featureCore';
 import type { HangarSession } from '../core/hangarSession';
 import type { Logger } from '../core/ports';
 import { pickProject } from '../projects/projectPicker';
@@ -9,6 +11,20 @@ import { AgentTreeItem } from './agentTreeItems';
 import { childrenOf, KINDS, withMcpServer, type AgentNode, type AgentTreeDeps } from './agentTreeModel';
 import { HANGAR_SCHEME, toFsError, WorkspaceFs } from './workspaceFs';
 import { HangarFileSystem, hangarUri } from './hangarFileSystem';
+import type { AGENT_FILES_COMMANDS } from './agentFilesManifest';
+
+/** The agent's own files and MCP servers: the `hangar:` file system and the Agent node in the Projects view. */
+export interface AgentFilesFeature extends Feature<(typeof AGENT_FILES_COMMANDS)[number]> {
+  readonly id: 'agentFiles';
+  readonly files: AgentFiles;
+}
+
+export async function createAgentFilesFeature(core: FeatureCore): Promise<AgentFilesFeature> {
+  const files = new AgentFiles(core.session, core.log);
+  // The Agent node hangs below each project row.
+  (await core.feature('projects')).projectsTree.setChildSource(files);
+  return { id: 'agentFiles', files, commands: files.handlers(), disposables: [files] };
+}
 
 type TreeArg<T> = T | AgentTreeItem | { projectId: string } | undefined;
 
@@ -17,7 +33,7 @@ type TreeArg<T> = T | AgentTreeItem | { projectId: string } | undefined;
  * each project in the Projects view (AGENTS.md, opencode.json, agents, commands, tools, plugins, MCP
  * servers) and the commands on it.
  */
-export class AgentFilesFeature implements vscode.Disposable {
+export class AgentFiles implements vscode.Disposable {
   readonly fs: WorkspaceFs;
   private readonly provider: HangarFileSystem;
   private readonly changed = new vscode.EventEmitter<void>();
