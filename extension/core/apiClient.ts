@@ -3,6 +3,7 @@ import {
   ActivityPage, NotificationDeliveryList, NotificationWebhook, NotificationWebhookState, CredentialList, CredentialMeta, CustomProvider, DefaultModel, EffectiveModel, ErrorBody, Health, LogLines, Me, ModelList,
   Operation, OperationList, Project, ProjectList, ProviderList, Tier, TierList,
   ConnectionTestResult, DeviceFlowStart, DeviceFlowStatus, RedirectAuthorize, VncTicket,
+  WorkspaceDirectory, WorkspaceFileContent, WorkspaceStat,
   GithubCredentialInfo, SyncConflictFile, SyncOperationAccepted, SyncStatus, RuntimeList, type RuntimeInfo,
   type CustomProviderCreate, type ModelChoice, type ModelSummary, type ProjectCreate, type ProjectModelUpdate, type ProjectUpdate,
 } from '../../backend/contract';
@@ -211,6 +212,29 @@ export class ApiClient {
   /** Removes the token of `host`, or every token without one. */
   async deleteGithubCredential(host?: string): Promise<void> {
     await this.request('DELETE', `/api/github/credential${host ? `?host=${encodeURIComponent(host)}` : ''}`, NoContent);
+  }
+
+  // ── A project's workspace files (the `hangar:` file system, extension/agentFiles).
+  fileStat(projectId: string, path: string): Promise<WorkspaceStat> {
+    return this.request('GET', `${projectPath(projectId)}/files/stat?path=${encodeURIComponent(path)}`, WorkspaceStat);
+  }
+  fileList(projectId: string, path: string): Promise<WorkspaceDirectory> {
+    return this.request('GET', `${projectPath(projectId)}/files/list?path=${encodeURIComponent(path)}`, WorkspaceDirectory);
+  }
+  fileRead(projectId: string, path: string): Promise<WorkspaceFileContent> {
+    return this.request('GET', `${projectPath(projectId)}/files/content?path=${encodeURIComponent(path)}`, WorkspaceFileContent);
+  }
+  async fileWrite(projectId: string, body: { path: string; content: string; create: boolean; overwrite: boolean }): Promise<void> {
+    await this.request('PUT', `${projectPath(projectId)}/files/content`, NoContent, body);
+  }
+  async fileMkdir(projectId: string, path: string): Promise<void> {
+    await this.request('POST', `${projectPath(projectId)}/files/directory`, NoContent, { path });
+  }
+  async fileDelete(projectId: string, path: string, recursive: boolean): Promise<void> {
+    await this.request('DELETE', `${projectPath(projectId)}/files?path=${encodeURIComponent(path)}&recursive=${recursive}`, NoContent);
+  }
+  async fileRename(projectId: string, from: string, to: string, overwrite: boolean): Promise<void> {
+    await this.request('POST', `${projectPath(projectId)}/files/rename`, NoContent, { from, to, overwrite });
   }
 
   private async request<T>(method: string, path: string, schema: { parse(v: unknown): T }, body?: unknown): Promise<T> {
