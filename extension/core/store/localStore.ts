@@ -1,5 +1,5 @@
-import type { Logger } from '../../ports';
-import type { Timers } from '../../timers';
+import type { Logger } from '../ports';
+import type { Timers } from '../timers';
 import { CorruptStore, decodeStore } from './storeCodec';
 import { fitStore, type StoreLimits } from './storeEviction';
 import type { StoreFile } from './storeFile';

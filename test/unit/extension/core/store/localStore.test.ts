@@ -7,7 +7,7 @@ import { LocalStore, WRITE_DELAY_MS } from '../../../../../extension/core/store/
 import { decodeStore, encodeStore } from '../../../../../extension/core/store/storeCodec';
 import type { StoreLimits } from '../../../../../extension/core/store/storeEviction';
 import { nodeStoreFile, type StoreFile } from '../../../../../extension/core/store/storeFile';
-import type { Timers } from '../../../../../extension/timers';
+import type { Timers } from '../../../../../extension/core/timers';
 
 const URL = 'https://hangar.example';
 const DAY = 24 * 3600 * 1000;
