@@ -15,6 +15,7 @@ import { emptyChatState, storedQueue, type PersistedChat } from './chatPersisten
 import { LiveParts } from './liveParts';
 import { NEW_SESSION, NotYet, PromptQueue, queueView, Transient, type QueueItem } from './promptQueue';
 import { isPassing } from '../core/outbox/passingFailure';
+import { retryDelayMs } from '../core/outbox/retryDelay';
 import { AWAIT_BUSY_MS, SessionActivity } from './sessionActivity';
 import { changedFileView, diffSides, type FileDiff } from './sessionDiff';
 
@@ -290,14 +291,19 @@ export class ChatController {
         await this.sendTranscript();
         await this.resendPermissions();
         await this.queue.resume();
+        this.resyncFailures = 0;
       } catch (e) {
         this.log.warn(`chat ${this.project.id}: resync failed: ${errorText(e)}`);
+        // Until a resync succeeds the session statuses may be stale (a lost idle): the queue would wait forever.
+        if (!this.disposed) setTimeout(() => { if (!this.disposed) void this.resync(); }, retryDelayMs(++this.resyncFailures)).unref?.();
       } finally {
         this.resyncing = undefined;
       }
     })();
     return this.resyncing;
   }
+
+  private resyncFailures = 0;
 
   readonly handlers: PanelHandlers<ChatWebviewToHost> = {
     // Every prompt goes through the queue: sent at once when its session is idle and the project
