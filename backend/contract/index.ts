@@ -12,4 +12,6 @@ export * from './sync';
 export * from './vnc';
 export * from './agentProxyBodies';
 export * from './runtimes';
+export * from './workspaceFiles';
+export * from './agentMcp';
 export * from './idempotency';

@@ -2,7 +2,7 @@ import type { PassThrough } from 'node:stream';
 import { z } from 'zod';
 import { AgentEvent, type AgentPromptBody } from '../contract';
 import { confineFileParts, confinePathQuery } from '../opencode/proxyBodySchema';
-import { filteredJson } from '../opencode/proxyResponseFilter';
+import { checkedJson, filteredJson } from '../opencode/proxyResponseFilter';
 import { HttpError } from '../errors';
 import { route, type Method, type RouteDef } from '../http/route';
 import { openSse } from '../http/sse';
@@ -98,6 +98,10 @@ function proxiedRoute(s: Deps, r: ProxiedRoute): RouteDef {
       }
       if (r.redact) {
         ctx.body = await filteredJson(res.body);
+        return;
+      }
+      if (r.checkResponse && r.response && res.status === 200) {
+        ctx.body = await checkedJson(res.body, r.response);
         return;
       }
       ctx.type = res.contentType ?? 'application/octet-stream';
