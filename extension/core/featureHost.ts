@@ -4,6 +4,7 @@ import { registerCommands, type CommandHandlers } from './commandRegistry';
 import type { AnyFeature, FeatureId, FeatureManifest, ViewId } from './feature';
 import type { FeatureCore, FeatureTypes, Shell } from './featureCore';
 import type { HangarSession } from './hangarSession';
+import { isNetworkOnly, offlineMessage } from '../connection/onlineGate';
 import { LazyTreeProvider } from './lazyTreeProvider';
 import type { showError } from './userErrors';
 
@@ -39,6 +40,7 @@ export class FeatureHost implements vscode.Disposable {
     for (const m of this.manifests) {
       for (const id of m.commands) {
         handlers[id] = async (...args: unknown[]) => {
+          if (isNetworkOnly(id) && await this.refuseOffline()) return undefined;
           const feature: AnyFeature = await this.load(m.id);
           const handler = feature.commands[id] as ((...a: unknown[]) => unknown) | undefined;
           if (!handler) throw new Error(`the ${m.id} feature has no handler for ${id}`);
@@ -120,6 +122,16 @@ export class FeatureHost implements vscode.Disposable {
       return core;
     })();
     return this.core;
+  }
+
+  /** A network-only command while offline: says why at once (no wizard first) and probes the server. */
+  private async refuseOffline(): Promise<boolean> {
+    const { session } = await this.loadCore();
+    const why = offlineMessage(session.state);
+    if (!why) return false;
+    void session.testConnection().catch(() => undefined);
+    void vscode.window.showWarningMessage(why);
+    return true;
   }
 
   private async loadLogged(id: FeatureId): Promise<void> {
