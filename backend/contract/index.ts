@@ -12,3 +12,4 @@ export * from './sync';
 export * from './vnc';
 export * from './agentProxyBodies';
 export * from './runtimes';
+export * from './settings';

@@ -32,6 +32,7 @@ import { VncGateway } from '../vnc/vncGateway';
 import { GithubCredentials } from '../sync/githubCredentials';
 import { SyncService, syncOptionsFromEnv } from '../sync/syncService';
 import fs from 'node:fs';
+import { createSettings, type SettingsServices } from '../settings/settingsServices';
 
 /** The composition root of the API: everything a route may use. */
 /** Event streams one user may hold open at once (each window follows /api/events plus one per open chat). */
@@ -78,6 +79,8 @@ export interface Services {
   sync: SyncService;
   /** Each user's GitHub token, sealed (backend/sync/githubCredentials.ts). */
   github: GithubCredentials;
+  /** Server-side user settings, OpenCode permissions, export/import (backend/settings). */
+  settings: SettingsServices;
 }
 
 /** `settings`: the sealed runtime_settings rows (loadSealedSettings), e.g. the Coolify token. */
@@ -127,5 +130,6 @@ export function createServices(
   operations.onFinished = (ownerId, projectId, kind, state) => gitSync.afterOperation(ownerId, projectId, kind, state);
   hub.observe((_userId, event) => gitSync.noteActivity(event));
   const urlGuard = new PrivateHostGuard(config.allowPrivateHosts);
-  return { sync: gitSync, github, config, db, log, hub, users, tiers, projects, driver, driverProblem: problem, drivers, lifecycle, operations, monitor, startedAt: Date.now(), agent: createAgentProxy(config, projects, log), activity: new ActivityService(db, hub, projects, log, Date.now, notifications), notifications, credentials, providers, vnc, urlGuard, streams: new PerUserSlots(MAX_STREAMS_PER_USER, 'event streams', 'Close a window or panel that follows events and try again.'), connectionTester: new ConnectionTester(providers, credentials, 10_000, urlGuard), oauth };
+  const userSettings = createSettings({ db, projects, providers, credentials, notifications, github, lifecycle, agentSync: sync });
+  return { settings: userSettings, sync: gitSync, github, config, db, log, hub, users, tiers, projects, driver, driverProblem: problem, drivers, lifecycle, operations, monitor, startedAt: Date.now(), agent: createAgentProxy(config, projects, log), activity: new ActivityService(db, hub, projects, log, Date.now, notifications), notifications, credentials, providers, vnc, urlGuard, streams: new PerUserSlots(MAX_STREAMS_PER_USER, 'event streams', 'Close a window or panel that follows events and try again.'), connectionTester: new ConnectionTester(providers, credentials, 10_000, urlGuard), oauth };
 }
