@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import { EffectivePermissions, PermissionSettings } from '../contract';
+import {
+  EffectivePermissions, ImportPreview, ImportReport, PermissionSettings, ServerSettings, ServerSettingsUpdate, SettingsExport,
+  SettingsExportRequest, SettingsImportRequest,
+} from '../contract';
 import { route } from '../http/route';
 import type { Services } from '../services/container';
 
@@ -7,6 +10,35 @@ const ProjectParams = z.object({ id: z.string().uuid('a project id') });
 
 /** Server-side user settings and OpenCode permissions (backend/settings). */
 export const settingsRoutes = (s: Services) => [
+  route({
+    method: 'get', path: '/api/settings',
+    summary: 'Your server-side settings: default model, permissions, notification webhook, custom providers, GitHub hosts, sync',
+    tag: 'settings', access: 'user', response: ServerSettings,
+    handler: async ({ user }) => s.settings.store.get(user.id),
+  }),
+  route({
+    method: 'put', path: '/api/settings', summary: 'Change the sections given (others are kept); applied at once, running agents included',
+    tag: 'settings', access: 'user', body: ServerSettingsUpdate, response: ServerSettings, errors: [400, 404],
+    handler: async ({ user, body }) => s.settings.store.update(user.id, body),
+  }),
+  route({
+    method: 'post', path: '/api/settings/export',
+    summary: 'Your settings as a versioned JSON file; secrets only with includeSecrets, sealed with your passphrase (scrypt, AES-256-GCM)',
+    tag: 'settings', access: 'user', body: SettingsExportRequest, response: SettingsExport, errors: [400],
+    handler: async ({ user, body }) => s.settings.transfer.export(user.id, body),
+  }),
+  route({
+    method: 'post', path: '/api/settings/import/preview',
+    summary: 'Check a settings file as a whole (errors name the field) and list what importing it would change',
+    tag: 'settings', access: 'user', body: SettingsImportRequest, response: ImportPreview, errors: [400],
+    handler: async ({ user, body }) => s.settings.transfer.preview(user.id, body.file, body.passphrase),
+  }),
+  route({
+    method: 'post', path: '/api/settings/import',
+    summary: 'Import a settings file: all of it or nothing (409 import_failed), with a report of each item',
+    tag: 'settings', access: 'user', body: SettingsImportRequest, response: ImportReport, errors: [400, 409],
+    handler: async ({ user, body }) => s.settings.transfer.import(user.id, body.file, body.passphrase),
+  }),
   route({
     method: 'get', path: '/api/me/permissions', summary: 'Your default OpenCode permissions (unset tools: opencode allows them)',
     tag: 'settings', access: 'user', response: PermissionSettings,

@@ -130,6 +130,6 @@ export function createServices(
   operations.onFinished = (ownerId, projectId, kind, state) => gitSync.afterOperation(ownerId, projectId, kind, state);
   hub.observe((_userId, event) => gitSync.noteActivity(event));
   const urlGuard = new PrivateHostGuard(config.allowPrivateHosts);
-  const userSettings = createSettings({ db, projects, providers, credentials, notifications, github, lifecycle, agentSync: sync });
+  const userSettings = createSettings({ db, projects, providers, credentials, notifications, github, lifecycle, urlGuard, agentSync: sync });
   return { settings: userSettings, sync: gitSync, github, config, db, log, hub, users, tiers, projects, driver, driverProblem: problem, drivers, lifecycle, operations, monitor, startedAt: Date.now(), agent: createAgentProxy(config, projects, log), activity: new ActivityService(db, hub, projects, log, Date.now, notifications), notifications, credentials, providers, vnc, urlGuard, streams: new PerUserSlots(MAX_STREAMS_PER_USER, 'event streams', 'Close a window or panel that follows events and try again.'), connectionTester: new ConnectionTester(providers, credentials, 10_000, urlGuard), oauth };
 }

@@ -8,6 +8,9 @@ import type { ProjectService } from '../services/projects';
 import type { GithubCredentials } from '../sync/githubCredentials';
 import { driverConfigReset } from './agentPermissions';
 import { PermissionService } from './permissionService';
+import { SettingsService } from './settingsService';
+import { SettingsTransfer } from './settingsTransfer';
+import type { PrivateHostGuard } from '../providers/urlGuard';
 
 export interface SettingsDeps {
   db: Db;
@@ -17,6 +20,7 @@ export interface SettingsDeps {
   notifications: NotificationWebhooks;
   github: GithubCredentials;
   lifecycle: Lifecycle;
+  urlGuard: PrivateHostGuard;
   /** The agent config writer (liveUpdate.ts): permissions join the provider config it pushes. */
   agentSync: CredentialSync;
 }
@@ -24,6 +28,8 @@ export interface SettingsDeps {
 /** What the routes of backend/routes/settings.ts use. */
 export interface SettingsServices {
   permissions: PermissionService;
+  store: SettingsService;
+  transfer: SettingsTransfer;
 }
 
 /** Builds the settings services and connects them to the agent config writer. */
@@ -32,5 +38,7 @@ export function createSettings(d: SettingsDeps): SettingsServices {
   d.agentSync.permissions = permissions;
   d.agentSync.resetConfig = driverConfigReset((id) => d.lifecycle.driverFor(id));
   permissions.onChange = (userId, projectId) => d.agentSync.permissionsChanged(userId, projectId);
-  return { permissions };
+  const store = new SettingsService(d.db, d.providers, d.credentials, permissions, d.notifications, d.github);
+  const transfer = new SettingsTransfer({ ...d, settings: store });
+  return { permissions, store, transfer };
 }
