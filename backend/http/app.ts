@@ -1,7 +1,7 @@
 import Koa from 'koa';
 import { Router } from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
-import type { Services } from '../services/container';
+import type { Services } from '../compositionRoot';
 import { errorMiddleware } from './errorMiddleware';
 import { authMiddleware } from './authMiddleware';
 import { bodyDepthGuard, contentEncodingGuard, methodGuard } from './requestGuards';

@@ -5,8 +5,7 @@ import type { ProjectService } from '../services/projects';
 import type { CredentialService } from './credentials';
 import type { ProviderInjection } from './injection';
 import type { ProviderService } from './providerService';
-import type { EffectivePermissions } from '../contract';
-import { agentPermission, type ConfigReset } from '../settings/agentPermissions';
+import { agentPermission, type AgentPermissionSource } from '../settings/agentPermissions';
 
 export interface SyncReport {
   updated: string[];
@@ -34,14 +33,6 @@ interface Applied { providerId: string | null; modelId: string | null; needsRede
  * is set, so a key given that way can never be changed or removed while the process runs.
  */
 export class CredentialSync {
-  /**
-   * OpenCode permissions travel the same way (backend/settings): the `permission` key joins the same
-   * PATCH /global/config, so a change reaches a running agent at its next tool call (after the dispose).
-   */
-  permissions: { forProject(projectId: string): Promise<EffectivePermissions | undefined> } | undefined;
-  /** Empties the agent's config file when PATCH cannot express a change (agentPermissions.ts). */
-  resetConfig: ConfigReset | undefined;
-
   constructor(
     private readonly projects: ProjectService,
     private readonly providers: ProviderService,
@@ -49,6 +40,11 @@ export class CredentialSync {
     private readonly injection: ProviderInjection,
     private readonly hub: EventHub,
     private readonly log: Logger,
+    /**
+     * OpenCode permissions travel the same way (backend/settings): the `permission` key joins the same
+     * PATCH /global/config, so a change reaches a running agent at its next tool call (after the dispose).
+     */
+    private readonly permissions?: AgentPermissionSource,
     // The reload after PATCH /global/config takes seconds on a busy machine (7.5 s measured at load 20).
     private readonly timeoutMs = 30_000,
   ) {}
@@ -105,6 +101,7 @@ export class CredentialSync {
     if (!target) return undefined;
     const { userId, providerId, modelId, config } = target;
     const permissions = await this.permissions?.forProject(projectId);
+    const reset = this.permissions?.resetConfig;
     // No provider: the agent keeps the provider it has (opencode's config API cannot remove keys).
     if ((!providerId || !config) && !permissions) return undefined;
     const { opencodePassword } = await this.projects.secrets(projectId);
@@ -123,10 +120,7 @@ export class CredentialSync {
       const auth = await this.creds.authFor(userId, providerId);
       await (await call(auth ? 'PUT' : 'DELETE', `/auth/${encodeURIComponent(providerId)}`, auth)).body?.cancel();
     }
-    const reset = this.resetConfig;
-    const permission = permissions
-      ? await agentPermission(call, permissions, () => (reset ? reset(projectId) : Promise.reject(new Error('no config reset'))))
-      : undefined;
+    const permission = permissions && reset ? await agentPermission(call, permissions, () => reset(projectId)) : undefined;
     // Writes the agent's global config (disposing its instances when the config changed); the dispose
     // after it also covers a config that did not change, so a new key alone is reloaded too.
     await (await call('PATCH', '/global/config', { ...config, ...(permission ? { permission } : {}) })).body?.cancel();

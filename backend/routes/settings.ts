@@ -4,12 +4,15 @@ import {
   SettingsExportRequest, SettingsImportRequest,
 } from '../contract';
 import { route } from '../http/route';
-import type { Services } from '../services/container';
+import type { Services } from '../compositionRoot';
+
+/** What these routes use of the API's parts (backend/compositionRoot.ts), and nothing else. */
+type Deps = Pick<Services, 'settings'>;
 
 const ProjectParams = z.object({ id: z.string().uuid('a project id') });
 
 /** Server-side user settings and OpenCode permissions (backend/settings). */
-export const settingsRoutes = (s: Services) => [
+export const settingsRoutes = (s: Deps) => [
   route({
     method: 'get', path: '/api/settings',
     summary: 'Your server-side settings: default model, permissions, notification webhook, custom providers, GitHub hosts, sync',

@@ -2,6 +2,7 @@ import type { Db } from '../db/database';
 import type { OperationRow } from '../db/schema';
 import type { Operation, OperationKind } from '../contract';
 import { badRequest, conflict, HttpError, notFound } from '../errors';
+import type { DomainBus, DomainEvents } from '../events/domainBus';
 import type { EventHub } from '../events/eventHub';
 import type { Logger } from '../logger';
 import type { Lifecycle } from '../runtime/lifecycle';
@@ -40,10 +41,9 @@ export class OperationService {
     private readonly projects: ProjectService,
     private readonly lifecycle: Lifecycle,
     private readonly log: Logger,
+    /** Told `operation.finished` once an operation has released the project (GitHub sync imports after a deploy). */
+    private readonly bus: DomainBus,
   ) {}
-
-  /** Told when an operation has finished and released the project (GitHub sync imports after a deploy). */
-  onFinished: ((ownerId: string, projectId: string, kind: OperationKind, state: 'succeeded' | 'failed' | 'cancelled') => void) | undefined;
 
   isBusy(projectId: string): boolean {
     return this.active.has(projectId);
@@ -77,7 +77,7 @@ export class OperationService {
         await this.finish(entry, 'failed', err instanceof Error ? err.message : String(err));
       } finally {
         if (this.active.get(projectId)?.id === entry.id) this.active.delete(projectId);
-        this.onFinished?.(ownerId, projectId, kind, state);
+        this.finished({ ownerId, projectId, kind, state });
       }
     })();
     return queued;
@@ -191,8 +191,16 @@ export class OperationService {
     } finally {
       if (this.active.get(entry.projectId)?.id === entry.id) this.active.delete(entry.projectId);
       const row = await this.db.selectFrom('operations').select('state').where('id', '=', entry.id).executeTakeFirst().catch(() => undefined);
-      if (row && (row.state === 'succeeded' || row.state === 'failed' || row.state === 'cancelled')) this.onFinished?.(entry.ownerId, entry.projectId, kind, row.state);
+      if (row && (row.state === 'succeeded' || row.state === 'failed' || row.state === 'cancelled')) {
+        this.finished({ ownerId: entry.ownerId, projectId: entry.projectId, kind, state: row.state });
+      }
     }
+  }
+
+  private finished(event: DomainEvents['operation.finished']): void {
+    this.bus.emit('operation.finished', event).catch((err: unknown) => {
+      this.log.error('a reaction to a finished operation failed', { projectId: event.projectId, error: String(err) });
+    });
   }
 
   private step(entry: Active, message: string): void {

@@ -8,6 +8,12 @@ export type AgentCall = (method: string, path: string, body?: unknown) => Promis
 /** Empties the agent's global config file so the next PATCH writes it from scratch. */
 export type ConfigReset = (projectId: string) => Promise<void>;
 
+/** What the agent config writer (providers/liveUpdate.ts) needs to add permissions to what it pushes. */
+export interface AgentPermissionSource {
+  forProject(projectId: string): Promise<EffectivePermissions | undefined>;
+  resetConfig: ConfigReset;
+}
+
 /**
  * The `permission` key for the next PATCH /global/config of a running agent. Reads the agent's MCP
  * servers (one rule each, see opencodePermission) and its current global config; when PATCH cannot

@@ -1,5 +1,6 @@
 import { PermissionSettings, type EffectivePermissions } from '../contract';
 import type { Db } from '../db/database';
+import type { DomainBus } from '../events/domainBus';
 import type { ProjectService } from '../services/projects';
 import { effectivePermissions } from './permissions';
 
@@ -16,10 +17,8 @@ const parse = (json: string | undefined): PermissionSettings => {
  * to the running agents it affects (liveUpdate.ts: PATCH /global/config, then instance dispose).
  */
 export class PermissionService {
-  /** Told after a change (projectId null: the user's default) to update running agents; awaited. */
-  onChange: ((userId: string, projectId: string | null) => Promise<unknown>) | undefined;
-
-  constructor(private readonly db: Db, private readonly projects: ProjectService) {}
+  /** `bus`: permissions.changed after each change (awaited: the answer comes once running agents have it). */
+  constructor(private readonly db: Db, private readonly projects: ProjectService, private readonly bus: DomainBus) {}
 
   async userDefault(userId: string): Promise<PermissionSettings> {
     const row = await this.db.selectFrom('user_settings').select('permissions').where('user_id', '=', userId).executeTakeFirst();
@@ -31,7 +30,7 @@ export class PermissionService {
     const permissions = JSON.stringify(PermissionSettings.parse(value));
     await this.db.insertInto('user_settings').values({ user_id: userId, permissions, sync_pull_mode: 'merge', updated_at: now })
       .onConflict((oc) => oc.column('user_id').doUpdateSet({ permissions, updated_at: now })).execute();
-    await this.onChange?.(userId, null);
+    await this.bus.emit('permissions.changed', { userId, projectId: null });
     return this.userDefault(userId);
   }
 
@@ -52,7 +51,7 @@ export class PermissionService {
       await this.db.insertInto('project_permissions').values({ project_id: projectId, permissions, updated_at: now })
         .onConflict((oc) => oc.column('project_id').doUpdateSet({ permissions, updated_at: now })).execute();
     }
-    await this.onChange?.(userId, projectId);
+    await this.bus.emit('permissions.changed', { userId, projectId });
     return this.effective(userId, projectId);
   }
 

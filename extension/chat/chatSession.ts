@@ -5,8 +5,8 @@ import type {
   ChatHostToWebview, ChatProject, ChatSession as ChatSessionView, ChatStarting, ChatStatus, ChatWebviewToHost,
   ConnectionState, Mention, MentionResult, ModelRef,
 } from '../../webviews/protocol';
-import type { PanelHandlers } from '../panels/panelChannel';
-import type { Logger } from '../ports';
+import type { PanelHandlers } from '../core/webview/panelChannel';
+import type { Logger } from '../core/ports';
 import { messageView, permissionView, sessionView, statusView, translateEvent, type AgentStreamEvent } from './agentEvents';
 import type { ChatApi, PromptBody } from './chatApi';
 import type { OcPromptPart } from './mentions/filePart';

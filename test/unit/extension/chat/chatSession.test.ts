@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import {
   ChatController, chatApi, messageView, safeUrl, translateEvent, type ChatApi, type OcSession, type PromptBody,
 } from '../../../../extension/chat/chatSession';
-import type { Logger } from '../../../../extension/ports';
+import type { Logger } from '../../../../extension/core/ports';
 import { ChatHostToWebview, dispatch, type ChatWebviewToHost } from '../../../../webviews/protocol';
 
 const log: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { chatApi, ChatController } from '../../../../../extension/chat/chatSession';
 import { chatMentions } from '../../../../../extension/chat/mentions/chatMentions';
 import { FileIndex } from '../../../../../extension/chat/mentions/fileIndex';
-import type { Logger } from '../../../../../extension/ports';
+import type { Logger } from '../../../../../extension/core/ports';
 import { ChatHostToWebview, dispatch, type ChatWebviewToHost } from '../../../../../webviews/protocol';
 
 type Request = Exclude<ChatWebviewToHost, { type: 'ready' }>;
