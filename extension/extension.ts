@@ -35,6 +35,9 @@ import { LogTerminals } from './projects/logTerminals';
 import { ProjectsTreeProvider } from './projects/projectsTree';
 import { TiersTreeProvider } from './projects/tiersTree';
 import { UriRouter } from './core/uriRouter';
+import { vscodeClientSettings } from './settings/clientSettings';
+import { settingsCommands } from './settings/settingsCommands';
+import { SettingsPanel } from './settings/settingsPanel';
 
 /** The composition root: builds the parts and registers them. No network or disk work before it returns. */
 export function activate(context: vscode.ExtensionContext): void {
@@ -87,6 +90,7 @@ export function activate(context: vscode.ExtensionContext): void {
   projectsTree.setAgentSource({ agentState: (id) => activity.agentState(id), onDidChange: (l) => activity.model.onDidChange(l) });
   const providers = new ProvidersFeature(session, log, context.logUri.fsPath, uriRouter, context.extension.id);
   const sync = new SyncFeature({ session, log, tracker, secretRegistry, projectsTree, projectsView, chat: chatPanels });
+  const settingsPanel = new SettingsPanel({ session, extensionUri: context.extensionUri, log });
   const autoRefresh = new AutoRefresh({
     refresh: async () => {
       if (session.state.kind !== 'connected') return;
@@ -119,10 +123,11 @@ export function activate(context: vscode.ExtensionContext): void {
     ...desktopCommands(session, desktopPanels),
     ...providers.handlers(),
     ...sync.handlers(),
+    ...settingsCommands(session, settingsPanel, vscodeClientSettings(context.extension.packageJSON), log),
   };
 
   context.subscriptions.push(
-    channel, session, projectsTree, tiersTree, statusBar, projectsView, tiersView, projectPanels, chatPanels, desktopPanels, tracker, logs, autoRefresh, activity, providers, sync,
+    channel, session, projectsTree, tiersTree, statusBar, projectsView, tiersView, projectPanels, chatPanels, desktopPanels, tracker, logs, autoRefresh, activity, providers, sync, settingsPanel,
     session.onDidReceiveEvent((e) => tracker.onEvent(e)),
     vscode.window.registerUriHandler({
       handleUri: async (uri) => {

@@ -50,6 +50,11 @@ export interface ImportFromGithubArgs { url: string; branch?: string; name?: str
 /** Hidden: the sync state for tests; `select` selects the project's row in the Projects view (which focuses it). */
 export interface SyncProbeArgs { select?: string }
 
+/** Export without UI: `to` the file, `passphrase` when `includeSecrets`. */
+export interface ExportSettingsArgs { to?: string; includeSecrets?: boolean; passphrase?: string }
+/** Import without UI: `confirm: true` skips the preview's question. */
+export interface ImportSettingsArgs { from?: string; passphrase?: string; confirm?: boolean }
+
 /**
  * Every command the extension registers, with its arguments. A missing handler is a compile error in
  * the registry; the unit test checks this list against package.json.
@@ -106,6 +111,10 @@ export interface CommandSignatures {
   'hangar.internal.sync': (args?: SyncProbeArgs) => unknown;
   'hangar.openDesktop': (args?: OpenDesktopArgs | ProjectRowArg) => unknown;
   'hangar.internal.desktop': (args: { projectId: string; test?: unknown; screenshotTo?: string }) => unknown;
+  'hangar.openSettings': () => unknown;
+  'hangar.exportSettings': (args?: ExportSettingsArgs) => unknown;
+  'hangar.importSettings': (args?: ImportSettingsArgs) => unknown;
+  'hangar.internal.settings': () => unknown;
 }
 
 export type CommandId = keyof CommandSignatures;
@@ -163,6 +172,10 @@ export const COMMAND_IDS = Object.keys({
   'hangar.internal.sync': true,
   'hangar.openDesktop': true,
   'hangar.internal.desktop': true,
+  'hangar.openSettings': true,
+  'hangar.exportSettings': true,
+  'hangar.importSettings': true,
+  'hangar.internal.settings': true,
 } satisfies Record<CommandId, true>) as CommandId[];
 
 /** Context keys the extension sets (used in package.json `when` clauses). */
