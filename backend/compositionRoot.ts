@@ -26,7 +26,8 @@ import { SecretBox } from './runtime/secretBox';
 import { StatusMonitor } from './runtime/statusMonitor';
 import { PerUserSlots } from './security/perUserSlots';
 import { OperationService } from './services/operations';
-import { ProjectService } from './services/projects';
+import { ProjectService, toProject } from './services/projects';
+import { ProjectStatusAuthority } from './services/projectStatusAuthority';
 import { TierService } from './services/tiers';
 import { UserService } from './services/users';
 import { GithubCredentials } from './sync/githubCredentials';
@@ -113,7 +114,8 @@ export function createServices(config: Config, db: Db, log: Logger, encryptionKe
   const box = new SecretBox(encryptionKey);
   const users = new UserService(db);
   const tiers = new TierService(db, hub);
-  const projects = new ProjectService(db, tiers, hub, config.runtime, box);
+  const status = new ProjectStatusAuthority(db, hub, toProject);
+  const projects = new ProjectService(db, tiers, hub, config.runtime, box, status);
   // Coolify cannot exec: its driver runs commands through the agent's opencode, with the project's password.
   const agentPassword = async (id: string) => (await projects.secrets(id)).opencodePassword;
   const drivers = createDrivers({ config, box, log, settings: startup.settings ?? {}, agentPassword }, startup.runtimesInUse, startup.factories);
@@ -124,7 +126,7 @@ export function createServices(config: Config, db: Db, log: Logger, encryptionKe
   const providers = new ProviderService(db, catalog, credentials, projects, bus, config.oauth.redirectProviders);
   const injection = new ProviderInjection(projects, providers, credentials);
   const lifecycle = new Lifecycle(drivers, projects, tiers, config.healthTimeoutMs, log, bus, () => injection.envFor());
-  const operations = new OperationService(db, hub, projects, lifecycle, log, bus);
+  const operations = new OperationService(db, hub, projects, lifecycle, log, bus, status);
   const monitor = new StatusMonitor(drivers, projects, (id) => operations.isBusy(id), config.statusPollMs, log);
 
   // Provider changes and a newly healthy agent reach running agents through opencode's own API.

@@ -1,8 +1,7 @@
 import type { OperationKind, ProjectStatus } from '../contract';
 import type { DomainBus } from '../events/domainBus';
 import type { Logger } from '../logger';
-import type { ProjectSecrets, ProjectService } from '../services/projects';
-import type { TierService } from '../services/tiers';
+import type { ProjectRecords, ProjectSecrets, TierLookup } from './projectRecords';
 import type { Progress, RuntimeDriver, RuntimeStatus } from './driver';
 import type { RuntimeDrivers } from './drivers';
 import { waitForHealthy } from './health';
@@ -47,8 +46,8 @@ export class Lifecycle {
 
   constructor(
     readonly drivers: RuntimeDrivers,
-    private readonly projects: ProjectService,
-    private readonly tiers: TierService,
+    private readonly projects: ProjectRecords,
+    private readonly tiers: TierLookup,
     private readonly healthTimeoutMs: number,
     private readonly log: Logger,
     /**

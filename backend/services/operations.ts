@@ -8,6 +8,7 @@ import type { Logger } from '../logger';
 import type { Lifecycle } from '../runtime/lifecycle';
 import { newId } from '../security/tokens';
 import type { ProjectService } from './projects';
+import type { ProjectStatusAuthority } from './projectStatusAuthority';
 
 type ContainerAction = Exclude<OperationKind, 'delete'>;
 
@@ -43,6 +44,8 @@ export class OperationService {
     private readonly log: Logger,
     /** Told `operation.finished` once an operation has released the project (GitHub sync imports after a deploy). */
     private readonly bus: DomainBus,
+    /** Held from claim to release: while an operation runs, it alone says what the project's status is. */
+    private readonly status: ProjectStatusAuthority,
   ) {}
 
   isBusy(projectId: string): boolean {
@@ -76,7 +79,7 @@ export class OperationService {
       } catch (err) {
         await this.finish(entry, 'failed', err instanceof Error ? err.message : String(err));
       } finally {
-        if (this.active.get(projectId)?.id === entry.id) this.active.delete(projectId);
+        this.release(entry);
         this.finished({ ownerId, projectId, kind, state });
       }
     })();
@@ -132,7 +135,7 @@ export class OperationService {
       await this.finish(entry, 'failed', message);
       throw new HttpError(502, 'runtime_failed', `Could not remove the project's runtime: ${message}`);
     } finally {
-      this.active.delete(projectId);
+      this.release(entry);
     }
   }
 
@@ -153,13 +156,14 @@ export class OperationService {
     if (running) throw busy(running.id, running.kind);
     const entry: Active = { id: newId(), kind, ownerId, projectId, controller: new AbortController(), done: Promise.resolve() };
     this.active.set(projectId, entry); // before the first await: a concurrent request sees it
+    this.status.hold(projectId);
     try {
       await this.db.insertInto('operations').values({
         id: entry.id, project_id: projectId, owner_id: ownerId, kind, force: force ? 1 : 0, state: 'queued',
         steps: '[]', error: null, cancellable: CANCELLABLE.has(kind) ? 1 : 0, created_at: new Date().toISOString(), started_at: null, finished_at: null,
       }).execute();
     } catch (err) {
-      this.active.delete(projectId);
+      this.release(entry);
       const other = await this.db.selectFrom('operations').select(['id', 'kind']).where('project_id', '=', projectId)
         .where('state', 'in', ['queued', 'running']).executeTakeFirst();
       if (other) throw busy(other.id, other.kind);
@@ -189,12 +193,18 @@ export class OperationService {
         await this.finish(entry, 'failed', message).catch(() => {});
       }
     } finally {
-      if (this.active.get(entry.projectId)?.id === entry.id) this.active.delete(entry.projectId);
+      this.release(entry);
       const row = await this.db.selectFrom('operations').select('state').where('id', '=', entry.id).executeTakeFirst().catch(() => undefined);
       if (row && (row.state === 'succeeded' || row.state === 'failed' || row.state === 'cancelled')) {
         this.finished({ ownerId: entry.ownerId, projectId: entry.projectId, kind, state: row.state });
       }
     }
+  }
+
+  /** The project is free again: for the next operation, and for the status monitor's observations. */
+  private release(entry: Active): void {
+    if (this.active.get(entry.projectId)?.id === entry.id) this.active.delete(entry.projectId);
+    this.status.release(entry.projectId);
   }
 
   private finished(event: DomainEvents['operation.finished']): void {

@@ -1,5 +1,5 @@
 import type { CommandHandlers } from './commandRegistry';
-import type { Services } from './services';
+import type { Services } from '../projects/projectServices';
 
 export interface Snapshot {
   connection: string;

@@ -14,6 +14,9 @@ import type { UriRouter } from '../core/uriRouter';
 import { showError } from '../core/userErrors';
 import type { RowTreeItem } from '../core/views/rowTreeItem';
 import { ProvidersTreeProvider } from './providersTree';
+import type { Feature } from '../core/feature';
+import type { FeatureCore } from '../core/featureCore';
+import type { PROVIDERS_COMMANDS } from './providersManifest';
 
 export const PROVIDERS_VIEW_ID = 'hangar.providers';
 
@@ -31,15 +34,17 @@ export interface ProviderSignInState {
   redirect: RedirectSignInProbe | undefined;
 }
 
-type ProviderHandlers = Pick<CommandHandlers,
-  'hangar.configureProvider' | 'hangar.setDefaultProvider' | 'hangar.removeProviderCredential' | 'hangar.internal.providers'
-  | 'hangar.testProviderConnection' | 'hangar.addCustomProvider' | 'hangar.setProjectModel' | 'hangar.internal.providerSignIn'>;
+type ProviderCommand = (typeof PROVIDERS_COMMANDS)[number];
+type ProviderHandlers = Pick<CommandHandlers, ProviderCommand>;
 
 /**
  * The Providers view and the provider commands. Loads on connect, on every full refetch and on
  * provider.changed events. API keys pass straight from the input box to the API: never logged or stored.
  */
-export class ProvidersFeature implements vscode.Disposable {
+export class ProvidersFeature implements vscode.Disposable, Feature<ProviderCommand> {
+  readonly id = 'providers';
+  readonly disposables: vscode.Disposable[] = [this];
+  readonly commands: ProviderHandlers;
   private readonly tree: ProvidersTreeProvider;
   private readonly view: vscode.TreeView<RowTreeItem>;
   private readonly subscriptions: vscode.Disposable[];
@@ -47,7 +52,7 @@ export class ProvidersFeature implements vscode.Disposable {
   private again = false;
   private readonly device: DeviceSignIn;
   private readonly redirect: RedirectSignIn;
-  private readonly commands: ProviderCommands;
+  private readonly providerCommands: ProviderCommands;
   /** Test Provider Connection results of this window, shown as "failing" in the view. */
   private readonly tests = new Map<string, ConnectionTestResult>();
   private readonly signInNotices: string[] = [];
@@ -55,12 +60,14 @@ export class ProvidersFeature implements vscode.Disposable {
   constructor(
     private readonly session: HangarSession, private readonly log: Logger, private readonly logDir: string,
     uriRouter: UriRouter, extensionId: string,
+    treeView: (tree: ProvidersTreeProvider) => vscode.TreeView<RowTreeItem>,
   ) {
     this.tree = new ProvidersTreeProvider(session);
-    this.view = vscode.window.createTreeView(PROVIDERS_VIEW_ID, { treeDataProvider: this.tree });
+    this.view = treeView(this.tree);
+    this.commands = this.handlers();
     this.device = new DeviceSignIn(log);
     this.redirect = new RedirectSignIn(log, uriRouter, extensionId);
-    this.commands = new ProviderCommands(session, log, (id, r) => {
+    this.providerCommands = new ProviderCommands(session, log, (id, r) => {
       this.tests.set(id, r);
       if (this.tree.data) this.tree.data = { ...this.tree.data, tests: this.tests };
       this.tree.fire();
@@ -114,15 +121,15 @@ export class ProvidersFeature implements vscode.Disposable {
     return this.loading;
   }
 
-  handlers(): ProviderHandlers {
+  private handlers(): ProviderHandlers {
     return {
       'hangar.configureProvider': (args) => this.configure(args),
       'hangar.setDefaultProvider': (args) => this.setDefault(args),
       'hangar.removeProviderCredential': (args) => this.remove(args),
       'hangar.internal.providers': () => this.probe(),
-      'hangar.testProviderConnection': (args) => this.commands.test(args),
-      'hangar.addCustomProvider': (args) => this.commands.addCustom(args),
-      'hangar.setProjectModel': (args) => this.commands.setProjectModel(args),
+      'hangar.testProviderConnection': (args) => this.providerCommands.test(args),
+      'hangar.addCustomProvider': (args) => this.providerCommands.addCustom(args),
+      'hangar.setProjectModel': (args) => this.providerCommands.setProjectModel(args),
       'hangar.internal.providerSignIn': (args) => this.signInProbe(args),
     };
   }
@@ -313,4 +320,10 @@ export class ProvidersFeature implements vscode.Disposable {
     await this.load();
     return true;
   }
+}
+
+/** Built on first use or once a server answers (credentials that need a new sign-in are announced then). */
+export function createProvidersFeature(core: FeatureCore): ProvidersFeature {
+  return new ProvidersFeature(core.session, core.log, core.context.logUri.fsPath, core.uriRouter, core.context.extension.id,
+    (tree) => core.treeView(PROVIDERS_VIEW_ID, tree));
 }

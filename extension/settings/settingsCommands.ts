@@ -4,14 +4,14 @@ import { promises as fs } from 'node:fs';
 import * as vscode from 'vscode';
 import type { ImportReport } from '../../backend/contract';
 import type { CommandHandlers } from '../core/commandRegistry';
+import type { SETTINGS_COMMANDS } from './settingsManifest';
 import type { HangarSession } from '../core/hangarSession';
 import type { Logger } from '../core/ports';
 import type { ClientSettingsPort } from './clientSettings';
 import type { SettingsPanel } from './settingsPanel';
 import { parseImportFile, previewLines, withClientSettings } from './settingsModel';
 
-export type SettingsHandlers = Pick<CommandHandlers,
-  'hangar.openSettings' | 'hangar.exportSettings' | 'hangar.importSettings' | 'hangar.internal.settings'>;
+export type SettingsHandlers = Pick<CommandHandlers, (typeof SETTINGS_COMMANDS)[number]>;
 
 /** What an import did, for the message and for tests. */
 export interface ImportOutcome { server: ImportReport['items']; client: string[]; cancelled?: boolean }
