@@ -114,7 +114,7 @@ export interface CommandSignatures {
   'hangar.openSettings': () => unknown;
   'hangar.exportSettings': (args?: ExportSettingsArgs) => unknown;
   'hangar.importSettings': (args?: ImportSettingsArgs) => unknown;
-  'hangar.internal.settings': () => unknown;
+  'hangar.internal.settings': (args?: { inject?: unknown }) => unknown;
 }
 
 export type CommandId = keyof CommandSignatures;

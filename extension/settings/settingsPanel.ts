@@ -7,7 +7,7 @@ import {
 } from '../../webviews/protocol/settings';
 import type { HangarSession } from '../core/hangarSession';
 import type { Logger } from '../core/ports';
-import { PanelChannel } from '../core/webview/panelChannel';
+import { PanelChannel, type PanelHandlers } from '../core/webview/panelChannel';
 import { resourceRoots, webviewHtml } from '../core/webview/webviewHtml';
 import { checkPermissions, projectPermissionsView, settingsView, updateFromEdit } from './settingsModel';
 
@@ -21,6 +21,35 @@ export class SettingsPanel implements vscode.Disposable {
   private channel: PanelChannel<SettingsWebviewToHost, SettingsHostToWebview> | undefined;
   private subscriptions: vscode.Disposable[] = [];
   private projectId: string | null = null;
+
+  /** The webview's requests; tests send the same messages through `hangar.internal.settings` (inject). */
+  private readonly handlers: PanelHandlers<SettingsWebviewToHost> = {
+    refresh: () => this.load(),
+    save: async ({ edit }) => {
+      const checked = updateFromEdit(edit);
+      if (!checked.ok) throw new Error(checked.error);
+      await this.deps.session.api.updateSettings(checked.body);
+      await this.load();
+    },
+    selectProject: async ({ projectId }) => {
+      this.projectId = projectId;
+      await this.load();
+    },
+    saveProjectPermissions: async ({ projectId, permissions }) => {
+      const checked = checkPermissions(permissions);
+      if (!checked.ok) throw new Error(checked.error);
+      await this.deps.session.api.setProjectPermissions(projectId, checked.body);
+      await this.load();
+    },
+    exportSettings: async () => { await vscode.commands.executeCommand('hangar.exportSettings'); },
+    importSettings: async () => {
+      await vscode.commands.executeCommand('hangar.importSettings');
+      await this.load();
+    },
+    openClientSettings: async () => {
+      await vscode.commands.executeCommand('workbench.action.openSettings', '@ext:hangar-dev.hangar');
+    },
+  };
 
   constructor(private readonly deps: { session: HangarSession; extensionUri: vscode.Uri; log: Logger }) {}
 
@@ -39,33 +68,7 @@ export class SettingsPanel implements vscode.Disposable {
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'hangar.svg');
     const channel = new PanelChannel<SettingsWebviewToHost, SettingsHostToWebview>(panel.webview, {
       name: 'settings', incoming: SettingsWebviewToHost, outgoing: SettingsHostToWebview, log,
-      handlers: {
-        refresh: () => this.load(),
-        save: async ({ edit }) => {
-          const checked = updateFromEdit(edit);
-          if (!checked.ok) throw new Error(checked.error);
-          await this.deps.session.api.updateSettings(checked.body);
-          await this.load();
-        },
-        selectProject: async ({ projectId }) => {
-          this.projectId = projectId;
-          await this.load();
-        },
-        saveProjectPermissions: async ({ projectId, permissions }) => {
-          const checked = checkPermissions(permissions);
-          if (!checked.ok) throw new Error(checked.error);
-          await this.deps.session.api.setProjectPermissions(projectId, checked.body);
-          await this.load();
-        },
-        exportSettings: async () => { await vscode.commands.executeCommand('hangar.exportSettings'); },
-        importSettings: async () => {
-          await vscode.commands.executeCommand('hangar.importSettings');
-          await this.load();
-        },
-        openClientSettings: async () => {
-          await vscode.commands.executeCommand('workbench.action.openSettings', '@ext:hangar-dev.hangar');
-        },
-      },
+      handlers: this.handlers,
     });
     this.channel = channel;
     panel.webview.html = webviewHtml({
@@ -80,6 +83,20 @@ export class SettingsPanel implements vscode.Disposable {
     ];
     channel.postState({ type: 'state', state: { kind: 'loading' } });
     void this.load();
+  }
+
+  /** Runs one webview message (validated like the webview's) and settles like its request. */
+  async inject(raw: unknown): Promise<{ ok: boolean; error?: string }> {
+    const parsed = SettingsWebviewToHost.safeParse(raw);
+    if (!parsed.success || parsed.data.type === 'ready') return { ok: false, error: 'not a settings request' };
+    const message = parsed.data;
+    const handler = this.handlers[message.type] as (m: typeof message) => Promise<unknown>;
+    try {
+      await handler(message);
+      return { ok: true };
+    } catch (e) {
+      return { ok: false, error: e instanceof Error ? e.message : String(e) };
+    }
   }
 
   probe(): SettingsPanelProbe | undefined {
