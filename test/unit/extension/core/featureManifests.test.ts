@@ -7,6 +7,7 @@ import { COMMAND_IDS, VIEW_IDS } from '../../../../extension/core/commandIds';
 import type { FeatureManifest } from '../../../../extension/core/feature';
 import { desktopManifest } from '../../../../extension/desktop/desktopManifest';
 import { projectsManifest } from '../../../../extension/projects/projectsManifest';
+import { settingsManifest } from '../../../../extension/settings/settingsManifest';
 import { providersManifest } from '../../../../extension/providers/providersManifest';
 import { syncManifest } from '../../../../extension/sync/syncManifest';
 
@@ -14,7 +15,7 @@ import { syncManifest } from '../../../../extension/sync/syncManifest';
 // the second registration (commands) or shows an empty view (views without an owner).
 const manifests = [
   connectionManifest, projectsManifest, chatManifest, providersManifest, syncManifest, activityManifest,
-  desktopManifest, agentFilesManifest,
+  desktopManifest, agentFilesManifest, settingsManifest,
 ] as FeatureManifest[];
 
 const duplicates = (xs: readonly string[]) => xs.filter((x, i) => xs.indexOf(x) !== i);
