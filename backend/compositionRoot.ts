@@ -104,7 +104,9 @@ export interface StartupState {
  * order, and wires the reactions of one part to another through the domain bus. Nothing is
  * assigned into a part after it is built.
  */
-export function createServices(config: Config, db: Db, log: Logger, encryptionKey: Buffer, startup: StartupState = {}): Services {
+export function createServices(
+  config: Config, db: Db, log: Logger, encryptionKey: Buffer, startup: StartupState = {},
+): Services {
   const hub = new EventHub(config.eventBufferSize);
   const bus = new DomainBus();
   const box = new SecretBox(encryptionKey);
@@ -114,7 +116,8 @@ export function createServices(config: Config, db: Db, log: Logger, encryptionKe
   const projects = new ProjectService(db, tiers, hub, config.runtime, box, status);
   // Coolify cannot exec: its driver runs commands through the agent's opencode, with the project's password.
   const agentPassword = async (id: string) => (await projects.secrets(id)).opencodePassword;
-  const drivers = createDrivers({ config, box, log, settings: startup.settings ?? {}, agentPassword }, startup.runtimesInUse, startup.factories);
+  const driverContext = { config, box, log, settings: startup.settings ?? {}, agentPassword };
+  const drivers = createDrivers(driverContext, startup.runtimesInUse, startup.factories);
   const driver = drivers.default;
 
   const credentials = new CredentialService(db, box, hub, bus);
@@ -145,18 +148,22 @@ export function createServices(config: Config, db: Db, log: Logger, encryptionKe
 
   const notifications = new NotificationWebhooks(db, box, log, { retryBaseMs: config.notifyRetryMs });
   const vnc = new VncGateway({
-    projectRow: (id) => projects.rowById(id), tier: (id) => tiers.get(id), driver: (projectId) => lifecycle.driverFor(projectId),
+    projectRow: (id) => projects.rowById(id), tier: (id) => tiers.get(id),
+    driver: (projectId) => lifecycle.driverFor(projectId),
     authenticate: (token) => users.authenticate(token), log,
   });
 
   const github = new GithubCredentials(db, box);
   const readFile = (p: string) => fs.readFileSync(p, 'utf8');
-  const sync = new SyncService(db, hub, projects, operations, lifecycle, github, log, syncOptions(config.sync, readFile));
-  bus.on('operation.finished', ({ ownerId, projectId, kind, state }) => sync.afterOperation(ownerId, projectId, kind, state));
+  const syncOpts = syncOptions(config.sync, readFile);
+  const sync = new SyncService(db, hub, projects, operations, lifecycle, github, log, syncOpts);
+  bus.on('operation.finished', ({ ownerId, projectId, kind, state }) =>
+    sync.afterOperation(ownerId, projectId, kind, state));
   hub.observe((_userId, event) => sync.noteActivity(event));
 
   const urlGuard = new PrivateHostGuard(config.allowPrivateHosts);
-  const streams = new PerUserSlots(config.maxStreamsPerUser, 'event streams', 'Close a window or panel that follows events and try again.');
+  const streams = new PerUserSlots(
+    config.maxStreamsPerUser, 'event streams', 'Close a window or panel that follows events and try again.');
   return {
     config, db, log, hub, bus, users, tiers, projects, drivers, lifecycle, operations, monitor, credentials, providers,
     injection, oauth, notifications, vnc, github, sync, urlGuard, streams,
