@@ -19,6 +19,7 @@ import { ProviderService } from './providers/providerService';
 import { PrivateHostGuard } from './providers/urlGuard';
 import type { RuntimeDriver } from './runtime/driver';
 import type { RuntimeDrivers } from './runtime/drivers';
+import { AgentApiUrls } from './runtime/agentApiUrls';
 import { Lifecycle } from './runtime/lifecycle';
 import { createDrivers, type DriverFactory } from './runtime/registry';
 import type { SealedSettings } from './runtime/runtimeSettings';
@@ -58,6 +59,8 @@ export interface Services {
   /** Every runtime this API drives; each project is driven by its own (projects.runtime). */
   drivers: RuntimeDrivers;
   lifecycle: Lifecycle;
+  /** Where each runtime's agents reach the API (recorded by server.ts once it listens). */
+  agentApiUrls: AgentApiUrls;
   operations: OperationService;
   monitor: StatusMonitor;
   startedAt: number;
@@ -124,7 +127,9 @@ export function createServices(
   const catalog = new CatalogService(db, log, config.models);
   const providers = new ProviderService(db, catalog, credentials, projects, bus, config.oauth.redirectProviders);
   const injection = new ProviderInjection(projects, providers, credentials);
-  const lifecycle = new Lifecycle(drivers, projects, tiers, config.healthTimeoutMs, log, bus, () => injection.envFor());
+  const agentApiUrls = new AgentApiUrls(config.runtime);
+  const lifecycle = new Lifecycle(
+    drivers, projects, tiers, config.healthTimeoutMs, log, bus, agentApiUrls, () => injection.envFor());
   const operations = new OperationService(db, hub, projects, lifecycle, log, bus, status);
   const monitor = new StatusMonitor(drivers, projects, (id) => operations.isBusy(id), config.statusPollMs, log);
 
@@ -165,7 +170,7 @@ export function createServices(
   const streams = new PerUserSlots(
     config.maxStreamsPerUser, 'event streams', 'Close a window or panel that follows events and try again.');
   return {
-    config, db, log, hub, bus, users, tiers, projects, drivers, lifecycle, operations, monitor, credentials, providers,
+    config, db, log, hub, bus, agentApiUrls, users, tiers, projects, drivers, lifecycle, operations, monitor, credentials, providers,
     injection, oauth, notifications, vnc, github, sync, urlGuard, streams,
     driver, driverProblem: driver ? undefined : drivers.problem(config.runtime),
     startedAt: Date.now(),
