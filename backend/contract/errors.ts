@@ -17,6 +17,8 @@ export const API_ERROR_CODES = [
   'unsupported_content_encoding', 'method_not_allowed', 'method_not_implemented', 'upgrade_required',
   // Who is asking, and what exists for them.
   'unauthorized', 'forbidden', 'not_found', 'too_many_concurrent', 'usage',
+  // Idempotency keys (backend/http/idempotencyMiddleware.ts).
+  'invalid_idempotency_key', 'idempotency_key_reused', 'idempotency_key_in_use',
   // The server itself.
   'internal', 'insufficient_storage',
   // Users, tiers, projects, operations, runtimes.

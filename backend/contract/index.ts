@@ -15,3 +15,4 @@ export * from './runtimes';
 export * from './workspaceFiles';
 export * from './agentMcp';
 export * from './errors';
+export * from './idempotency';
