@@ -12,3 +12,7 @@ export * from './sync';
 export * from './vnc';
 export * from './agentProxyBodies';
 export * from './runtimes';
+export * from './workspaceFiles';
+export * from './agentMcp';
+export * from './errors';
+export * from './idempotency';
