@@ -218,5 +218,7 @@ function expandHome(p: string): string {
 }
 
 function redactIfKey(name: string, value: string): string {
-  return /KEY|TOKEN|SECRET|PASSWORD/.test(name) ? '<redacted>' : value;
+  if (/KEY|TOKEN|SECRET|PASSWORD/.test(name)) return '<redacted>';
+  // A database URL may carry a password: show the rest.
+  return name === 'HANGAR_DATABASE_URL' ? value.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@') : value;
 }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { activityManifest } from './activity/activityManifest';
+import { agentFilesManifest } from './agentFiles/agentFilesManifest';
 import { chatManifest } from './chat/chatManifest';
 import { connectionManifest } from './connection/connectionManifest';
 import type { CommandId } from './core/commandIds';
@@ -17,7 +18,8 @@ import { syncManifest } from './sync/syncManifest';
 
 /** Every feature; each one's code loads the first time one of its commands, views or links needs it. */
 const FEATURES = [
-  connectionManifest, projectsManifest, chatManifest, providersManifest, syncManifest, activityManifest, desktopManifest, settingsManifest,
+  connectionManifest, projectsManifest, chatManifest, providersManifest, syncManifest, activityManifest,
+  desktopManifest, agentFilesManifest, settingsManifest,
 ] as const;
 
 /** The composition root: builds the core and lists the features. No network or disk work before it returns. */

@@ -12,4 +12,8 @@ export * from './sync';
 export * from './vnc';
 export * from './agentProxyBodies';
 export * from './runtimes';
+export * from './workspaceFiles';
+export * from './agentMcp';
+export * from './errors';
+export * from './idempotency';
 export * from './settings';

@@ -1,9 +1,11 @@
 import { sql, type Kysely } from 'kysely';
 import type { Migration, MigrationProvider } from 'kysely/migration';
+import { dialectOf, epochMsType, floatType } from './dialect';
 
 /**
  * Versioned migrations, applied in name order at start-up. Never edit one that has shipped:
- * add the next number instead.
+ * add the next number instead. Each runs on SQLite and on PostgreSQL: write them with the schema
+ * builder, and where the two differ ask backend/db/dialect.ts (the SQL SQLite runs stays the same).
  */
 const migrations: Record<string, Migration> = {
   '0001_initial': {
@@ -28,7 +30,7 @@ const migrations: Record<string, Migration> = {
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('name', 'text', (c) => c.notNull())
         .addColumn('description', 'text', (c) => c.notNull().defaultTo(''))
-        .addColumn('cpus', 'real', (c) => c.notNull())
+        .addColumn('cpus', floatType(db), (c) => c.notNull())
         .addColumn('memory', 'text', (c) => c.notNull())
         .addColumn('memory_reservation', 'text', (c) => c.notNull())
         .addColumn('storage_gb', 'integer', (c) => c.notNull())
@@ -227,7 +229,7 @@ const migrations: Record<string, Migration> = {
       // replay is refused across API restarts too. Rows expire; the store prunes them.
       await db.schema.createTable('webhook_replays')
         .addColumn('signature', 'text', (c) => c.primaryKey())
-        .addColumn('expires_at', 'integer', (c) => c.notNull())
+        .addColumn('expires_at', epochMsType(db), (c) => c.notNull())
         .execute();
       await db.schema.createIndex('webhook_replays_expires').on('webhook_replays').column('expires_at').execute();
       // One outgoing notification webhook per user; the signing secret is SecretBox-sealed
@@ -253,7 +255,7 @@ const migrations: Record<string, Migration> = {
         .addColumn('status_code', 'integer')
         .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
         .addColumn('error', 'text')
-        .addColumn('next_attempt_at', 'integer')
+        .addColumn('next_attempt_at', epochMsType(db))
         .addColumn('created_at', 'text', (c) => c.notNull())
         .addColumn('updated_at', 'text', (c) => c.notNull())
         .execute();
@@ -310,6 +312,25 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('github_credentials_0009').renameTo('github_credentials').execute();
     },
   },
+  '0010_idempotency_keys': {
+    async up(db: Kysely<unknown>) {
+      // Issue #14: the first successful answer to a POST sent with an Idempotency-Key, per user, for 24 h.
+      // A 'pending' row is the request in progress; its lease lets a new process take over after a crash.
+      await db.schema.createTable('idempotency_keys')
+        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('key', 'text', (c) => c.notNull())
+        .addColumn('fingerprint', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('status', 'integer')
+        .addColumn('content_type', 'text')
+        .addColumn('body', 'text')
+        .addColumn('locked_until', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('idempotency_keys_user_key', ['user_id', 'key'])
+        .execute();
+      await db.schema.createIndex('idempotency_keys_created').on('idempotency_keys').column('created_at').execute();
+    },
+  },
   '0011_settings': {
     async up(db: Kysely<unknown>) {
       // Issue #15: server-side user settings (backend/settings): the OpenCode permissions every
@@ -326,6 +347,15 @@ const migrations: Record<string, Migration> = {
         .addColumn('permissions', 'text', (c) => c.notNull())
         .addColumn('updated_at', 'text', (c) => c.notNull())
         .execute();
+    },
+  },
+  '0013_postgres_insertion_order': {
+    async up(db: Kysely<unknown>) {
+      // PostgreSQL has no rowid: projects of equal created_at list newest first by this instead
+      // (backend/db/dialect.ts insertionOrder). SQLite keeps its rowid and needs nothing.
+      if (dialectOf(db) !== 'postgres') return;
+      await db.schema.alterTable('projects')
+        .addColumn('created_seq', 'bigint', (c) => c.notNull().generatedAlwaysAsIdentity()).execute();
     },
   },
 };

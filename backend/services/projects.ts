@@ -1,5 +1,6 @@
 import type { Db } from '../db/database';
-import { sql, type Updateable } from 'kysely';
+import type { Updateable } from 'kysely';
+import { insertionOrder, lockKey } from '../db/dialect';
 import type { ProjectRow, ProjectsTable } from '../db/schema';
 import { ProjectCreate, type Project, type ProjectStatus, type ProjectUpdate } from '../contract';
 import type { EventHub } from '../events/eventHub';
@@ -30,7 +31,7 @@ export class ProjectService implements ProjectRecords {
 
   async list(ownerId: string): Promise<Project[]> {
     const rows = await this.db.selectFrom('projects').selectAll().where('owner_id', '=', ownerId)
-      .orderBy('created_at', 'desc').orderBy(sql`rowid`, 'desc').execute();
+      .orderBy('created_at', 'desc').orderBy(insertionOrder(this.db), 'desc').execute();
     return rows.map(toProject);
   }
 
@@ -44,6 +45,7 @@ export class ProjectService implements ProjectRecords {
     const now = new Date().toISOString();
     const id = newId();
     await this.db.transaction().execute(async (trx) => {
+      await lockKey(trx, `project-slugs:${ownerId}`); // two creates at once must not both take a slug
       const base = slugify(body.name);
       let slug: string | undefined;
       for (let from = 1; !slug; from += 100) {

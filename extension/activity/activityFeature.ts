@@ -12,7 +12,7 @@ import type { UriRouter } from '../core/uriRouter';
 import type { Feature } from '../core/feature';
 import type { FeatureCore } from '../core/featureCore';
 import type { ACTIVITY_COMMANDS } from './activityManifest';
-import { notificationWebhookCommands } from './notifications/webhookCommands';
+import { activityCommands } from './activityCommands';
 
 export const ACTIVITY_VIEW_ID = 'hangar.activity';
 const NOTIFY_SETTINGS = ['hangar.notifications.inApp', 'hangar.notifications.system', 'hangar.notifications.quietHours'];
@@ -65,7 +65,9 @@ export class ActivityFeature implements vscode.Disposable, Feature<(typeof ACTIV
   readonly center: NotificationCenter;
 
   constructor(
-    private readonly session: HangarSession, private readonly log: Logger, private readonly options: ActivityFeatureOptions,
+    private readonly session: HangarSession,
+    private readonly log: Logger,
+    private readonly options: ActivityFeatureOptions,
   ) {
     this.sinks = new VscodeNotificationSinks(session, log);
     this.center = new NotificationCenter({ settings: readNotifySettings, now: () => new Date(), sinks: this.sinks });
@@ -99,11 +101,7 @@ export class ActivityFeature implements vscode.Disposable, Feature<(typeof ACTIV
       ...(options.uriRouter ? [options.uriRouter.register('/session', (q) => this.openLink(q))] : []),
     ];
     if (session.state.kind === 'connected') void this.load();
-    this.commands = {
-      'hangar.openSession': (args) => this.openSession(args),
-      'hangar.internal.activity': (args) => this.internal(args),
-      ...notificationWebhookCommands(session),
-    };
+    this.commands = activityCommands(this, session);
   }
 
   /** GET /api/activity (first page: the view shows the most recent sessions). */

@@ -3,7 +3,8 @@ import type { FeatureManifest } from '../core/feature';
 import type { ActivityFeature } from './activityFeature';
 
 export const ACTIVITY_COMMANDS = [
-  'hangar.openSession', 'hangar.internal.activity', 'hangar.configureNotificationWebhook', 'hangar.showNotificationDeliveries',
+  'hangar.openSession', 'hangar.internal.activity',
+  'hangar.configureNotificationWebhook', 'hangar.showNotificationDeliveries',
 ] as const;
 
 /** Loads once a server answers (its events raise notifications), or when its view or a command needs it. */

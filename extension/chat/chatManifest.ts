@@ -1,7 +1,9 @@
 import type { FeatureManifest } from '../core/feature';
 import type { ChatFeature } from './chatFeature';
 
-export const CHAT_COMMANDS = ['hangar.openChat', 'hangar.internal.chat', 'hangar.useInChat', 'hangar.copyAgentPath'] as const;
+export const CHAT_COMMANDS = [
+  'hangar.openChat', 'hangar.internal.chat', 'hangar.useInChat', 'hangar.copyAgentPath',
+] as const;
 
 /** Loads when a chat opens, "Use in Chat" runs, or VS Code restores a chat panel after a reload. */
 export const chatManifest: FeatureManifest<ChatFeature> = {

@@ -9,6 +9,7 @@ import { connectionCommands } from './connectionCommands';
 import { ConnectionStatusBar } from './connectionStatusBar';
 import { findServerFolder, localTokenPath, readLocalToken } from './localServer';
 import { localServerCommands } from './localServerCommands';
+import { isOnline } from './onlineGate';
 
 type Command = (typeof CONNECTION_COMMANDS)[number];
 
@@ -25,7 +26,10 @@ export function createConnectionFeature(core: FeatureCore): ConnectionFeature {
   const connection = connectionCommands(core);
   const disposables: vscode.Disposable[] = [
     statusBar,
-    session.onDidChangeState((s) => setContext('hangar.connected', s.kind !== 'disconnected' && s.kind !== 'unauthorised')),
+    session.onDidChangeState((s) => {
+      setContext('hangar.connected', s.kind !== 'disconnected' && s.kind !== 'unauthorised');
+      setContext('hangar.online', isOnline(s));
+    }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('hangar.localServer.path')) updateCanStartLocalServer(context, log);
     }),
@@ -42,6 +46,7 @@ export function createConnectionFeature(core: FeatureCore): ConnectionFeature {
 /** A stored token, or a local server's token file, reconnects without a question. */
 async function resume({ context, session, log }: FeatureCore): Promise<void> {
   setContext('hangar.connected', false);
+  setContext('hangar.online', false);
   updateCanStartLocalServer(context, log);
   const url = settings.serverUrl();
   if (!url) return;
@@ -63,10 +68,12 @@ async function resume({ context, session, log }: FeatureCore): Promise<void> {
 
 function updateCanStartLocalServer(context: vscode.ExtensionContext, log: Logger): void {
   const folder = findServerFolder(context.extensionPath, settings.localServerPath());
-  log.debug(folder ? `a local server can be started from ${folder}` : 'no server checkout: "Start Local Server" is hidden');
+  log.debug(folder
+    ? `a local server can be started from ${folder}`
+    : 'no server checkout: "Start Local Server" is hidden');
   setContext('hangar.canStartLocalServer', folder !== undefined);
 }
 
-function setContext(key: 'hangar.connected' | 'hangar.canStartLocalServer', value: boolean): void {
+function setContext(key: 'hangar.connected' | 'hangar.online' | 'hangar.canStartLocalServer', value: boolean): void {
   void vscode.commands.executeCommand('setContext', key, value);
 }

@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import type { ActivityFeature } from '../activity/activityFeature';
+import type { AgentFilesFeature } from '../agentFiles/agentFilesFeature';
 import type { ChatFeature } from '../chat/chatFeature';
 import type { ConnectionFeature } from '../connection/connectionFeature';
 import type { DesktopFeature } from '../desktop/desktopFeature';
@@ -23,6 +24,7 @@ export interface FeatureTypes {
   sync: SyncFeature;
   activity: ActivityFeature;
   desktop: DesktopFeature;
+  agentFiles: AgentFilesFeature;
   settings: SettingsFeature;
 }
 

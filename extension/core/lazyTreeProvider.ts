@@ -33,7 +33,9 @@ export class LazyTreeProvider implements vscode.TreeDataProvider<unknown>, vscod
     return this.target?.getParent?.(element);
   }
 
-  resolveTreeItem(item: vscode.TreeItem, element: unknown, token: vscode.CancellationToken): vscode.ProviderResult<vscode.TreeItem> {
+  resolveTreeItem(
+    item: vscode.TreeItem, element: unknown, token: vscode.CancellationToken,
+  ): vscode.ProviderResult<vscode.TreeItem> {
     return this.target?.resolveTreeItem ? this.target.resolveTreeItem(item, element, token) : item;
   }
 

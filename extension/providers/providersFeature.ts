@@ -17,6 +17,7 @@ import { ProvidersTreeProvider } from './providersTree';
 import type { Feature } from '../core/feature';
 import type { FeatureCore } from '../core/featureCore';
 import type { PROVIDERS_COMMANDS } from './providersManifest';
+import { providersCommands } from './providersCommands';
 
 export const PROVIDERS_VIEW_ID = 'hangar.providers';
 
@@ -35,7 +36,6 @@ export interface ProviderSignInState {
 }
 
 type ProviderCommand = (typeof PROVIDERS_COMMANDS)[number];
-type ProviderHandlers = Pick<CommandHandlers, ProviderCommand>;
 
 /**
  * The Providers view and the provider commands. Loads on connect, on every full refetch and on
@@ -44,7 +44,7 @@ type ProviderHandlers = Pick<CommandHandlers, ProviderCommand>;
 export class ProvidersFeature implements vscode.Disposable, Feature<ProviderCommand> {
   readonly id = 'providers';
   readonly disposables: vscode.Disposable[] = [this];
-  readonly commands: ProviderHandlers;
+  readonly commands: Pick<CommandHandlers, ProviderCommand>;
   private readonly tree: ProvidersTreeProvider;
   private readonly view: vscode.TreeView<RowTreeItem>;
   private readonly subscriptions: vscode.Disposable[];
@@ -64,7 +64,6 @@ export class ProvidersFeature implements vscode.Disposable, Feature<ProviderComm
   ) {
     this.tree = new ProvidersTreeProvider(session);
     this.view = treeView(this.tree);
-    this.commands = this.handlers();
     this.device = new DeviceSignIn(log);
     this.redirect = new RedirectSignIn(log, uriRouter, extensionId);
     this.providerCommands = new ProviderCommands(session, log, (id, r) => {
@@ -72,6 +71,7 @@ export class ProvidersFeature implements vscode.Disposable, Feature<ProviderComm
       if (this.tree.data) this.tree.data = { ...this.tree.data, tests: this.tests };
       this.tree.fire();
     });
+    this.commands = providersCommands(this, this.providerCommands);
     this.subscriptions = [
       this.tree,
       this.view,
@@ -121,21 +121,8 @@ export class ProvidersFeature implements vscode.Disposable, Feature<ProviderComm
     return this.loading;
   }
 
-  private handlers(): ProviderHandlers {
-    return {
-      'hangar.configureProvider': (args) => this.configure(args),
-      'hangar.setDefaultProvider': (args) => this.setDefault(args),
-      'hangar.removeProviderCredential': (args) => this.remove(args),
-      'hangar.internal.providers': () => this.probe(),
-      'hangar.testProviderConnection': (args) => this.providerCommands.test(args),
-      'hangar.addCustomProvider': (args) => this.providerCommands.addCustom(args),
-      'hangar.setProjectModel': (args) => this.providerCommands.setProjectModel(args),
-      'hangar.internal.providerSignIn': (args) => this.signInProbe(args),
-    };
-  }
-
   /** The sign-in prompts' state; `action` does what the prompt's buttons (or typing into the paste box) do. */
-  private async signInProbe(args?: ProviderSignInProbeArgs): Promise<ProviderSignInState & { rejectedRedirects: number; done?: boolean }> {
+  async signInProbe(args?: ProviderSignInProbeArgs): Promise<ProviderSignInState & { rejectedRedirects: number; done?: boolean }> {
     let done: boolean | undefined;
     if (args?.action === 'copyAndOpen') done = await this.device.copyAndOpen();
     if (args?.action === 'cancel') { this.device.cancel(); this.redirect.cancel(); done = true; }
@@ -184,7 +171,7 @@ export class ProvidersFeature implements vscode.Disposable, Feature<ProviderComm
    * the right sign-in: API key (password box), GitHub's device flow, or a browser redirect.
    * `{providerId, key}` skips the UI; `{providerId, method}` skips the pickers.
    */
-  private async configure(args?: ConfigureProviderArgs): Promise<boolean> {
+  async configure(args?: ConfigureProviderArgs): Promise<boolean> {
     const api = this.session.api;
     const list = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Window, title: 'Hangar: loading the provider catalog…' }, () => api.providers());
@@ -251,7 +238,7 @@ export class ProvidersFeature implements vscode.Disposable, Feature<ProviderComm
   }
 
   /** hangar.setDefaultProvider: a configured provider, then one of its models. */
-  private async setDefault(args?: SetDefaultProviderArgs): Promise<boolean> {
+  async setDefault(args?: SetDefaultProviderArgs): Promise<boolean> {
     const api = this.session.api;
     let providerId = args?.providerId;
     if (!providerId) {
@@ -289,7 +276,7 @@ export class ProvidersFeature implements vscode.Disposable, Feature<ProviderComm
   }
 
   /** hangar.removeProviderCredential: modal confirmation naming the provider; `confirm: true` skips it. */
-  private async remove(args?: RemoveProviderCredentialArgs): Promise<boolean> {
+  async remove(args?: RemoveProviderCredentialArgs): Promise<boolean> {
     const api = this.session.api;
     let providerId = args?.providerId;
     if (!providerId) {

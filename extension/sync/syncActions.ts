@@ -7,14 +7,17 @@ import { runSyncOperation, type SyncOutcome } from './syncOperation';
 import { reportOutcome, type DirtyChoice, type PullMode } from './syncReport';
 
 /** Push, or force push after a modal confirmation (skipped by `{confirm: true}` from code). */
-export async function push(c: SyncContext, args: SyncArgs | undefined, force: boolean): Promise<SyncOutcome | undefined> {
+export async function push(
+  c: SyncContext, args: SyncArgs | undefined, force: boolean,
+): Promise<SyncOutcome | undefined> {
   const project = await resolveProject(c, args, force ? 'Force Push' : 'Push');
   if (!project) return undefined;
   if (!project.repository) return noRepository(c, project);
   if (force && !(args && 'confirm' in args && (args as ForcePushArgs).confirm === true)) {
     const confirm = forcePushConfirmation(project.name, await statusOf(c, project.id));
     const button = 'Force Push';
-    const answer = await vscode.window.showWarningMessage(confirm.message, { modal: true, detail: confirm.detail }, button);
+    const answer = await vscode.window.showWarningMessage(
+      confirm.message, { modal: true, detail: confirm.detail }, button);
     if (answer !== button) return undefined;
   }
   return runAndReport(c, project, force ? 'Force pushing' : 'Pushing', () => c.session.api.syncPush(project.id, force));
@@ -62,10 +65,12 @@ async function runAndReport(
 async function askPullMode(): Promise<PullMode | undefined> {
   const setting = vscode.workspace.getConfiguration('hangar').get<string>('sync.pullMode');
   if (setting === 'merge' || setting === 'rebase') return setting;
-  const picked = await vscode.window.showQuickPick([
-    { label: 'Merge', description: 'a merge commit joins the upstream commits and the workspace\'s', mode: 'merge' as const },
-    { label: 'Rebase', description: 'the workspace\'s commits are replayed on top of upstream', mode: 'rebase' as const },
-  ], { title: 'Pull: merge or rebase?', placeHolder: 'Set "hangar.sync.pullMode" to stop asking' });
+  const items: Array<vscode.QuickPickItem & { mode: PullMode }> = [
+    { label: 'Merge', description: 'a merge commit joins the upstream commits and the workspace\'s', mode: 'merge' },
+    { label: 'Rebase', description: 'the workspace\'s commits are replayed on top of upstream', mode: 'rebase' },
+  ];
+  const picked = await vscode.window.showQuickPick(items,
+    { title: 'Pull: merge or rebase?', placeHolder: 'Set "hangar.sync.pullMode" to stop asking' });
   return picked?.mode;
 }
 

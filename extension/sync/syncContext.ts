@@ -37,7 +37,9 @@ export function syncContext(d: SyncCommandDeps): SyncContext {
 }
 
 /** The project a command is about: a tree row, code's `{id}`, the focused project, or a pick. */
-export async function resolveProject(c: SyncContext, args: SyncArgs | undefined, title: string): Promise<Project | undefined> {
+export async function resolveProject(
+  c: SyncContext, args: SyncArgs | undefined, title: string,
+): Promise<Project | undefined> {
   // A tree row (RowTreeItem: `projectId`, and an `id` that is the row's) or code's `{id}`.
   const id = projectIdOf(args) ?? c.model.focused;
   if (id) return c.session.store.project(id) ?? await c.session.api.project(id);

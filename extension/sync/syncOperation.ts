@@ -21,7 +21,8 @@ export async function runSyncOperation(
   const accepted = await startOperation(c, project, title, start);
   if (!accepted) return undefined;
   c.ownOperations.add(accepted.id);
-  c.log.info(`sync: operation ${accepted.id} (${accepted.kind}${accepted.force ? ', force' : ''}) accepted for ${project.id}`);
+  const what = `${accepted.kind}${accepted.force ? ', force' : ''}`;
+  c.log.info(`sync: operation ${accepted.id} (${what}) accepted for ${project.id}`);
   const waiter = c.model.waitForResult(accepted.id);
   try {
     const final = await vscode.window.withProgress(

@@ -46,7 +46,8 @@ function reportSuccess(c: SyncContext, project: Project, result: SyncResult, pul
 
 function reportPushRefused(c: SyncContext, project: Project, result: SyncResult): void {
   const text = /^Push refused\b/.test(result.message) ? result.message : `Push refused: ${result.message}`;
-  void c.notices.raise('pushRefused', 'warning', project.id, `Hangar: "${project.name}": ${text}`, ['Pull', 'Force Push'] as const)
+  const message = `Hangar: "${project.name}": ${text}`;
+  void c.notices.raise('pushRefused', 'warning', project.id, message, ['Pull', 'Force Push'] as const)
     .then((choice) => {
       if (choice === 'Pull') void vscode.commands.executeCommand('hangar.pull', { id: project.id });
       if (choice === 'Force Push') void vscode.commands.executeCommand('hangar.forcePush', { id: project.id });

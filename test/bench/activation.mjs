@@ -5,7 +5,7 @@
 // a bench-only probe extension, test/bench/memoryProbe) is compared with windows of a second code-server
 // that has no Hangar installed. Median of N windows (default 5) each.
 //
-//   npm run package && node test/bench/activation.mjs [--vsix dist/hangar.vsix] [--windows 5]
+//   npm run package && node test/bench/activation.mjs [--vsix dist/hangar.vsix] [--baseline old.vsix] [--windows 5]
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -61,58 +61,71 @@ async function runningExtensions(page) {
   return parsed;
 }
 
-/** Opens `windows` windows one after the other; for each: both figures and the new extension host's memory. */
-async function measure({ vsix, windows, settleMs }) {
+/** One code-server with its own browser: Hangar from `vsix` (none without it) and the memory probe installed. */
+async function startSide({ label, vsix }) {
   const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'hangar-activation-ws-'));
   const probeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hangar-memory-probe-'));
   // The .vsix's files unpacked as an installed extension folder: `--install-extension` would write an
   // extensions.json listing only Hangar, and VS Code would then ignore the probe's folder.
   const unpacked = vsix ? unpackVsix(vsix) : undefined;
-  const cs = await startCodeServer({
-    workspace, smokeDriver: false, log: () => {},
-    env: { HANGAR_MEMORY_PROBE_DIR: probeDir },
-    linkExtensions: [
-      { from: path.join(REPO, 'test/bench/memoryProbe'), name: 'hangar-bench.memory-probe-0.0.1' },
-      ...(unpacked ? [{ from: path.join(unpacked, 'extension'), name: `hangar-dev.hangar-${vsixVersion(unpacked)}` }] : []),
-    ],
-  });
-  const browser = await launchBrowser();
-  const out = [];
+  const cleanup = [() => {
+    for (const d of [workspace, probeDir, unpacked]) if (d) fs.rmSync(d, { recursive: true, force: true });
+  }];
   try {
-    const group = groupOf(cs);
-    for (let i = 0; i < windows; i++) {
-      const before = new Set(extensionHosts(group).map((h) => h.pid));
-      const page = i === 0 ? browser.page : await browser.context.newPage();
-      await page.goto(workbenchUrl({ url: cs.url, folder: workspace }));
-      await waitForWorkbench(page);
-      const host = await waitUntil(async () => extensionHosts(group).find((h) => !before.has(h.pid)),
-        () => 'no new extension host process for this window', { timeout: 60_000 });
-      // onStartupFinished activations run after the workbench settles; let them finish and the heap settle.
-      await new Promise((r) => setTimeout(r, settleMs));
-      const rows = await runningExtensions(page);
-      const rss = extensionHosts(group).find((h) => h.pid === host.pid)?.rss ?? 0;
-      const probeFile = path.join(probeDir, `${host.pid}.json`);
-      const probe = await waitUntil(async () => fs.existsSync(probeFile) && JSON.parse(fs.readFileSync(probeFile, 'utf8')),
-        () => `the memory probe wrote nothing for extension host ${host.pid}`, { timeout: 60_000 });
-      const heap = probe.heapUsed + probe.external;
-      const hangar = rows.find((r) => r.name === 'Hangar')?.ms;
-      const git = rows.find((r) => r.name === 'Git')?.ms;
-      log(`${vsix ? 'with' : 'without'} Hangar, window ${i + 1}: Hangar ${hangar ?? '-'} ms, Git ${git ?? '-'} ms, `
-        + `extension host heap+external ${(heap / MiB).toFixed(1)} MiB after GC, rss ${(rss / MiB).toFixed(1)} MiB (pid ${host.pid})`);
-      out.push({ hangar, git, rss, heap });
-      await page.close();
-      // Let the closed window's extension host go, so the next one is alone.
-      await waitUntil(async () => !extensionHosts(group).some((h) => h.pid === host.pid), () => 'old extension host lingers',
-        { timeout: 30_000 }).catch(() => log(`extension host ${host.pid} still running after its window closed`));
-    }
-  } finally {
-    await browser.close();
-    await cs.stop();
-    fs.rmSync(workspace, { recursive: true, force: true });
-    fs.rmSync(probeDir, { recursive: true, force: true });
-    if (unpacked) fs.rmSync(unpacked, { recursive: true, force: true });
+    const cs = await startCodeServer({
+      workspace, smokeDriver: false, log: () => {},
+      env: { HANGAR_MEMORY_PROBE_DIR: probeDir },
+      linkExtensions: [
+        { from: path.join(REPO, 'test/bench/memoryProbe'), name: 'hangar-bench.memory-probe-0.0.1' },
+        ...(unpacked
+          ? [{ from: path.join(unpacked, 'extension'), name: `hangar-dev.hangar-${vsixVersion(unpacked)}` }]
+          : []),
+      ],
+    });
+    cleanup.unshift(() => cs.stop());
+    // Tall: the Running Extensions list only renders the rows on screen, and Git's may be far down.
+    const browser = await launchBrowser({ viewport: { width: 1400, height: 4000 } });
+    cleanup.unshift(() => browser.close());
+    return {
+      label, cs, browser, workspace, probeDir, group: groupOf(cs), results: [],
+      stop: async () => { for (const c of cleanup) await c(); },
+    };
+  } catch (e) {
+    for (const c of cleanup) await c();
+    throw e;
   }
-  return out;
+}
+
+/** Opens one window of a side: VS Code's figures for Hangar and Git, and the new extension host's memory. */
+async function measureWindow(side, settleMs) {
+  const { cs, browser, group, probeDir, workspace } = side;
+  const before = new Set(extensionHosts(group).map((h) => h.pid));
+  const page = await browser.context.newPage();
+  await page.goto(workbenchUrl({ url: cs.url, folder: workspace }));
+  await waitForWorkbench(page);
+  const host = await waitUntil(async () => extensionHosts(group).find((h) => !before.has(h.pid)),
+    () => 'no new extension host process for this window', { timeout: 60_000 });
+  // onStartupFinished activations run after the workbench settles; let them finish and the heap settle.
+  await new Promise((r) => setTimeout(r, settleMs));
+  const rows = await runningExtensions(page);
+  const rss = extensionHosts(group).find((h) => h.pid === host.pid)?.rss ?? 0;
+  const probeFile = path.join(probeDir, `${host.pid}.json`);
+  const readProbe = () => fs.existsSync(probeFile) && JSON.parse(fs.readFileSync(probeFile, 'utf8'));
+  const probe = await waitUntil(async () => readProbe(),
+    () => `the memory probe wrote nothing for extension host ${host.pid}`, { timeout: 60_000 });
+  await page.close();
+  // Let the closed window's extension host go, so the next one is alone.
+  const gone = async () => !extensionHosts(group).some((h) => h.pid === host.pid);
+  await waitUntil(gone, () => 'old extension host lingers', { timeout: 30_000 })
+    .catch(() => log(`extension host ${host.pid} still running after its window closed`));
+  return {
+    hangar: rows.find((r) => r.name === 'Hangar')?.ms,
+    git: rows.find((r) => r.name === 'Git')?.ms,
+    // A 20-line extension activated by the same event: what any extension's figure is in this window.
+    probe: rows.find((r) => r.name === 'memory-probe')?.ms,
+    heap: probe.heapUsed + probe.external,
+    rss,
+  };
 }
 
 function unpackVsix(vsix) {
@@ -139,36 +152,74 @@ function groupOf(cs) {
   throw new Error(`no code-server process for ${cs.stateDir}`);
 }
 
-export async function benchActivation({ vsix, windows = 5, settleMs = 5000 }) {
-  if (!fs.existsSync(vsix)) throw new Error(`vsix not found: ${vsix} (npm run package)`);
-  const withHangar = await measure({ vsix, windows, settleMs });
-  const without = await measure({ vsix: undefined, windows, settleMs });
-  const hangar = withHangar.map((w) => w.hangar).filter((x) => x !== undefined);
-  if (hangar.length !== windows) throw new Error(`Hangar was not active in every window: ${JSON.stringify(withHangar)}`);
-  const result = {
-    windows,
-    hangarMs: median(hangar),
-    gitMs: median(withHangar.map((w) => w.git).filter((x) => x !== undefined)),
-    gitMsWithoutHangar: median(without.map((w) => w.git).filter((x) => x !== undefined)),
-    heapMiBWith: median(withHangar.map((w) => w.heap)) / MiB,
-    heapMiBWithout: median(without.map((w) => w.heap)) / MiB,
-    rssMiBWith: median(withHangar.map((w) => w.rss)) / MiB,
-    rssMiBWithout: median(without.map((w) => w.rss)) / MiB,
+/**
+ * Sides: Hangar from `vsix`, optionally an earlier build (`baselineVsix`) and no Hangar. After one warm-up
+ * window each (not counted), their windows alternate, so a busy machine weighs on each side alike.
+ */
+export async function benchActivation({ vsix, baselineVsix, windows = 5, settleMs = 5000 }) {
+  for (const v of [vsix, baselineVsix]) {
+    if (v && !fs.existsSync(v)) throw new Error(`vsix not found: ${v} (npm run package)`);
+  }
+  const sides = [];
+  try {
+    sides.push(await startSide({ label: 'hangar', vsix }));
+    if (baselineVsix) sides.push(await startSide({ label: 'baseline', vsix: baselineVsix }));
+    sides.push(await startSide({ label: 'none' }));
+    for (const side of sides) await measureWindow(side, settleMs);
+    for (let i = 0; i < windows; i++) {
+      for (const side of sides) {
+        const w = await measureWindow(side, settleMs);
+        side.results.push(w);
+        log(`${side.label}, window ${i + 1}: Hangar ${w.hangar ?? '-'} ms, Git ${w.git ?? '-'} ms, `
+          + `probe ${w.probe ?? '-'} ms, extension host `
+          + `heap+external ${(w.heap / MiB).toFixed(1)} MiB after GC, rss ${(w.rss / MiB).toFixed(1)} MiB`);
+      }
+    }
+  } finally {
+    for (const side of sides) await side.stop();
+  }
+  const none = sides.find((s) => s.label === 'none');
+  const summary = (side) => {
+    const hangar = side.results.map((w) => w.hangar).filter((x) => x !== undefined);
+    if (hangar.length !== windows) throw new Error(`Hangar was not active in every ${side.label} window`);
+    const heapMiB = median(side.results.map((w) => w.heap)) / MiB;
+    const rssMiB = median(side.results.map((w) => w.rss)) / MiB;
+    return {
+      hangarMs: median(hangar),
+      gitMs: median(side.results.map((w) => w.git)),
+      probeMs: median(side.results.map((w) => w.probe).filter((x) => x !== undefined)),
+      heapMiB, rssMiB,
+      memoryDeltaMiB: heapMiB - median(none.results.map((w) => w.heap)) / MiB,
+      rssDeltaMiB: rssMiB - median(none.results.map((w) => w.rss)) / MiB,
+    };
   };
-  result.memoryDeltaMiB = result.heapMiBWith - result.heapMiBWithout;
-  result.rssDeltaMiB = result.rssMiBWith - result.rssMiBWithout;
-  return result;
+  return {
+    windows,
+    hangar: summary(sides[0]),
+    ...(baselineVsix ? { baseline: summary(sides[1]) } : {}),
+    none: {
+      gitMs: median(none.results.map((w) => w.git)),
+      heapMiB: median(none.results.map((w) => w.heap)) / MiB,
+      rssMiB: median(none.results.map((w) => w.rss)) / MiB,
+    },
+  };
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {
-  const { values } = parseArgs({ options: { vsix: { type: 'string' }, windows: { type: 'string' } } });
+  const options = { vsix: { type: 'string' }, baseline: { type: 'string' }, windows: { type: 'string' } };
+  const { values } = parseArgs({ options });
   const vsix = path.resolve(values.vsix ?? path.join(REPO, 'dist', 'hangar.vsix'));
-  const r = await benchActivation({ vsix, windows: Number(values.windows ?? 5) });
-  log(`median of ${r.windows} windows: VS Code's activation figure Hangar ${r.hangarMs} ms, built-in Git ${r.gitMs} ms `
-    + `(same windows; ${r.gitMsWithoutHangar} ms without Hangar)`);
+  const baselineVsix = values.baseline ? path.resolve(values.baseline) : undefined;
+  const r = await benchActivation({ vsix, baselineVsix, windows: Number(values.windows ?? 5) });
   const signed = (x) => `${x >= 0 ? '+' : ''}${x.toFixed(1)}`;
-  log(`extension host memory (heap + external after GC): ${r.heapMiBWith.toFixed(1)} MiB with Hangar, `
-    + `${r.heapMiBWithout.toFixed(1)} MiB without: ${signed(r.memoryDeltaMiB)} MiB `
-    + `(resident: ${r.rssMiBWith.toFixed(1)} vs ${r.rssMiBWithout.toFixed(1)} MiB, ${signed(r.rssDeltaMiB)} MiB)`);
+  for (const [name, s] of Object.entries(r).filter(([k]) => k === 'hangar' || k === 'baseline')) {
+    log(`${name}: median of ${r.windows} windows: VS Code's activation figure ${s.hangarMs} ms, `
+      + `built-in Git ${s.gitMs} ms, a trivial extension ${s.probeMs} ms in the same windows; `
+      + `extension host ${s.heapMiB.toFixed(1)} MiB heap+external `
+      + `after GC (${signed(s.memoryDeltaMiB)} MiB over no Hangar), `
+      + `resident ${s.rssMiB.toFixed(1)} MiB (${signed(s.rssDeltaMiB)} MiB)`);
+  }
+  log(`no Hangar: Git ${r.none.gitMs} ms, ${r.none.heapMiB.toFixed(1)} MiB heap+external, `
+    + `${r.none.rssMiB.toFixed(1)} MiB resident`);
   console.log(JSON.stringify(r));
 }
