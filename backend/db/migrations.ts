@@ -331,6 +331,15 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('idempotency_keys_created').on('idempotency_keys').column('created_at').execute();
     },
   },
+  '0013_postgres_insertion_order': {
+    async up(db: Kysely<unknown>) {
+      // PostgreSQL has no rowid: projects of equal created_at list newest first by this instead
+      // (backend/db/dialect.ts insertionOrder). SQLite keeps its rowid and needs nothing.
+      if (dialectOf(db) !== 'postgres') return;
+      await db.schema.alterTable('projects')
+        .addColumn('created_seq', 'bigint', (c) => c.notNull().generatedAlwaysAsIdentity()).execute();
+    },
+  },
   '0011_settings': {
     async up(db: Kysely<unknown>) {
       // Issue #15: server-side user settings (backend/settings): the OpenCode permissions every
@@ -347,15 +356,6 @@ const migrations: Record<string, Migration> = {
         .addColumn('permissions', 'text', (c) => c.notNull())
         .addColumn('updated_at', 'text', (c) => c.notNull())
         .execute();
-    },
-  },
-  '0013_postgres_insertion_order': {
-    async up(db: Kysely<unknown>) {
-      // PostgreSQL has no rowid: projects of equal created_at list newest first by this instead
-      // (backend/db/dialect.ts insertionOrder). SQLite keeps its rowid and needs nothing.
-      if (dialectOf(db) !== 'postgres') return;
-      await db.schema.alterTable('projects')
-        .addColumn('created_seq', 'bigint', (c) => c.notNull().generatedAlwaysAsIdentity()).execute();
     },
   },
 };
