@@ -8,13 +8,14 @@ import type { FeatureManifest } from '../../../../extension/core/feature';
 import { desktopManifest } from '../../../../extension/desktop/desktopManifest';
 import { projectsManifest } from '../../../../extension/projects/projectsManifest';
 import { providersManifest } from '../../../../extension/providers/providersManifest';
+import { settingsManifest } from '../../../../extension/settings/settingsManifest';
 import { syncManifest } from '../../../../extension/sync/syncManifest';
 
 // What activation registers before any feature's code loads: every id exactly once, or VS Code refuses
 // the second registration (commands) or shows an empty view (views without an owner).
 const manifests = [
   connectionManifest, projectsManifest, chatManifest, providersManifest, syncManifest, activityManifest,
-  desktopManifest, agentFilesManifest,
+  desktopManifest, agentFilesManifest, settingsManifest,
 ] as FeatureManifest[];
 
 const duplicates = (xs: readonly string[]) => xs.filter((x, i) => xs.indexOf(x) !== i);
