@@ -40,6 +40,8 @@ export const API_ERROR_CODES = [
   'invalid_host', 'invalid_token', 'invalid_path', 'not_imported', 'sync_direction', 'sync_disabled',
   'sync_unavailable',
   'unsynced_changes', 'conflict_unreadable', 'not_conflicted',
+  // Settings export and import (backend/settings).
+  'invalid_settings_file', 'passphrase_required', 'wrong_passphrase', 'import_failed',
   // The docker runtime (backend/runtime/docker/dockerErrors.ts).
   'docker_unavailable', 'docker_image_missing', 'docker_error', 'not_deployed', 'not_running', 'bad_exec',
   'exec_timeout',

@@ -9,6 +9,7 @@ import { desktopManifest } from '../../../../extension/desktop/desktopManifest';
 import { projectsManifest } from '../../../../extension/projects/projectsManifest';
 import { settingsManifest } from '../../../../extension/settings/settingsManifest';
 import { providersManifest } from '../../../../extension/providers/providersManifest';
+import { settingsManifest } from '../../../../extension/settings/settingsManifest';
 import { syncManifest } from '../../../../extension/sync/syncManifest';
 
 // What activation registers before any feature's code loads: every id exactly once, or VS Code refuses
