@@ -7,7 +7,6 @@ import { COMMAND_IDS, VIEW_IDS } from '../../../../extension/core/commandIds';
 import type { FeatureManifest } from '../../../../extension/core/feature';
 import { desktopManifest } from '../../../../extension/desktop/desktopManifest';
 import { projectsManifest } from '../../../../extension/projects/projectsManifest';
-import { settingsManifest } from '../../../../extension/settings/settingsManifest';
 import { providersManifest } from '../../../../extension/providers/providersManifest';
 import { settingsManifest } from '../../../../extension/settings/settingsManifest';
 import { syncManifest } from '../../../../extension/sync/syncManifest';
