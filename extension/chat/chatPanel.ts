@@ -2,9 +2,10 @@
 // in chatSession.ts (ChatController), the messages go through PanelChannel.
 import * as vscode from 'vscode';
 import { AgentEvent, REDEPLOY_NOTE } from '../../backend/contract';
+import { dispatch, ProjectStatusView } from '../../webviews/protocol/common';
 import {
-  ChatHostToWebview, ChatPersistedState, ChatWebviewToHost, dispatch, ProjectStatusView, type ChatProject, type Mention,
-} from '../../webviews/protocol';
+  ChatHostToWebview, ChatPersistedState, ChatWebviewToHost, type ChatProject, type Mention,
+} from '../../webviews/protocol/chat';
 import type { EventStream, StreamState } from '../eventStream';
 import type { HangarSession } from '../hangarSession';
 import type { Logger } from '../ports';

@@ -2,9 +2,8 @@
 // turns the relayed opencode events into part-level chat.* messages and answers the webview's
 // requests. The panel (chatPanel.ts) wires it to a webview; the unit tests drive it with fakes.
 import type {
-  ChatHostToWebview, ChatProject, ChatSession as ChatSessionView, ChatStarting, ChatStatus, ChatWebviewToHost,
-  ConnectionState, Mention, MentionResult, ModelRef,
-} from '../../webviews/protocol';
+  ChatHostToWebview, ChatProject, ChatSession as ChatSessionView, ChatStarting, ChatStatus, ChatWebviewToHost, ConnectionState, Mention, MentionResult, ModelRef,
+} from '../../webviews/protocol/chat';
 import type { PanelHandlers } from '../panels/panelChannel';
 import type { Logger } from '../ports';
 import { messageView, permissionView, sessionView, statusView, translateEvent, type AgentStreamEvent } from './agentEvents';

@@ -4,7 +4,7 @@ import type { DesktopInternalArgs, DesktopPanels } from '../desktop/desktopPanel
 import { isDesktopTier } from '../desktop/desktopModel';
 import type { HangarSession } from '../hangarSession';
 import { pickProject, projectIdOf } from './projectPicker';
-import { DesktopTestAction } from '../../webviews/protocol';
+import { DesktopTestAction } from '../../webviews/protocol/desktop';
 
 type Handlers = Pick<CommandHandlers, 'hangar.openDesktop' | 'hangar.internal.desktop'>;
 

@@ -2,10 +2,10 @@
 // ticket with the extension's token and hands the webview only the ticketed websocket URL; the CSP
 // lets the page connect to the API's origin and nowhere else.
 import * as vscode from 'vscode';
+import { ProjectStatusView } from '../../webviews/protocol/common';
 import {
-  DesktopHostToWebview, DesktopWebviewToHost, ProjectStatusView,
-  type DesktopProject, type DesktopTestAction,
-} from '../../webviews/protocol';
+  DesktopHostToWebview, DesktopWebviewToHost, type DesktopProject, type DesktopTestAction,
+} from '../../webviews/protocol/desktop';
 import type { HangarSession } from '../hangarSession';
 import type { Logger } from '../ports';
 import { PanelChannel } from '../panels/panelChannel';

@@ -1,9 +1,7 @@
 // The host side of the "Project details" webview: one panel per project, kept in step with the
 // session's store. Thin: the state comes from projectDetailsModel, the messages from PanelChannel.
 import * as vscode from 'vscode';
-import {
-  ProjectHostToWebview, ProjectWebviewToHost, type ProjectPanelState,
-} from '../../webviews/protocol';
+import { ProjectHostToWebview, ProjectWebviewToHost, type ProjectPanelState } from '../../webviews/protocol/project';
 import { ApiError } from '../apiError';
 import type { HangarSession } from '../hangarSession';
 import type { Logger } from '../ports';

@@ -10,7 +10,7 @@ import { chromium } from 'playwright-core';
 import { ChatController, TRANSCRIPT_PAGE, type ChatApi, type OcSession } from '../../extension/chat/chatSession';
 import { PanelChannel } from '../../extension/panels/panelChannel';
 import type { Logger } from '../../extension/ports';
-import { ChatHostToWebview, ChatWebviewToHost } from '../../webviews/protocol';
+import { ChatHostToWebview, ChatWebviewToHost } from '../../webviews/protocol/chat';
 import { serveChatPage } from '../unit/webviews/chat/page';
 import { summarize } from './stats';
 

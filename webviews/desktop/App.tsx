@@ -1,5 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { DesktopConnectionState, DesktopHostToWebview, DesktopPersistedState, DesktopProject, DesktopWebviewToHost } from '../protocol';
+import type {
+  DesktopConnectionState, DesktopHostToWebview, DesktopPersistedState, DesktopProject, DesktopWebviewToHost,
+} from '../protocol/desktop';
 import type { Ipc } from '../shared/ipc';
 import { Screen } from './screen';
 import { runTest } from './testProbe';

@@ -1,5 +1,5 @@
 // Test-only actions the in-VS-Code suite sends through the host: read noVNC's canvas, type on it.
-import type { DesktopTestAction } from '../protocol';
+import type { DesktopTestAction } from '../protocol/desktop';
 import type { Screen } from './screen';
 
 export function runTest(screen: Screen, test: DesktopTestAction, setViewOnly: (v: boolean) => void, screenshot: () => void): { colors?: string[] } {

@@ -2,7 +2,7 @@
 // (the path as the project's agent sees it). Thin vscode adapter over mentionTarget.ts.
 import * as vscode from 'vscode';
 import { z } from 'zod';
-import type { Mention } from '../../../webviews/protocol';
+import type { Mention } from '../../../webviews/protocol/chat';
 import type { UseInChatArgs } from '../../commandIds';
 import type { CommandHandlers } from '../../commandRegistry';
 import type { HangarSession } from '../../hangarSession';

@@ -9,7 +9,7 @@ import type { PersistedChat } from '../../../extension/chat/chatPersistence';
 import { startAndWait } from '../../../extension/chat/projectStarter';
 import { EventStream, type StreamState } from '../../../extension/eventStream';
 import type { Logger } from '../../../extension/ports';
-import { ChatHostToWebview, type ChatProject } from '../../../webviews/protocol';
+import { ChatHostToWebview, type ChatProject } from '../../../webviews/protocol/chat';
 import { applyHostMessage } from '../../../webviews/chat/store/reduce';
 import { createChatState, type ChatState } from '../../../webviews/chat/store/state';
 import { partsOf } from '../../../webviews/chat/store/selectors';

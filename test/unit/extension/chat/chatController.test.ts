@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { ChatController, type ChatApi, type OcSession, type PromptBody } from '../../../../extension/chat/chatSession';
 import type { PersistedChat } from '../../../../extension/chat/chatPersistence';
 import type { Logger } from '../../../../extension/ports';
-import { ChatHostToWebview, type ChatWebviewToHost } from '../../../../webviews/protocol';
+import { ChatHostToWebview, type ChatWebviewToHost } from '../../../../webviews/protocol/chat';
 
 const log: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 const project = { id: 'p1', name: 'demo', status: 'running' as const };

@@ -3,7 +3,8 @@ import {
   ChatController, chatApi, messageView, safeUrl, translateEvent, type ChatApi, type OcSession, type PromptBody,
 } from '../../../../extension/chat/chatSession';
 import type { Logger } from '../../../../extension/ports';
-import { ChatHostToWebview, dispatch, type ChatWebviewToHost } from '../../../../webviews/protocol';
+import { dispatch } from '../../../../webviews/protocol/common';
+import { ChatHostToWebview, type ChatWebviewToHost } from '../../../../webviews/protocol/chat';
 
 const log: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 const project = { id: 'p1', name: 'demo', status: 'running' as const };

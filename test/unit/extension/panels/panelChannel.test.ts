@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { PanelChannel, type WebviewPort } from '../../../../extension/panels/panelChannel';
 import type { Logger } from '../../../../extension/ports';
-import { ProjectHostToWebview, ProjectWebviewToHost } from '../../../../webviews/protocol';
+import { ProjectHostToWebview, ProjectWebviewToHost } from '../../../../webviews/protocol/project';
 
 class FakeWebview implements WebviewPort {
   posted: unknown[] = [];

@@ -4,7 +4,8 @@ import { chatApi, ChatController } from '../../../../../extension/chat/chatSessi
 import { chatMentions } from '../../../../../extension/chat/mentions/chatMentions';
 import { FileIndex } from '../../../../../extension/chat/mentions/fileIndex';
 import type { Logger } from '../../../../../extension/ports';
-import { ChatHostToWebview, dispatch, type ChatWebviewToHost } from '../../../../../webviews/protocol';
+import { dispatch } from '../../../../../webviews/protocol/common';
+import { ChatHostToWebview, type ChatWebviewToHost } from '../../../../../webviews/protocol/chat';
 
 type Request = Exclude<ChatWebviewToHost, { type: 'ready' }>;
 
