@@ -1,5 +1,5 @@
 // The host side of the Chat webview: one panel per project. Thin vscode adapter: the chat's logic is
-// in chatSession.ts (ChatController), the messages go through PanelChannel.
+// in chatController.ts (ChatController), the messages go through PanelChannel.
 import * as vscode from 'vscode';
 import { AgentEvent, REDEPLOY_NOTE } from '../../backend/contract';
 import { dispatch, ProjectStatusView } from '../../webviews/protocol/common';
@@ -13,7 +13,7 @@ import { PanelChannel } from '../panels/panelChannel';
 import { isDesktopTier } from '../desktop/desktopModel';
 import { resourceRoots, webviewHtml } from '../panels/webviewHtml';
 import { chatStateKey, loadChatState, type ChatMemento } from './chatPersistence';
-import { chatApi, ChatController, type AgentStreamEvent } from './chatSession';
+import { chatApi, ChatController, type AgentStreamEvent } from './chatController';
 import { DiffDocuments } from './diffDocuments';
 import { startAndWait } from './projectStarter';
 import { chatMentions } from './mentions/chatMentions';

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
-import { ChatController, TRANSCRIPT_PAGE, type ChatApi, type OcSession } from '../../extension/chat/chatSession';
+import { ChatController, TRANSCRIPT_PAGE, type ChatApi, type OcSession } from '../../extension/chat/chatController';
 import { PanelChannel } from '../../extension/panels/panelChannel';
 import type { Logger } from '../../extension/ports';
 import { ChatHostToWebview, ChatWebviewToHost } from '../../webviews/protocol/chat';

@@ -4,7 +4,7 @@
 import type { Project, ProjectStatus } from '../../../backend/contract';
 import { AgentEvent } from '../../../backend/contract';
 import { ApiClient } from '../../../extension/apiClient';
-import { chatApi, ChatController, type AgentStreamEvent } from '../../../extension/chat/chatSession';
+import { chatApi, ChatController, type AgentStreamEvent } from '../../../extension/chat/chatController';
 import type { PersistedChat } from '../../../extension/chat/chatPersistence';
 import { startAndWait } from '../../../extension/chat/projectStarter';
 import { EventStream, type StreamState } from '../../../extension/eventStream';

@@ -1,7 +1,7 @@
 // The controller's queue, resync and persistence with a fake agent proxy (the integration suite
 // test/integration/chat runs the same against the real opencode).
 import assert from 'node:assert/strict';
-import { ChatController, type ChatApi, type OcSession, type PromptBody } from '../../../../extension/chat/chatSession';
+import { ChatController, type ChatApi, type OcSession, type PromptBody } from '../../../../extension/chat/chatController';
 import type { PersistedChat } from '../../../../extension/chat/chatPersistence';
 import type { Logger } from '../../../../extension/ports';
 import { ChatHostToWebview, type ChatWebviewToHost } from '../../../../webviews/protocol/chat';
