@@ -5,8 +5,8 @@
 import type {
   ChatHostToWebview, ChatProject, ChatWebviewToHost, ConnectionState, Mention, MentionResult, ModelRef,
 } from '../../webviews/protocol/chat';
-import type { PanelHandlers } from '../panels/panelChannel';
-import type { Logger } from '../ports';
+import type { PanelHandlers } from '../core/webview/panelChannel';
+import type { Logger } from '../core/ports';
 import { sessionView, type AgentStreamEvent } from './agentEvents';
 import type { ChatApi } from './chatApi';
 import type { OcPromptPart } from './mentions/filePart';

@@ -6,12 +6,12 @@ import { dispatch, ProjectStatusView } from '../../webviews/protocol/common';
 import {
   ChatHostToWebview, ChatPersistedState, ChatWebviewToHost, type ChatProject, type Mention,
 } from '../../webviews/protocol/chat';
-import type { EventStream, StreamState } from '../eventStream';
-import type { HangarSession } from '../hangarSession';
-import type { Logger } from '../ports';
-import { PanelChannel } from '../panels/panelChannel';
+import type { EventStream, StreamState } from '../core/eventStream';
+import type { HangarSession } from '../core/hangarSession';
+import type { Logger } from '../core/ports';
+import { PanelChannel } from '../core/webview/panelChannel';
 import { isDesktopTier } from '../desktop/desktopModel';
-import { resourceRoots, webviewHtml } from '../panels/webviewHtml';
+import { resourceRoots, webviewHtml } from '../core/webview/webviewHtml';
 import { chatStateKey, loadChatState, type ChatMemento } from './chatPersistence';
 import { chatApi, ChatController, type AgentStreamEvent } from './chatController';
 import { DiffDocuments } from './diffDocuments';

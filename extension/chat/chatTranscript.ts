@@ -5,7 +5,7 @@
 import type {
   ChatHostToWebview, ChatMessage, ChatSession as ChatSessionView, ChatStatus,
 } from '../../webviews/protocol/chat';
-import type { Logger } from '../ports';
+import type { Logger } from '../core/ports';
 import {
   messageView, permissionView, sessionView, statusView, translateEvent, type AgentStreamEvent,
 } from './agentEvents';

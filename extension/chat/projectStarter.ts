@@ -1,7 +1,7 @@
 // Starts a stopped project because a prompt was sent to it, and waits until it runs; without
 // vscode. The project's status comes from the store (kept current by the API's event stream).
 import type { ProjectStatus } from '../../backend/contract';
-import type { Disposable } from '../ports';
+import type { Disposable } from '../core/ports';
 
 export interface StarterPort {
   status(): ProjectStatus | undefined;

@@ -2,7 +2,7 @@
 // sent when its session is idle and the agent answers; a prompt for a stopped project starts it first
 // (with progress in the panel) and waits meanwhile. One that fails stays queued with its error.
 import type { ChatHostToWebview, ChatProject, ChatStarting, Mention, ModelRef } from '../../webviews/protocol/chat';
-import type { Logger } from '../ports';
+import type { Logger } from '../core/ports';
 import { sessionView } from './agentEvents';
 import type { ChatApi, PromptBody } from './chatApi';
 import { errorText, type ChatTranscript } from './chatTranscript';

@@ -1,7 +1,7 @@
 // What the desktop panel's host decides, without vscode: which projects have a desktop, the websocket
 // URL a ticket opens, the CSP origin, and what to tell the webview when no ticket can be had.
 import type { Project, Tier, VncTicket } from '../../backend/contract';
-import { ApiError } from '../apiError';
+import { ApiError } from '../core/apiError';
 
 export function isDesktopTier(tier: Pick<Tier, 'imageType' | 'hasDesktopAccess'> | undefined): boolean {
   return tier !== undefined && (tier.imageType === 'desktop' || tier.hasDesktopAccess);

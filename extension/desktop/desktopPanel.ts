@@ -6,11 +6,11 @@ import { ProjectStatusView } from '../../webviews/protocol/common';
 import {
   DesktopHostToWebview, DesktopWebviewToHost, type DesktopProject, type DesktopTestAction,
 } from '../../webviews/protocol/desktop';
-import type { HangarSession } from '../hangarSession';
-import type { Logger } from '../ports';
-import { PanelChannel } from '../panels/panelChannel';
-import { resourceRoots, webviewHtml } from '../panels/webviewHtml';
-import { PanelsByProject } from '../panels/panelsByProject';
+import type { HangarSession } from '../core/hangarSession';
+import type { Logger } from '../core/ports';
+import { PanelChannel } from '../core/webview/panelChannel';
+import { resourceRoots, webviewHtml } from '../core/webview/webviewHtml';
+import { PanelsByProject } from '../core/webview/panelsByProject';
 import { screenshotName, socketOrigin, ticketUrl, unavailableFrom } from './desktopModel';
 
 const VIEW_TYPE = 'hangarDesktop';

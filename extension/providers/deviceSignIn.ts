@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { DeviceFlowStart, DeviceFlowStatus } from '../../backend/contract';
-import type { ApiClient } from '../apiClient';
-import type { Logger } from '../ports';
+import type { ApiClient } from '../core/apiClient';
+import type { Logger } from '../core/ports';
 import { deviceFlowOutcome, followDeviceFlow } from './deviceFlowPoller';
 
 /** What the hidden probe command reports about a device sign-in in progress (tests read the code here). */

@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
 import type { ConnectionTestResult, EffectiveModel } from '../../backend/contract';
-import type { AddCustomProviderArgs, ProjectRowArg, SetProjectModelArgs, TestProviderConnectionArgs } from '../commandIds';
-import { pickProject, projectIdOf } from '../commands/projectPicker';
-import type { HangarSession } from '../hangarSession';
-import type { Logger } from '../ports';
-import { catalogPicks, modelPicks, projectProviderPicks } from '../providersModel';
-import { showError } from '../userErrors';
+import type { AddCustomProviderArgs, ProjectRowArg, SetProjectModelArgs, TestProviderConnectionArgs } from '../core/commandIds';
+import { pickProject, projectIdOf } from '../projects/projectPicker';
+import type { HangarSession } from '../core/hangarSession';
+import type { Logger } from '../core/ports';
+import { catalogPicks, modelPicks, projectProviderPicks } from './providersModel';
+import { showError } from '../core/userErrors';
 import { parseModelsSpec, providerIdFrom } from './customProviderSpec';
 
 /** "ok in 84 ms: api.openai.com accepted the credential." */

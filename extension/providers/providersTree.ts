@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import type { HangarSession } from '../hangarSession';
-import { providerRows, type LoadStatus, type ProvidersData } from '../providersModel';
-import type { RowModel } from '../treeModel';
-import { RowTreeItem } from '../views/rowTreeItem';
+import type { HangarSession } from '../core/hangarSession';
+import { providerRows, type LoadStatus, type ProvidersData } from './providersModel';
+import type { RowModel } from '../projects/treeModel';
+import { RowTreeItem } from '../core/views/rowTreeItem';
 
 class ProviderTreeItem extends RowTreeItem {
   constructor(model: RowModel, readonly providerId: string) {

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import type { CredentialMeta } from '../../backend/contract';
-import type { ApiClient } from '../apiClient';
-import type { Logger } from '../ports';
-import type { UriRouter } from '../uriRouter';
+import type { ApiClient } from '../core/apiClient';
+import type { Logger } from '../core/ports';
+import type { UriRouter } from '../core/uriRouter';
 import { parsePastedCode } from './pastedCode';
 
 export const OAUTH_CALLBACK_PATH = '/oauth/callback';

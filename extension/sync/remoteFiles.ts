@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import { z } from 'zod';
 import type { Project, SyncConflictFile } from '../../backend/contract';
-import type { HangarSession } from '../hangarSession';
-import type { Logger } from '../ports';
+import type { HangarSession } from '../core/hangarSession';
+import type { Logger } from '../core/ports';
 
 /** Read-only documents with a file of a project's workspace, read through the agent proxy. */
 export const REMOTE_SCHEME = 'hangar-remote';

@@ -1,5 +1,5 @@
 import type { HangarEvent, SyncResult, SyncStatus } from '../../backend/contract';
-import type { Disposable } from '../ports';
+import type { Disposable } from '../core/ports';
 
 /** Where the focus came from: the active chat panel or the Projects tree's selection. */
 export type FocusSource = 'chat' | 'tree' | 'code';

@@ -16,6 +16,7 @@ import { fakeProviderConfig, startFakeLlm } from '../fixtures/fakeLlm/server';
 import { client, startTestApi } from '../integration/support/apiServer';
 import { ev, hookBody, postHook } from '../integration/activity/webhookSupport';
 import { percentile } from './stats';
+import { record } from './results';
 
 const SESSIONS = Number(process.env.BENCH_ACTIVITY_SESSIONS ?? 50);
 const LOAD_N = Number(process.env.BENCH_WEBHOOK_REQUESTS ?? 3000);
@@ -121,6 +122,11 @@ async function main(): Promise<void> {
       [`signed POST /api/webhooks/opencode (new session each), ${LOAD_N} requests, ${IN_FLIGHT} in flight`, `${signed.rps.toFixed(0)} req/s ${JSON.stringify(signed.statuses)}`],
       ['  ratio to the baseline', `×${(signed.rps / health.rps).toFixed(2)}`],
     ];
+    record({ suite: 'Activity', name: `signed webhook, ${IN_FLIGHT} in flight`, value: signed.rps, unit: 'req/s',
+      baseline: { name: 'GET /api/health', value: health.rps }, target: '≥ 0.8× of /api/health',
+      met: signed.rps >= 0.8 * health.rps });
+    record({ suite: 'Activity', name: 'session.idle → notification at an SSE client, median',
+      value: percentile(sorted, 50), unit: 'ms' });
     const width = Math.max(...rows.map((r) => r[0].length));
     console.log(`\nHangar activity benchmarks (${new Date().toISOString()}, node ${process.version})`);
     for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);

@@ -8,11 +8,12 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { ChatController, TRANSCRIPT_PAGE, type ChatApi, type OcSession } from '../../extension/chat/chatController';
-import { PanelChannel } from '../../extension/panels/panelChannel';
-import type { Logger } from '../../extension/ports';
+import { PanelChannel } from '../../extension/core/webview/panelChannel';
+import type { Logger } from '../../extension/core/ports';
 import { ChatHostToWebview, ChatWebviewToHost } from '../../webviews/protocol/chat';
 import { serveChatPage } from '../unit/webviews/chat/page';
 import { summarize } from './stats';
+import { record } from './results';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- page callbacks run in the browser */
 declare const window: any;
@@ -164,6 +165,10 @@ async function main(): Promise<void> {
     const buf = fs.readFileSync(file);
     rows.push([`chat webview ${path.basename(f)}`, `${(buf.length / 1024).toFixed(1)} KiB (${(gzipSync(buf).length / 1024).toFixed(1)} KiB gzip)`]);
   }
+  record({ suite: 'Chat', name: `host: open a ${BIG}-message session, median`, value: paged.median, unit: 'ms',
+    baseline: { name: `${BASE}-message session`, value: base.median } });
+  record({ suite: 'Chat', name: `bytes posted per streamed token, ${BIG} messages of history`, value: large,
+    unit: 'B', baseline: { name: '10 messages of history', value: small } });
   const width = Math.max(...rows.map((r) => r[0].length));
   console.log(`\nHangar chat benchmarks (${new Date().toISOString()}, node ${process.version})`);
   for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);

@@ -15,6 +15,7 @@ import { resolveOpencodeBinary } from '../../backend/runtime/local/opencodeBinar
 import { client, startTestApi } from '../integration/support/apiServer';
 import { benchCoolify, benchDocker } from './dockerDeploy';
 import { fmt, summarize } from './stats';
+import { record } from './results';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const never = new AbortController().signal;
@@ -93,6 +94,11 @@ async function benchLocal(): Promise<void> {
   for (const [k, v] of Object.entries(samples)) {
     const s = summarize(v);
     const ratio = k === 'cold' || k === 'stop' ? '' : `  ×${(s.median / floor).toFixed(2)} of cold start`;
+    if (k !== 'cold') {
+      record({ suite: 'Local runtime lifecycle', name: `${label[k]!}, median`, value: s.median, unit: 'ms',
+        baseline: { name: 'opencode cold start', value: floor },
+        ...(k === 'firstDeploy' ? { target: 'warm pool: ≤ 300 ms', met: s.median <= 300 } : {}) });
+    }
     rows.push([`${label[k]} (n=${s.n})`, `median ${fmt(s.median)}  max ${fmt(s.max)}${ratio}`]);
   }
   const width = Math.max(...rows.map((r) => r[0].length));

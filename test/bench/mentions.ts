@@ -8,6 +8,7 @@ import { FileIndex, normaliseQuery } from '../../extension/chat/mentions/fileInd
 import { nameStartOf, scorePath } from '../../extension/chat/mentions/fuzzy';
 import { GitignoreMatcher } from '../../extension/chat/mentions/gitignore';
 import { fmt, percentile } from './stats';
+import { record } from './results';
 
 const FILES = Number(process.env.BENCH_MENTION_FILES ?? 100_000);
 const LIMIT = 20;
@@ -134,6 +135,10 @@ function main(): void {
       [`  same top ${LIMIT} as the naive scan`, mismatches === 0 ? 'yes, every keystroke' : `NO: ${mismatches} keystrokes differ`],
       [`new file: add + first query`, `${fmt(addMs)}${found ? '' : ' (NOT found)'}`],
     ];
+    record({ suite: '@mentions', name: `index build outside VS Code (walk + index, ${index.size} paths)`,
+      value: walkMs + buildMs, unit: 'ms' });
+    record({ suite: '@mentions', name: 'query per keystroke, p95', value: o.p95, unit: 'ms',
+      baseline: { name: 'naive scan p95', value: b.p95 } });
     const width = Math.max(...rows.map((r) => r[0].length));
     console.log(`\n@mention index (${new Date().toISOString()}, node ${process.version}, ${os.cpus().length} CPUs)`);
     for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);

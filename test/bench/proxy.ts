@@ -8,6 +8,7 @@ import { basicAuth } from '../../backend/runtime/health';
 import { scanProcesses } from '../../backend/runtime/local/processes';
 import { client, startTestApi } from '../integration/support/apiServer';
 import { fmt, percentile } from './stats';
+import { record } from './results';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 200);
 
@@ -56,6 +57,9 @@ async function main(): Promise<void> {
     const ds = stats(d);
     const ps = stats(p);
     const fs_ = stats(f);
+    record({ suite: 'Agent proxy', name: 'GET /session/status through the proxy, median', value: ps.median, unit: 'ms',
+      baseline: { name: 'direct to opencode, median', value: ds.median }, target: '≤ +0.5 ms added',
+      met: ps.median - ds.median <= 0.5 });
     console.log(`agent proxy, GET /session/status ×${REQUESTS} (sequential, loopback, local runtime)`);
     console.log(`  direct to opencode: median ${fmt(ds.median)}, p95 ${fmt(ds.p95)}`);
     console.log(`  through the proxy:  median ${fmt(ps.median)}, p95 ${fmt(ps.p95)}`);

@@ -5,6 +5,7 @@ import { gzipSync } from 'node:zlib';
 // @ts-expect-error -- the harness is plain .mjs without type declarations
 import { startApi } from '../harness/api.mjs';
 import { fmt, summarize, timeRequests } from './stats';
+import { record } from './results';
 
 const ROOT = path.resolve(__dirname, '../..');
 const PROJECTS = Number(process.env.BENCH_PROJECTS ?? 1000);
@@ -53,6 +54,12 @@ async function main(): Promise<void> {
       const buf = fs.readFileSync(file);
       rows.push([`size of ${f}`, `${(buf.length / 1024).toFixed(1)} KiB (${(gzipSync(buf).length / 1024).toFixed(1)} KiB gzip)`]);
     }
+    const suite = 'API lists';
+    record({ suite, name: `GET /api/projects, ${PROJECTS} projects (${(bytes / 1024).toFixed(0)} KiB), median`,
+      value: full.median, unit: 'ms', baseline: { name: 'GET /api/me median', value: me.median } });
+    record({ suite, name: `GET /api/projects, ${PROJECTS} projects, p99`, value: full.p99, unit: 'ms',
+      baseline: { name: 'GET /api/me p99', value: me.p99 }, target: 'paged: a page p99 ≤ 3 ms (10,000 projects)',
+      met: full.p99 <= 3 });
     const width = Math.max(...rows.map((r) => r[0].length));
     console.log(`\nHangar benchmarks (${new Date().toISOString()}, node ${process.version})`);
     for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);

@@ -14,6 +14,7 @@ import { fakeProviderConfig, startFakeLlm } from '../fixtures/fakeLlm/server';
 import { client } from '../integration/support/apiServer';
 import { readSse } from '../integration/support/sseReader';
 import { fmt, summarize } from './stats';
+import { record } from './results';
 
 const ROOT = path.resolve(__dirname, '../..');
 const MINUTES = Number(process.env.HANGAR_SOAK_MINUTES ?? 15);
@@ -129,6 +130,9 @@ async function main(): Promise<void> {
     console.log(`soak: API open fds ${warm.fds} -> ${end.fds} (${pct(warm.fds, end.fds)})`);
     const flat = Math.abs(end.rssMb - warm.rssMb) <= warm.rssMb * 0.1 && Math.abs(end.fds - warm.fds) <= warm.fds * 0.1;
     console.log(`soak: flat within 10 %: ${flat ? 'yes' : 'NO'}`);
+    record({ suite: 'Soak', name: `API RSS at the end of ${MINUTES} min of chat`, value: end.rssMb, unit: 'MiB',
+      baseline: { name: 'after warm-up', value: warm.rssMb }, target: 'flat within 10 %',
+      met: Math.abs(end.rssMb - warm.rssMb) <= warm.rssMb * 0.1 });
   } finally {
     for (const s of streams) await s.close();
     await userEvents.close();

@@ -12,6 +12,7 @@ import { scanProcesses } from '../../backend/runtime/local/processes';
 import { startFakeGithub } from '../fixtures/gitHttp/fakeGithub';
 import { startSyncApi, until, workspace } from '../integration/sync/support';
 import { fmt, summarize } from './stats';
+import { record } from './results';
 
 const run = promisify(execFile);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -115,6 +116,9 @@ async function main(): Promise<void> {
     ] as const) {
       const x = summarize(samples[a]!);
       const y = summarize(samples[b]!);
+      record({ suite: 'GitHub sync', name: `${label.split(':')[0]!}, median`, value: x.median, unit: 'ms',
+        baseline: { name: label.split('vs').at(-1)!.trim(), value: y.median }, target: '≤ ×1.3 of plain git',
+        met: x.median <= 1.3 * y.median });
       rows.push([`${label}, n=${x.n}`, `median ${fmt(x.median)} vs ${fmt(y.median)}  ×${(x.median / y.median).toFixed(2)}   (max ${fmt(x.max)} vs ${fmt(y.max)})`]);
     }
     const width = Math.max(...rows.map((row) => row[0].length));

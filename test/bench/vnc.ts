@@ -11,6 +11,7 @@ import { scanProcesses } from '../../backend/runtime/local/processes';
 import { client, startTestApi } from '../integration/support/apiServer';
 import { handshake, readUpdate, requestUpdate, tcpChannel, tryWebSocket, wsChannel, type ByteChannel } from '../integration/vnc/rfbClient';
 import { fmt, percentile } from './stats';
+import { record } from './results';
 
 const FRAMES = Number(process.env.BENCH_VNC_FRAMES ?? 30);
 const PINGS = Number(process.env.BENCH_VNC_PINGS ?? 200);
@@ -106,6 +107,12 @@ async function main(): Promise<void> {
     d.close();
     void id;
 
+    record({ suite: 'VNC desktop', name: 'open → first full frame, median', value: median(openB), unit: 'ms',
+      baseline: { name: 'direct TCP', value: median(openD) }, target: '≤ ×1.3 of direct',
+      met: median(openB) <= 1.3 * median(openD) });
+    record({ suite: 'VNC desktop', name: `full frame (${(bytes / 1e6).toFixed(1)} MB), median`, value: median(fbr),
+      unit: 'ms', baseline: { name: 'direct TCP', value: median(fd) }, target: '≤ ×1.1 of direct',
+      met: median(fbr) <= 1.1 * median(fd) });
     const mbps = (ms: number) => `${((bytes / 1e6) / (ms / 1000)).toFixed(0)} MB/s`;
     console.log(`VNC bridge (x11vnc on Xvfb ${w}x${h}, raw encoding, loopback, local runtime)`);
     console.log(`  open → first full frame ×${OPENS}: direct TCP median ${fmt(median(openD))}; through the API (ticket POST + websocket + bridge) median ${fmt(median(openB))}, p95 ${fmt(p95(openB))}`);

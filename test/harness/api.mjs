@@ -15,7 +15,7 @@ export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
  * @param {number} [o.port] default: a free port
  * @param {object} [o.env] extra env for the server
  * @param {string} [o.entry] default dist/backend/main.js (HANGAR_TEST_API_ENTRY overrides, for harness self-tests)
- * @returns {Promise<{url:string, token:string, dataDir:string, logFile:string, stop:(o?:{keepData?:boolean})=>Promise<void>}>}
+ * @returns {Promise<{url:string, token:string, dataDir:string, logFile:string, pid:number, stop:(o?:{keepData?:boolean})=>Promise<void>}>}
  */
 export async function startApi({ dataDir, useDefaultDataDir = false, port, env = {}, entry, log = () => {} } = {}) {
   entry ??= process.env.HANGAR_TEST_API_ENTRY || path.join(REPO, 'dist', 'backend', 'main.js');
@@ -75,7 +75,7 @@ export async function startApi({ dataDir, useDefaultDataDir = false, port, env =
     try { token = fs.readFileSync(tokenFile, 'utf8').trim(); } catch { await new Promise((r) => setTimeout(r, 100)); }
   }
   if (!token) { await stop(); throw new Error(`API is healthy but wrote no token at ${tokenFile}`); }
-  return { url, token, dataDir: effectiveDataDir, logFile, stop };
+  return { url, token, dataDir: effectiveDataDir, logFile, pid: child.pid, stop };
 }
 
 /** Ends the Xvfb and x11vnc of every desktop-tier project under the data dir (their pids are in desktop.json). */

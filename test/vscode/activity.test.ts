@@ -11,7 +11,7 @@ import { loadEncryptionKey } from '../../backend/security/encryptionKey';
 import { fakeProviderConfig, startFakeLlm, type FakeLlm } from '../fixtures/fakeLlm/server';
 import { activeExtension, api, env, snapshot, uniqueName, waitFor } from './helpers';
 
-/** What `hangar.internal.activity` returns (extension/activityFeature.ts). */
+/** What `hangar.internal.activity` returns (extension/activity/activityFeature.ts). */
 interface ActivityProbe {
   rows: Array<{ id: string; label: string; description: string; tooltip: string; icon: string; contextValue: string }>;
   badge: number;

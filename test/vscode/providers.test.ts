@@ -4,7 +4,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { api, snapshot, waitFor } from './helpers';
 
-/** What `hangar.internal.providers` returns (extension/providersFeature.ts). */
+/** What `hangar.internal.providers` returns (extension/providers/providersFeature.ts). */
 interface ProvidersProbe {
   status: string;
   rows: Array<{ id: string; label: string; description: string | undefined; tooltip: string | undefined; icon: string; contextValue: string }>;

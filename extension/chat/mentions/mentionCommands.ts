@@ -3,10 +3,10 @@
 import * as vscode from 'vscode';
 import { z } from 'zod';
 import type { Mention } from '../../../webviews/protocol/chat';
-import type { UseInChatArgs } from '../../commandIds';
-import type { CommandHandlers } from '../../commandRegistry';
-import type { HangarSession } from '../../hangarSession';
-import { pickProject } from '../../commands/projectPicker';
+import type { UseInChatArgs } from '../../core/commandIds';
+import type { CommandHandlers } from '../../core/commandRegistry';
+import type { HangarSession } from '../../core/hangarSession';
+import { pickProject } from '../../projects/projectPicker';
 import type { ChatPanels } from '../chatPanel';
 import { agentPath, chooseProject, selectionRange } from './mentionTarget';
 import { isSafeRelativePath } from './filePart';

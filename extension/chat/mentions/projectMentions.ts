@@ -4,7 +4,7 @@
 // (workspaceFiles.ts) and the agent proxy.
 import { z } from 'zod';
 import type { Mention, MentionResult } from '../../../webviews/protocol/chat';
-import type { Logger } from '../../ports';
+import type { Logger } from '../../core/ports';
 import { normaliseQuery, type IndexHit } from './fileIndex';
 import { containerFilePart, inlineFilePart, isSafeRelativePath, mentionLabel, type OcPromptPart } from './filePart';
 import { mergeResults } from './merge';

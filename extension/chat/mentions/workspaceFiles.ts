@@ -4,7 +4,7 @@
 // current with one FileSystemWatcher; ranks open editors a little higher.
 import { execFile } from 'node:child_process';
 import * as vscode from 'vscode';
-import type { Logger } from '../../ports';
+import type { Logger } from '../../core/ports';
 import { excludeMatcher } from './excludes';
 import { FileIndex, type IndexHit } from './fileIndex';
 import { GitignoreMatcher } from './gitignore';

@@ -3,12 +3,12 @@
 // own store fed with everything the host posts (as the webview would apply it).
 import type { Project, ProjectStatus } from '../../../backend/contract';
 import { AgentEvent } from '../../../backend/contract';
-import { ApiClient } from '../../../extension/apiClient';
+import { ApiClient } from '../../../extension/core/apiClient';
 import { chatApi, ChatController, type AgentStreamEvent } from '../../../extension/chat/chatController';
 import type { PersistedChat } from '../../../extension/chat/chatPersistence';
 import { startAndWait } from '../../../extension/chat/projectStarter';
-import { EventStream, type StreamState } from '../../../extension/eventStream';
-import type { Logger } from '../../../extension/ports';
+import { EventStream, type StreamState } from '../../../extension/core/eventStream';
+import type { Logger } from '../../../extension/core/ports';
 import { ChatHostToWebview, type ChatProject } from '../../../webviews/protocol/chat';
 import { applyHostMessage } from '../../../webviews/chat/store/reduce';
 import { createChatState, type ChatState } from '../../../webviews/chat/store/state';

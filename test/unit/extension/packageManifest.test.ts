@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { COMMAND_IDS, CONTEXT_KEYS, VIEW_IDS } from '../../../extension/commandIds';
+import { COMMAND_IDS, CONTEXT_KEYS, VIEW_IDS } from '../../../extension/core/commandIds';
 
 const root = path.resolve(__dirname, '../../..');
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { ChatController, type ChatApi, type OcSession, type PromptBody } from '../../../../extension/chat/chatController';
 import type { PersistedChat } from '../../../../extension/chat/chatPersistence';
-import type { Logger } from '../../../../extension/ports';
+import type { Logger } from '../../../../extension/core/ports';
 import { ChatHostToWebview, type ChatWebviewToHost } from '../../../../webviews/protocol/chat';
 
 const log: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import {
   ChatController, chatApi, messageView, safeUrl, translateEvent, type ChatApi, type OcSession, type PromptBody,
 } from '../../../../extension/chat/chatController';
-import type { Logger } from '../../../../extension/ports';
+import type { Logger } from '../../../../extension/core/ports';
 import { dispatch } from '../../../../webviews/protocol/common';
 import { ChatHostToWebview, type ChatWebviewToHost } from '../../../../webviews/protocol/chat';
 

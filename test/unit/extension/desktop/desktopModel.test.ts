@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ApiError } from '../../../../extension/apiError';
+import { ApiError } from '../../../../extension/core/apiError';
 import { gaveUpMessage, MAX_RECONNECTS } from '../../../../webviews/desktop/reconnect';
 import { isDesktopTier, screenshotName, socketOrigin, ticketUrl, unavailableFrom } from '../../../../extension/desktop/desktopModel';
-import { contentSecurityPolicy } from '../../../../extension/panels/webviewHtml';
-import { projectContextValue, PROJECT_STATUSES } from '../../../../extension/containerActions';
-import { DESKTOP_MARKER, projectRow } from '../../../../extension/treeModel';
+import { contentSecurityPolicy } from '../../../../extension/core/webview/webviewHtml';
+import { projectContextValue, PROJECT_STATUSES } from '../../../../extension/projects/containerActions';
+import { DESKTOP_MARKER, projectRow } from '../../../../extension/projects/treeModel';
 import { aProject, aTier } from '../builders';
 
 interface MenuItem { command: string; when?: string; group?: string }

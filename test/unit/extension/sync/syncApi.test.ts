@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ApiClient } from '../../../../extension/apiClient';
+import { ApiClient } from '../../../../extension/core/apiClient';
 import { anOperation, json, startServer, type TestServer } from '../builders';
 import { aSyncStatus } from './builders';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { aProject } from '../builders';
 import { relativeTime, statusBarView, syncBadge } from '../../../../extension/sync/syncFormat';
-import { projectRow } from '../../../../extension/treeModel';
+import { projectRow } from '../../../../extension/projects/treeModel';
 import { aSyncStatus, at } from './builders';
 
 const repo = { url: 'https://github.com/o/r', branch: 'main', sync: { enabled: true, direction: 'both' as const } };

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ApiError } from '../../../../extension/apiError';
+import { ApiError } from '../../../../extension/core/apiError';
 import {
   conflictNotice, forcePushConfirmation, guardButtons, listText, pushBlockedReason, resultSummary, unsyncedChangesOf, unsyncedWarning,
 } from '../../../../extension/sync/syncMessages';

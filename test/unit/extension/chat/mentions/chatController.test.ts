@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { chatApi, ChatController } from '../../../../../extension/chat/chatController';
 import { chatMentions } from '../../../../../extension/chat/mentions/chatMentions';
 import { FileIndex } from '../../../../../extension/chat/mentions/fileIndex';
-import type { Logger } from '../../../../../extension/ports';
+import type { Logger } from '../../../../../extension/core/ports';
 import { dispatch } from '../../../../../webviews/protocol/common';
 import { ChatHostToWebview, type ChatWebviewToHost } from '../../../../../webviews/protocol/chat';
 

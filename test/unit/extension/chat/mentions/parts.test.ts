@@ -5,7 +5,7 @@ import {
 import { FileIndex } from '../../../../../extension/chat/mentions/fileIndex';
 import { mergeResults } from '../../../../../extension/chat/mentions/merge';
 import { ProjectMentions, type ContainerFiles, type WorkspaceFiles } from '../../../../../extension/chat/mentions/projectMentions';
-import type { Logger } from '../../../../../extension/ports';
+import type { Logger } from '../../../../../extension/core/ports';
 import type { MentionResult } from '../../../../../webviews/protocol/chat';
 
 const log: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };

@@ -1,0 +1,218 @@
+import * as vscode from 'vscode';
+import type { ActivityNotification, HangarEvent } from '../../backend/contract';
+import { ActivityModel, agentStateOf, type AgentState } from './activityModel';
+import type { OpenSessionArgs } from '../core/commandIds';
+import type { HangarSession } from '../core/hangarSession';
+import type { ProjectDetailsPanels } from '../projects/projectDetailsPanel';
+import type { Logger } from '../core/ports';
+import { ActivityTreeProvider } from './activityTree';
+import { NotificationCenter, type Decision, type NotificationAction } from './notifications/notificationCenter';
+import { readNotifySettings, VscodeNotificationSinks, type SinkRecord } from './notifications/vscodeNotifications';
+import { parseSessionLink } from './notifications/sessionLink';
+import type { UriRouter } from '../core/uriRouter';
+
+export const ACTIVITY_VIEW_ID = 'hangar.activity';
+const NOTIFY_SETTINGS = ['hangar.notifications.inApp', 'hangar.notifications.system', 'hangar.notifications.quietHours'];
+
+export interface ActivityProbe {
+  rows: Array<{ id: string; label: string; description: string; tooltip: string; icon: string; contextValue: string }>;
+  badge: number;
+  visible: boolean;
+  notifications: Array<ActivityNotification & { shown: boolean; decision: Decision }>;
+  opened: OpenSessionArgs[];
+  /** Notifications held back by quiet hours, not yet summed up. */
+  held: number;
+  sinks: SinkRecord[];
+  agentStates: Record<string, AgentState>;
+}
+
+/** hangar.internal.activity's optional argument: act on a notification, or route a deep link, as a user would. */
+export interface ActivityInternalArgs {
+  respond?: { sessionId: string; action: NotificationAction };
+  uri?: string;
+}
+
+export interface ActivityFeatureOptions {
+  /** The extension's URI router: the feature registers `/session`. */
+  uriRouter?: UriRouter;
+  /** The project and session of the chat panel in front, if one is: its notifications are not raised. */
+  chatInFront?: () => Promise<{ projectId: string; sessionId: string | null } | undefined>;
+}
+
+/**
+ * The Activity view, its badge and the notifications: wires the plain ActivityModel to VS Code.
+ * Fetches on connect and on every resync/reconnect; events keep it fresh in between.
+ */
+export class ActivityFeature implements vscode.Disposable {
+  readonly model = new ActivityModel();
+  readonly tree: ActivityTreeProvider;
+  readonly view: vscode.TreeView<unknown>;
+  private readonly subscriptions: vscode.Disposable[];
+  private readonly recentNotifications: ActivityProbe['notifications'] = [];
+  private readonly opened: OpenSessionArgs[] = [];
+  private ticker: NodeJS.Timeout | undefined;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private loading: Promise<void> | undefined;
+  readonly sinks: VscodeNotificationSinks;
+  readonly center: NotificationCenter;
+
+  constructor(private readonly session: HangarSession, _panels: ProjectDetailsPanels, private readonly log: Logger, private readonly options: ActivityFeatureOptions = {}) {
+    this.sinks = new VscodeNotificationSinks(session, log);
+    this.center = new NotificationCenter({ settings: readNotifySettings, now: () => new Date(), sinks: this.sinks });
+    this.tree = new ActivityTreeProvider(session, this.model);
+    this.view = vscode.window.createTreeView(ACTIVITY_VIEW_ID, { treeDataProvider: this.tree });
+    this.model.setVisible(this.view.visible);
+    this.subscriptions = [
+      this.tree,
+      this.view,
+      this.view.onDidChangeVisibility((e) => {
+        this.model.setVisible(e.visible);
+        this.updateTicker();
+      }),
+      this.model.onDidChange(() => {
+        this.updateBadge();
+        this.updateTicker();
+      }),
+      session.onDidReceiveEvent((e) => this.onEvent(e)),
+      session.onDidChangeState((s) => {
+        if (s.kind === 'connected') void this.load();
+        if (s.kind === 'disconnected' || s.kind === 'unauthorised') this.model.clear();
+      }),
+      // A full refetch of projects (connect, reconnect, resync, Refresh) refetches activity too.
+      session.store.onDidChange(() => {
+        if (session.store.projectsLoad.kind === 'loading') void this.load();
+      }),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (NOTIFY_SETTINGS.some((k) => e.affectsConfiguration(k))) this.flushHeld();
+      }),
+      { dispose: () => { if (this.flushTimer) clearTimeout(this.flushTimer); } },
+      ...(options.uriRouter ? [options.uriRouter.register('/session', (q) => this.openLink(q))] : []),
+    ];
+    if (session.state.kind === 'connected') void this.load();
+  }
+
+  /** GET /api/activity (first page: the view shows the most recent sessions). */
+  load(): Promise<void> {
+    this.loading ??= (async () => {
+      this.model.beginLoad();
+      try {
+        const page = await this.session.api.activity({ limit: 100 });
+        this.tree.loadError = undefined;
+        this.model.finishLoad(page.items);
+      } catch (e) {
+        this.tree.loadError = e instanceof Error ? e.message : String(e);
+        this.log.warn(`activity: could not load sessions: ${this.tree.loadError}`);
+        this.model.abortLoad();
+      } finally {
+        this.loading = undefined;
+      }
+    })();
+    return this.loading;
+  }
+
+  /** hangar.openSession: the project's chat, at that session (opened if it was not). */
+  async openSession(args: OpenSessionArgs | undefined): Promise<boolean> {
+    if (!args?.projectId || !args.sessionId) throw new Error('hangar.openSession needs {projectId, sessionId}');
+    this.opened.push(args);
+    this.log.info(`open session ${args.sessionId} of project ${args.projectId} in its chat`);
+    await vscode.commands.executeCommand('hangar.openChat', { id: args.projectId, sessionId: args.sessionId });
+    return true;
+  }
+
+  /** The agent state of a project (Projects tree), from its sessions; undefined before the first load. */
+  agentState(projectId: string): AgentState {
+    return agentStateOf(this.model.sessions, projectId);
+  }
+
+  /** vscode://hangar-dev.hangar/session?project=…&session=… (from the outgoing webhook, a chat message, …). */
+  private async openLink(q: URLSearchParams): Promise<void> {
+    const link = parseSessionLink(q);
+    if ('error' in link) {
+      void vscode.window.showErrorMessage(`Hangar: this session link cannot be opened: ${link.error}`);
+      return;
+    }
+    await vscode.commands.executeCommand('hangar.openSession', link);
+  }
+
+  /** hangar.internal.activity: the probe; with `respond`, clicks a notification's button; with `uri`, routes a deep link. */
+  async internal(args?: ActivityInternalArgs): Promise<ActivityProbe | boolean> {
+    if (args?.respond) {
+      const { sessionId, action } = args.respond;
+      const note = [...this.recentNotifications].reverse().find((n) => n.sessionId === sessionId);
+      if (!note) throw new Error(`no notification for session ${sessionId}`);
+      return this.sinks.act(note, action);
+    }
+    if (args?.uri) {
+      const uri = vscode.Uri.parse(args.uri);
+      if (!this.options.uriRouter) throw new Error('no URI router');
+      return this.options.uriRouter.handle(uri.path, uri.query);
+    }
+    return this.probe();
+  }
+
+  probe(): ActivityProbe {
+    return {
+      rows: this.tree.getChildren().map((i) => ({
+        id: i.model.id, label: i.model.label, description: i.model.description, tooltip: i.model.tooltip, icon: i.model.icon.id, contextValue: i.model.contextValue,
+      })),
+      badge: this.model.badgeCount,
+      visible: this.view.visible,
+      notifications: [...this.recentNotifications],
+      opened: [...this.opened],
+      held: this.center.heldCount,
+      sinks: [...this.sinks.records],
+      agentStates: Object.fromEntries(this.session.store.projects.map((p) => [p.id, this.agentState(p.id)])),
+    };
+  }
+
+  dispose(): void {
+    if (this.ticker) clearInterval(this.ticker);
+    for (const d of this.subscriptions) d.dispose();
+  }
+
+  private onEvent(e: HangarEvent): void {
+    const note = this.model.apply(e);
+    if (note) void this.notify(note);
+  }
+
+  private async notify(note: ActivityNotification): Promise<void> {
+    let front: { projectId: string; sessionId: string | null } | undefined;
+    try {
+      front = await this.options.chatInFront?.();
+    } catch (e) {
+      this.log.debug(`activity: cannot tell which chat is in front: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    const decision = this.center.offer(note, front?.projectId === note.projectId && front.sessionId === note.sessionId);
+    this.recentNotifications.push({ ...note, shown: decision === 'shown', decision });
+    if (this.recentNotifications.length > 50) this.recentNotifications.shift();
+    this.log.info(`notification ${note.kind} for session ${note.sessionId}: ${decision}`);
+    if (decision === 'held') this.scheduleFlush();
+  }
+
+  /** Quiet hours: look again when they end (or when the settings change) and sum up what was held. */
+  private scheduleFlush(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    const ms = this.center.msUntilFlush();
+    this.flushTimer = ms === undefined ? undefined : setTimeout(() => this.flushHeld(), Math.min(ms, 2 ** 31 - 1));
+  }
+
+  private flushHeld(): void {
+    this.center.flushIfQuietEnded();
+    this.scheduleFlush();
+  }
+
+  private updateBadge(): void {
+    const n = this.model.badgeCount;
+    this.view.badge = n ? { value: n, tooltip: `${n} session${n === 1 ? '' : 's'} finished, failed or need approval` } : undefined;
+  }
+
+  /** While a session runs and the view is visible, its duration ticks. */
+  private updateTicker(): void {
+    const needed = this.view.visible && this.model.sessions.some((s) => s.status === 'running' || s.status === 'waiting_for_permission');
+    if (needed && !this.ticker) this.ticker = setInterval(() => this.tree.refresh(), 1000);
+    if (!needed && this.ticker) {
+      clearInterval(this.ticker);
+      this.ticker = undefined;
+    }
+  }
+}

@@ -1,0 +1,40 @@
+import type { CommandHandlers } from './commandRegistry';
+import type { Services } from './services';
+
+export interface Snapshot {
+  connection: string;
+  url: string | undefined;
+  user: string | undefined;
+  statusBarText: string;
+  hasStoredToken: boolean;
+  projectNames: string[];
+  tierIds: string[];
+  /** The projects tree as shown: what a user sees per row. */
+  projectRows: Array<{ id: string; label: string; description: string | undefined; contextValue: string; icon: string; tooltip: string | undefined }>;
+  autoRefreshScheduled: boolean;
+}
+
+/** Hidden from the palette: what the in-VS-Code suite reads. Never returns a token. */
+export function internalCommands(s: Services): Pick<CommandHandlers, 'hangar.internal.activationTime' | 'hangar.internal.snapshot'> {
+  return {
+    'hangar.internal.activationTime': () => s.activation.ms,
+    'hangar.internal.snapshot': async (): Promise<Snapshot> => {
+      const state = s.session.state;
+      const url = state.kind === 'disconnected' ? undefined : state.url;
+      return {
+        connection: state.kind,
+        url,
+        user: state.kind === 'connected' ? state.user.username : undefined,
+        statusBarText: s.statusBarText(),
+        hasStoredToken: url ? await s.session.hasStoredToken(url) : false,
+        projectNames: s.projectsTree.projectNames(),
+        tierIds: s.tiersTree.tierIds(),
+        projectRows: s.projectsTree.getChildren().filter((i) => i.projectId !== undefined).map((i) => ({
+          id: i.projectId!, label: i.model.label, description: i.model.description, contextValue: i.model.contextValue,
+          icon: i.model.icon.id, tooltip: i.model.tooltip,
+        })),
+        autoRefreshScheduled: s.autoRefreshScheduled(),
+      };
+    },
+  };
+}
