@@ -4,7 +4,6 @@ import { notificationWebhookCommands } from './activity/notifications/webhookCom
 import { AutoRefresh } from './projects/autoRefresh';
 import { connectionCommands } from './connection/connectionCommands';
 import { containerCommands } from './projects/containerCommands';
-import { internalCommands } from './core/internalCommands';
 import { localServerCommands } from './connection/localServerCommands';
 import { projectCommands } from './projects/projectCommands';
 import { projectDetailsCommands } from './projects/projectDetailsCommands';
@@ -35,6 +34,7 @@ import { LogTerminals } from './projects/logTerminals';
 import { ProjectsTreeProvider } from './projects/projectsTree';
 import { TiersTreeProvider } from './projects/tiersTree';
 import { UriRouter } from './core/uriRouter';
+import { loadTestHooks } from './core/testHooksLoader';
 
 /** The composition root: builds the parts and registers them. No network or disk work before it returns. */
 export function activate(context: vscode.ExtensionContext): void {
@@ -77,12 +77,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const activity = new ActivityFeature(session, projectPanels, log, {
     uriRouter,
     // A notification is not raised for the session whose chat is the active editor.
-    chatInFront: async () => {
-      const projectId = chatPanels.activeProjectId();
-      if (!projectId) return undefined;
-      const probe = await chatPanels.internal({ projectId });
-      return { projectId, sessionId: probe && 'activeSessionId' in probe ? probe.activeSessionId : null };
-    },
+    chatInFront: () => Promise.resolve(chatPanels.activeSession()),
   });
   projectsTree.setAgentSource({ agentState: (id) => activity.agentState(id), onDidChange: (l) => activity.model.onDidChange(l) });
   const providers = new ProvidersFeature(session, log, context.logUri.fsPath, uriRouter, context.extension.id);
@@ -110,9 +105,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...projectDetailsCommands(services),
     ...containerCommands(services),
     ...localServerCommands(services, async (args) => connection['hangar.connect'](args)),
-    ...internalCommands(services),
     'hangar.openSession': (args?: Parameters<typeof activity.openSession>[0]) => activity.openSession(args),
-    'hangar.internal.activity': (args?: Parameters<typeof activity.internal>[0]) => activity.internal(args),
     ...notificationWebhookCommands(session),
     ...chatCommands(session, chatPanels),
     ...mentionCommands.handlers(),
@@ -152,6 +145,8 @@ export function activate(context: vscode.ExtensionContext): void {
 
   activation.ms = performance.now() - started;
   log.info(`activated in ${activation.ms.toFixed(1)} ms`);
+  // Development and test windows: the suite's hooks (never in the .vsix), after the activation figure.
+  context.subscriptions.push(...loadTestHooks({ ...services, chatPanels, desktopPanels, mentionIndex, activity, providers, sync }));
   // Everything slow happens after activate() returned.
   setTimeout(() => void startup(context, session, log), 0);
 }

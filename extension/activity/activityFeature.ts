@@ -26,7 +26,7 @@ export interface ActivityProbe {
   agentStates: Record<string, AgentState>;
 }
 
-/** hangar.internal.activity's optional argument: act on a notification, or route a deep link, as a user would. */
+/** The activity probe's optional argument (test/vscode/hooks): act on a notification, or route a deep link, as a user would. */
 export interface ActivityInternalArgs {
   respond?: { sessionId: string; action: NotificationAction };
   uri?: string;
@@ -134,7 +134,7 @@ export class ActivityFeature implements vscode.Disposable {
     await vscode.commands.executeCommand('hangar.openSession', link);
   }
 
-  /** hangar.internal.activity: the probe; with `respond`, clicks a notification's button; with `uri`, routes a deep link. */
+  /** The suite's probe (test/vscode/hooks); with `respond`, clicks a notification's button; with `uri`, routes a deep link. */
   async internal(args?: ActivityInternalArgs): Promise<ActivityProbe | boolean> {
     if (args?.respond) {
       const { sessionId, action } = args.respond;

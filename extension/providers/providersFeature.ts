@@ -32,8 +32,8 @@ export interface ProviderSignInState {
 }
 
 type ProviderHandlers = Pick<CommandHandlers,
-  'hangar.configureProvider' | 'hangar.setDefaultProvider' | 'hangar.removeProviderCredential' | 'hangar.internal.providers'
-  | 'hangar.testProviderConnection' | 'hangar.addCustomProvider' | 'hangar.setProjectModel' | 'hangar.internal.providerSignIn'>;
+  'hangar.configureProvider' | 'hangar.setDefaultProvider' | 'hangar.removeProviderCredential'
+  | 'hangar.testProviderConnection' | 'hangar.addCustomProvider' | 'hangar.setProjectModel'>;
 
 /**
  * The Providers view and the provider commands. Loads on connect, on every full refetch and on
@@ -119,16 +119,14 @@ export class ProvidersFeature implements vscode.Disposable {
       'hangar.configureProvider': (args) => this.configure(args),
       'hangar.setDefaultProvider': (args) => this.setDefault(args),
       'hangar.removeProviderCredential': (args) => this.remove(args),
-      'hangar.internal.providers': () => this.probe(),
       'hangar.testProviderConnection': (args) => this.commands.test(args),
       'hangar.addCustomProvider': (args) => this.commands.addCustom(args),
       'hangar.setProjectModel': (args) => this.commands.setProjectModel(args),
-      'hangar.internal.providerSignIn': (args) => this.signInProbe(args),
     };
   }
 
   /** The sign-in prompts' state; `action` does what the prompt's buttons (or typing into the paste box) do. */
-  private async signInProbe(args?: ProviderSignInProbeArgs): Promise<ProviderSignInState & { rejectedRedirects: number; done?: boolean }> {
+  async signInProbe(args?: ProviderSignInProbeArgs): Promise<ProviderSignInState & { rejectedRedirects: number; done?: boolean }> {
     let done: boolean | undefined;
     if (args?.action === 'copyAndOpen') done = await this.device.copyAndOpen();
     if (args?.action === 'cancel') { this.device.cancel(); this.redirect.cancel(); done = true; }

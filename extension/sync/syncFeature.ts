@@ -27,7 +27,7 @@ export interface SyncFeatureDeps {
   chat: { activeProjectId(): string | undefined; onDidChangeActive(l: () => void): vscode.Disposable };
 }
 
-/** What `hangar.internal.sync` returns: the model's state and what the user was shown. */
+/** What the suite's sync probe returns (test/vscode/hooks): the model's state and what the user was shown. */
 export interface SyncProbe {
   focused: string | undefined;
   focusSource: string | undefined;
@@ -91,7 +91,7 @@ export class SyncFeature implements vscode.Disposable {
 
   handlers(): Pick<CommandHandlers,
     | 'hangar.push' | 'hangar.pull' | 'hangar.fetch' | 'hangar.forcePush' | 'hangar.showCommits' | 'hangar.openOnGithub'
-    | 'hangar.openConflicts' | 'hangar.syncMenu' | 'hangar.setGithubToken' | 'hangar.importFromGithub' | 'hangar.retryImport' | 'hangar.internal.sync'> {
+    | 'hangar.openConflicts' | 'hangar.syncMenu' | 'hangar.setGithubToken' | 'hangar.importFromGithub' | 'hangar.retryImport'> {
     return {
       ...syncCommands({
         session: this.d.session, model: this.model, tracker: this.d.tracker, log: this.d.log, notices: this.notices,
@@ -99,7 +99,6 @@ export class SyncFeature implements vscode.Disposable {
         ownOperations: this.ownOperations, conflictSides: this.conflictSides,
       }),
       ...githubCommands(this.d.session, this.d.log, this.d.secretRegistry, this.notices),
-      'hangar.internal.sync': (args?: SyncProbeArgs) => this.probe(args),
     };
   }
 

@@ -4,7 +4,7 @@
 import * as z from 'zod/mini';
 import { Ready, RequestId, ResponseMessage, ProjectStatusView } from './common';
 
-/** What the webview reports of its noVNC connection (shown in the panel, read by the probe). */
+/** What the webview reports of its noVNC connection (shown in the panel). */
 export const DesktopConnectionState = z.enum(['idle', 'connecting', 'connected', 'disconnected', 'unavailable']);
 export type DesktopConnectionState = z.infer<typeof DesktopConnectionState>;
 
@@ -23,29 +23,10 @@ export const DesktopUnavailable = z.strictObject({
 });
 export const DesktopProjectMessage = z.strictObject({ type: z.literal('desktop.project'), project: DesktopProject });
 
-/** Test-only probes the in-VS-Code suite sends through the host (hangar.internal.desktop). */
-export const DesktopTestAction = z.discriminatedUnion('action', [
-  /** Colours (#rrggbb) of framebuffer points, read from noVNC's canvas. */
-  z.strictObject({
-    action: z.literal('sample'),
-    points: z.array(z.strictObject({ x: z.number(), y: z.number() })).check(z.maxLength(64)),
-  }),
-  /** A key typed on the screen (keydown + keyup dispatched to noVNC's canvas). */
-  z.strictObject({ action: z.literal('type'), key: z.string().check(z.minLength(1), z.maxLength(1)) }),
-  z.strictObject({ action: z.literal('viewOnly'), value: z.boolean() }),
-  /** Presses the Screenshot button's action (the host saves where the test said). */
-  z.strictObject({ action: z.literal('screenshot') }),
-]);
-export type DesktopTestAction = z.infer<typeof DesktopTestAction>;
-export const DesktopTest = z.strictObject({
-  type: z.literal('desktop.test'), seq: z.number(), test: DesktopTestAction,
-});
-
 export const DesktopHostToWebview = z.discriminatedUnion('type', [
   DesktopConnect,
   DesktopUnavailable,
   DesktopProjectMessage,
-  DesktopTest,
   ResponseMessage,
 ]);
 export type DesktopHostToWebview = z.infer<typeof DesktopHostToWebview>;
@@ -71,18 +52,12 @@ export const DesktopStateMessage = z.strictObject({
 export const DesktopScreenshot = z.strictObject({
   type: z.literal('desktop.screenshot'), requestId: RequestId, png: z.string().check(z.maxLength(64 * 1024 * 1024)),
 });
-export const DesktopTestResult = z.strictObject({
-  type: z.literal('desktop.testResult'), seq: z.number(), ok: z.boolean(),
-  colors: z.optional(z.array(z.string())), error: z.optional(z.string()),
-});
-
 export const DesktopWebviewToHost = z.discriminatedUnion('type', [
   Ready,
   DesktopRequestTicket,
   DesktopRedeploy,
   DesktopStateMessage,
   DesktopScreenshot,
-  DesktopTestResult,
 ]);
 export type DesktopWebviewToHost = z.infer<typeof DesktopWebviewToHost>;
 

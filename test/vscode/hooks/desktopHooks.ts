@@ -1,0 +1,100 @@
+// hangar.internal.desktop: a desktop panel's probe, a test action run in its page, or where its next
+// screenshot goes. Each desktop panel loads the test build of the page (dist/test/webviews/desktop),
+// which answers `desktop.test` messages; they go past the product's channel, straight to the webview.
+import * as vscode from 'vscode';
+import type { DesktopPanel } from '../../../extension/desktop/desktopPanel';
+import type { HangarParts } from '../../../extension/core/testHooksLoader';
+import { DesktopTestAction, DesktopTestResult } from './desktopTestProtocol';
+
+export interface DesktopPanelProbe {
+  title: string;
+  ready: boolean;
+  /** The webview's last report of its noVNC connection. */
+  state: Record<string, unknown> | undefined;
+  ticketsIssued: number;
+  lastSavedScreenshot: string | undefined;
+}
+
+export interface DesktopInternalArgs { projectId: string; test?: unknown; screenshotTo?: string }
+
+type TestAnswer = { ok: boolean; colors?: string[]; error?: string };
+
+/** Where the test build of the page lives, beside the product's (dist/webviews/desktop). */
+const TEST_PAGE = 'dist/test/webviews/desktop';
+
+export function desktopHooks(parts: HangarParts): { command: (args: DesktopInternalArgs) => Promise<unknown>; disposable: vscode.Disposable } {
+  const extensionUri = parts.context.extensionUri;
+  const pending = new Map<number, (r: TestAnswer) => void>();
+  let seq = 0;
+  /** The file the next screenshot is saved to: the save dialog is answered with it. */
+  let screenshotTo: string | undefined;
+
+  const opened = parts.desktopPanels.panels.onDidOpen((_id, panel) => {
+    const webview = panel.host.panel.webview;
+    const testPage = vscode.Uri.joinPath(extensionUri, ...TEST_PAGE.split('/'));
+    webview.options = { ...webview.options, localResourceRoots: [...(webview.options.localResourceRoots ?? []), testPage] };
+    // The same page (CSP, nonce, stylesheet) with the test build's script in place of the product's.
+    const product = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webviews', 'desktop', 'index.js')).toString();
+    const test = webview.asWebviewUri(vscode.Uri.joinPath(testPage, 'index.js')).toString();
+    if (!webview.html.includes(product)) throw new Error('the desktop page no longer loads dist/webviews/desktop/index.js');
+    webview.html = webview.html.replace(product, test);
+    panel.host.own(webview.onDidReceiveMessage((raw: unknown) => {
+      const r = DesktopTestResult.safeParse(raw);
+      if (!r.success) return;
+      const { seq: n, ok, colors, error } = r.data;
+      pending.get(n)?.({ ok, ...(colors ? { colors } : {}), ...(error ? { error } : {}) });
+      pending.delete(n);
+    }));
+  });
+
+  // The product asks where to save with VS Code's save dialog; the suite named the file beforehand.
+  const showSaveDialog = vscode.window.showSaveDialog;
+  vscode.window.showSaveDialog = (options?: vscode.SaveDialogOptions) => {
+    if (screenshotTo === undefined) return showSaveDialog(options);
+    const target = vscode.Uri.file(screenshotTo);
+    screenshotTo = undefined;
+    return Promise.resolve(target);
+  };
+
+  const probe = (panel: DesktopPanel): DesktopPanelProbe => {
+    const state = panel.state ? Object.fromEntries(Object.entries(panel.state).filter(([k]) => k !== 'type')) : undefined;
+    return {
+      title: panel.host.panel.title,
+      ready: panel.host.channel.ready,
+      state,
+      ticketsIssued: panel.ticketsIssued,
+      lastSavedScreenshot: panel.lastSaved,
+    };
+  };
+
+  const runTest = (panel: DesktopPanel, test: DesktopTestAction): Promise<TestAnswer> => {
+    const n = ++seq;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        pending.delete(n);
+        resolve({ ok: false, error: 'the webview did not answer within 10 s' });
+      }, 10_000);
+      pending.set(n, (r) => { clearTimeout(timer); resolve(r); });
+      if (!panel.host.channel.ready) {
+        clearTimeout(timer);
+        pending.delete(n);
+        resolve({ ok: false, error: 'the webview is not ready' });
+        return;
+      }
+      void panel.host.panel.webview.postMessage({ type: 'desktop.test', seq: n, test });
+    });
+  };
+
+  const command = async (args: DesktopInternalArgs): Promise<unknown> => {
+    const panel = parts.desktopPanels.panels.get(args.projectId);
+    if (!panel) return undefined;
+    if (args.screenshotTo !== undefined) screenshotTo = args.screenshotTo;
+    if (args.test !== undefined) return runTest(panel, DesktopTestAction.parse(args.test));
+    return probe(panel);
+  };
+  const disposable = new vscode.Disposable(() => {
+    opened.dispose();
+    vscode.window.showSaveDialog = showSaveDialog;
+  });
+  return { command, disposable };
+}
