@@ -14,6 +14,7 @@ import { PanelsByProject } from '../core/webview/panelsByProject';
 import { isDesktopTier } from '../desktop/desktopModel';
 import { chatStateKey, loadChatState, type ChatMemento } from './chatPersistence';
 import { chatApi, ChatController, type AgentStreamEvent } from './chatController';
+import { errorText } from './chatTranscript';
 import { DiffDocuments } from './diffDocuments';
 import { startAndWait } from './projectStarter';
 import { chatMentions } from './mentions/chatMentions';
@@ -118,7 +119,9 @@ function chatProject(session: HangarSession, projectId: string): ChatProject {
   const p = session.store.project(projectId);
   const status = ProjectStatusView.safeParse(p?.status);
   const desktop = p !== undefined && isDesktopTier(session.store.tier(p.tierId));
-  return { id: projectId, name: p?.name ?? projectId, status: status.success ? status.data : 'not_deployed', ...(desktop ? { desktop } : {}) };
+  const name = p?.name ?? projectId;
+  const shown = status.success ? status.data : 'not_deployed';
+  return { id: projectId, name, status: shown, ...(desktop ? { desktop } : {}) };
 }
 
 export class ChatPanel {
@@ -139,13 +142,16 @@ export class ChatPanel {
     // The client is looked up per call: a panel restored at start-up exists before the connection.
     const client = { agent: <T>(...a: Parameters<typeof session.api.agent<T>>) => session.api.agent<T>(...a) };
     const memento = deps.workspaceState;
-    const mentions = chatMentions(deps.mentions, client, projectId, () => session.store.project(projectId)?.repository?.url, log);
+    const repository = (): string | undefined => session.store.project(projectId)?.repository?.url;
+    const mentions = chatMentions(deps.mentions, client, projectId, repository, log);
     this.controller = new ChatController(chatApi(client, projectId), {
       ...mentions.port,
       post: (m) => { this.host.channel.post(m); },
       confirmExternal: async (url) => {
         const open = 'Open';
-        return (await vscode.window.showWarningMessage(`Open this external link?\n\n${url}`, { modal: true }, open)) === open;
+        const question = `Open this external link?\n\n${url}`;
+        const answer = await vscode.window.showWarningMessage(question, { modal: true }, open);
+        return answer === open;
       },
       openExternal: (url) => Promise.resolve(vscode.env.openExternal(vscode.Uri.parse(url, true))),
       copy: (text) => Promise.resolve(vscode.env.clipboard.writeText(text)),
@@ -158,7 +164,9 @@ export class ChatPanel {
         deploy: () => session.api.deploy(projectId),
       }, signal).then(() => this._stream?.reconnectNow()),
       openDiff: async (d) => { await options.diffs?.open(projectId, d); },
-      redeployProject: async () => { await vscode.commands.executeCommand('hangar.deployContainer', { id: projectId }); },
+      redeployProject: async () => {
+        await vscode.commands.executeCommand('hangar.deployContainer', { id: projectId });
+      },
     }, project, log, {
       ...(memento ? { persisted: loadChatState(memento, projectId) } : {}),
       ...(options.sessionId ? { sessionId: options.sessionId } : {}),
@@ -175,7 +183,7 @@ export class ChatPanel {
       handlers: this.controller.handlers,
       onReady: () => {
         void this.controller.onReady()
-          .catch((e: unknown) => log.warn(`chat ${projectId}: loading failed: ${e instanceof Error ? e.message : String(e)}`))
+          .catch((e: unknown) => log.warn(`chat ${projectId}: loading failed: ${errorText(e)}`))
           .finally(() => this.flushMentions());
       },
     }, options.panel);
@@ -194,7 +202,7 @@ export class ChatPanel {
         if (e.type !== 'agent.config' || e.data.projectId !== projectId) return;
         const change = { needsRedeploy: e.data.needsRedeploy, providerId: e.data.providerId, modelId: e.data.modelId };
         void this.controller.modelsChanged(change).catch((err: unknown) => {
-          log.warn(`chat ${projectId}: could not reload the models: ${err instanceof Error ? err.message : String(err)}`);
+          log.warn(`chat ${projectId}: could not reload the models: ${errorText(err)}`);
         });
       }),
     );

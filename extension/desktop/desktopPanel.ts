@@ -59,9 +59,12 @@ export class DesktopPanel {
       outgoing: DesktopHostToWebview,
       handlers: {
         'desktop.requestTicket': ({ reason }) => this.issueTicket(reason),
-        'desktop.redeploy': () => void vscode.commands.executeCommand('hangar.deployContainer', { projectId: this.projectId }),
+        'desktop.redeploy': () => {
+          void vscode.commands.executeCommand('hangar.deployContainer', { projectId: this.projectId });
+        },
         'desktop.state': (m) => {
-          if (m.state !== this._state?.state) log.info(`desktop ${projectId}: ${m.state}${m.detail ? ` (${m.detail})` : ''}`);
+          const detail = m.detail ? ` (${m.detail})` : '';
+          if (m.state !== this._state?.state) log.info(`desktop ${projectId}: ${m.state}${detail}`);
           this._state = m;
         },
         'desktop.screenshot': ({ png }) => this.saveScreenshot(png),
@@ -88,7 +91,8 @@ export class DesktopPanel {
   private project(): DesktopProject {
     const p = this.deps.session.store.project(this.projectId);
     const status = ProjectStatusView.safeParse(p?.status);
-    return { id: this.projectId, name: p?.name ?? this.projectId, status: status.success ? status.data : 'not_deployed' };
+    const name = p?.name ?? this.projectId;
+    return { id: this.projectId, name, status: status.success ? status.data : 'not_deployed' };
   }
 
   private updateProject(force: boolean): void {
@@ -110,11 +114,13 @@ export class DesktopPanel {
       const ticket = await session.api.vncTicket(this.projectId);
       this._ticketsIssued++;
       log.debug(`desktop ${this.projectId}: ticket ${this._ticketsIssued} (${reason})`);
-      this.host.channel.post({ type: 'desktop.connect', url: ticketUrl(serverUrl, ticket), attempt: this._ticketsIssued });
+      const url = ticketUrl(serverUrl, ticket);
+      this.host.channel.post({ type: 'desktop.connect', url, attempt: this._ticketsIssued });
     } catch (e) {
       const u = unavailableFrom(e, session.store.project(this.projectId));
       log.info(`desktop ${this.projectId}: no ticket: ${u.message}`);
-      this.host.channel.post({ type: 'desktop.unavailable', message: u.message, retry: u.retry, ...(u.action ? { action: u.action } : {}) });
+      const action = u.action ? { action: u.action } : {};
+      this.host.channel.post({ type: 'desktop.unavailable', message: u.message, retry: u.retry, ...action });
     }
   }
 

@@ -66,7 +66,8 @@ export class PanelHost<In extends Message, Out extends Message> implements vscod
     } else {
       this.panel = vscode.window.createWebviewPanel(spec.viewType, spec.title, vscode.ViewColumn.Active, options);
     }
-    this.panel.iconPath = typeof spec.icon === 'string' ? vscode.Uri.joinPath(extensionUri, ...spec.icon.split('/')) : spec.icon;
+    const icon = spec.icon;
+    this.panel.iconPath = typeof icon === 'string' ? vscode.Uri.joinPath(extensionUri, ...icon.split('/')) : icon;
     const webview = this.panel.webview;
     this.channel = new PanelChannel(webview, {
       name: spec.name, incoming: spec.incoming, outgoing: spec.outgoing, handlers: spec.handlers, log,
@@ -83,7 +84,9 @@ export class PanelHost<In extends Message, Out extends Message> implements vscod
     this.subscriptions.push(
       this.channel,
       // A hidden webview's document is discarded (unless retained); shown again it reloads and says `ready` again.
-      this.panel.onDidChangeViewState(() => { if (!this.panel.visible && !spec.retainContextWhenHidden) this.channel.reset(); }),
+      this.panel.onDidChangeViewState(() => {
+        if (!this.panel.visible && !spec.retainContextWhenHidden) this.channel.reset();
+      }),
       this.panel.onDidDispose(() => this.dispose()),
     );
   }

@@ -27,7 +27,9 @@ export class PanelsByProject<P extends ProjectPanel, O = never> {
     }
     // A panel of an earlier show may close after a new one opened: only its own entry goes.
     let panel: P | undefined = undefined;
-    const onDisposed = (): void => { if (panel !== undefined && this.panels.get(projectId) === panel) this.panels.delete(projectId); };
+    const onDisposed = (): void => {
+      if (panel !== undefined && this.panels.get(projectId) === panel) this.panels.delete(projectId);
+    };
     panel = this.create(projectId, onDisposed, options);
     this.panels.set(projectId, panel);
     for (const l of [...this.openListeners]) l(projectId, panel);

@@ -23,6 +23,7 @@ async function production(entry: string, options: esbuild.BuildOptions): Promise
     define: { 'process.env.HANGAR_BUILD': JSON.stringify('production') },
     ...options,
   });
+  assert.ok(result.outputFiles && result.metafile, 'esbuild kept its output in memory');
   const text = result.outputFiles.filter((f) => f.path.endsWith('.js')).map((f) => f.text).join('\n');
   const inputs = Object.values(result.metafile.outputs).flatMap((o) => Object.keys(o.inputs));
   return { text, inputs };

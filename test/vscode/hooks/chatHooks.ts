@@ -26,7 +26,9 @@ export interface ChatInternalArgs { projectId: string; inject?: unknown; reload?
 
 type Answer = ChatPanelProbe | { ok: boolean; error?: string } | undefined;
 
-export function chatHooks(parts: HangarParts): { command: (args: ChatInternalArgs) => Promise<Answer>; disposable: vscode.Disposable } {
+export function chatHooks(
+  parts: HangarParts,
+): { command: (args: ChatInternalArgs) => Promise<Answer>; disposable: vscode.Disposable } {
   const { chatPanels, mentionIndex, extensionUri } = { ...parts, extensionUri: parts.context.extensionUri };
   const posted = new PostedMessages<ChatHostToWebview>();
   const listener = chatPanels.panels.onDidOpen((_id, panel) => posted.tap(panel.host.channel));
@@ -71,7 +73,8 @@ export function chatHooks(parts: HangarParts): { command: (args: ChatInternalArg
       // What a window reload does: the panel goes, VS Code recreates it and hands the serializer
       // the webview's saved state (which names the project).
       panel.dispose();
-      const restored = vscode.window.createWebviewPanel(CHAT_VIEW_TYPE, 'Chat', vscode.ViewColumn.Active, panelOptions(extensionUri, 'chat'));
+      const options = panelOptions(extensionUri, 'chat');
+      const restored = vscode.window.createWebviewPanel(CHAT_VIEW_TYPE, 'Chat', vscode.ViewColumn.Active, options);
       chatPanels.restore(restored, { v: 1, activeSessionId: null, scroll: {}, drafts: {}, projectId: args.projectId });
       return { ok: chatPanels.panels.get(args.projectId) !== undefined };
     }

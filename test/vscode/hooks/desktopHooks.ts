@@ -22,7 +22,9 @@ type TestAnswer = { ok: boolean; colors?: string[]; error?: string };
 /** Where the test build of the page lives, beside the product's (dist/webviews/desktop). */
 const TEST_PAGE = 'dist/test/webviews/desktop';
 
-export function desktopHooks(parts: HangarParts): { command: (args: DesktopInternalArgs) => Promise<unknown>; disposable: vscode.Disposable } {
+export function desktopHooks(
+  parts: HangarParts,
+): { command: (args: DesktopInternalArgs) => Promise<unknown>; disposable: vscode.Disposable } {
   const extensionUri = parts.context.extensionUri;
   const pending = new Map<number, (r: TestAnswer) => void>();
   let seq = 0;
@@ -32,11 +34,13 @@ export function desktopHooks(parts: HangarParts): { command: (args: DesktopInter
   const opened = parts.desktopPanels.panels.onDidOpen((_id, panel) => {
     const webview = panel.host.panel.webview;
     const testPage = vscode.Uri.joinPath(extensionUri, ...TEST_PAGE.split('/'));
-    webview.options = { ...webview.options, localResourceRoots: [...(webview.options.localResourceRoots ?? []), testPage] };
+    const roots = [...(webview.options.localResourceRoots ?? []), testPage];
+    webview.options = { ...webview.options, localResourceRoots: roots };
     // The same page (CSP, nonce, stylesheet) with the test build's script in place of the product's.
-    const product = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webviews', 'desktop', 'index.js')).toString();
+    const productPage = vscode.Uri.joinPath(extensionUri, 'dist', 'webviews', 'desktop', 'index.js');
+    const product = webview.asWebviewUri(productPage).toString();
     const test = webview.asWebviewUri(vscode.Uri.joinPath(testPage, 'index.js')).toString();
-    if (!webview.html.includes(product)) throw new Error('the desktop page no longer loads dist/webviews/desktop/index.js');
+    if (!webview.html.includes(product)) throw new Error(`the desktop page does not load ${productPage.fsPath}`);
     webview.html = webview.html.replace(product, test);
     panel.host.own(webview.onDidReceiveMessage((raw: unknown) => {
       const r = DesktopTestResult.safeParse(raw);
@@ -57,7 +61,8 @@ export function desktopHooks(parts: HangarParts): { command: (args: DesktopInter
   };
 
   const probe = (panel: DesktopPanel): DesktopPanelProbe => {
-    const state = panel.state ? Object.fromEntries(Object.entries(panel.state).filter(([k]) => k !== 'type')) : undefined;
+    const last = panel.state;
+    const state = last ? Object.fromEntries(Object.entries(last).filter(([k]) => k !== 'type')) : undefined;
     return {
       title: panel.host.panel.title,
       ready: panel.host.channel.ready,

@@ -19,7 +19,9 @@ export const DesktopTestAction = z.discriminatedUnion('action', [
 ]);
 export type DesktopTestAction = z.infer<typeof DesktopTestAction>;
 
-export const DesktopTest = z.strictObject({ type: z.literal('desktop.test'), seq: z.number(), test: DesktopTestAction });
+export const DesktopTest = z.strictObject({
+  type: z.literal('desktop.test'), seq: z.number(), test: DesktopTestAction,
+});
 export type DesktopTest = z.infer<typeof DesktopTest>;
 
 export const DesktopTestResult = z.strictObject({

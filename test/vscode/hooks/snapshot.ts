@@ -12,7 +12,8 @@ export interface Snapshot {
   tierIds: string[];
   /** The projects tree as shown: what a user sees per row. */
   projectRows: Array<{
-    id: string; label: string; description: string | undefined; contextValue: string; icon: string; tooltip: string | undefined;
+    id: string; label: string; description: string | undefined; contextValue: string; icon: string;
+    tooltip: string | undefined;
   }>;
   autoRefreshScheduled: boolean;
 }

@@ -35,7 +35,9 @@ class TestIpc extends Ipc<TestDesktopHostToWebview, Out, DesktopPersistedState> 
   }
 }
 
-const ipc = new TestIpc({ incoming: TestDesktopHostToWebview, outgoing: TestDesktopWebviewToHost, state: DesktopPersistedState });
+const ipc = new TestIpc({
+  incoming: TestDesktopHostToWebview, outgoing: TestDesktopWebviewToHost, state: DesktopPersistedState,
+});
 const root = document.getElementById('root');
 // The App only ever sees the product's messages: the test ones are answered above.
 if (root) render(<App ipc={ipc as unknown as DesktopIpc} />, root);

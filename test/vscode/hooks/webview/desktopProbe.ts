@@ -43,7 +43,8 @@ export function runTest(page: PageProbe, test: DesktopTestAction): { colors?: st
 
 /** Clicks the toolbar button with this label, as a user would. */
 function press(document: Document, label: string): void {
-  const button = [...document.querySelectorAll<HTMLElement>('vscode-button')].find((b) => b.textContent?.trim() === label);
+  const buttons = [...document.querySelectorAll<HTMLElement>('vscode-button')];
+  const button = buttons.find((b) => b.textContent?.trim() === label);
   if (!button) throw new Error(`no "${label}" button`);
   button.click();
 }
