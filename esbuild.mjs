@@ -59,6 +59,27 @@ const common = {
   define: { 'process.env.HANGAR_BUILD': JSON.stringify(production ? 'production' : 'development') },
 };
 
+/**
+ * The extension: an ES module entry (dist/extension.mjs, all VS Code loads at activation: the feature
+ * registry) and one chunk per feature and for the session, each loaded by import() on first use
+ * (dist/chunks). test/unit/extension/bundleBudget.test.ts checks the entry's size with these options.
+ */
+export function extensionBuild(options) {
+  return {
+    ...options,
+    entryPoints: { extension: 'extension/extension.ts' },
+    outdir: 'dist',
+    outExtension: { '.js': '.mjs' },
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    external: ['vscode'],
+    plugins: [zodEnglishOnly],
+  };
+}
+
 /** Every folder of webviews/ with a main.tsx is one webview bundle (shared/ is a library). */
 function webviewEntries() {
   const dir = path.join(root, 'webviews');
@@ -69,16 +90,7 @@ function webviewEntries() {
 }
 
 const builds = [
-  {
-    ...common,
-    entryPoints: { extension: 'extension/extension.ts' },
-    outdir: 'dist',
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['vscode'],
-    plugins: [zodEnglishOnly],
-  },
+  extensionBuild(common),
   {
     ...common,
     entryPoints: { main: 'backend/main.ts', cli: 'backend/cli.ts' },
@@ -118,15 +130,16 @@ if (withTests && existsSync(path.join(root, 'test/vscode/index.ts'))) {
 }
 
 if (withTests) {
-  // The test-only hooks (the hangar.internal.* commands): loaded by the extension in development and test
-  // windows only, never part of dist/extension.js nor of the .vsix (package.json `files`).
+  // The test-only hooks (the hangar.internal.* commands): imported by the extension in development and test
+  // windows only, never part of dist/extension.mjs or its chunks, nor of the .vsix (package.json `files`).
   builds.push({
     ...common,
     minify: false,
     entryPoints: { testHooks: 'test/vscode/hooks/index.ts' },
     outdir: 'dist',
+    outExtension: { '.js': '.mjs' },
     platform: 'node',
-    format: 'cjs',
+    format: 'esm',
     target: 'node20',
     external: ['vscode'],
     plugins: [zodEnglishOnly],
@@ -150,10 +163,12 @@ if (withTests) {
 // Importing this file (the bundle budget tests do, for zodEnglishOnly) builds nothing.
 const isMain = !!process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 
-// Stale webview and backend bundles go; dist/test and a packaged .vsix stay.
-if (isMain && !watch && !apiPackage) for (const d of ['dist/webviews', 'dist/backend']) rmSync(path.join(root, d), { recursive: true, force: true, maxRetries: 3 });
+// Stale webview, backend and extension bundles go; dist/test and a packaged .vsix stay.
+if (isMain && !watch && !apiPackage) for (const d of ['dist/webviews', 'dist/backend', 'dist/chunks', 'dist/extension.js', 'dist/extension.js.map']) rmSync(path.join(root, d), { recursive: true, force: true, maxRetries: 3 });
 // A production build leaves no test hooks beside the extension (a stale one from a test build).
-if (isMain && !watch && !apiPackage && !withTests) for (const f of ['dist/testHooks.js', 'dist/testHooks.js.map']) rmSync(path.join(root, f), { force: true });
+if (isMain && !watch && !apiPackage && !withTests) {
+  for (const f of ['dist/testHooks.mjs', 'dist/testHooks.mjs.map', 'dist/test/webviews']) rmSync(path.join(root, f), { recursive: true, force: true });
+}
 
 /**
  * dist/api-package: what `npm pack` turns into hangar-api-<version>.tgz, installable outside a clone
@@ -167,7 +182,8 @@ async function buildApiPackage() {
   const out = path.join(root, 'dist', 'api-package');
   rmSync(out, { recursive: true, force: true, maxRetries: 3 });
   // ws stays a package: `image build --desktop` copies it into the image for the websocket bridge.
-  const external = ['better-sqlite3', 'dockerode', 'opencode-ai', 'ws'];
+  const external = ['better-sqlite3', 'dockerode', 'opencode-ai', 'ws', 'pg-native'];
+  // pg (PostgreSQL) is bundled; its optional native binding, which Hangar never loads, is not.
   await esbuild.build({
     ...common,
     sourcemap: false,

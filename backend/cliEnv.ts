@@ -17,6 +17,7 @@ export const ENV_HELP: { group: string; vars: [name: string, help: string][] }[]
       ['HANGAR_BODY_LIMIT', 'largest JSON body, like 1mb (default 1mb)'],
       ['HANGAR_SSE_HEARTBEAT_MS', 'event stream heartbeat (default 15000)'],
       ['HANGAR_EVENT_BUFFER', 'events kept for clients that reconnect (default 1000)'],
+      ['HANGAR_MAX_STREAMS_PER_USER', 'open event streams (windows, panels) per user; one more is 429 (default 32)'],
     ],
   },
   {

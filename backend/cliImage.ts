@@ -15,7 +15,7 @@ import { resolveOpencodeBinary } from './runtime/local/opencodeBinary';
 export async function imageBuildCommand(o: { desktop: boolean; registry: boolean; local: boolean }, log: (line: string) => void): Promise<number> {
   if (o.registry && o.local) throw new Error('choose one of --registry and --local');
   const config = loadConfig();
-  const docker = loadDockerConfig();
+  const docker = loadDockerConfig(config.runtimeEnv.docker);
   const engine = dockerClient(docker);
   await engine.ping().catch((err: Error) => {
     throw new Error(`cannot reach the Docker engine at ${docker.dockerHost} (${err.message}); start it or set DOCKER_HOST`);

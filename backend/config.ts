@@ -14,6 +14,7 @@ const EnvSchema = z.object({
   HANGAR_BODY_LIMIT: z.string().regex(/^[0-9]+(kb|mb)$/, 'a size like "1mb" or "256kb"').default('1mb'),
   HANGAR_SSE_HEARTBEAT_MS: z.coerce.number().int().min(100).max(15_000).default(15_000),
   HANGAR_EVENT_BUFFER: z.coerce.number().int().min(10).max(100_000).default(1000),
+  HANGAR_MAX_STREAMS_PER_USER: z.coerce.number().int().min(1).max(100_000).default(32),
   HANGAR_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   HANGAR_STATUS_POLL_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   HANGAR_HEALTH_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),
@@ -38,7 +39,25 @@ const EnvSchema = z.object({
   HANGAR_OAUTH_REFRESH_LEAD_S: z.coerce.number().int().min(0).max(86_400).default(300),
   HANGAR_OAUTH_REFRESH_POLL_S: z.coerce.number().min(0.05).max(3600).default(60),
   HANGAR_ENCRYPTION_KEY_PREVIOUS: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes in base64 (44 characters)').optional(),
+  // Local runtime: checked by backend/runtime/local/sandbox.ts when the local driver is built.
+  HANGAR_LOCAL_SANDBOX: z.string().optional(),
+  // GitHub sync (backend/sync). A poll that is not a number ≥ 0 falls back to its default.
+  HANGAR_GIT_CA_FILE: z.string().trim().optional().transform((s) => s || undefined),
+  HANGAR_SYNC_POLL_MS: z.coerce.number().min(0).catch(15_000).default(15_000),
+  HANGAR_SYNC_ACTIVE_POLL_MS: z.coerce.number().min(0).catch(1_000).default(1_000),
 });
+
+/** The docker runtime's variables (parsed by backend/runtime/docker/config.ts when that driver is built). */
+const DOCKER_VARS = /^(DOCKER_HOST|DOCKER_TLS_VERIFY|DOCKER_CERT_PATH|HOME|HANGAR_DOCKER_[A-Z0-9_]+)$/;
+/** The coolify runtime's variables (parsed by backend/runtime/coolify/config.ts with the stored token). */
+const COOLIFY_VARS = /^HANGAR_COOLIFY_[A-Z0-9_]+$/;
+
+/** Some variables of the environment, as read: a runtime's own section, parsed where that runtime is built. */
+export type EnvSection = Readonly<Record<string, string | undefined>>;
+
+function section(env: NodeJS.ProcessEnv, names: RegExp): EnvSection {
+  return Object.fromEntries(Object.entries(env).filter(([k]) => names.test(k)));
+}
 
 /** One provider that signs in with an authorisation-code + PKCE redirect (HANGAR_OAUTH_PROVIDERS). */
 export const RedirectProviderConfig = z.strictObject({
@@ -65,6 +84,8 @@ export type Config = {
   bodyLimit: string;
   sseHeartbeatMs: number;
   eventBufferSize: number;
+  /** Open event streams per user before one more is 429 (HANGAR_MAX_STREAMS_PER_USER). */
+  maxStreamsPerUser: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Backstop poll of every project's runtime status (driver pushes are the fast path). */
   statusPollMs: number;
@@ -97,6 +118,16 @@ export type Config = {
   };
   /** HANGAR_ENCRYPTION_KEY_PREVIOUS: values still sealed with it are re-encrypted with the current key at start. */
   previousEncryptionKey: string | undefined;
+  /**
+   * The docker (DOCKER_*, HANGAR_DOCKER_*) and coolify (HANGAR_COOLIFY_*) variables as read here:
+   * each runtime parses its section only when its driver is built, so a bad value makes that
+   * runtime unavailable (with a one-line problem) instead of stopping the API.
+   */
+  runtimeEnv: { docker: EnvSection; coolify: EnvSection };
+  /** HANGAR_LOCAL_SANDBOX: auto | bwrap | off (validated by the local driver's sandbox choice). */
+  localSandbox: string | undefined;
+  /** GitHub sync: a CA bundle git trusts (HANGAR_GIT_CA_FILE) and the status polls (0 = never). */
+  sync: { caFile: string | undefined; pollMs: number; activePollMs: number };
   version: string;
 };
 
@@ -128,6 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimit: e.HANGAR_BODY_LIMIT,
     sseHeartbeatMs: e.HANGAR_SSE_HEARTBEAT_MS,
     eventBufferSize: e.HANGAR_EVENT_BUFFER,
+    maxStreamsPerUser: e.HANGAR_MAX_STREAMS_PER_USER,
     logLevel: e.HANGAR_LOG_LEVEL,
     statusPollMs: e.HANGAR_STATUS_POLL_MS,
     healthTimeoutMs: e.HANGAR_HEALTH_TIMEOUT_MS,
@@ -151,6 +183,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       refreshPollMs: Math.round(e.HANGAR_OAUTH_REFRESH_POLL_S * 1000),
     },
     previousEncryptionKey: e.HANGAR_ENCRYPTION_KEY_PREVIOUS,
+    runtimeEnv: { docker: section(env, DOCKER_VARS), coolify: section(env, COOLIFY_VARS) },
+    localSandbox: e.HANGAR_LOCAL_SANDBOX,
+    sync: { caFile: e.HANGAR_GIT_CA_FILE, pollMs: e.HANGAR_SYNC_POLL_MS, activePollMs: e.HANGAR_SYNC_ACTIVE_POLL_MS },
     version: '0.1.0',
   };
 }
@@ -183,5 +218,7 @@ function expandHome(p: string): string {
 }
 
 function redactIfKey(name: string, value: string): string {
-  return /KEY|TOKEN|SECRET|PASSWORD/.test(name) ? '<redacted>' : value;
+  if (/KEY|TOKEN|SECRET|PASSWORD/.test(name)) return '<redacted>';
+  // A database URL may carry a password: show the rest.
+  return name === 'HANGAR_DATABASE_URL' ? value.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@') : value;
 }

@@ -7,7 +7,7 @@ import { createApp } from './http/app';
 import { startWebhookTarget } from './activity/webhookTarget';
 import type { Logger } from './logger';
 import { bootstrap, type BootstrapResult } from './services/bootstrap';
-import { createServices, type Services } from './services/container';
+import { createServices, type Services } from './compositionRoot';
 import { loadEncryptionKey } from './security/encryptionKey';
 import { ensurePrivateDir } from './security/dataDirMode';
 import { reconcile, type ReconcileReport } from './runtime/reconcile';
@@ -35,7 +35,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   }
   // Projects keep the runtime they were deployed on: those drivers run whatever HANGAR_RUNTIME says now.
   const inUse = (await db.selectFrom('projects').select('runtime').distinct().execute()).map((r) => r.runtime);
-  const services = createServices(config, db, log, key, undefined, await loadSealedSettings(db), inUse);
+  const services = createServices(config, db, log, key, { settings: await loadSealedSettings(db), runtimesInUse: inUse });
   const boot = await bootstrap(config.dataDir, services.users, services.tiers);
   // Before the first request: nothing may act on state the last process left half-done.
   const reconciled = await reconcile({

@@ -5,6 +5,7 @@ import { Operation } from './operations';
 import { Project, ProjectStatus } from './projects';
 import { SyncResult, SyncStatus } from './sync';
 import { Tier } from './tiers';
+import { WorkspaceChanged } from './workspaceFiles';
 
 /** Every event on GET /api/events; the SSE `event:` line carries `type`, `id:` carries `id`. */
 const envelope = { id: z.number().int().positive(), at: IsoTime };
@@ -38,6 +39,8 @@ export const HangarEvent = z.discriminatedUnion('type', [
   // GitHub sync: the status after every change, and the summary of each finished fetch/push/pull.
   z.object({ ...envelope, type: z.literal('sync.status'), data: z.object({ status: SyncStatus }) }),
   z.object({ ...envelope, type: z.literal('sync.result'), data: z.object({ projectId: z.string(), operationId: z.string(), result: SyncResult }) }),
+  // A file route changed the project's workspace (the `hangar:` file system's change events).
+  z.object({ ...envelope, type: z.literal('workspace.changed'), data: WorkspaceChanged }),
   z.object({
     ...envelope,
     type: z.literal('resync'),

@@ -12,3 +12,5 @@ export * from './sync';
 export * from './vnc';
 export * from './agentProxyBodies';
 export * from './runtimes';
+export * from './workspaceFiles';
+export * from './agentMcp';

@@ -7,14 +7,16 @@ import type { Config } from '../config';
 import type { Database } from './schema';
 import { migrationProvider } from './migrations';
 import { ensurePrivateFiles } from '../security/dataDirMode';
+import { openPostgres, redactDatabaseUrl } from './postgres';
 
 export type Db = Kysely<Database>;
 
-/** Opens the database named by the config (SQLite in WAL mode) and applies pending migrations. */
+/**
+ * Opens the database named by the config (SQLite in WAL mode, or a PostgreSQL pool) and applies
+ * pending migrations.
+ */
 export async function openDatabase(database: Config['database']): Promise<Db> {
-  if (database.kind !== 'sqlite') {
-    throw new Error('HANGAR_DATABASE_URL: PostgreSQL is not supported by this build yet; use sqlite:<file> or leave it unset.');
-  }
+  if (database.kind === 'postgres') return openPostgresDatabase(database.url);
   fs.mkdirSync(path.dirname(database.file), { recursive: true, mode: 0o700 });
   // Created 0600 before SQLite opens it; its -wal and -shm are narrowed once they exist (below).
   fs.closeSync(fs.openSync(database.file, 'a', 0o600));
@@ -27,6 +29,19 @@ export async function openDatabase(database: Config['database']): Promise<Db> {
   const db = new Kysely<Database>({ dialect: new RollbackSafeSqliteDialect(sqlite) });
   await migrate(db);
   ensurePrivateFiles([database.file, `${database.file}-wal`, `${database.file}-shm`]);
+  return db;
+}
+
+async function openPostgresDatabase(url: string): Promise<Db> {
+  const db = openPostgres(url);
+  try {
+    await migrate(db);
+  } catch (err) {
+    await db.destroy().catch(() => {});
+    const message = err instanceof Error ? err.message : String(err);
+    // pg's messages can quote the URL it was given: never the password.
+    throw new Error(`PostgreSQL at ${redactDatabaseUrl(url)}: ${message.split(url).join(redactDatabaseUrl(url))}`, { cause: err });
+  }
   return db;
 }
 

@@ -1,9 +1,11 @@
 import { sql, type Kysely } from 'kysely';
 import type { Migration, MigrationProvider } from 'kysely/migration';
+import { dialectOf, epochMsType, floatType } from './dialect';
 
 /**
  * Versioned migrations, applied in name order at start-up. Never edit one that has shipped:
- * add the next number instead.
+ * add the next number instead. Each runs on SQLite and on PostgreSQL: write them with the schema
+ * builder, and where the two differ ask backend/db/dialect.ts (the SQL SQLite runs stays the same).
  */
 const migrations: Record<string, Migration> = {
   '0001_initial': {
@@ -28,7 +30,7 @@ const migrations: Record<string, Migration> = {
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('name', 'text', (c) => c.notNull())
         .addColumn('description', 'text', (c) => c.notNull().defaultTo(''))
-        .addColumn('cpus', 'real', (c) => c.notNull())
+        .addColumn('cpus', floatType(db), (c) => c.notNull())
         .addColumn('memory', 'text', (c) => c.notNull())
         .addColumn('memory_reservation', 'text', (c) => c.notNull())
         .addColumn('storage_gb', 'integer', (c) => c.notNull())
@@ -227,7 +229,7 @@ const migrations: Record<string, Migration> = {
       // replay is refused across API restarts too. Rows expire; the store prunes them.
       await db.schema.createTable('webhook_replays')
         .addColumn('signature', 'text', (c) => c.primaryKey())
-        .addColumn('expires_at', 'integer', (c) => c.notNull())
+        .addColumn('expires_at', epochMsType(db), (c) => c.notNull())
         .execute();
       await db.schema.createIndex('webhook_replays_expires').on('webhook_replays').column('expires_at').execute();
       // One outgoing notification webhook per user; the signing secret is SecretBox-sealed
@@ -253,7 +255,7 @@ const migrations: Record<string, Migration> = {
         .addColumn('status_code', 'integer')
         .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
         .addColumn('error', 'text')
-        .addColumn('next_attempt_at', 'integer')
+        .addColumn('next_attempt_at', epochMsType(db))
         .addColumn('created_at', 'text', (c) => c.notNull())
         .addColumn('updated_at', 'text', (c) => c.notNull())
         .execute();
@@ -308,6 +310,15 @@ const migrations: Record<string, Migration> = {
         select user_id, host, token_enc, hint, login, created_at, updated_at from github_credentials`.execute(db);
       await db.schema.dropTable('github_credentials').execute();
       await db.schema.alterTable('github_credentials_0009').renameTo('github_credentials').execute();
+    },
+  },
+  '0013_postgres_insertion_order': {
+    async up(db: Kysely<unknown>) {
+      // PostgreSQL has no rowid: projects of equal created_at list newest first by this instead
+      // (backend/db/dialect.ts insertionOrder). SQLite keeps its rowid and needs nothing.
+      if (dialectOf(db) !== 'postgres') return;
+      await db.schema.alterTable('projects')
+        .addColumn('created_seq', 'bigint', (c) => c.notNull().generatedAlwaysAsIdentity()).execute();
     },
   },
 };

@@ -1,44 +1,43 @@
 import type { HangarEvent, HangarEventData, HangarEventType } from '../contract';
+import { EventIds } from './eventIds';
+import { RingBuffer } from './ringBuffer';
 
 type Listener = (event: HangarEvent) => void;
 
 interface UserChannel {
-  buffer: HangarEvent[];
-  /** Highest id evicted from this user's buffer: a client behind it has missed events. */
-  evictedUpTo: number;
+  /** Its evictedUpTo is the highest id dropped from this user's buffer: a client behind it has missed events. */
+  buffer: RingBuffer<HangarEvent>;
   listeners: Set<Listener>;
 }
 
 export type ReplayResult = { kind: 'replay'; events: HangarEvent[] } | { kind: 'resync'; reason: string };
 
 /**
- * One event stream per user. Ids are monotonic across the whole process and start at the
- * wall-clock millisecond of start-up, so ids from before a restart are recognisably older
- * than anything this process holds and get an explicit resync instead of a silent gap.
+ * One event stream per user. Ids come from the API's one allocator (eventIds.ts): monotonic
+ * across the whole process, starting at the wall-clock millisecond of start-up, so ids from
+ * before a restart get an explicit resync instead of a silent gap.
  */
 export class EventHub {
-  private nextId: number;
-  readonly firstId: number;
+  private readonly ids: EventIds;
   private readonly channels = new Map<string, UserChannel>();
   private readonly observers = new Set<(userId: string, event: HangarEvent) => void>();
 
   constructor(private readonly bufferSize: number, now: () => number = Date.now) {
-    this.firstId = now();
-    this.nextId = this.firstId;
+    this.ids = new EventIds(now);
+  }
+
+  get firstId(): number {
+    return this.ids.firstId;
   }
 
   get lastIssuedId(): number {
-    return this.nextId - 1;
+    return this.ids.last;
   }
 
   publish<T extends HangarEventType>(userId: string, type: T, data: HangarEventData<T>): HangarEvent {
-    const event = { id: this.nextId++, at: new Date().toISOString(), type, data } as HangarEvent;
+    const event = { id: this.ids.issue(), at: new Date().toISOString(), type, data } as HangarEvent;
     const ch = this.channel(userId);
     ch.buffer.push(event);
-    if (ch.buffer.length > this.bufferSize) {
-      const dropped = ch.buffer.splice(0, ch.buffer.length - this.bufferSize);
-      ch.evictedUpTo = dropped[dropped.length - 1]!.id;
-    }
     for (const l of ch.listeners) l(event);
     for (const o of this.observers) o(userId, event);
     return event;
@@ -57,8 +56,8 @@ export class EventHub {
     }
     if (lastId > this.lastIssuedId) return { kind: 'resync', reason: 'unknown event id' };
     const ch = this.channel(userId);
-    if (lastId < ch.evictedUpTo) return { kind: 'resync', reason: 'too many events were missed' };
-    return { kind: 'replay', events: ch.buffer.filter((e) => e.id > lastId) };
+    if (lastId < ch.buffer.evictedUpTo) return { kind: 'resync', reason: 'too many events were missed' };
+    return { kind: 'replay', events: ch.buffer.after(lastId) };
   }
 
   subscribe(userId: string, listener: Listener): () => void {
@@ -78,7 +77,7 @@ export class EventHub {
   private channel(userId: string): UserChannel {
     let ch = this.channels.get(userId);
     if (!ch) {
-      ch = { buffer: [], evictedUpTo: 0, listeners: new Set() };
+      ch = { buffer: new RingBuffer<HangarEvent>(this.bufferSize), listeners: new Set() };
       this.channels.set(userId, ch);
     }
     return ch;

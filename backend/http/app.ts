@@ -1,7 +1,7 @@
 import Koa from 'koa';
 import { Router } from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
-import type { Services } from '../services/container';
+import type { Services } from '../compositionRoot';
 import { errorMiddleware } from './errorMiddleware';
 import { authMiddleware } from './authMiddleware';
 import { bodyDepthGuard, contentEncodingGuard, methodGuard } from './requestGuards';
@@ -22,9 +22,11 @@ import { vncRoutes } from '../routes/vnc';
 import { runtimeRoutes } from '../routes/runtimes';
 import { syncRoutes } from '../routes/sync';
 import { githubRoutes } from '../routes/github';
+import { workspaceFileRoutes } from '../routes/workspaceFiles';
 
 export function allRoutes(s: Services): RouteDef[] {
   const defs = [...healthRoutes(s), ...tokenRoutes(s), ...tierRoutes(s), ...projectRoutes(s), ...containerRoutes(s), ...eventRoutes(s), ...webhookRoutes(s), ...activityRoutes(s), ...providerRoutes(s), ...oauthRoutes(s), ...vncRoutes(s), ...runtimeRoutes(s), ...syncRoutes(s), ...githubRoutes(s), ...agentProxyRoutes(s)];
+  defs.push(...workspaceFileRoutes(s));
   const openapi = buildOpenApi(defs, s.config.version);
   return [
     ...defs,

@@ -49,11 +49,14 @@ export function toErrorResponse(err: unknown): { status: number; body: ErrorBody
   return { status: 500, body: { error: { code: 'internal', message: 'Internal server error. The server log has the details.' } } };
 }
 
-/** ENOSPC/EDQUOT from the file system, SQLITE_FULL from the database, also when wrapped as a cause. */
+/**
+ * ENOSPC/EDQUOT from the file system, SQLITE_FULL or PostgreSQL's disk_full (53100) from the
+ * database, also when wrapped as a cause.
+ */
 function isDiskFull(err: unknown): boolean {
   for (let e = err, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     const code = (e as { code?: unknown }).code;
-    if (code === 'ENOSPC' || code === 'EDQUOT' || code === 'SQLITE_FULL') return true;
+    if (code === 'ENOSPC' || code === 'EDQUOT' || code === 'SQLITE_FULL' || code === '53100') return true;
   }
   return false;
 }

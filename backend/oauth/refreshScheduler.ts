@@ -9,6 +9,8 @@ export interface RefreshOptions {
   /** How often to look for expiring credentials. */
   pollMs: number;
   now?: () => number;
+  /** Also run on every pass: drops finished sign-in flows after a day (see compositionRoot.ts). */
+  housekeeping?: () => Promise<unknown>;
 }
 
 export interface RefreshReport { refreshed: string[]; failed: string[] }
@@ -17,15 +19,12 @@ export interface RefreshReport { refreshed: string[]; failed: string[] }
  * Refreshes expiring OAuth credentials with their refresh token (RFC 6749 §6) before they expire.
  * A refresh that fails (revoked, expired refresh token, unknown provider) flags the credential
  * needs_sign_in and emits provider.changed; the extension then asks the user to sign in again.
- * A refreshed token reaches running agents through the credential's onChange (liveUpdate.ts).
+ * A refreshed token reaches running agents through the `credential.changed` domain event (liveUpdate.ts).
  */
 export class OAuthRefresher {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<RefreshReport> | undefined;
   private readonly now: () => number;
-  /** Also run on every pass: drops finished sign-in flows after a day (container.ts wires it). */
-  housekeeping: (() => Promise<unknown>) | undefined;
-
   constructor(
     private readonly creds: CredentialService,
     private readonly providers: Readonly<Record<string, RedirectProviderConfig>>,
@@ -56,7 +55,7 @@ export class OAuthRefresher {
 
   private async pass(): Promise<RefreshReport> {
     const report: RefreshReport = { refreshed: [], failed: [] };
-    await this.housekeeping?.().catch((err: unknown) => this.log.warn('oauth: could not prune old sign-in flows', { error: err instanceof Error ? err.message : String(err) }));
+    await this.opts.housekeeping?.().catch((err: unknown) => this.log.warn('oauth: could not prune old sign-in flows', { error: err instanceof Error ? err.message : String(err) }));
     let due: Awaited<ReturnType<CredentialService['expiringOAuth']>>;
     try {
       due = await this.creds.expiringOAuth(new Date(this.now() + this.opts.leadMs));

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AgentAbortBody, AgentMessageId, AgentPermissionId, AgentPermissionReplyBody, AgentPromptBody, AgentSessionCreateBody, AgentSessionId, AgentSessionRenameBody, AgentSessionStatus } from '../contract';
+import { AgentCommands, AgentMcpAddBody, AgentMcpStatus, McpName, AgentAbortBody, AgentMessageId, AgentPermissionId, AgentPermissionReplyBody, AgentPromptBody, AgentSessionCreateBody, AgentSessionId, AgentSessionRenameBody, AgentSessionStatus } from '../contract';
 import type { Method } from '../http/route';
 
 /** A workspace-relative path: no absolute paths, no `..` segments, no NUL. */
@@ -11,7 +11,7 @@ const Text = z.string().max(1024);
 const Count = z.string().regex(/^[0-9]{1,6}$/, 'a number');
 
 /** Path parameters the allow-list uses, each validated before anything reaches the agent. */
-export const ProxyParams = { sessionID: AgentSessionId, requestID: AgentPermissionId } as const;
+export const ProxyParams = { sessionID: AgentSessionId, requestID: AgentPermissionId, name: McpName } as const;
 type ParamName = keyof typeof ProxyParams;
 
 export interface ProxiedRoute {
@@ -31,6 +31,8 @@ export interface ProxiedRoute {
   /** Its `file` parts are confined to the project's workspace (proxyBodySchema.ts). */
   confineFiles?: boolean;
   response?: z.ZodType;
+  /** The agent's JSON answer is parsed with `response` and only what it accepts goes back (502 otherwise). */
+  checkResponse?: boolean;
   /** Longer than the default timeout for routes that may work a while. */
   timeoutMs?: number;
 }
@@ -60,6 +62,14 @@ export const PROXIED_ROUTES: ProxiedRoute[] = [
   { method: 'get', path: '/provider', summary: 'Providers and models as the agent sees them (without credentials)', redact: true },
   { method: 'get', path: '/config/providers', summary: 'Configured providers and default models (without credentials)', redact: true },
   { method: 'get', path: '/agent', summary: 'The agent\'s agents (build, plan, …)' },
+  { method: 'get', path: '/command', summary: 'The agent\'s slash commands (name, description)', response: AgentCommands, checkResponse: true },
+  { method: 'get', path: '/mcp', summary: 'MCP servers and their connection state', response: AgentMcpStatus, checkResponse: true },
+  {
+    method: 'post', path: '/mcp', summary: 'Add an MCP server to the running agent {name, config: local command | remote URL}',
+    body: AgentMcpAddBody, response: AgentMcpStatus, checkResponse: true, timeoutMs: 60_000,
+  },
+  { method: 'post', path: '/mcp/:name/connect', summary: 'Connect an MCP server', params: ['name'], timeoutMs: 60_000 },
+  { method: 'post', path: '/mcp/:name/disconnect', summary: 'Disconnect an MCP server', params: ['name'] },
 ];
 
 /** The agent-side path with validated parameters filled in. */

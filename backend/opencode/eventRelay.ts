@@ -1,10 +1,11 @@
+import { createParser } from 'eventsource-parser';
 import type { AgentEvent, AgentResyncReason } from '../contract';
 import { HttpError } from '../errors';
 import type { Logger } from '../logger';
 import { basicAuth } from '../runtime/health';
 import { RepeatLimiter } from '../repeatLimiter';
-import { RingBuffer } from './ringBuffer';
-import { SseDataParser } from './sseParser';
+import { EventIds } from '../events/eventIds';
+import { RingBuffer } from '../events/ringBuffer';
 import type { AgentTarget } from './upstream';
 
 /** opencode frames about its own connection, not the agent's state: the relay sends its own. */
@@ -39,25 +40,6 @@ export interface RelayClient {
   send(event: AgentEvent): void;
   /** The project is gone: end the stream (the client's reconnect then gets 404). */
   end(): void;
-}
-
-/** Event ids for every project's relay: monotonic in this process, starting at its start-up millisecond. */
-export class EventIds {
-  readonly firstId: number;
-  private next: number;
-
-  constructor(now: () => number = Date.now) {
-    this.firstId = now();
-    this.next = this.firstId;
-  }
-
-  issue(): number {
-    return this.next++;
-  }
-
-  get last(): number {
-    return this.next - 1;
-  }
 }
 
 type Replay = { kind: 'replay'; events: AgentEvent[] } | { kind: 'resync'; reason: AgentResyncReason };
@@ -207,13 +189,15 @@ export class ProjectEventRelay {
         headers: { Authorization: basicAuth(target.password), Accept: 'text/event-stream' }, signal,
       });
       if (res.status !== 200 || !res.body) throw new Error(`GET /event answered HTTP ${res.status}`);
-      const parser = new SseDataParser((data) => this.onFrame(data));
+      // opencode sends `data:` frames only; the same SSE parser as the extension's (eventsource-parser).
+      const decoder = new TextDecoder();
+      const parser = createParser({ onEvent: (e) => this.onFrame(e.data) });
       const reader = res.body.getReader();
       for (;;) {
         const { value, done } = await reader.read();
         if (done) throw new Error('the agent ended its event stream');
         armStall(this.opts.stallMs, `no data for ${this.opts.stallMs} ms`);
-        parser.push(value);
+        parser.feed(decoder.decode(value, { stream: true }));
       }
     } catch (err) {
       this.notRunning = err instanceof HttpError && err.code === 'project_not_running';

@@ -44,3 +44,12 @@ export async function filteredJson(body: Readable): Promise<unknown> {
     throw new HttpError(502, 'agent_failed', 'The agent\'s answer was not JSON, so it could not be checked for credentials and was not passed on.', undefined, true);
   }
 }
+
+/** Reads the agent's JSON answer whole and returns what `schema` accepts of it (502 when it does not fit). */
+export async function checkedJson(body: Readable, schema: import('zod').ZodType): Promise<unknown> {
+  const parsed = schema.safeParse(await filteredJson(body));
+  if (!parsed.success) {
+    throw new HttpError(502, 'agent_failed', `The agent's answer did not have the expected shape (${parsed.error.issues[0]?.message ?? 'invalid'}), so it was not passed on.`, undefined, true);
+  }
+  return parsed.data;
+}

@@ -3,6 +3,7 @@ import { CustomProviderCreate, type CredentialMeta, type CustomProvider } from '
 import type { Db } from '../db/database';
 import type { CustomProvidersTable, ProviderCredentialsTable } from '../db/schema';
 import { notFound } from '../errors';
+import type { DomainBus } from '../events/domainBus';
 import type { EventHub } from '../events/eventHub';
 import type { SecretBox } from '../runtime/secretBox';
 
@@ -26,15 +27,19 @@ export function maskKey(key: string): string {
  * a log line or an event.
  */
 export class CredentialService {
-  /** Told after a credential changes, to update running agents (liveUpdate.ts); awaited. */
-  onChange: ((userId: string, providerId: string) => Promise<unknown>) | undefined;
+  /** `bus`: told `credential.changed` after a credential changes, to update running agents (liveUpdate.ts); awaited. */
+  constructor(
+    private readonly db: Db, private readonly box: SecretBox, private readonly hub: EventHub, private readonly bus: DomainBus,
+  ) {}
 
-  constructor(private readonly db: Db, private readonly box: SecretBox, private readonly hub: EventHub) {}
+  private changed(userId: string, providerId: string): Promise<void> {
+    return this.bus.emit('credential.changed', { userId, providerId });
+  }
 
   async setApiKey(userId: string, providerId: string, key: string): Promise<CredentialMeta> {
     await this.store(userId, providerId, { type: 'api', key }, maskKey(key), null);
     this.hub.publish(userId, 'provider.changed', { providerId, configured: true });
-    await this.onChange?.(userId, providerId);
+    await this.changed(userId, providerId);
     return this.meta(userId, providerId);
   }
 
@@ -43,7 +48,7 @@ export class CredentialService {
     const expiresAt = auth.expires > 0 ? new Date(auth.expires).toISOString() : null;
     await this.store(userId, providerId, auth, maskKey(auth.access), expiresAt);
     this.hub.publish(userId, 'provider.changed', { providerId, configured: true });
-    await this.onChange?.(userId, providerId);
+    await this.changed(userId, providerId);
     return this.meta(userId, providerId);
   }
 
@@ -85,7 +90,7 @@ export class CredentialService {
     const res = await this.db.deleteFrom('provider_credentials').where('user_id', '=', userId).where('provider_id', '=', providerId).executeTakeFirst();
     if (!res.numDeletedRows) throw notFound(`A credential for "${providerId}"`);
     this.hub.publish(userId, 'provider.changed', { providerId, configured: await this.isCustom(userId, providerId) });
-    await this.onChange?.(userId, providerId);
+    await this.changed(userId, providerId);
   }
 
   /** The decrypted credential, for the user's own agents only; marks it used. */
@@ -120,7 +125,7 @@ export class CredentialService {
     });
     if (body.apiKey) await this.store(userId, body.id, { type: 'api', key: body.apiKey }, maskKey(body.apiKey), null);
     this.hub.publish(userId, 'provider.changed', { providerId: body.id, configured: true });
-    if (body.apiKey) await this.onChange?.(userId, body.id);
+    if (body.apiKey) await this.changed(userId, body.id);
     return (await this.custom(userId, body.id))!;
   }
 
@@ -142,7 +147,7 @@ export class CredentialService {
     if (!res.numDeletedRows) throw notFound(`Custom provider "${id}"`);
     await this.db.deleteFrom('provider_credentials').where('user_id', '=', userId).where('provider_id', '=', id).execute();
     this.hub.publish(userId, 'provider.changed', { providerId: id, configured: false });
-    await this.onChange?.(userId, id);
+    await this.changed(userId, id);
   }
 
   private async isCustom(userId: string, id: string): Promise<boolean> {

@@ -2,6 +2,7 @@ import type {
   CustomProvider, DefaultModel, EffectiveModel, ModelChoice, ModelSummary, ProjectModelUpdate, ProviderList, ProviderSummary,
 } from '../contract';
 import type { Db } from '../db/database';
+import type { DomainBus } from '../events/domainBus';
 import { badRequest, notFound } from '../errors';
 import type { ProjectService } from '../services/projects';
 import type { RedirectProviderConfig } from '../config';
@@ -18,17 +19,16 @@ type Resolved = { kind: 'catalog'; provider: ModelsDevProvider } | { kind: 'cust
  * model, each project's override, and what a project runs with in the end.
  */
 export class ProviderService {
-  /**
-   * Told after the default (projectId null) or a project's override changed, to update the running
-   * agents it affects (liveUpdate.ts); awaited, so the answer comes once they have it.
-   */
-  onModelChange: ((userId: string, projectId: string | null) => Promise<unknown>) | undefined;
-
   constructor(
     private readonly db: Db,
     readonly catalog: CatalogService,
     private readonly creds: CredentialService,
     private readonly projects: ProjectService,
+    /**
+     * Told `model.changed` after the default (projectId null) or a project's override changed, to update
+     * the running agents it affects (liveUpdate.ts); awaited, so the answer comes once they have it.
+     */
+    private readonly bus: DomainBus,
     /** HANGAR_OAUTH_PROVIDERS: providers that also sign in through a browser redirect. */
     private readonly redirectProviders: Readonly<Record<string, RedirectProviderConfig>> = {},
   ) {}
@@ -80,7 +80,7 @@ export class ProviderService {
     const now = new Date().toISOString();
     await this.db.insertInto('user_model_defaults').values({ user_id: userId, provider_id: choice.providerId, model_id: choice.modelId, updated_at: now })
       .onConflict((oc) => oc.column('user_id').doUpdateSet({ provider_id: choice.providerId, model_id: choice.modelId, updated_at: now })).execute();
-    await this.onModelChange?.(userId, null);
+    await this.bus.emit('model.changed', { userId, projectId: null });
     return this.getDefault(userId);
   }
 
@@ -99,7 +99,7 @@ export class ProviderService {
         .onConflict((oc) => oc.column('project_id').doUpdateSet({ model_id: choice.modelId!, updated_at: now })).execute();
     }
     await this.projects.update(userId, projectId, { providerOverride: choice.providerId });
-    await this.onModelChange?.(userId, projectId);
+    await this.bus.emit('model.changed', { userId, projectId });
     return this.effective(userId, projectId);
   }
 

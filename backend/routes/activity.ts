@@ -3,9 +3,12 @@ import {
 } from '../contract';
 import { notFound } from '../errors';
 import { route } from '../http/route';
-import type { Services } from '../services/container';
+import type { Services } from '../compositionRoot';
 
-export const activityRoutes = (s: Services) => [
+/** What these routes use of the API's parts (backend/compositionRoot.ts), and nothing else. */
+type Deps = Pick<Services, 'activity' | 'notifications'>;
+
+export const activityRoutes = (s: Deps) => [
   route({
     method: 'get', path: '/api/activity', summary: 'Agent sessions across your projects, most recently changed first', tag: 'activity', access: 'user',
     query: ActivityQuery, response: ActivityPage, errors: [400],

@@ -2,13 +2,16 @@ import type { PassThrough } from 'node:stream';
 import { z } from 'zod';
 import { AgentEvent, type AgentPromptBody } from '../contract';
 import { confineFileParts, confinePathQuery } from '../opencode/proxyBodySchema';
-import { filteredJson } from '../opencode/proxyResponseFilter';
+import { checkedJson, filteredJson } from '../opencode/proxyResponseFilter';
 import { HttpError } from '../errors';
 import { route, type Method, type RouteDef } from '../http/route';
 import { openSse } from '../http/sse';
 import { PROXIED_ROUTES, ProxyParams, upstreamPath, type ProxiedRoute } from '../opencode/allowList';
 import { callAgent } from '../opencode/upstream';
-import type { Services } from '../services/container';
+import type { Services } from '../compositionRoot';
+
+/** What these routes use of the API's parts (backend/compositionRoot.ts), and nothing else. */
+type Deps = Pick<Services, 'agent' | 'config' | 'projects' | 'streams'>;
 
 const PREFIX = '/api/projects/:id/opencode';
 const ProjectId = z.string().uuid('a project id');
@@ -22,7 +25,7 @@ const MAX_CLIENT_BACKLOG = 8 * 1024 * 1024;
  * validated parameters, never from the client's raw path; only known query keys pass; no client
  * header reaches the agent and only Content-Type comes back.
  */
-export const agentProxyRoutes = (s: Services): RouteDef[] => [
+export const agentProxyRoutes = (s: Deps): RouteDef[] => [
   route({
     method: 'get', path: `${PREFIX}/event`,
     summary: 'The agent\'s events relayed as SSE: `id:` is the API\'s (send it back as Last-Event-ID), `event:` is opencode\'s type, data is AgentEvent; `resync` when events were missed, `ready` once the agent is listened to',
@@ -55,7 +58,7 @@ export const agentProxyRoutes = (s: Services): RouteDef[] => [
 ];
 
 /** Registered after every other route: the rest of /opencode/... is not proxied. */
-export const agentProxyFallbackRoutes = (s: Services): RouteDef[] =>
+export const agentProxyFallbackRoutes = (s: Deps): RouteDef[] =>
   (['get', 'post', 'patch', 'put', 'delete'] as Method[]).flatMap((method) => [`${PREFIX}`, `${PREFIX}/{*rest}`].map((path) => route({
     method, path, summary: 'Not proxied', tag: 'agent', access: 'user', stream: true, params: z.looseObject({ id: ProjectId }),
     handler: async ({ user, params, ctx }) => {
@@ -64,7 +67,7 @@ export const agentProxyFallbackRoutes = (s: Services): RouteDef[] =>
     },
   })));
 
-function proxiedRoute(s: Services, r: ProxiedRoute): RouteDef {
+function proxiedRoute(s: Deps, r: ProxiedRoute): RouteDef {
   const params = z.object({ id: ProjectId, ...Object.fromEntries((r.params ?? []).map((p) => [p, ProxyParams[p]])) });
   const query = z.object(Object.fromEntries(Object.entries(r.query ?? {}).map(([k, v]) => [k, v.optional()])));
   return route({
@@ -87,6 +90,10 @@ function proxiedRoute(s: Services, r: ProxiedRoute): RouteDef {
       }
       if (r.redact) {
         ctx.body = await filteredJson(res.body);
+        return;
+      }
+      if (r.checkResponse && r.response && res.status === 200) {
+        ctx.body = await checkedJson(res.body, r.response);
         return;
       }
       ctx.type = res.contentType ?? 'application/octet-stream';

@@ -2,14 +2,17 @@ import { z } from 'zod';
 import { DeployBody, LogEvent, LogLines, LogsQuery, Operation, OperationList, UnsyncedGuardQuery } from '../contract';
 import { route } from '../http/route';
 import { openSse } from '../http/sse';
-import type { Services } from '../services/container';
+import type { Services } from '../compositionRoot';
+
+/** What these routes use of the API's parts (backend/compositionRoot.ts), and nothing else. */
+type Deps = Pick<Services, 'config' | 'lifecycle' | 'operations' | 'projects' | 'sync'>;
 
 const IdParams = z.object({ id: z.string().uuid('a project id') });
 const OpParams = z.object({ id: z.string().uuid('a project id'), opId: z.string().uuid('an operation id') });
 const EmptyBody = z.strictObject({});
 
 /** Container actions: each answers 202 with its operation; progress arrives on /api/events. */
-export const containerRoutes = (s: Services) => [
+export const containerRoutes = (s: Deps) => [
   route({
     method: 'post', path: '/api/projects/:id/deploy', summary: 'Create or update the container from the tier and start it ({force} recreates it)', tag: 'containers', access: 'user',
     params: IdParams, body: DeployBody, response: Operation, status: 202, errors: [404, 409],

@@ -2,11 +2,14 @@ import { z } from 'zod';
 import { HangarEvent } from '../contract';
 import { route } from '../http/route';
 import { openSse } from '../http/sse';
-import type { Services } from '../services/container';
+import type { Services } from '../compositionRoot';
+
+/** What these routes use of the API's parts (backend/compositionRoot.ts), and nothing else. */
+type Deps = Pick<Services, 'config' | 'hub' | 'streams'>;
 
 const EventsQuery = z.object({ lastEventId: z.string().regex(/^[0-9]+$/).optional() });
 
-export const eventRoutes = (s: Services) => [
+export const eventRoutes = (s: Deps) => [
   route({
     method: 'get', path: '/api/events',
     summary: 'Your server-sent-event stream. Send Last-Event-ID to get what you missed, or a `resync` event when that is too old.',

@@ -1,13 +1,16 @@
 import { GithubCredentialBody, GithubCredentialInfo, GithubCredentialQuery } from '../contract';
 import { notFound } from '../errors';
 import { route } from '../http/route';
-import type { Services } from '../services/container';
+import type { Services } from '../compositionRoot';
+
+/** What these routes use of the API's parts (backend/compositionRoot.ts), and nothing else. */
+type Deps = Pick<Services, 'github'>;
 
 /**
  * Your git tokens for sync, one per host (scope "repo"): sealed at rest, never returned, only a
  * masked hint; each is sent only to its own host.
  */
-export const githubRoutes = (s: Services) => [
+export const githubRoutes = (s: Deps) => [
   route({
     method: 'get', path: '/api/github/credential',
     summary: 'Whether a token is set for ?host= (default github.com), with a masked hint, and every host that has one', tag: 'sync', access: 'user',

@@ -1,8 +1,11 @@
 import { Health } from '../contract';
 import { route } from '../http/route';
-import type { Services } from '../services/container';
+import type { Services } from '../compositionRoot';
 
-export const healthRoutes = (s: Services) => [
+/** What these routes use of the API's parts (backend/compositionRoot.ts), and nothing else. */
+type Deps = Pick<Services, 'config' | 'startedAt'>;
+
+export const healthRoutes = (s: Deps) => [
   route({
     method: 'get', path: '/api/health', summary: 'Liveness of the API (no token needed)', tag: 'system', access: 'public',
     response: Health,

@@ -5,14 +5,17 @@ import {
 import { route } from '../http/route';
 import { DEVICE_FLOW_PROVIDERS } from '../oauth/signInMethods';
 import { notFound } from '../errors';
-import type { Services } from '../services/container';
+import type { Services } from '../compositionRoot';
+
+/** What these routes use of the API's parts (backend/compositionRoot.ts), and nothing else. */
+type Deps = Pick<Services, 'oauth'>;
 
 const DeviceProvider = z.enum([...DEVICE_FLOW_PROVIDERS] as [string, ...string[]]);
 const FlowParams = z.object({ provider: DeviceProvider, flowId: OAuthFlowId });
 const ProviderParams = z.object({ provider: ProviderId });
 
 /** Provider sign-in: GitHub's device flow (Copilot) and authorisation-code + PKCE redirects. Every flow belongs to its user. */
-export const oauthRoutes = (s: Services) => [
+export const oauthRoutes = (s: Deps) => [
   route({
     method: 'post', path: '/api/oauth/:provider/start', summary: "Start GitHub's device flow (github-copilot): the code to type and where",
     tag: 'oauth', access: 'user', params: z.object({ provider: z.string() }), response: DeviceFlowStart, status: 201, errors: [404, 409],

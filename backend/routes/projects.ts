@@ -2,11 +2,14 @@ import { z } from 'zod';
 import { DeleteProjectQuery, Project, ProjectCreate, ProjectList, ProjectUpdate, UnsyncedGuardQuery } from '../contract';
 import { conflict } from '../errors';
 import { route } from '../http/route';
-import type { Services } from '../services/container';
+import type { Services } from '../compositionRoot';
+
+/** What these routes use of the API's parts (backend/compositionRoot.ts), and nothing else. */
+type Deps = Pick<Services, 'drivers' | 'operations' | 'projects' | 'sync'>;
 
 const IdParams = z.object({ id: z.string().uuid('a project id') });
 
-export const projectRoutes = (s: Services) => [
+export const projectRoutes = (s: Deps) => [
   route({
     method: 'get', path: '/api/projects', summary: 'Your projects, newest first', tag: 'projects', access: 'user',
     response: ProjectList,

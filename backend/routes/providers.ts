@@ -5,12 +5,15 @@ import {
 } from '../contract';
 import { conflict } from '../errors';
 import { route } from '../http/route';
-import type { Services } from '../services/container';
+import type { Services } from '../compositionRoot';
+
+/** What these routes use of the API's parts (backend/compositionRoot.ts), and nothing else. */
+type Deps = Pick<Services, 'connectionTester' | 'credentials' | 'providers' | 'urlGuard'>;
 
 const ProviderParams = z.object({ id: ProviderId });
 const ProjectParams = z.object({ id: z.string().uuid('a project id') });
 
-export const providerRoutes = (s: Services) => [
+export const providerRoutes = (s: Deps) => [
   route({
     method: 'get', path: '/api/providers', summary: 'The provider catalog (models.dev) and your custom providers; ?q= searches, ?configured=true filters',
     tag: 'providers', access: 'user', query: ProvidersQuery, response: ProviderList,

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { SyncConflictFile, SyncConflictQuery, SyncFetchBody, SyncImportBody, SyncResolveBody, SyncOperationAccepted, SyncPullBody, SyncPushBody, SyncSettings, SyncSettingsBody, SyncStatus } from '../contract';
 import { route } from '../http/route';
-import type { Services } from '../services/container';
+import type { Services } from '../compositionRoot';
+
+/** What these routes use of the API's parts (backend/compositionRoot.ts), and nothing else. */
+type Deps = Pick<Services, 'projects' | 'sync'>;
 
 const IdParams = z.object({ id: z.string().uuid('a project id') });
 
@@ -9,7 +12,7 @@ const IdParams = z.object({ id: z.string().uuid('a project id') });
  * GitHub sync of a project's workspace. The actions answer 202 with their operation; progress comes
  * as operation.progress/operation.finished, then sync.result and sync.status on /api/events.
  */
-export const syncRoutes = (s: Services) => [
+export const syncRoutes = (s: Deps) => [
   route({
     method: 'get', path: '/api/projects/:id/sync',
     summary: 'Sync status: branch, upstream, ahead/behind (as of the last fetch), dirty and conflicted files, commits ahead and behind', tag: 'sync', access: 'user',

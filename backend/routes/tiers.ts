@@ -1,12 +1,15 @@
 import { z } from 'zod';
 import { Tier, TierCreate, TierId, TierList, TierUpdate } from '../contract';
 import { route } from '../http/route';
-import type { Services } from '../services/container';
+import type { Services } from '../compositionRoot';
+
+/** What these routes use of the API's parts (backend/compositionRoot.ts), and nothing else. */
+type Deps = Pick<Services, 'tiers'>;
 
 const IdParams = z.object({ id: TierId });
 const ListQuery = z.object({ includeRetired: z.enum(['true', 'false']).optional() });
 
-export const tierRoutes = (s: Services) => [
+export const tierRoutes = (s: Deps) => [
   route({
     method: 'get', path: '/api/container-tiers', summary: 'Container tiers (retired ones with ?includeRetired=true)', tag: 'tiers', access: 'user',
     query: ListQuery, response: TierList,

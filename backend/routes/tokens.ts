@@ -1,12 +1,15 @@
 import { z } from 'zod';
 import { ApiToken, ApiTokenList, Me, TokenCreate, TokenCreated } from '../contract';
 import { route } from '../http/route';
-import type { Services } from '../services/container';
+import type { Services } from '../compositionRoot';
 import { UserService } from '../services/users';
+
+/** What these routes use of the API's parts (backend/compositionRoot.ts), and nothing else. */
+type Deps = Pick<Services, 'users'>;
 
 const IdParams = z.object({ id: z.string().uuid('a token id') });
 
-export const tokenRoutes = (s: Services) => [
+export const tokenRoutes = (s: Deps) => [
   route({
     method: 'get', path: '/api/me', summary: 'Who the token belongs to', tag: 'auth', access: 'user',
     response: Me,

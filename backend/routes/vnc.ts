@@ -2,14 +2,17 @@ import { z } from 'zod';
 import { VncTicket } from '../contract';
 import { conflict, HttpError } from '../errors';
 import { route } from '../http/route';
-import type { Services } from '../services/container';
+import type { Services } from '../compositionRoot';
 import { isDesktopTier, vncPath } from '../vnc/vncGateway';
+
+/** What these routes use of the API's parts (backend/compositionRoot.ts), and nothing else. */
+type Deps = Pick<Services, 'lifecycle' | 'projects' | 'tiers' | 'vnc'>;
 
 const IdParams = z.object({ id: z.string().uuid('a project id') });
 const EmptyBody = z.strictObject({});
 
 /** The desktop tier's screen: a ticket here, then the websocket upgrade (handled on the http server, see vncGateway). */
-export const vncRoutes = (s: Services) => [
+export const vncRoutes = (s: Deps) => [
   route({
     method: 'post', path: '/api/projects/:id/vnc/ticket',
     summary: 'A one-use ticket (≤ 60 s) for the project\'s VNC websocket: GET upgrade /api/projects/:id/vnc?ticket=…',

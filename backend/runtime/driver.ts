@@ -1,4 +1,8 @@
+import type { Config } from '../config';
 import type { Tier } from '../contract';
+import type { Logger } from '../logger';
+import type { SealedSettings } from './runtimeSettings';
+import type { SecretBox } from './secretBox';
 
 /**
  * What a runtime driver needs to create or update one project's container (or process).
@@ -73,3 +77,19 @@ export interface RuntimeDriver {
   watch(onChange: (projectId: string, status: RuntimeStatus) => void): () => void;
   close(): Promise<void>;
 }
+
+/** What every runtime's driver factory is built from (backend/runtime/registry.ts). */
+export interface DriverContext {
+  config: Config;
+  box: SecretBox;
+  log: Logger;
+  /** Runtime secrets from the database (runtime_settings), still sealed; read at start-up. */
+  settings?: SealedSettings;
+  /**
+   * A project's opencode password, for runtimes that run commands through the agent's own opencode
+   * (coolify has no exec). Absent: such a runtime's exec fails with a message saying why.
+   */
+  agentPassword?: (projectId: string) => Promise<string>;
+}
+
+export type DriverFactory = (ctx: DriverContext) => RuntimeDriver;

@@ -1,7 +1,7 @@
 import type { OperationKind, ProjectStatus } from '../contract';
+import type { DomainBus } from '../events/domainBus';
 import type { Logger } from '../logger';
-import type { ProjectSecrets, ProjectService } from '../services/projects';
-import type { TierService } from '../services/tiers';
+import type { ProjectRecords, ProjectSecrets, TierLookup } from './projectRecords';
 import type { Progress, RuntimeDriver, RuntimeStatus } from './driver';
 import type { RuntimeDrivers } from './drivers';
 import { waitForHealthy } from './health';
@@ -44,18 +44,19 @@ export class Lifecycle {
   /** The same per runtime, when the API drives several (see server.ts); falls back to apiUrl. */
   apiUrls: Partial<Record<string, string>> = {};
 
-  /** The agent's base OPENCODE_CONFIG_CONTENT (no provider, no secret), from backend/providers. */
-  providerEnv: ((projectId: string) => Promise<Record<string, string>>) | undefined;
-
-  /** Once opencode is healthy (deploy, start, restart): hands it the project's provider credential (backend/providers). */
-  afterHealthy: ((projectId: string, agentUrl: string) => Promise<void>) | undefined;
-
   constructor(
     readonly drivers: RuntimeDrivers,
-    private readonly projects: ProjectService,
-    private readonly tiers: TierService,
+    private readonly projects: ProjectRecords,
+    private readonly tiers: TierLookup,
     private readonly healthTimeoutMs: number,
     private readonly log: Logger,
+    /**
+     * Told `agent.healthy` once opencode is healthy (deploy, start, restart), and waited for: backend/providers
+     * hands it the project's provider credential before the project shows as running.
+     */
+    private readonly bus: DomainBus,
+    /** The agent's base OPENCODE_CONFIG_CONTENT (no provider, no secret), from backend/providers. */
+    private readonly providerEnv: (projectId: string) => Promise<Record<string, string>> = async () => ({}),
   ) {}
 
   /** The default runtime's driver (HANGAR_RUNTIME), if it could be built. */
@@ -84,7 +85,7 @@ export class Lifecycle {
         const secrets = await this.projects.secrets(projectId);
         await this.projects.applyRuntime(projectId, { status: 'deploying', reason: null });
         progress(`${force ? 'Force deploying' : 'Deploying'} on the ${driver.name} runtime, tier ${tier.name} (${tier.cpus} CPU, ${tier.memory} memory)`);
-        const rs = await driver.deploy({ projectId, slug: row.slug, tier, env: { ...(await this.providerEnv?.(projectId)), ...agentEnv(projectId, secrets, this.webhookUrl(driver.name)) }, force }, progress, signal);
+        const rs = await driver.deploy({ projectId, slug: row.slug, tier, env: { ...(await this.providerEnv(projectId)), ...agentEnv(projectId, secrets, this.webhookUrl(driver.name)) }, force }, progress, signal);
         return this.becomeHealthy(driver, projectId, rs, secrets, progress, signal);
       }
       case 'start':
@@ -159,7 +160,7 @@ export class Lifecycle {
       },
     });
     progress(`opencode ${healthy.version} is healthy`);
-    await this.afterHealthy?.(projectId, rs.agentUrl);
+    await this.bus.emit('agent.healthy', { projectId, agentUrl: rs.agentUrl });
     await this.projects.applyRuntime(projectId, { status: 'running', reason: null });
   }
 }

@@ -1,6 +1,6 @@
 import type { Db } from '../db/database';
 import type { Logger } from '../logger';
-import type { ProjectService } from '../services/projects';
+import type { ProjectRecords } from './projectRecords';
 import type { RuntimeDriver, RuntimeStatus } from './driver';
 import type { RuntimeDrivers } from './drivers';
 import { probeHealth, waitForHealthy } from './health';
@@ -25,7 +25,7 @@ const TRANSITIONAL = new Set(['deploying', 'starting', 'stopping']);
  * that no longer exists is removed (its workspace is kept: never guess-delete data).
  */
 export async function reconcile(opts: {
-  db: Db; drivers: RuntimeDrivers; projects: ProjectService; log: Logger; healthTimeoutMs: number;
+  db: Db; drivers: RuntimeDrivers; projects: ProjectRecords; log: Logger; healthTimeoutMs: number;
 }): Promise<ReconcileReport> {
   const { db, drivers, projects, log } = opts;
   const now = new Date().toISOString();
@@ -56,8 +56,8 @@ export async function reconcile(opts: {
 }
 
 async function reconcileDriver(
-  driver: RuntimeDriver, rows: Awaited<ReturnType<ProjectService['allRows']>>, report: ReconcileReport,
-  opts: { projects: ProjectService; log: Logger; healthTimeoutMs: number },
+  driver: RuntimeDriver, rows: Awaited<ReturnType<ProjectRecords['allRows']>>, report: ReconcileReport,
+  opts: { projects: ProjectRecords; log: Logger; healthTimeoutMs: number },
 ): Promise<{ settled: Promise<void> }> {
   const { projects, log } = opts;
   const held = new Map((await driver.list()).map((e) => [e.projectId, e.status]));

@@ -1,26 +1,20 @@
 import type { Config } from '../config';
-import type { Logger } from '../logger';
-import type { RuntimeDriver } from './driver';
+import type { DriverContext, DriverFactory, RuntimeDriver } from './driver';
 import { coolifyDriverFactory } from './coolify';
 import { dockerDriverFactory } from './docker';
 import { LocalDriver } from './local/localDriver';
-import { RUNTIME_SETTINGS, type SealedSettings } from './runtimeSettings';
+import { RUNTIME_SETTINGS } from './runtimeSettings';
 import { RuntimeDrivers, type RuntimeName } from './drivers';
-import type { SecretBox } from './secretBox';
+import { resolveSandbox } from './local/sandbox';
 
-export interface DriverContext {
-  config: Config;
-  box: SecretBox;
-  log: Logger;
-  /** Runtime secrets from the database (runtime_settings), still sealed; read at start-up. */
-  settings?: SealedSettings;
-}
-
-export type DriverFactory = (ctx: DriverContext) => RuntimeDriver;
+export type { DriverContext, DriverFactory } from './driver';
 
 /** One factory per runtime name; docker and coolify register theirs here. */
 export const driverFactories: Partial<Record<Config['runtime'], DriverFactory>> = {
-  local: ({ config, box, log }) => new LocalDriver({ dataDir: config.dataDir, box, log, opencodeBin: config.opencodeBin }),
+  local: ({ config, box, log }) => new LocalDriver({
+    dataDir: config.dataDir, box, log, opencodeBin: config.opencodeBin,
+    sandbox: resolveSandbox({ ...process.env, HANGAR_LOCAL_SANDBOX: config.localSandbox }, log),
+  }),
   docker: (ctx) => dockerDriverFactory(ctx),
   coolify: (ctx) => coolifyDriverFactory(ctx),
 };
@@ -46,19 +40,20 @@ export function createDriver(ctx: DriverContext, factories = driverFactories): {
  * configured (DOCKER_HOST), coolify when configured (HANGAR_COOLIFY_URL or a stored token), and
  * any runtime a project was deployed on, so switching HANGAR_RUNTIME strands nothing.
  */
-export function wantedRuntimes(ctx: DriverContext, inUse: readonly string[], env: NodeJS.ProcessEnv = process.env): RuntimeName[] {
+export function wantedRuntimes(ctx: DriverContext, inUse: readonly string[]): RuntimeName[] {
+  const { docker, coolify } = ctx.config.runtimeEnv;
   const want = new Set<RuntimeName>(['local', ctx.config.runtime]);
-  if (env.DOCKER_HOST) want.add('docker');
-  if (env.HANGAR_COOLIFY_URL || ctx.settings?.[RUNTIME_SETTINGS.coolifyToken.key] !== undefined) want.add('coolify');
+  if (docker.DOCKER_HOST) want.add('docker');
+  if (coolify.HANGAR_COOLIFY_URL || ctx.settings?.[RUNTIME_SETTINGS.coolifyToken.key] !== undefined) want.add('coolify');
   for (const r of inUse) if (r === 'local' || r === 'docker' || r === 'coolify') want.add(r);
   return [...want];
 }
 
 /** Every wanted runtime's driver; one that cannot be built is left out with its problem. */
-export function createDrivers(ctx: DriverContext, inUse: readonly string[] = [], factories = driverFactories, env: NodeJS.ProcessEnv = process.env): RuntimeDrivers {
+export function createDrivers(ctx: DriverContext, inUse: readonly string[] = [], factories = driverFactories): RuntimeDrivers {
   const drivers = new Map<RuntimeName, RuntimeDriver>();
   const problems = new Map<RuntimeName, string>();
-  for (const name of wantedRuntimes(ctx, inUse, env)) {
+  for (const name of wantedRuntimes(ctx, inUse)) {
     const built = createDriver({ ...ctx, config: { ...ctx.config, runtime: name } }, factories);
     if (built.driver) drivers.set(name, built.driver);
     else problems.set(name, built.problem ?? `the ${name} runtime is unavailable`);

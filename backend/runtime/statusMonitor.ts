@@ -1,5 +1,5 @@
 import type { Logger } from '../logger';
-import type { ProjectService } from '../services/projects';
+import type { ProjectRecords } from './projectRecords';
 import type { RuntimeDriver, RuntimeStatus } from './driver';
 import type { RuntimeDrivers } from './drivers';
 import { probeHealth } from './health';
@@ -14,6 +14,9 @@ const UNHEALTHY_AFTER = 3;
 const PROBE_TIMEOUT_MS = 5_000;
 const PROBE_GAP_MS = 2_000;
 
+/** The monitor reports what it saw on its own: an operation that holds the project wins. */
+const OBSERVED = { observed: true } as const;
+
 /**
  * Keeps each project's status true to its runtime while no operation runs on it: driver
  * pushes (child exit, docker events) are the fast path, a slow poll the backstop. The poll
@@ -26,7 +29,7 @@ export class StatusMonitor {
 
   constructor(
     private readonly drivers: RuntimeDrivers,
-    private readonly projects: ProjectService,
+    private readonly projects: ProjectRecords,
     private readonly isBusy: (projectId: string) => boolean,
     private readonly pollMs: number,
     private readonly log: Logger,
@@ -68,7 +71,7 @@ export class StatusMonitor {
       // A push from a runtime the project has left (moved by a redeploy) is about something else.
       if (!row || row.runtime !== driver.name) return;
       const healthy = status.state === 'running' && row.status === 'running';
-      await this.projects.applyRuntime(projectId, statusFromRuntime(status, healthy));
+      await this.projects.applyRuntime(projectId, statusFromRuntime(status, healthy), OBSERVED);
     } catch (err) {
       this.log.warn('status push failed', { projectId, error: err instanceof Error ? err.message : String(err) });
     }
@@ -78,7 +81,7 @@ export class StatusMonitor {
     const rs = await driver.status(projectId);
     if (rs.state !== 'running') {
       if (current === 'failed' && (rs.state === 'exited' || rs.state === 'stopped')) return; // keep the failure's reason
-      await this.projects.applyRuntime(projectId, statusFromRuntime(rs, false));
+      await this.projects.applyRuntime(projectId, statusFromRuntime(rs, false), OBSERVED);
       return;
     }
     if (!rs.agentUrl) return;
@@ -91,7 +94,8 @@ export class StatusMonitor {
       if (i > 0) await new Promise((r) => setTimeout(r, PROBE_GAP_MS));
       const probe = await probeHealth(rs.agentUrl, opencodePassword, PROBE_TIMEOUT_MS);
       if (probe.ok) {
-        await this.projects.applyRuntime(projectId, { status: 'running', agentUrl: rs.agentUrl, instanceId: rs.instanceId ?? null });
+        const patch = { status: 'running', agentUrl: rs.agentUrl, instanceId: rs.instanceId ?? null } as const;
+        await this.projects.applyRuntime(projectId, patch, OBSERVED);
         return;
       }
       why = probe.why;
@@ -105,6 +109,6 @@ export class StatusMonitor {
     await this.projects.applyRuntime(projectId, {
       status: 'crashed',
       reason: `opencode stopped answering GET /global/health (${why}); last log lines:\n${lines.join('\n')}`,
-    });
+    }, OBSERVED);
   }
 }

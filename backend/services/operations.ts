@@ -2,11 +2,13 @@ import type { Db } from '../db/database';
 import type { OperationRow } from '../db/schema';
 import type { Operation, OperationKind } from '../contract';
 import { badRequest, conflict, HttpError, notFound } from '../errors';
+import type { DomainBus, DomainEvents } from '../events/domainBus';
 import type { EventHub } from '../events/eventHub';
 import type { Logger } from '../logger';
 import type { Lifecycle } from '../runtime/lifecycle';
 import { newId } from '../security/tokens';
 import type { ProjectService } from './projects';
+import type { ProjectStatusAuthority } from './projectStatusAuthority';
 
 type ContainerAction = Exclude<OperationKind, 'delete'>;
 
@@ -40,10 +42,11 @@ export class OperationService {
     private readonly projects: ProjectService,
     private readonly lifecycle: Lifecycle,
     private readonly log: Logger,
+    /** Told `operation.finished` once an operation has released the project (GitHub sync imports after a deploy). */
+    private readonly bus: DomainBus,
+    /** Held from claim to release: while an operation runs, it alone says what the project's status is. */
+    private readonly status: ProjectStatusAuthority,
   ) {}
-
-  /** Told when an operation has finished and released the project (GitHub sync imports after a deploy). */
-  onFinished: ((ownerId: string, projectId: string, kind: OperationKind, state: 'succeeded' | 'failed' | 'cancelled') => void) | undefined;
 
   isBusy(projectId: string): boolean {
     return this.active.has(projectId);
@@ -76,8 +79,8 @@ export class OperationService {
       } catch (err) {
         await this.finish(entry, 'failed', err instanceof Error ? err.message : String(err));
       } finally {
-        if (this.active.get(projectId)?.id === entry.id) this.active.delete(projectId);
-        this.onFinished?.(ownerId, projectId, kind, state);
+        this.release(entry);
+        this.finished({ ownerId, projectId, kind, state });
       }
     })();
     return queued;
@@ -132,7 +135,7 @@ export class OperationService {
       await this.finish(entry, 'failed', message);
       throw new HttpError(502, 'runtime_failed', `Could not remove the project's runtime: ${message}`);
     } finally {
-      this.active.delete(projectId);
+      this.release(entry);
     }
   }
 
@@ -153,13 +156,14 @@ export class OperationService {
     if (running) throw busy(running.id, running.kind);
     const entry: Active = { id: newId(), kind, ownerId, projectId, controller: new AbortController(), done: Promise.resolve() };
     this.active.set(projectId, entry); // before the first await: a concurrent request sees it
+    this.status.hold(projectId);
     try {
       await this.db.insertInto('operations').values({
         id: entry.id, project_id: projectId, owner_id: ownerId, kind, force: force ? 1 : 0, state: 'queued',
         steps: '[]', error: null, cancellable: CANCELLABLE.has(kind) ? 1 : 0, created_at: new Date().toISOString(), started_at: null, finished_at: null,
       }).execute();
     } catch (err) {
-      this.active.delete(projectId);
+      this.release(entry);
       const other = await this.db.selectFrom('operations').select(['id', 'kind']).where('project_id', '=', projectId)
         .where('state', 'in', ['queued', 'running']).executeTakeFirst();
       if (other) throw busy(other.id, other.kind);
@@ -189,10 +193,24 @@ export class OperationService {
         await this.finish(entry, 'failed', message).catch(() => {});
       }
     } finally {
-      if (this.active.get(entry.projectId)?.id === entry.id) this.active.delete(entry.projectId);
+      this.release(entry);
       const row = await this.db.selectFrom('operations').select('state').where('id', '=', entry.id).executeTakeFirst().catch(() => undefined);
-      if (row && (row.state === 'succeeded' || row.state === 'failed' || row.state === 'cancelled')) this.onFinished?.(entry.ownerId, entry.projectId, kind, row.state);
+      if (row && (row.state === 'succeeded' || row.state === 'failed' || row.state === 'cancelled')) {
+        this.finished({ ownerId: entry.ownerId, projectId: entry.projectId, kind, state: row.state });
+      }
     }
+  }
+
+  /** The project is free again: for the next operation, and for the status monitor's observations. */
+  private release(entry: Active): void {
+    if (this.active.get(entry.projectId)?.id === entry.id) this.active.delete(entry.projectId);
+    this.status.release(entry.projectId);
+  }
+
+  private finished(event: DomainEvents['operation.finished']): void {
+    this.bus.emit('operation.finished', event).catch((err: unknown) => {
+      this.log.error('a reaction to a finished operation failed', { projectId: event.projectId, error: String(err) });
+    });
   }
 
   private step(entry: Active, message: string): void {

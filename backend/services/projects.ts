@@ -1,5 +1,6 @@
 import type { Db } from '../db/database';
-import { sql, type Updateable } from 'kysely';
+import type { Updateable } from 'kysely';
+import { insertionOrder, lockKey } from '../db/dialect';
 import type { ProjectRow, ProjectsTable } from '../db/schema';
 import { ProjectCreate, type Project, type ProjectStatus, type ProjectUpdate } from '../contract';
 import type { EventHub } from '../events/eventHub';
@@ -7,39 +8,30 @@ import { notFound } from '../errors';
 import { newId } from '../security/tokens';
 import type { TierService } from './tiers';
 import { slugCandidates, slugify } from './slug';
+import type { ApplyOptions, ProjectRecords, ProjectSecrets, RuntimePatch } from '../runtime/projectRecords';
 import { randomSecret, type SecretBox } from '../runtime/secretBox';
+import type { ProjectStatusAuthority } from './projectStatusAuthority';
 
-/** What the runtime reports about a project; only the given fields change. */
-export interface RuntimePatch {
-  status?: ProjectStatus;
-  reason?: string | null;
-  agentUrl?: string | null;
-  vncUrl?: string | null;
-  instanceId?: string | null;
-  runtimeNotes?: string[];
-}
-
-export interface ProjectSecrets {
-  opencodePassword: string;
-  webhookSecret: string;
-}
+export type { ProjectSecrets, RuntimePatch } from '../runtime/projectRecords';
 
 const passwordContext = (id: string) => `project:${id}:opencode_password`;
 const webhookContext = (id: string) => `project:${id}:webhook_secret`;
 
 /** Projects, always scoped to their owner: another user's project does not exist for you. */
-export class ProjectService {
+export class ProjectService implements ProjectRecords {
   constructor(
     private readonly db: Db,
     private readonly tiers: TierService,
     private readonly hub: EventHub,
     private readonly runtime: string,
     private readonly box: SecretBox,
+    /** The project's status authority: every status change goes through it. */
+    private readonly status: ProjectStatusAuthority,
   ) {}
 
   async list(ownerId: string): Promise<Project[]> {
     const rows = await this.db.selectFrom('projects').selectAll().where('owner_id', '=', ownerId)
-      .orderBy('created_at', 'desc').orderBy(sql`rowid`, 'desc').execute();
+      .orderBy('created_at', 'desc').orderBy(insertionOrder(this.db), 'desc').execute();
     return rows.map(toProject);
   }
 
@@ -53,6 +45,7 @@ export class ProjectService {
     const now = new Date().toISOString();
     const id = newId();
     await this.db.transaction().execute(async (trx) => {
+      await lockKey(trx, `project-slugs:${ownerId}`); // two creates at once must not both take a slug
       const base = slugify(body.name);
       let slug: string | undefined;
       for (let from = 1; !slug; from += 100) {
@@ -129,34 +122,12 @@ export class ProjectService {
   }
 
   /**
-   * Records what the runtime says. Publishes project.status when the status or reason changes and
-   * project.updated when what the client shows otherwise (URLs, notes) changes.
+   * Records what the runtime says, through the project's status authority (projectStatusAuthority.ts), which
+   * publishes project.status when the status or reason changes and project.updated when what the
+   * client shows otherwise (URLs, notes) changes.
    */
-  async applyRuntime(id: string, patch: RuntimePatch): Promise<Project | undefined> {
-    const before = await this.rowById(id);
-    if (!before) return undefined;
-    const set: Updateable<ProjectsTable> = {};
-    if (patch.status !== undefined) set.status = patch.status;
-    if (patch.reason !== undefined) set.status_reason = patch.reason;
-    else if (patch.status !== undefined && patch.status !== before.status) set.status_reason = null;
-    if (patch.agentUrl !== undefined) set.agent_url = patch.agentUrl;
-    if (patch.vncUrl !== undefined) set.vnc_url = patch.vncUrl;
-    if (patch.instanceId !== undefined) set.instance_id = patch.instanceId;
-    if (patch.runtimeNotes !== undefined) set.runtime_notes = JSON.stringify(patch.runtimeNotes);
-    const statusChanged = (set.status !== undefined && set.status !== before.status)
-      || (set.status_reason !== undefined && set.status_reason !== before.status_reason);
-    const shownChanged = (set.agent_url !== undefined && set.agent_url !== before.agent_url)
-      || (set.vnc_url !== undefined && set.vnc_url !== before.vnc_url)
-      || (set.runtime_notes !== undefined && set.runtime_notes !== before.runtime_notes);
-    if (!statusChanged && !shownChanged && (set.instance_id === undefined || set.instance_id === before.instance_id)) return toProject(before);
-    set.updated_at = new Date().toISOString();
-    await this.db.updateTable('projects').set(set).where('id', '=', id).execute();
-    const after = await this.rowById(id);
-    if (!after) return undefined;
-    const project = toProject(after);
-    if (statusChanged) this.hub.publish(after.owner_id, 'project.status', { projectId: id, status: project.status, reason: project.statusReason });
-    if (shownChanged) this.hub.publish(after.owner_id, 'project.updated', { project });
-    return project;
+  applyRuntime(id: string, patch: RuntimePatch, options?: ApplyOptions): Promise<Project | undefined> {
+    return this.status.apply(id, patch, options);
   }
 
   /** Every project on this server (for reconciliation after a restart). */

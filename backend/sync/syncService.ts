@@ -1,5 +1,6 @@
 import type { HangarEvent, Operation, SyncAction, SyncConflictFile, SyncResult, SyncStatus, UnsyncedChanges } from '../contract';
 import { SyncResult as SyncResultSchema, SyncStatus as SyncStatusSchema } from '../contract';
+import type { Config } from '../config';
 import type { Db } from '../db/database';
 import type { ProjectRow } from '../db/schema';
 import { badRequest, conflict } from '../errors';
@@ -27,15 +28,10 @@ export interface SyncOptions {
   activePollMs?: number;
 }
 
-export function syncOptionsFromEnv(env: NodeJS.ProcessEnv, readFile: (p: string) => string): SyncOptions {
-  const caFile = env.HANGAR_GIT_CA_FILE?.trim() || undefined;
-  const poll = Number(env.HANGAR_SYNC_POLL_MS ?? 15_000);
-  const active = Number(env.HANGAR_SYNC_ACTIVE_POLL_MS ?? 1_000);
-  return {
-    caFile, caPem: caFile ? readFile(caFile) : undefined,
-    pollMs: Number.isFinite(poll) && poll >= 0 ? poll : 15_000,
-    activePollMs: Number.isFinite(active) && active >= 0 ? active : 1_000,
-  };
+/** The sync options from the configuration (backend/config.ts), with the CA bundle read from its file. */
+export function syncOptions(config: Config['sync'], readFile: (p: string) => string): SyncOptions {
+  const caPem = config.caFile ? readFile(config.caFile) : undefined;
+  return { caFile: config.caFile, caPem, pollMs: config.pollMs, activePollMs: config.activePollMs };
 }
 
 /** Where the CA bundle is written inside a container (docker runtime). */

@@ -3,13 +3,16 @@ import type { ActivityNotification, HangarEvent } from '../../backend/contract';
 import { ActivityModel, agentStateOf, type AgentState } from './activityModel';
 import type { OpenSessionArgs } from '../core/commandIds';
 import type { HangarSession } from '../core/hangarSession';
-import type { ProjectDetailsPanels } from '../projects/projectDetailsPanel';
 import type { Logger } from '../core/ports';
 import { ActivityTreeProvider } from './activityTree';
 import { NotificationCenter, type Decision, type NotificationAction } from './notifications/notificationCenter';
 import { readNotifySettings, VscodeNotificationSinks, type SinkRecord } from './notifications/vscodeNotifications';
 import { parseSessionLink } from './notifications/sessionLink';
 import type { UriRouter } from '../core/uriRouter';
+import type { Feature } from '../core/feature';
+import type { FeatureCore } from '../core/featureCore';
+import type { ACTIVITY_COMMANDS } from './activityManifest';
+import { activityCommands } from './activityCommands';
 
 export const ACTIVITY_VIEW_ID = 'hangar.activity';
 const NOTIFY_SETTINGS = ['hangar.notifications.inApp', 'hangar.notifications.system', 'hangar.notifications.quietHours'];
@@ -37,13 +40,18 @@ export interface ActivityFeatureOptions {
   uriRouter?: UriRouter;
   /** The project and session of the chat panel in front, if one is: its notifications are not raised. */
   chatInFront?: () => Promise<{ projectId: string; sessionId: string | null } | undefined>;
+  /** The Activity view (created at activation), showing this feature's rows. */
+  treeView(tree: ActivityTreeProvider): vscode.TreeView<unknown>;
 }
 
 /**
  * The Activity view, its badge and the notifications: wires the plain ActivityModel to VS Code.
  * Fetches on connect and on every resync/reconnect; events keep it fresh in between.
  */
-export class ActivityFeature implements vscode.Disposable {
+export class ActivityFeature implements vscode.Disposable, Feature<(typeof ACTIVITY_COMMANDS)[number]> {
+  readonly id = 'activity';
+  readonly disposables: vscode.Disposable[] = [this];
+  readonly commands: Feature<(typeof ACTIVITY_COMMANDS)[number]>['commands'];
   readonly model = new ActivityModel();
   readonly tree: ActivityTreeProvider;
   readonly view: vscode.TreeView<unknown>;
@@ -56,11 +64,15 @@ export class ActivityFeature implements vscode.Disposable {
   readonly sinks: VscodeNotificationSinks;
   readonly center: NotificationCenter;
 
-  constructor(private readonly session: HangarSession, _panels: ProjectDetailsPanels, private readonly log: Logger, private readonly options: ActivityFeatureOptions = {}) {
+  constructor(
+    private readonly session: HangarSession,
+    private readonly log: Logger,
+    private readonly options: ActivityFeatureOptions,
+  ) {
     this.sinks = new VscodeNotificationSinks(session, log);
     this.center = new NotificationCenter({ settings: readNotifySettings, now: () => new Date(), sinks: this.sinks });
     this.tree = new ActivityTreeProvider(session, this.model);
-    this.view = vscode.window.createTreeView(ACTIVITY_VIEW_ID, { treeDataProvider: this.tree });
+    this.view = options.treeView(this.tree);
     this.model.setVisible(this.view.visible);
     this.subscriptions = [
       this.tree,
@@ -89,6 +101,7 @@ export class ActivityFeature implements vscode.Disposable {
       ...(options.uriRouter ? [options.uriRouter.register('/session', (q) => this.openLink(q))] : []),
     ];
     if (session.state.kind === 'connected') void this.load();
+    this.commands = activityCommands(this, session);
   }
 
   /** GET /api/activity (first page: the view shows the most recent sessions). */
@@ -215,4 +228,13 @@ export class ActivityFeature implements vscode.Disposable {
       this.ticker = undefined;
     }
   }
+}
+
+/** Built on first use; the chat in front (if the chat has loaded) holds back its own session's notifications. */
+export function createActivityFeature(core: FeatureCore): ActivityFeature {
+  return new ActivityFeature(core.session, core.log, {
+    uriRouter: core.uriRouter,
+    treeView: (tree) => core.treeView(ACTIVITY_VIEW_ID, tree),
+    chatInFront: () => Promise.resolve(core.loaded('chat')?.panels.activeSession()),
+  });
 }

@@ -9,11 +9,11 @@ import { localTokenPath, readLocalToken } from './localServer';
 import { checkServerUrl, isLoopbackUrl, validateServerUrlInput } from '../core/serverUrl';
 import { settings } from '../core/settings';
 import { showError } from '../core/userErrors';
-import type { Services } from '../core/services';
+import type { FeatureCore } from '../core/featureCore';
 
 type ConnectionHandlers = Pick<CommandHandlers, 'hangar.connect' | 'hangar.disconnect' | 'hangar.testConnection' | 'hangar.showLog'>;
 
-export function connectionCommands(s: Services): ConnectionHandlers {
+export function connectionCommands(s: Pick<FeatureCore, 'session' | 'log' | 'channel'>): ConnectionHandlers {
   async function connect(args?: ConnectArgs): Promise<Me | undefined> {
     const interactive = !args?.url;
     const rawUrl = args?.url ?? await vscode.window.showInputBox({

@@ -5,10 +5,10 @@ import { findServerFolder, LocalServerError, startLocalServer } from './localSer
 import { DEFAULT_SERVER_URL, isLoopbackUrl, portOf } from '../core/serverUrl';
 import { settings } from '../core/settings';
 import { showError } from '../core/userErrors';
-import type { Services } from '../core/services';
+import type { FeatureCore } from '../core/featureCore';
 
 export function localServerCommands(
-  s: Services,
+  s: Pick<FeatureCore, 'context' | 'fetch' | 'log'>,
   connect: (args: { url: string }) => Promise<unknown>,
 ): Pick<CommandHandlers, 'hangar.startLocalServer'> {
   async function start(): Promise<unknown> {

@@ -1,8 +1,18 @@
+import { createParser } from 'eventsource-parser';
 import { HangarEvent } from '../../backend/contract';
 import { networkMessage } from './apiClient';
 import type { Fetch } from './fetchTypes';
-import { SseParser, type SseFrame } from './sseParser';
 import { realTimers, type Timers } from './timers';
+
+/**
+ * One event of the stream. `id` is the last id seen on it, which persists across events as the
+ * WHATWG spec says (eventsource-parser reports each event's own id only).
+ */
+export interface SseFrame {
+  id: string | undefined;
+  event: string;
+  data: string;
+}
 
 export type StreamState =
   | { kind: 'idle' }
@@ -134,19 +144,22 @@ export class EventStream<E = HangarEvent> {
     this.setState({ kind: 'open', reconnected });
     // Only a stream that delivers (an event or a heartbeat) resets the backoff: one the server
     // accepts and closes at once must not reconnect in a tight loop.
-    const parser = new SseParser({
-      onFrame: (f) => { this.attempt = 0; this.frame(f); },
+    // One SSE parser for the API and the extension: the `eventsource-parser` package (see README).
+    let lastId = this.lastEventId;
+    const decoder = new TextDecoder('utf-8');
+    const parser = createParser({
+      onId: (id) => { lastId = id; },
+      onEvent: (e) => { this.attempt = 0; this.frame({ id: lastId, event: e.event ?? 'message', data: e.data }); },
       onComment: () => { this.attempt = 0; },
       onRetry: (ms) => { this.serverRetryMs = ms; },
     });
-    if (this.lastEventId !== undefined) parser.lastEventId = this.lastEventId;
     const reader = body.getReader();
     try {
       for (;;) {
         const { done, value } = await reader.read();
         if (done) return 'the server closed the stream';
         this.armIdleTimer(abort);
-        parser.feed(value);
+        parser.feed(decoder.decode(value, { stream: true }));
       }
     } catch (e) {
       return abort.signal.aborted ? this.abortReason(abort) : networkMessage(e);

@@ -169,6 +169,9 @@ export class HangarStore {
       case 'agent.config':
         // The chat panel of that project reloads its model list (chatPanel.ts); the row follows project.updated.
         return false;
+      case 'workspace.changed':
+        // The `hangar:` file system turns it into file change events (extension/agentFiles).
+        return false;
       case 'sync.status':
       case 'sync.result':
         // GitHub sync has its own model, fed from session.onDidReceiveEvent.

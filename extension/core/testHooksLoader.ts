@@ -1,42 +1,35 @@
-// Development and test windows only: hands what activate() built to the test-only hooks
-// (test/vscode/hooks, bundled as dist/testHooks.js by the test build), which register the commands the
+// Development and test windows only: hands the shell and the feature host to the test-only hooks
+// (test/vscode/hooks, bundled as dist/testHooks.mjs by the test build), which register the commands the
 // in-VS-Code suite reads. A production window never loads them, and the .vsix does not contain them.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import * as vscode from 'vscode';
-import type { ActivityFeature } from '../activity/activityFeature';
-import type { ChatPanels } from '../chat/chatPanel';
-import type { WorkspaceFileIndex } from '../chat/mentions/workspaceFiles';
-import type { DesktopPanels } from '../desktop/desktopPanel';
-import type { ProvidersFeature } from '../providers/providersFeature';
-import type { SyncFeature } from '../sync/syncFeature';
-import type { Services } from './services';
+import type { FeatureHost } from './featureHost';
+import type { Shell } from './featureCore';
 
-/** Everything the hooks may read: the parts activate() built. */
-export interface HangarParts extends Services {
-  chatPanels: ChatPanels;
-  desktopPanels: DesktopPanels;
-  mentionIndex: WorkspaceFileIndex;
-  activity: ActivityFeature;
-  providers: ProvidersFeature;
-  sync: SyncFeature;
+/** What the hooks may use: the shell, and the features (loaded on demand, or as they load). */
+export interface HangarParts {
+  shell: Shell;
+  features: Pick<FeatureHost, 'load' | 'onDidLoad'>;
 }
 
-/** What dist/testHooks.js exports. */
+/** What dist/testHooks.mjs exports. */
 export interface TestHooksModule {
   register(parts: HangarParts): vscode.Disposable[];
 }
 
-export const TEST_HOOKS_FILE = 'dist/testHooks.js';
+export const TEST_HOOKS_FILE = 'dist/testHooks.mjs';
 
-export function loadTestHooks(parts: HangarParts): vscode.Disposable[] {
-  const { context, log } = parts;
-  if (context.extensionMode === vscode.ExtensionMode.Production) return [];
+/** Undefined (at once) in production or when the test build is absent; else resolves once the hooks are registered. */
+export function loadTestHooks(shell: Shell, features: HangarParts['features']): Promise<void> | undefined {
+  const { context, log } = shell;
+  if (context.extensionMode === vscode.ExtensionMode.Production) return undefined;
   const file = path.join(context.extensionPath, ...TEST_HOOKS_FILE.split('/'));
-  if (!existsSync(file)) return [];
-  // A path known only at run time: esbuild leaves this require alone, so the hooks stay out of the bundle.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const hooks = require(file) as TestHooksModule;
-  log.info(`test hooks loaded from ${TEST_HOOKS_FILE} (${vscode.ExtensionMode[context.extensionMode]} mode)`);
-  return hooks.register(parts);
+  if (!existsSync(file)) return undefined;
+  // A path known only at run time: esbuild leaves this import alone, so the hooks stay out of the bundle.
+  return import(pathToFileURL(file).href).then((hooks: TestHooksModule) => {
+    context.subscriptions.push(...hooks.register({ shell, features }));
+    log.info(`test hooks loaded from ${TEST_HOOKS_FILE} (${vscode.ExtensionMode[context.extensionMode]} mode)`);
+  }, (e: unknown) => log.error(`test hooks failed to load: ${e instanceof Error ? e.stack ?? e.message : String(e)}`));
 }

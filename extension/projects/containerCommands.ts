@@ -11,7 +11,7 @@ import { showError } from '../core/userErrors';
 import { unsyncedChangesOf } from '../sync/syncMessages';
 import { askAboutUnsynced } from '../sync/unsyncedGuard';
 import { showOperationProgress } from './operationProgress';
-import type { Services } from '../core/services';
+import type { Services } from './projectServices';
 import { pickProject, projectIdOf } from './projectPicker';
 
 type Handlers = Pick<CommandHandlers,

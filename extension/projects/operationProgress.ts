@@ -3,7 +3,7 @@ import type { Operation, Project } from '../../backend/contract';
 import { operationDone, operationTitle } from './containerActions';
 import { progressMessage } from './operationTracker';
 import { showError } from '../core/userErrors';
-import type { Services } from '../core/services';
+import type { Services } from './projectServices';
 
 export interface ProgressActions {
   showLogs(): unknown;

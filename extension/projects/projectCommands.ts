@@ -9,7 +9,7 @@ import { showError } from '../core/userErrors';
 import { unsyncedChangesOf } from '../sync/syncMessages';
 import { askAboutUnsynced, confirmDelete, unsyncedOf } from '../sync/unsyncedGuard';
 import { runtimePicks } from './runtimePicks';
-import type { Services } from '../core/services';
+import type { Services } from './projectServices';
 
 type ProjectHandlers = Pick<CommandHandlers, 'hangar.refresh' | 'hangar.createProject' | 'hangar.deleteProject'>;
 

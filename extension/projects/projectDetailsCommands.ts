@@ -1,7 +1,7 @@
 import type { OpenProjectDetailsArgs, ProjectRowArg } from '../core/commandIds';
 import type { CommandHandlers } from '../core/commandRegistry';
 import { pickProject, projectIdOf } from './projectPicker';
-import type { Services } from '../core/services';
+import type { Services } from './projectServices';
 
 type Handlers = Pick<CommandHandlers, 'hangar.openProjectDetails'>;
 

@@ -14,6 +14,10 @@ import type { UriRouter } from '../core/uriRouter';
 import { showError } from '../core/userErrors';
 import type { RowTreeItem } from '../core/views/rowTreeItem';
 import { ProvidersTreeProvider } from './providersTree';
+import type { Feature } from '../core/feature';
+import type { FeatureCore } from '../core/featureCore';
+import type { PROVIDERS_COMMANDS } from './providersManifest';
+import { providersCommands } from './providersCommands';
 
 export const PROVIDERS_VIEW_ID = 'hangar.providers';
 
@@ -31,15 +35,16 @@ export interface ProviderSignInState {
   redirect: RedirectSignInProbe | undefined;
 }
 
-type ProviderHandlers = Pick<CommandHandlers,
-  'hangar.configureProvider' | 'hangar.setDefaultProvider' | 'hangar.removeProviderCredential'
-  | 'hangar.testProviderConnection' | 'hangar.addCustomProvider' | 'hangar.setProjectModel'>;
+type ProviderCommand = (typeof PROVIDERS_COMMANDS)[number];
 
 /**
  * The Providers view and the provider commands. Loads on connect, on every full refetch and on
  * provider.changed events. API keys pass straight from the input box to the API: never logged or stored.
  */
-export class ProvidersFeature implements vscode.Disposable {
+export class ProvidersFeature implements vscode.Disposable, Feature<ProviderCommand> {
+  readonly id = 'providers';
+  readonly disposables: vscode.Disposable[] = [this];
+  readonly commands: Pick<CommandHandlers, ProviderCommand>;
   private readonly tree: ProvidersTreeProvider;
   private readonly view: vscode.TreeView<RowTreeItem>;
   private readonly subscriptions: vscode.Disposable[];
@@ -47,7 +52,7 @@ export class ProvidersFeature implements vscode.Disposable {
   private again = false;
   private readonly device: DeviceSignIn;
   private readonly redirect: RedirectSignIn;
-  private readonly commands: ProviderCommands;
+  private readonly providerCommands: ProviderCommands;
   /** Test Provider Connection results of this window, shown as "failing" in the view. */
   private readonly tests = new Map<string, ConnectionTestResult>();
   private readonly signInNotices: string[] = [];
@@ -55,16 +60,18 @@ export class ProvidersFeature implements vscode.Disposable {
   constructor(
     private readonly session: HangarSession, private readonly log: Logger, private readonly logDir: string,
     uriRouter: UriRouter, extensionId: string,
+    treeView: (tree: ProvidersTreeProvider) => vscode.TreeView<RowTreeItem>,
   ) {
     this.tree = new ProvidersTreeProvider(session);
-    this.view = vscode.window.createTreeView(PROVIDERS_VIEW_ID, { treeDataProvider: this.tree });
+    this.view = treeView(this.tree);
     this.device = new DeviceSignIn(log);
     this.redirect = new RedirectSignIn(log, uriRouter, extensionId);
-    this.commands = new ProviderCommands(session, log, (id, r) => {
+    this.providerCommands = new ProviderCommands(session, log, (id, r) => {
       this.tests.set(id, r);
       if (this.tree.data) this.tree.data = { ...this.tree.data, tests: this.tests };
       this.tree.fire();
     });
+    this.commands = providersCommands(this, this.providerCommands);
     this.subscriptions = [
       this.tree,
       this.view,
@@ -112,17 +119,6 @@ export class ProvidersFeature implements vscode.Disposable {
       } while (this.again);
     })().finally(() => { this.loading = undefined; });
     return this.loading;
-  }
-
-  handlers(): ProviderHandlers {
-    return {
-      'hangar.configureProvider': (args) => this.configure(args),
-      'hangar.setDefaultProvider': (args) => this.setDefault(args),
-      'hangar.removeProviderCredential': (args) => this.remove(args),
-      'hangar.testProviderConnection': (args) => this.commands.test(args),
-      'hangar.addCustomProvider': (args) => this.commands.addCustom(args),
-      'hangar.setProjectModel': (args) => this.commands.setProjectModel(args),
-    };
   }
 
   /** The sign-in prompts' state; `action` does what the prompt's buttons (or typing into the paste box) do. */
@@ -175,7 +171,7 @@ export class ProvidersFeature implements vscode.Disposable {
    * the right sign-in: API key (password box), GitHub's device flow, or a browser redirect.
    * `{providerId, key}` skips the UI; `{providerId, method}` skips the pickers.
    */
-  private async configure(args?: ConfigureProviderArgs): Promise<boolean> {
+  async configure(args?: ConfigureProviderArgs): Promise<boolean> {
     const api = this.session.api;
     const list = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Window, title: 'Hangar: loading the provider catalog…' }, () => api.providers());
@@ -242,7 +238,7 @@ export class ProvidersFeature implements vscode.Disposable {
   }
 
   /** hangar.setDefaultProvider: a configured provider, then one of its models. */
-  private async setDefault(args?: SetDefaultProviderArgs): Promise<boolean> {
+  async setDefault(args?: SetDefaultProviderArgs): Promise<boolean> {
     const api = this.session.api;
     let providerId = args?.providerId;
     if (!providerId) {
@@ -280,7 +276,7 @@ export class ProvidersFeature implements vscode.Disposable {
   }
 
   /** hangar.removeProviderCredential: modal confirmation naming the provider; `confirm: true` skips it. */
-  private async remove(args?: RemoveProviderCredentialArgs): Promise<boolean> {
+  async remove(args?: RemoveProviderCredentialArgs): Promise<boolean> {
     const api = this.session.api;
     let providerId = args?.providerId;
     if (!providerId) {
@@ -311,4 +307,10 @@ export class ProvidersFeature implements vscode.Disposable {
     await this.load();
     return true;
   }
+}
+
+/** Built on first use or once a server answers (credentials that need a new sign-in are announced then). */
+export function createProvidersFeature(core: FeatureCore): ProvidersFeature {
+  return new ProvidersFeature(core.session, core.log, core.context.logUri.fsPath, core.uriRouter, core.context.extension.id,
+    (tree) => core.treeView(PROVIDERS_VIEW_ID, tree));
 }

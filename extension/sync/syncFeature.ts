@@ -11,10 +11,14 @@ import type { RowTreeItem } from '../core/views/rowTreeItem';
 import { githubCommands } from './githubCommands';
 import { Notices, type NoticeRecord } from './notices';
 import { CONFLICT_SCHEME, ConflictFiles, REMOTE_SCHEME, RemoteFileProvider } from './remoteFiles';
-import { reportImportFailure, syncCommands } from './syncCommands';
+import { syncCommands } from './syncCommands';
+import { reportImportFailure } from './syncReport';
 import type { StatusBarView } from './syncFormat';
 import { SyncModel } from './syncModel';
 import { SyncStatusBar } from './syncStatusBar';
+import type { Feature } from '../core/feature';
+import type { FeatureCore } from '../core/featureCore';
+import type { SYNC_COMMANDS } from './syncManifest';
 
 export interface SyncFeatureDeps {
   session: HangarSession;
@@ -43,7 +47,10 @@ const PREFETCH_LIMIT = 25;
  * GitHub sync in VS Code: the status bar of the focused project, sync state on the project rows, the
  * sync commands and the conflict guidance. Wires the plain SyncModel to VS Code.
  */
-export class SyncFeature implements vscode.Disposable {
+export class SyncFeature implements vscode.Disposable, Feature<(typeof SYNC_COMMANDS)[number]> {
+  readonly id = 'sync';
+  readonly disposables: vscode.Disposable[] = [this];
+  readonly commands: Pick<CommandHandlers, (typeof SYNC_COMMANDS)[number]>;
   readonly model = new SyncModel();
   private readonly statusBar = new SyncStatusBar();
   private readonly notices = new Notices();
@@ -85,13 +92,12 @@ export class SyncFeature implements vscode.Disposable {
     // Relative times ("fetched 2 min ago") in the tooltip age while the item is shown.
     this.ticker = setInterval(() => { if (this.statusBar.view.visible) this.render(); }, 30_000);
     this.render();
+    this.commands = this.handlers();
   }
 
   get lastStatusBarText(): string { return this.statusBar.view.text; }
 
-  handlers(): Pick<CommandHandlers,
-    | 'hangar.push' | 'hangar.pull' | 'hangar.fetch' | 'hangar.forcePush' | 'hangar.showCommits' | 'hangar.openOnGithub'
-    | 'hangar.openConflicts' | 'hangar.syncMenu' | 'hangar.setGithubToken' | 'hangar.importFromGithub' | 'hangar.retryImport'> {
+  private handlers(): Pick<CommandHandlers, (typeof SYNC_COMMANDS)[number]> {
     return {
       ...syncCommands({
         session: this.d.session, model: this.model, tracker: this.d.tracker, log: this.d.log, notices: this.notices,
@@ -193,4 +199,13 @@ export class SyncFeature implements vscode.Disposable {
     const project = id && connected ? this.d.session.store.project(id) : undefined;
     this.statusBar.render(project, project ? this.model.status(project.id) : undefined);
   }
+}
+
+/** Built once a server answers (the status bar follows the focused project) or on first use. */
+export async function createSyncFeature(core: FeatureCore): Promise<SyncFeature> {
+  const [projects, chat] = await Promise.all([core.feature('projects'), core.feature('chat')]);
+  return new SyncFeature({
+    session: core.session, log: core.log, secretRegistry: core.secretRegistry, tracker: projects.tracker,
+    projectsTree: projects.projectsTree, projectsView: projects.projectsView, chat: chat.panels,
+  });
 }

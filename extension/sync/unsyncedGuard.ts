@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Project, SyncStatus, UnsyncedChanges } from '../../backend/contract';
-import type { SyncOutcome } from './syncCommands';
+import type { SyncOutcome } from './syncOperation';
 import { guardButtons, unsyncedWarning, type GuardedAction } from './syncMessages';
 
 export type GuardAnswer = 'pushed' | 'ignore' | 'cancel';

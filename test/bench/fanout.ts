@@ -89,7 +89,7 @@ async function shape(api: Api, tokens: string[], windows: number, label: string)
 }
 
 async function main(): Promise<void> {
-  const api = (await startApi({ env: { HANGAR_LOG_LEVEL: 'warn' } })) as Api;
+  const api = (await startApi({ env: { HANGAR_LOG_LEVEL: 'warn', HANGAR_MAX_STREAMS_PER_USER: String(CLIENTS) } })) as Api;
   try {
     const suite = 'Event fan-out';
     const one = await shape(api, [api.token], CLIENTS, 'one');

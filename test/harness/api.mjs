@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from './codeServer.mjs';
+import { testDatabaseEnv } from './postgres.mjs';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -29,6 +30,8 @@ export async function startApi({ dataDir, useDefaultDataDir = false, port, env =
   // Local stand-ins (fake LLM, a local model server) listen on loopback, which provider URLs may not name by default.
   const childEnv = { HANGAR_ALLOW_PRIVATE_HOSTS: '127.0.0.1,localhost,::1', ...process.env, HANGAR_HOST: '127.0.0.1', HANGAR_PORT: String(port), ...env };
   if (dataDir) childEnv.HANGAR_DATA_DIR = dataDir; else delete childEnv.HANGAR_DATA_DIR;
+  // HANGAR_TEST_DATABASE=postgres: a database of its own per data dir (unless env names one).
+  if (!env.HANGAR_DATABASE_URL) Object.assign(childEnv, await testDatabaseEnv(effectiveDataDir));
 
   const logFile = path.join(effectiveDataDir, 'api.log');
   const out = fs.openSync(logFile, 'a');

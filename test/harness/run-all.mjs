@@ -5,6 +5,7 @@
 //
 //   HANGAR_TEST_PARALLEL=1  run the vscode suite and the e2e test at the same time (2 cores: slower per test)
 //   HANGAR_TEST_ONLY=unit,integration  run only the named steps (others count as skipped, so exit 1)
+//   (integration-pg: the integration tests that touch the database, on PostgreSQL; see .mocharc.integration-pg.json)
 // Before the steps: the Debian packages (test/harness/setup-debian.sh) and a supported Node (>= 22:
 // on an older one (or on 24+) it re-runs itself under the cached Node 22, see supportedNode.mjs).
 import { spawn } from 'node:child_process';
@@ -23,6 +24,10 @@ const STEPS = [
   { name: 'build', kind: 'check', cmd: [NODE, 'esbuild.mjs'] },
   { name: 'unit', kind: 'mocha', cmd: ['npx', 'mocha', '--config', 'test/.mocharc.unit.json'] },
   { name: 'integration', kind: 'mocha', cmd: ['npx', 'mocha', '--config', 'test/.mocharc.integration.json'] },
+  // The database-touching integration tests again, with each test API on its own PostgreSQL database
+  // (test/harness/postgres.mjs starts the cluster from Debian's package and removes it at the end).
+  { name: 'integration-pg', kind: 'mocha', env: { HANGAR_TEST_DATABASE: 'postgres' },
+    cmd: ['npx', 'mocha', '--config', 'test/.mocharc.integration-pg.json'] },
   { name: 'deps', kind: 'check', cmd: [NODE, 'test/harness/deps.mjs'] },
   { name: 'package', kind: 'check', cmd: ['npm', 'run', '--silent', 'package'], needs: ['build'] },
   { name: 'vsix-size', kind: 'check', cmd: [NODE, 'test/harness/vsixBudget.mjs'], needs: ['package'] },
@@ -36,7 +41,8 @@ function runStep(step, prefix) {
   return new Promise((resolve) => {
     const started = Date.now();
     const [cmd, ...args] = step.cmd;
-    const child = spawn(cmd, args, { cwd: REPO, env: { ...process.env, FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const env = { ...process.env, FORCE_COLOR: '0', ...step.env };
+    const child = spawn(cmd, args, { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     const pending = { stdout: '', stderr: '' };
     const echo = (stream, chunk) => {

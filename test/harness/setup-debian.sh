@@ -12,11 +12,12 @@
 #                     the screen), websockify (the bridge's websocket upstream, as in the desktop image)
 #   openssl           the loopback GitHub's throw-away TLS certificate (test/fixtures/gitHttp)
 #   bubblewrap        the local runtime's agent sandbox (backend/runtime/local/sandbox.ts)
+#   postgresql        the PostgreSQL server the integration suite also runs on (test/harness/postgres.mjs)
 # Idempotent and fast when everything is there (one dpkg-query). `--check` only lists what is
 # missing (exit 1 when something is). Without root and without sudo it prints the exact command
 # and exits 2. `npm start` and `npm test` run it themselves (test/harness/prereqs.mjs).
 set -euo pipefail
-PACKAGES=(chromium libkrb5-dev build-essential python3 ripgrep git xvfb x11vnc docker.io busybox-static x11-xserver-utils x11-utils websockify openssl bubblewrap)
+PACKAGES=(chromium libkrb5-dev build-essential python3 ripgrep git xvfb x11vnc docker.io busybox-static x11-xserver-utils x11-utils websockify openssl bubblewrap postgresql)
 if ! command -v dpkg-query >/dev/null 2>&1; then
   echo "setup-debian: not a Debian-based system (no dpkg-query); install the equivalents of: ${PACKAGES[*]}" >&2
   exit 3

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError } from '../../config';
+import { ConfigError, type EnvSection } from '../../config';
 
 /** The coolify runtime's settings, read from the environment once when that runtime is selected. */
 export interface CoolifyConfig {
@@ -42,7 +42,7 @@ const CoolifyEnv = z.object({
  * Parses the coolify settings; throws a ConfigError whose one-line message names the variable.
  * `stored.token` (from the database, `hangar-api coolify set-token`) wins over HANGAR_COOLIFY_TOKEN.
  */
-export function loadCoolifyConfig(env: NodeJS.ProcessEnv = process.env, stored: { token?: string } = {}): CoolifyConfig {
+export function loadCoolifyConfig(env: EnvSection, stored: { token?: string } = {}): CoolifyConfig {
   const merged = stored.token !== undefined ? { ...env, HANGAR_COOLIFY_TOKEN: stored.token } : env;
   const parsed = CoolifyEnv.safeParse(blankToUndefined(merged));
   if (!parsed.success) {
@@ -86,6 +86,6 @@ function describe(name: string): string {
   }
 }
 
-function blankToUndefined(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
+function blankToUndefined(env: EnvSection): Record<string, string | undefined> {
   return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v === undefined || v.trim() === '' ? undefined : v]));
 }

@@ -23,6 +23,8 @@ export interface CoolifyDriverOptions {
   maxRetries?: number;
   maxRetryWaitMs?: number;
   logger?: Logger;
+  /** Where exec finds a project's opencode password (the API's project secrets); without it exec fails. */
+  agentPassword?: (projectId: string) => Promise<string>;
 }
 
 type Watcher = (projectId: string, status: RuntimeStatus) => void;
@@ -40,9 +42,10 @@ export class CoolifyDriver implements RuntimeDriver {
   private readonly stoppedByHangar = new Set<string>();
   private readonly poller: StatusPoller;
   private readonly closing = new AbortController();
-  private readonly o: Required<Omit<CoolifyDriverOptions, 'logger' | 'requestTimeoutMs' | 'maxRetries' | 'maxRetryWaitMs'>>;
+  private readonly o: Required<Omit<CoolifyDriverOptions,
+    'logger' | 'requestTimeoutMs' | 'maxRetries' | 'maxRetryWaitMs' | 'agentPassword'>>;
   private readonly log: Logger;
-  private agentPassword: ((projectId: string) => Promise<string>) | undefined;
+  private readonly agentPassword: ((projectId: string) => Promise<string>) | undefined;
 
   constructor(private readonly config: CoolifyConfig, options: CoolifyDriverOptions = {}) {
     this.client = new CoolifyClient({
@@ -61,6 +64,7 @@ export class CoolifyDriver implements RuntimeDriver {
       logPollMs: options.logPollMs ?? 2_000,
     };
     this.log = options.logger ?? silentLogger;
+    this.agentPassword = options.agentPassword;
     this.poller = new StatusPoller(() => this.list(), this.o.watchIntervalMs, this.log);
   }
 
@@ -216,7 +220,7 @@ export class CoolifyDriver implements RuntimeDriver {
   /**
    * Coolify's API cannot run commands in a container: exec goes through the project's own opencode
    * server (its PTY API, see agentExec), at the agent URL from the status, with the project's
-   * password from setAgentPassword. A PTY merges stderr into stdout: on failure the merged output
+   * password from the agentPassword option. A PTY merges stderr into stdout: on failure the merged output
    * is also given as stderr, so callers that read git's errors there still see them.
    */
   async exec(projectId: string, argv: string[], opts: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<ExecResult> {
@@ -225,11 +229,6 @@ export class CoolifyDriver implements RuntimeDriver {
     if (status.state !== 'running' || !status.agentUrl) throw new CoolifyError('coolify_not_ready', `The project is not running on Coolify (${status.state}): start it, then try again.`);
     const res = await agentExec(status.agentUrl, await this.agentPassword(projectId), argv, opts);
     return res.exitCode === 0 ? res : { ...res, stderr: res.stdout };
-  }
-
-  /** Where exec finds a project's opencode password (the API's project secrets). */
-  setAgentPassword(lookup: (projectId: string) => Promise<string>): void {
-    this.agentPassword = lookup;
   }
 
   async list(): Promise<{ projectId: string; status: RuntimeStatus }[]> {

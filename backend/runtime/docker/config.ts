@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { EnvSection } from '../../config';
 
 /** An unset or empty variable both mean "use the default". */
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
@@ -35,7 +36,7 @@ export class DockerConfigError extends Error {
   override name = 'DockerConfigError';
 }
 
-export function loadDockerConfig(env: NodeJS.ProcessEnv = process.env): DockerConfig {
+export function loadDockerConfig(env: EnvSection): DockerConfig {
   const parsed = DockerEnv.safeParse(env);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -1,4 +1,5 @@
-import type { DriverContext } from '../registry';
+import type { EnvSection } from '../../config';
+import type { DriverContext } from '../driver';
 import { loadDockerConfig } from './config';
 import { DockerDriver } from './dockerDriver';
 
@@ -8,12 +9,12 @@ export { DockerRuntimeError } from './dockerErrors';
 export { waitForBridgeGateway, gatewayOf, BridgeGatewayError, type BridgeNetwork } from './bridgeGateway';
 
 /**
- * For backend/runtime/registry.ts (`docker: dockerDriverFactory`). Reads DOCKER_HOST and
- * HANGAR_DOCKER_* when the docker runtime is selected; a bad value throws a one-line
+ * For backend/runtime/registry.ts (`docker: dockerDriverFactory`). Parses DOCKER_HOST and
+ * HANGAR_DOCKER_* (read once by backend/config.ts) when the docker runtime is selected; a bad value throws a one-line
  * DockerConfigError naming it, which createDriver() turns into the runtime's `problem`.
  * Building the driver does not contact the engine: an unreachable one fails each action with
  * a message saying how to start it.
  */
-export function dockerDriverFactory(_ctx: DriverContext, env: NodeJS.ProcessEnv = process.env): DockerDriver {
+export function dockerDriverFactory(ctx: DriverContext, env: EnvSection = ctx.config.runtimeEnv.docker): DockerDriver {
   return new DockerDriver(loadDockerConfig(env));
 }

@@ -50,7 +50,6 @@ describe('activity: the plugin in a docker container reports to the API (real do
   let llmRelay: Awaited<ReturnType<typeof relay>>;
   let project: Project | undefined;
   let gateway: string;
-  const savedEnv: Record<string, string | undefined> = {};
 
   before(async function () {
     this.timeout(300_000);
@@ -62,12 +61,9 @@ describe('activity: the plugin in a docker container reports to the API (real do
     gateway = await waitForBridgeGateway(() => docker.getNetwork('bridge').inspect());
     llm = await startFakeLlm({ defaultReply: 'Built it in the container.' });
     llmRelay = await relay(gateway, Number(new URL(llm.baseUrl).port));
-    // The docker driver reads its variables from the process environment when it is selected.
-    for (const [k, v] of Object.entries({ DOCKER_HOST: dockerd.dockerHost, HANGAR_DOCKER_IMAGE: tag, HANGAR_DOCKER_STOP_TIMEOUT: '2' })) {
-      savedEnv[k] = process.env[k];
-      process.env[k] = v;
-    }
-    api = await startTestApi({ HANGAR_RUNTIME: 'docker', HANGAR_MODELS_URL: 'off' });
+    // The API reads the docker runtime's variables with the rest of its configuration (backend/config.ts).
+    const dockerEnv = { DOCKER_HOST: dockerd.dockerHost, HANGAR_DOCKER_IMAGE: tag, HANGAR_DOCKER_STOP_TIMEOUT: '2' };
+    api = await startTestApi({ ...dockerEnv, HANGAR_RUNTIME: 'docker', HANGAR_MODELS_URL: 'off' });
     admin = client(api.url, api.adminToken);
   });
 
@@ -85,7 +81,6 @@ describe('activity: the plugin in a docker container reports to the API (real do
       await llm?.close();
       if (api) fs.rmSync(api.dataDir, { recursive: true, force: true });
     } finally {
-      for (const [k, v] of Object.entries(savedEnv)) { if (v === undefined) delete process.env[k]; else process.env[k] = v; }
       await dockerd.stop();
     }
   });

@@ -4,15 +4,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { ReplayStore } from '../../../backend/activity/replayStore';
 import { openDatabase, type Db } from '../../../backend/db/database';
+import { testDatabaseConfig } from '../../harness/postgres.mjs';
 
-describe('activity: webhook replay store (SQLite, migration 0008_notify)', () => {
+describe('activity: webhook replay store (SQLite or PostgreSQL, migration 0008_notify)', () => {
   let dir: string;
   let db: Db;
   const now = Date.parse('2026-01-01T00:00:00Z');
 
   beforeEach(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hangar-replay-'));
-    db = await openDatabase({ kind: 'sqlite', file: path.join(dir, 'h.db') });
+    db = await openDatabase(await testDatabaseConfig(dir, 'h.db'));
   });
   afterEach(async () => {
     await db.destroy();
@@ -25,7 +26,7 @@ describe('activity: webhook replay store (SQLite, migration 0008_notify)', () =>
     assert.equal(await store.firstSeen('s', now + 1000), false);
     // Another API process on the same database (a restart) still knows it.
     await db.destroy();
-    db = await openDatabase({ kind: 'sqlite', file: path.join(dir, 'h.db') });
+    db = await openDatabase(await testDatabaseConfig(dir, 'h.db'));
     const again = new ReplayStore(db, 600_000);
     assert.equal(await again.firstSeen('s', now + 2000), false);
     assert.equal(await again.firstSeen('s', now + 600_001), true);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import type { ApiTokenList, ErrorBody, Me, TokenCreated } from '../../../backend/contract';
 import { client, startTestApi, type TestApi } from '../support/apiServer';
+import { onPostgres } from '../../harness/postgres.mjs';
 
 describe('API: authentication and tokens', () => {
   let api: TestApi;
@@ -88,8 +89,10 @@ describe('API: restarts', () => {
       assert.equal(second.server.boot.seededTiers, false);
       const names = (await client(second.url, second.adminToken).get<{ items: { name: string }[] }>('/api/projects')).body.items.map((p) => p.name);
       assert.deepEqual(names, ['survivor']);
-      const mode = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(second.server.services.db);
-      assert.equal(mode.rows[0]?.journal_mode, 'wal');
+      if (!onPostgres()) {
+        const mode = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(second.server.services.db);
+        assert.equal(mode.rows[0]?.journal_mode, 'wal');
+      }
     } finally {
       await second.close();
     }

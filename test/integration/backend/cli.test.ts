@@ -5,13 +5,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { client, startTestApi } from '../support/apiServer';
+import { testDatabaseEnv } from '../../harness/postgres.mjs';
 
 const run = promisify(execFile);
 const root = path.resolve(__dirname, '../../..');
 
-function cli(dataDir: string, ...args: string[]) {
+async function cli(dataDir: string, ...args: string[]) {
   return run(process.execPath, ['--import', 'tsx', path.join(root, 'backend/cli.ts'), ...args], {
-    env: { ...process.env, HANGAR_DATA_DIR: dataDir }, cwd: root,
+    env: { ...process.env, HANGAR_DATA_DIR: dataDir, ...(await testDatabaseEnv(dataDir)) }, cwd: root,
   });
 }
 

@@ -10,6 +10,7 @@ import type { Operation, OperationList, Project } from '../../../backend/contrac
 import { scanProcesses } from '../../../backend/runtime/local/processes';
 import { client } from '../support/apiServer';
 import { readSse, type SseFrame } from '../support/sseReader';
+import { testDatabaseEnv } from '../../harness/postgres.mjs';
 
 const root = path.resolve(__dirname, '../../..');
 
@@ -25,9 +26,11 @@ export interface ApiProcess {
 }
 
 export async function spawnApi(dataDir: string, env: Record<string, string> = {}): Promise<ApiProcess> {
+  const database = await testDatabaseEnv(dataDir); // HANGAR_TEST_DATABASE=postgres: its own database
   const proc = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'backend/main.ts')], {
     cwd: root, stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, HANGAR_DATA_DIR: dataDir, HANGAR_PORT: '0', HANGAR_HOST: '127.0.0.1', HANGAR_RUNTIME: 'local', HANGAR_STATUS_POLL_MS: '1000', ...env },
+    env: { ...process.env, HANGAR_DATA_DIR: dataDir, HANGAR_PORT: '0', HANGAR_HOST: '127.0.0.1', HANGAR_RUNTIME: 'local', HANGAR_STATUS_POLL_MS: '1000',
+      ...database, ...env },
   });
   let log = '';
   const url = await new Promise<string>((resolve, reject) => {

@@ -6,6 +6,7 @@ import { openDatabase, type Db } from '../../../backend/db/database';
 import { silentLogger } from '../../../backend/logger';
 import { CatalogService, type CatalogOptions } from '../../../backend/providers/catalog';
 import { miniCatalog, startModelsServer, type ModelsServer } from './modelsServer';
+import { testDatabaseConfig } from '../../harness/postgres.mjs';
 
 const HOUR = 3_600_000;
 
@@ -20,7 +21,7 @@ describe('provider catalog: models.dev with ETag, TTL and offline fallbacks', fu
 
   beforeEach(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hangar-catalog-'));
-    db = await openDatabase({ kind: 'sqlite', file: path.join(dir, 'hangar.db') });
+    db = await openDatabase(await testDatabaseConfig(dir));
     models = await startModelsServer();
     clock = Date.parse('2026-01-01T00:00:00Z');
   });

@@ -9,13 +9,14 @@ import { openDatabase } from '../../../backend/db/database';
 import { SecretBox, SecretBoxError } from '../../../backend/runtime/secretBox';
 import { credentialContext } from '../../../backend/providers/credentials';
 import { client, startTestApi } from '../support/apiServer';
+import { testDatabaseConfig, testDatabaseEnv } from '../../harness/postgres.mjs';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const KEY = 'sk-rotate-' + randomBytes(12).toString('hex');
 
-/** The sealed columns as stored, read straight from the SQLite file. */
+/** The sealed columns as stored, read straight from the database (SQLite file or PostgreSQL). */
 async function sealedValues(dataDir: string): Promise<{ cred: string; password: string; hook: string }> {
-  const db = await openDatabase({ kind: 'sqlite', file: path.join(dataDir, 'hangar.db') });
+  const db = await openDatabase(await testDatabaseConfig(dataDir));
   try {
     const cred = await db.selectFrom('provider_credentials').select(['secret_enc']).executeTakeFirstOrThrow();
     const p = await db.selectFrom('projects').select(['opencode_password_enc', 'webhook_secret_enc']).executeTakeFirst();
@@ -43,7 +44,7 @@ describe('encryption key rotation', function () {
       const before = await sealedValues(dataDir);
 
       const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(REPO, 'backend', 'cli.ts'), 'secrets', 'rotate-key'], {
-        cwd: REPO, env: { ...process.env, HANGAR_DATA_DIR: dataDir, HANGAR_MODELS_URL: 'off' },
+        cwd: REPO, env: { ...process.env, HANGAR_DATA_DIR: dataDir, HANGAR_MODELS_URL: 'off', ...(await testDatabaseEnv(dataDir)) },
       });
       assert.match(stdout, /re-encrypted [3-9]\d* value\(s\) with the new key/);
       const newKey = Buffer.from(fs.readFileSync(keyFile, 'utf8').trim(), 'base64');

@@ -150,9 +150,9 @@ describe('providers: live provider changes reach a running agent (local runtime,
 
   it('an agent pinned to its deploy-time provider (an older deploy) is marked as needing a redeploy, in the row and the event', async () => {
     // What an older Hangar did: the provider in OPENCODE_CONFIG_CONTENT, which wins over any config file.
-    const { lifecycle } = api.server.services;
-    const original = lifecycle.providerEnv;
-    lifecycle.providerEnv = () => Promise.resolve({ OPENCODE_CONFIG_CONTENT: JSON.stringify({ enabled_providers: ['opencode'], model: 'opencode/big-pickle' }) });
+    const { injection } = api.server.services;
+    const original = injection.envFor;
+    injection.envFor = () => Promise.resolve({ OPENCODE_CONFIG_CONTENT: JSON.stringify({ enabled_providers: ['opencode'], model: 'opencode/big-pickle' }) });
     try {
       assert.equal((await alice.call('PUT', `/api/projects/${project.id}/model`, { providerId: null, modelId: null })).status, 200);
       const op = (await alice.post<Operation>(`/api/projects/${project.id}/deploy`, { force: true })).body;
@@ -164,7 +164,7 @@ describe('providers: live provider changes reach a running agent (local runtime,
       }
       assert.equal(state, 'succeeded');
     } finally {
-      lifecycle.providerEnv = original;
+      injection.envFor = original;
     }
     const row = (await alice.get<Project>(`/api/projects/${project.id}`)).body;
     const note = row.runtimeNotes.find((n) => n.startsWith(REDEPLOY_NOTE));

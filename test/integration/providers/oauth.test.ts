@@ -11,6 +11,7 @@ import { startAuthServer, type AuthServer } from '../../fixtures/oauth/authServe
 import { startDeviceServer, type DeviceServer } from '../../fixtures/oauth/githubDeviceServer';
 import { client, type TestApi } from '../support/apiServer';
 import { openEventStream } from '../support/sseReader';
+import { testDatabaseEnv } from '../../harness/postgres.mjs';
 
 const CALLBACK = 'vscode://hangar-dev.hangar/oauth/callback';
 
@@ -55,7 +56,7 @@ describe('API: provider sign-in (device flow, PKCE redirect, refresh) and connec
       HANGAR_DATA_DIR: dataDir, HANGAR_PORT: '0', HANGAR_HOST: '127.0.0.1', HANGAR_LOG_LEVEL: 'debug', HANGAR_MODELS_URL: 'off', HANGAR_ALLOW_PRIVATE_HOSTS: '127.0.0.1',
       HANGAR_GITHUB_OAUTH_URL: github.url, HANGAR_COPILOT_CLIENT_ID: github.clientId,
       HANGAR_OAUTH_PROVIDERS: JSON.stringify({ openrouter: auth.providerConfig(true), mistral: auth.providerConfig(false) }),
-      HANGAR_OAUTH_REFRESH_POLL_S: '3600', HANGAR_OAUTH_REFRESH_LEAD_S: '300',
+      HANGAR_OAUTH_REFRESH_POLL_S: '3600', HANGAR_OAUTH_REFRESH_LEAD_S: '300', ...(await testDatabaseEnv(dataDir)),
     }), createLogger('debug', (line) => logLines.push(line)));
     api = { server, url: server.url, dataDir, adminToken: fs.readFileSync(path.join(dataDir, 'local-token'), 'utf8').trim(), close: () => server.close() };
     alice = client(api.url, api.adminToken);

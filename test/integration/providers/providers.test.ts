@@ -9,6 +9,7 @@ import { startServer } from '../../../backend/server';
 import { client, type TestApi } from '../support/apiServer';
 import { openEventStream } from '../support/sseReader';
 import { startModelsServer, type ModelsServer } from './modelsServer';
+import { testDatabaseEnv } from '../../harness/postgres.mjs';
 
 const KEY = 'sk-test-' + 'a1b2c3d4e5f6a7b8c9d0' + 'f3a9';
 const CUSTOM_KEY = 'gw-' + Math.random().toString(36).slice(2) + 'zz99';
@@ -38,7 +39,8 @@ describe('API: providers, credentials and default models', function () {
     models = await startModelsServer();
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hangar-providers-'));
     const server = await startServer(
-      loadConfig({ HANGAR_DATA_DIR: dataDir, HANGAR_PORT: '0', HANGAR_HOST: '127.0.0.1', HANGAR_LOG_LEVEL: 'debug', HANGAR_MODELS_URL: models.url, HANGAR_ALLOW_PRIVATE_HOSTS: '127.0.0.1' }),
+      loadConfig({ HANGAR_DATA_DIR: dataDir, HANGAR_PORT: '0', HANGAR_HOST: '127.0.0.1', HANGAR_LOG_LEVEL: 'debug', HANGAR_MODELS_URL: models.url, HANGAR_ALLOW_PRIVATE_HOSTS: '127.0.0.1',
+        ...(await testDatabaseEnv(dataDir)) }),
       createLogger('debug', (line) => logLines.push(line)),
     );
     api = { server, url: server.url, dataDir, adminToken: fs.readFileSync(path.join(dataDir, 'local-token'), 'utf8').trim(), close: () => server.close() };

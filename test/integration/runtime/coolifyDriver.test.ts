@@ -234,8 +234,7 @@ describe('coolify driver against the Coolify contract server', () => {
       assert.match(err.message, /Coolify's API cannot run commands/);
       return true;
     });
-    const withPasswords = driverFor(server);
-    withPasswords.setAgentPassword(async () => 'pw');
+    const withPasswords = driverFor(server, {}, { agentPassword: async () => 'pw' });
     await assert.rejects(withPasswords.exec('prj_nothing', ['git', 'status']), /not running on Coolify \(absent\): start it/);
     await withPasswords.close();
   });

@@ -23,13 +23,13 @@ async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 120
 
 describe('runtimes: local and docker projects in one API, each on its own runtime (real dockerd, real opencode)', function () {
   this.timeout(180_000);
+  let dockerEnv: Record<string, string> = {};
   let dockerd: Dockerd | null = null;
   let docker: Docker;
   let api: TestApi | undefined;
   let admin: ReturnType<typeof client>;
   let loc: Project;
   let dock: Project;
-  const savedEnv: Record<string, string | undefined> = {};
 
   const finished = async (p: Project, op: Operation) => until(`operation ${op.kind} on ${p.name}`, async () => {
     const found = (await admin.get<OperationList>(`/api/projects/${p.id}/operations`)).body.items.find((o) => o.id === op.id);
@@ -51,11 +51,9 @@ describe('runtimes: local and docker projects in one API, each on its own runtim
     if (!dockerd) this.skip(); // only outside CI: under CI=true requireDockerd throws
     const { tag } = await ensureTestImage(dockerd.dockerHost);
     docker = new Docker({ socketPath: dockerd.dockerHost.replace(/^unix:\/\//, '') });
-    for (const [k, v] of Object.entries({ DOCKER_HOST: dockerd.dockerHost, HANGAR_DOCKER_IMAGE: tag, HANGAR_DOCKER_STOP_TIMEOUT: '2' })) {
-      savedEnv[k] = process.env[k];
-      process.env[k] = v;
-    }
-    api = await startTestApi({ HANGAR_RUNTIME: 'local', HANGAR_MODELS_URL: 'off' });
+    // The API reads the docker runtime's variables with the rest of its configuration (backend/config.ts).
+    dockerEnv = { DOCKER_HOST: dockerd.dockerHost, HANGAR_DOCKER_IMAGE: tag, HANGAR_DOCKER_STOP_TIMEOUT: '2' };
+    api = await startTestApi({ ...dockerEnv, HANGAR_RUNTIME: 'local', HANGAR_MODELS_URL: 'off' });
     admin = client(api.url, api.adminToken);
   });
 
@@ -74,7 +72,6 @@ describe('runtimes: local and docker projects in one API, each on its own runtim
         fs.rmSync(api.dataDir, { recursive: true, force: true });
       }
     } finally {
-      for (const [k, v] of Object.entries(savedEnv)) { if (v === undefined) delete process.env[k]; else process.env[k] = v; }
       await dockerd.stop();
     }
   });
@@ -112,7 +109,7 @@ describe('runtimes: local and docker projects in one API, each on its own runtim
     const pids = localPids(loc);
     const dataDir = api!.dataDir;
     await api!.close();
-    api = await startTestApi({ HANGAR_RUNTIME: 'docker', HANGAR_MODELS_URL: 'off' }, dataDir);
+    api = await startTestApi({ ...dockerEnv, HANGAR_RUNTIME: 'docker', HANGAR_MODELS_URL: 'off' }, dataDir);
     admin = client(api.url, api.adminToken);
     await api.server.reconciled.settled;
     assert.equal((await get(loc)).status, 'running', 'the local project was re-adopted, not called failed');

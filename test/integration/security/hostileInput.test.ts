@@ -7,6 +7,7 @@ import { checkBranch, checkRepoUrl } from '../../../backend/sync/repoUrl';
 import { gitEnv } from '../../../backend/sync/gitEnv';
 import type { ErrorBody, Project, TokenCreated } from '../../../backend/contract';
 import { client, startTestApi, type TestApi } from '../support/apiServer';
+import { onPostgres } from '../../harness/postgres.mjs';
 
 /** Each answer is in the one error shape, with the status and code the hostile input deserves. */
 function assertError(res: { status: number; body: unknown }, status: number, code?: string, what = ''): void {
@@ -102,7 +103,9 @@ describe('API security: hostile input is a 4xx in the one error shape, never a 5
       const other = await startTestApi({}, dir);
       await client(other.url, other.adminToken).post('/api/projects', { name: 'writes the wal' });
       assert.equal(fs.statSync(dir).mode & 0o777, 0o700);
-      for (const f of ['hangar.db', 'hangar.db-wal', 'hangar.db-shm', 'secret.key', 'local-token']) {
+      // On PostgreSQL (HANGAR_TEST_DATABASE=postgres) there is no database file in the data dir.
+      const dbFiles = onPostgres() ? [] : ['hangar.db', 'hangar.db-wal', 'hangar.db-shm'];
+      for (const f of [...dbFiles, 'secret.key', 'local-token']) {
         assert.equal(fs.statSync(path.join(dir, f)).mode & 0o777, 0o600, f);
       }
       await other.close();

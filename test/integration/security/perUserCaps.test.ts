@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { DeviceFlowStart, ErrorBody } from '../../../backend/contract';
 import { MAX_DEVICE_FLOWS_PER_USER } from '../../../backend/oauth/deviceFlow';
-import { MAX_STREAMS_PER_USER } from '../../../backend/services/container';
+import { MAX_STREAMS_PER_USER } from '../../../backend/compositionRoot';
 import { startDeviceServer, type DeviceServer } from '../../fixtures/oauth/githubDeviceServer';
 import { client, startTestApi, type TestApi } from '../support/apiServer';
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { loadConfig } from '../../../backend/config';
 import { silentLogger } from '../../../backend/logger';
 import { startServer, type RunningServer } from '../../../backend/server';
+import { testDatabaseEnv } from '../../harness/postgres.mjs';
 
 export interface TestApi {
   server: RunningServer;
@@ -13,11 +14,12 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-/** A real API on an ephemeral loopback port with its own SQLite file. */
+/** A real API on an ephemeral loopback port with its own SQLite file (or PostgreSQL database, see postgres.mjs). */
 export async function startTestApi(env: Record<string, string> = {}, dataDir?: string): Promise<TestApi> {
   const dir = dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'hangar-it-'));
   // The fake LLM and other stand-ins listen on loopback: allowed here, refused by default (test/integration/security).
-  const config = loadConfig({ HANGAR_DATA_DIR: dir, HANGAR_PORT: '0', HANGAR_HOST: '127.0.0.1', HANGAR_ALLOW_PRIVATE_HOSTS: '127.0.0.1,localhost,::1,host.docker.internal', ...env });
+  const config = loadConfig({ HANGAR_DATA_DIR: dir, HANGAR_PORT: '0', HANGAR_HOST: '127.0.0.1', HANGAR_ALLOW_PRIVATE_HOSTS: '127.0.0.1,localhost,::1,host.docker.internal',
+    ...(await testDatabaseEnv(dir)), ...env });
   const server = await startServer(config, silentLogger);
   let adminToken: string;
   try {

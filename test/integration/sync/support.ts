@@ -10,6 +10,7 @@ import { createLogger } from '../../../backend/logger';
 import { startServer, type RunningServer } from '../../../backend/server';
 import { client } from '../support/apiServer';
 import { openEventStream } from '../support/sseReader';
+import { testDatabaseEnv } from '../../harness/postgres.mjs';
 
 export interface SyncApi {
   server: RunningServer;
@@ -35,7 +36,8 @@ export async function startSyncApi(env: Record<string, string>, caFile: string):
   const logLines: string[] = [];
   let server: RunningServer;
   try {
-    const config = loadConfig({ ...process.env, HANGAR_DATA_DIR: dataDir, HANGAR_PORT: '0', HANGAR_HOST: '127.0.0.1', ...env });
+    const config = loadConfig({ ...process.env, HANGAR_DATA_DIR: dataDir, HANGAR_PORT: '0', HANGAR_HOST: '127.0.0.1',
+      ...(await testDatabaseEnv(dataDir)), ...env });
     server = await startServer(config, createLogger('debug', (l) => logLines.push(l)));
   } finally {
     for (const [k, v] of Object.entries(saved)) restore(k, v);

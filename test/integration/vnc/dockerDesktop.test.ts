@@ -31,7 +31,7 @@ describe('VNC bridge: desktop tier on the docker runtime (real dockerd, Xvfb + x
   let api: TestApi;
   let admin: ReturnType<typeof client>;
   let desk: Project | undefined;
-  const savedEnv: Record<string, string | undefined> = {};
+  let dockerEnv: Record<string, string> = {};
 
   const wsUrl = (projectId: string, ticket?: string) => `${api.url.replace(/^http/, 'ws')}/api/projects/${projectId}/vnc${ticket === undefined ? '' : `?ticket=${encodeURIComponent(ticket)}`}`;
   const exec = async (argv: string[]) => {
@@ -58,12 +58,9 @@ describe('VNC bridge: desktop tier on the docker runtime (real dockerd, Xvfb + x
     }
     timings[image.built ? 'image build' : 'image cache check'] = image.ms;
     docker = new Docker({ socketPath: dockerd.dockerHost.replace(/^unix:\/\//, '') });
-    // The docker driver reads its variables from the process environment when it is selected.
-    for (const [k, v] of Object.entries({ DOCKER_HOST: dockerd.dockerHost, HANGAR_DOCKER_DESKTOP_IMAGE: image.tag, HANGAR_DOCKER_STOP_TIMEOUT: '2' })) {
-      savedEnv[k] = process.env[k];
-      process.env[k] = v;
-    }
-    api = await startTestApi({ HANGAR_RUNTIME: 'docker', HANGAR_MODELS_URL: 'off' });
+    // The API reads the docker runtime's variables with the rest of its configuration (backend/config.ts).
+    dockerEnv = { DOCKER_HOST: dockerd.dockerHost, HANGAR_DOCKER_DESKTOP_IMAGE: image.tag, HANGAR_DOCKER_STOP_TIMEOUT: '2' };
+    api = await startTestApi({ ...dockerEnv, HANGAR_RUNTIME: 'docker', HANGAR_MODELS_URL: 'off' });
     admin = client(api.url, api.adminToken);
     // The seeded desktop tier asks for 8 CPUs and 16g; this machine has 2 cores and docker refuses more.
     const shrunk = await admin.call('PATCH', '/api/container-tiers/desktop', { cpus: 1, memory: '2g', memoryReservation: '1g' });
@@ -91,7 +88,6 @@ describe('VNC bridge: desktop tier on the docker runtime (real dockerd, Xvfb + x
       }
       await api?.close();
     } finally {
-      for (const [k, v] of Object.entries(savedEnv)) { if (v === undefined) delete process.env[k]; else process.env[k] = v; }
       await dockerd.stop();
       timings['whole file'] = Math.round(performance.now() - t0);
       console.log(`      timings (ms): ${JSON.stringify(timings)}`);
@@ -103,7 +99,7 @@ describe('VNC bridge: desktop tier on the docker runtime (real dockerd, Xvfb + x
     assert.equal(p.status, 'running');
     const [info] = await docker.listContainers({ filters: { label: [`dev.hangar.project=${desk!.id}`] } });
     const inspect = await docker.getContainer(info!.Id).inspect();
-    assert.equal(inspect.Config.Image, process.env.HANGAR_DOCKER_DESKTOP_IMAGE);
+    assert.equal(inspect.Config.Image, dockerEnv.HANGAR_DOCKER_DESKTOP_IMAGE);
     const bound = inspect.NetworkSettings.Ports['6080/tcp'] ?? [];
     assert.ok(bound.length > 0, '6080 is published for the API to reach');
     for (const b of bound) assert.equal(b.HostIp, '127.0.0.1', `6080 bound beyond loopback: ${JSON.stringify(bound)}`);

@@ -22,6 +22,7 @@ describe('backend config', () => {
     ['HANGAR_PORT', '70000', /^HANGAR_PORT="70000" is invalid/],
     ['HANGAR_RUNTIME', 'kubernetes', /^HANGAR_RUNTIME="kubernetes" is invalid: .*local.*docker.*coolify/],
     ['HANGAR_DATABASE_URL', 'mysql://x', /^HANGAR_DATABASE_URL="mysql:\/\/x" is invalid: must start with sqlite: or postgres/],
+    ['HANGAR_DATABASE_URL', 'mysql://u:hunter2@h/db', /^HANGAR_DATABASE_URL="mysql:\/\/u:\*\*\*@h\/db" is invalid/],
     ['HANGAR_ENCRYPTION_KEY', 'short-secret', /^HANGAR_ENCRYPTION_KEY="<redacted>" is invalid/],
   ];
   for (const [name, value, message] of bad) {

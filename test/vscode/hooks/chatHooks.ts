@@ -4,10 +4,10 @@
 import * as vscode from 'vscode';
 import { dispatch } from '../../../webviews/protocol/common';
 import { ChatWebviewToHost, type ChatHostToWebview } from '../../../webviews/protocol/chat';
+import type { ChatFeature } from '../../../extension/chat/chatFeature';
 import type { ChatPanel } from '../../../extension/chat/chatPanel';
 import { CHAT_VIEW_TYPE } from '../../../extension/chat/chatPanel';
 import { panelOptions } from '../../../extension/core/webview/panelHost';
-import type { HangarParts } from '../../../extension/core/testHooksLoader';
 import { PostedMessages } from './postedMessages';
 
 export interface ChatPanelProbe {
@@ -26,14 +26,18 @@ export interface ChatInternalArgs { projectId: string; inject?: unknown; reload?
 
 type Answer = ChatPanelProbe | { ok: boolean; error?: string } | undefined;
 
-export function chatHooks(
-  parts: HangarParts,
-): { command: (args: ChatInternalArgs) => Promise<Answer>; disposable: vscode.Disposable } {
-  const { chatPanels, mentionIndex, extensionUri } = { ...parts, extensionUri: parts.context.extensionUri };
+/** Starts recording what each chat panel posts; call it when the chat feature loads (before its first panel). */
+export function chatHooks(extensionUri: vscode.Uri): {
+  loaded: (chat: ChatFeature) => void;
+  command: (chat: ChatFeature, args: ChatInternalArgs) => Promise<Answer>;
+} {
   const posted = new PostedMessages<ChatHostToWebview>();
-  const listener = chatPanels.panels.onDidOpen((_id, panel) => posted.tap(panel.host.channel));
+  const loaded = (chat: ChatFeature): void => {
+    // Its listeners go with the feature's panels (PanelsByProject.dispose).
+    chat.panels.panels.onDidOpen((_id, panel) => posted.tap(panel.host.channel));
+  };
 
-  const probe = (panel: ChatPanel): ChatPanelProbe => ({
+  const probe = ({ mentionIndex }: ChatFeature, panel: ChatPanel): ChatPanelProbe => ({
     title: panel.host.panel.title,
     ready: panel.host.channel.ready,
     readyCount: panel.host.channel.readyCount,
@@ -64,7 +68,8 @@ export function chatHooks(
     return true;
   };
 
-  const command = async (args: ChatInternalArgs): Promise<Answer> => {
+  const command = async (chat: ChatFeature, args: ChatInternalArgs): Promise<Answer> => {
+    const chatPanels = chat.panels;
     const panel = chatPanels.panels.get(args.projectId);
     if (!panel) return undefined;
     if (args.inject !== undefined) return inject(panel, args.inject);
@@ -78,7 +83,7 @@ export function chatHooks(
       chatPanels.restore(restored, { v: 1, activeSessionId: null, scroll: {}, drafts: {}, projectId: args.projectId });
       return { ok: chatPanels.panels.get(args.projectId) !== undefined };
     }
-    return probe(panel);
+    return probe(chat, panel);
   };
-  return { command, disposable: new vscode.Disposable(() => listener.dispose()) };
+  return { loaded, command };
 }

@@ -2,8 +2,8 @@
 // screenshot goes. Each desktop panel loads the test build of the page (dist/test/webviews/desktop),
 // which answers `desktop.test` messages; they go past the product's channel, straight to the webview.
 import * as vscode from 'vscode';
+import type { DesktopFeature } from '../../../extension/desktop/desktopFeature';
 import type { DesktopPanel } from '../../../extension/desktop/desktopPanel';
-import type { HangarParts } from '../../../extension/core/testHooksLoader';
 import { DesktopTestAction, DesktopTestResult } from './desktopTestProtocol';
 
 export interface DesktopPanelProbe {
@@ -22,16 +22,18 @@ type TestAnswer = { ok: boolean; colors?: string[]; error?: string };
 /** Where the test build of the page lives, beside the product's (dist/webviews/desktop). */
 const TEST_PAGE = 'dist/test/webviews/desktop';
 
-export function desktopHooks(
-  parts: HangarParts,
-): { command: (args: DesktopInternalArgs) => Promise<unknown>; disposable: vscode.Disposable } {
-  const extensionUri = parts.context.extensionUri;
+/** Points each desktop panel at the test page; `loaded` when the desktop feature loads (before its first panel). */
+export function desktopHooks(extensionUri: vscode.Uri): {
+  loaded: (desktop: DesktopFeature) => void;
+  command: (desktop: DesktopFeature, args: DesktopInternalArgs) => Promise<unknown>;
+  disposable: vscode.Disposable;
+} {
   const pending = new Map<number, (r: TestAnswer) => void>();
   let seq = 0;
   /** The file the next screenshot is saved to: the save dialog is answered with it. */
   let screenshotTo: string | undefined;
 
-  const opened = parts.desktopPanels.panels.onDidOpen((_id, panel) => {
+  const loaded = (desktop: DesktopFeature): void => { desktop.panels.panels.onDidOpen((_id, panel) => {
     const webview = panel.host.panel.webview;
     const testPage = vscode.Uri.joinPath(extensionUri, ...TEST_PAGE.split('/'));
     const roots = [...(webview.options.localResourceRoots ?? []), testPage];
@@ -49,7 +51,7 @@ export function desktopHooks(
       pending.get(n)?.({ ok, ...(colors ? { colors } : {}), ...(error ? { error } : {}) });
       pending.delete(n);
     }));
-  });
+  }); };
 
   // The product asks where to save with VS Code's save dialog; the suite named the file beforehand.
   const showSaveDialog = vscode.window.showSaveDialog;
@@ -90,16 +92,13 @@ export function desktopHooks(
     });
   };
 
-  const command = async (args: DesktopInternalArgs): Promise<unknown> => {
-    const panel = parts.desktopPanels.panels.get(args.projectId);
+  const command = async (desktop: DesktopFeature, args: DesktopInternalArgs): Promise<unknown> => {
+    const panel = desktop.panels.panels.get(args.projectId);
     if (!panel) return undefined;
     if (args.screenshotTo !== undefined) screenshotTo = args.screenshotTo;
     if (args.test !== undefined) return runTest(panel, DesktopTestAction.parse(args.test));
     return probe(panel);
   };
-  const disposable = new vscode.Disposable(() => {
-    opened.dispose();
-    vscode.window.showSaveDialog = showSaveDialog;
-  });
-  return { command, disposable };
+  const disposable = new vscode.Disposable(() => { vscode.window.showSaveDialog = showSaveDialog; });
+  return { loaded, command, disposable };
 }

@@ -1,23 +1,31 @@
-// The test-only hooks (dist/testHooks.js): the `hangar.internal.*` commands the in-VS-Code suite reads.
-// Built only by the test build (esbuild.mjs without --production) and loaded by extension/core/testHooks.ts
-// in development and test windows; the production bundle and the .vsix contain none of it.
+// The test-only hooks (dist/testHooks.mjs): the `hangar.internal.*` commands the in-VS-Code suite reads.
+// Built only by the test build (esbuild.mjs without --production) and loaded by extension/core/testHooksLoader.ts
+// in development and test windows; the production bundle and the .vsix contain none of it. Each command
+// loads the feature it reads (as the product's own commands do); panels are tapped as their feature loads.
 import * as vscode from 'vscode';
 import type { HangarParts } from '../../../extension/core/testHooksLoader';
 import type { ActivityInternalArgs } from '../../../extension/activity/activityFeature';
+import type { ChatFeature } from '../../../extension/chat/chatFeature';
 import type { ProviderSignInProbeArgs, SyncProbeArgs } from '../../../extension/core/commandIds';
+import type { DesktopFeature } from '../../../extension/desktop/desktopFeature';
 import { chatHooks, type ChatInternalArgs } from './chatHooks';
 import { desktopHooks, type DesktopInternalArgs } from './desktopHooks';
 import { snapshot } from './snapshot';
 
-export function register(parts: HangarParts): vscode.Disposable[] {
-  const chat = chatHooks(parts);
-  const desktop = desktopHooks(parts);
+export function register({ shell, features }: HangarParts): vscode.Disposable[] {
+  const chat = chatHooks(shell.context.extensionUri);
+  const desktop = desktopHooks(shell.context.extensionUri);
+  const loaded = features.onDidLoad((f) => {
+    if (f.id === 'chat') chat.loaded(f as ChatFeature);
+    if (f.id === 'desktop') desktop.loaded(f as DesktopFeature);
+  });
+  const projects = async () => (await features.load('projects')).services;
   const commands: Record<string, (...args: never[]) => unknown> = {
-    'hangar.internal.activationTime': () => parts.activation.ms,
-    'hangar.internal.snapshot': () => snapshot(parts),
+    'hangar.internal.activationTime': () => shell.activation.ms,
+    'hangar.internal.snapshot': async () => snapshot(await projects()),
     /** The Project details panel: the state last posted, whether `ready` arrived. */
-    'hangar.internal.projectPanel': (projectId: string) => {
-      const panel = parts.projectPanels.panels.get(projectId);
+    'hangar.internal.projectPanel': async (projectId: string) => {
+      const panel = (await features.load('projects')).panels.panels.get(projectId);
       if (!panel) return undefined;
       const last = panel.host.channel.lastState;
       return {
@@ -28,16 +36,20 @@ export function register(parts: HangarParts): vscode.Disposable[] {
         lastState: last?.type === 'state' ? last.state : undefined,
       };
     },
-    'hangar.internal.containerLogs': (projectId: string) => parts.logs.probe(projectId),
-    'hangar.internal.activity': (args?: ActivityInternalArgs) => parts.activity.internal(args),
-    'hangar.internal.chat': (args: ChatInternalArgs) => chat.command(args),
-    'hangar.internal.providers': () => parts.providers.probe(),
-    'hangar.internal.providerSignIn': (args?: ProviderSignInProbeArgs) => parts.providers.signInProbe(args),
-    'hangar.internal.sync': (args?: SyncProbeArgs) => parts.sync.probe(args),
-    'hangar.internal.desktop': (args: DesktopInternalArgs) => desktop.command(args),
+    'hangar.internal.containerLogs': async (projectId: string) => (await projects()).logs.probe(projectId),
+    'hangar.internal.activity': async (args?: ActivityInternalArgs) => (await features.load('activity')).internal(args),
+    'hangar.internal.chat': async (args: ChatInternalArgs) => chat.command(await features.load('chat'), args),
+    'hangar.internal.providers': async () => (await features.load('providers')).probe(),
+    'hangar.internal.providerSignIn': async (args?: ProviderSignInProbeArgs) => {
+      return (await features.load('providers')).signInProbe(args);
+    },
+    'hangar.internal.sync': async (args?: SyncProbeArgs) => (await features.load('sync')).probe(args),
+    'hangar.internal.desktop': async (args: DesktopInternalArgs) => {
+      return desktop.command(await features.load('desktop'), args);
+    },
   };
   return [
-    chat.disposable,
+    loaded,
     desktop.disposable,
     ...Object.entries(commands).map(([id, handler]) => vscode.commands.registerCommand(id, handler)),
   ];

@@ -1,6 +1,6 @@
 // hangar.internal.snapshot: what the suite reads of the connection, the status bar and the trees.
 // Never returns a token.
-import type { HangarParts } from '../../../extension/core/testHooksLoader';
+import type { Services } from '../../../extension/projects/projectServices';
 
 export interface Snapshot {
   connection: string;
@@ -18,7 +18,7 @@ export interface Snapshot {
   autoRefreshScheduled: boolean;
 }
 
-export async function snapshot(s: HangarParts): Promise<Snapshot> {
+export async function snapshot(s: Services): Promise<Snapshot> {
   const state = s.session.state;
   const url = state.kind === 'disconnected' ? undefined : state.url;
   return {

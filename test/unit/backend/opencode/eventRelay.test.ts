@@ -25,6 +25,10 @@ async function fakeAgent() {
     emit(type: string, properties: unknown = {}) {
       for (const s of streams) s.write(`data: ${JSON.stringify({ type, properties })}\n\n`);
     },
+    /** Writes the text one byte per write: frames, lines and UTF-8 characters split anywhere. */
+    emitBytes(text: string) {
+      for (const s of streams) for (const b of new TextEncoder().encode(text)) s.write(Uint8Array.of(b));
+    },
     dropAll() {
       for (const s of streams) s.destroy();
     },
@@ -81,6 +85,17 @@ describe('AgentEventRelays', () => {
     assert.equal(agent.streams.size, 1);
     assert.equal(relays.stats('p1')?.connects, 1);
     assert.equal(agent.auth[0], 'Basic ' + Buffer.from('opencode:pw').toString('base64'));
+  });
+
+  it('reads frames split at every byte, with CR, CRLF and multi-line data, ignoring comments and event names', async () => {
+    const a = collector();
+    relays.get('p1').attach(a);
+    await until('ready', () => a.types().includes('ready'));
+    agent.emitBytes(': hi\r\n\r\nevent: x\r\ndata: {"type":"session.updated",\r\ndata: "properties":{"title":"héllo ✓"}}\r\n\r\n'
+      + 'id: 3\rdata: {"type":"session.idle","properties":{}}\r\r');
+    await until('two events', () => a.events.length === 3);
+    assert.deepEqual(a.types(), ['ready', 'session.updated', 'session.idle']);
+    assert.deepEqual(a.events[1]!.properties, { title: 'héllo ✓' });
   });
 
   it('replays after Last-Event-ID, and resyncs when the id is too old, unknown or from before a restart', async () => {

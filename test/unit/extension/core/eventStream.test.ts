@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import type http from 'node:http';
 import type { HangarEvent } from '../../../../backend/contract';
-import { backoffDelay, EventStream, type EventStreamOptions, type StreamState } from '../../../../extension/core/eventStream';
+import {
+  backoffDelay, EventStream, type EventStreamOptions, type SseFrame, type StreamState,
+} from '../../../../extension/core/eventStream';
 import { anEvent, aProject, eventually, json, sseFrame, startServer, type TestServer } from '../builders';
 
 describe('EventStream against a real SSE server', () => {
@@ -46,6 +48,17 @@ describe('EventStream against a real SSE server', () => {
     assert.deepEqual(events, [created]);
     assert.equal(server.requests[0]?.headers.authorization, 'Bearer tok-abcdefgh');
     assert.equal(server.requests[0]?.headers['last-event-id'], undefined);
+  });
+
+  it('parses frames split at every byte, with CR, CRLF and LF line ends; an id holds for the frames after it', async () => {
+    const frames: SseFrame[] = [];
+    const { events } = connect({ parse: (data, frame) => { frames.push(frame); return data as HangarEvent; } });
+    await eventually(() => open.length === 1, 2000, 'the stream to open');
+    const text = 'id: 7\r\nevent: x\r\ndata: {"t":\r\ndata: "héllo ✓"}\r\n\r\nretry: 2500\rfoo: bar\rdata: {"t":2}\r\r: ping\n\n';
+    for (const b of new TextEncoder().encode(text)) open[0]!.write(Uint8Array.of(b));
+    await eventually(() => events.length === 2, 2000, 'two events');
+    assert.deepEqual(frames, [{ id: '7', event: 'x', data: '{"t":\n"héllo ✓"}' }, { id: '7', event: 'message', data: '{"t":2}' }]);
+    assert.equal(stream?.lastEventId, '7');
   });
 
   it('follows another path with its own parser (the agent proxy\'s relayed stream)', async () => {

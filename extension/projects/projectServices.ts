@@ -1,13 +1,13 @@
 import type * as vscode from 'vscode';
-import type { Fetch } from './fetchTypes';
-import type { HangarSession } from './hangarSession';
-import type { OperationTracker } from '../projects/operationTracker';
-import type { ProjectDetailsPanels } from '../projects/projectDetailsPanel';
-import type { Logger } from './ports';
-import type { LogTerminals } from '../projects/logTerminals';
-import type { ProjectsTreeProvider } from '../projects/projectsTree';
-import type { TiersTreeProvider } from '../projects/tiersTree';
-import type { UriRouter } from './uriRouter';
+import type { Fetch } from '../core/fetchTypes';
+import type { HangarSession } from '../core/hangarSession';
+import type { OperationTracker } from './operationTracker';
+import type { ProjectDetailsPanels } from './projectDetailsPanel';
+import type { Logger } from '../core/ports';
+import type { LogTerminals } from './logTerminals';
+import type { ProjectsTreeProvider } from './projectsTree';
+import type { TiersTreeProvider } from './tiersTree';
+import type { UriRouter } from '../core/uriRouter';
 
 /** What command handlers may use: the composition root builds it once in activate(). */
 export interface Services {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { RingBuffer } from '../../../../backend/opencode/ringBuffer';
+import { RingBuffer } from '../../../../backend/events/ringBuffer';
 
 const item = (id: number) => ({ id });
 

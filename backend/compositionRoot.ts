@@ -1,0 +1,169 @@
+import fs from 'node:fs';
+import { ActivityService } from './activity/activityService';
+import { NotificationWebhooks } from './activity/notificationWebhooks';
+import type { Config } from './config';
+import type { Db } from './db/database';
+import { DomainBus } from './events/domainBus';
+import { EventHub } from './events/eventHub';
+import type { Logger } from './logger';
+import { DeviceFlowService } from './oauth/deviceFlow';
+import { pruneOAuthFlows, RedirectFlowService } from './oauth/redirectFlow';
+import { OAuthRefresher } from './oauth/refreshScheduler';
+import { createAgentProxy, type AgentProxy } from './opencode/agentProxy';
+import { CatalogService } from './providers/catalog';
+import { ConnectionTester } from './providers/connectionTest';
+import { CredentialService } from './providers/credentials';
+import { ProviderInjection } from './providers/injection';
+import { CredentialSync } from './providers/liveUpdate';
+import { ProviderService } from './providers/providerService';
+import { PrivateHostGuard } from './providers/urlGuard';
+import type { RuntimeDriver } from './runtime/driver';
+import type { RuntimeDrivers } from './runtime/drivers';
+import { Lifecycle } from './runtime/lifecycle';
+import { createDrivers, type DriverFactory } from './runtime/registry';
+import type { SealedSettings } from './runtime/runtimeSettings';
+import { SecretBox } from './runtime/secretBox';
+import { StatusMonitor } from './runtime/statusMonitor';
+import { PerUserSlots } from './security/perUserSlots';
+import { OperationService } from './services/operations';
+import { ProjectService, toProject } from './services/projects';
+import { ProjectStatusAuthority } from './services/projectStatusAuthority';
+import { TierService } from './services/tiers';
+import { UserService } from './services/users';
+import { GithubCredentials } from './sync/githubCredentials';
+import { SyncService, syncOptions } from './sync/syncService';
+import { VncGateway } from './vnc/vncGateway';
+
+/** Event streams one user may hold open at once (each window follows /api/events plus one per open chat). */
+/** The default of HANGAR_MAX_STREAMS_PER_USER. */
+export const MAX_STREAMS_PER_USER = 32;
+
+/**
+ * Every part of the API, built once by createServices. Routes take only the parts they use
+ * (`Pick<Services, …>`, see backend/routes); server.ts starts and stops the ones with timers.
+ */
+export interface Services {
+  config: Config;
+  db: Db;
+  log: Logger;
+  hub: EventHub;
+  /** In-process events one part reacts to (credential.changed, agent.healthy, …): backend/events/domainBus.ts. */
+  bus: DomainBus;
+  users: UserService;
+  tiers: TierService;
+  projects: ProjectService;
+  /** The default runtime (HANGAR_RUNTIME) new projects go to; undefined when it could not be built (driverProblem). */
+  driver: RuntimeDriver | undefined;
+  driverProblem: string | undefined;
+  /** Every runtime this API drives; each project is driven by its own (projects.runtime). */
+  drivers: RuntimeDrivers;
+  lifecycle: Lifecycle;
+  operations: OperationService;
+  monitor: StatusMonitor;
+  startedAt: number;
+  /** The agent proxy: project → running opencode, and one event relay per project. */
+  agent: AgentProxy;
+  /** Agent sessions from the opencode plugin's webhook (backend/activity). */
+  activity: ActivityService;
+  /** Outgoing notification webhooks and their delivery log (backend/activity/notificationWebhooks.ts). */
+  notifications: NotificationWebhooks;
+  /** Provider credentials (sealed) and custom providers (backend/providers). */
+  credentials: CredentialService;
+  /** The models.dev catalog joined with each user's configuration, defaults and project overrides. */
+  providers: ProviderService;
+  /** What every agent starts with in OPENCODE_CONFIG_CONTENT (backend/providers/injection.ts). */
+  injection: ProviderInjection;
+  /** Test Provider Connection (backend/providers/connectionTest.ts). */
+  connectionTester: ConnectionTester;
+  /** Refuses provider URLs on loopback/private networks unless HANGAR_ALLOW_PRIVATE_HOSTS allows them. */
+  urlGuard: PrivateHostGuard;
+  /** Open event streams per user (/api/events and every agent event stream together). */
+  streams: PerUserSlots;
+  /** Provider sign-in (backend/oauth): device flow, redirect + PKCE, and the refresh scheduler. */
+  oauth: { device: DeviceFlowService; redirect: RedirectFlowService; refresher: OAuthRefresher };
+  /** The desktop tier's VNC tickets and websocket bridge (backend/vnc). */
+  vnc: VncGateway;
+  /** GitHub sync of project workspaces (backend/sync). */
+  sync: SyncService;
+  /** Each user's GitHub token, sealed (backend/sync/githubCredentials.ts). */
+  github: GithubCredentials;
+}
+
+/** What the server read before building the parts: the sealed runtime settings and the runtimes in use. */
+export interface StartupState {
+  /** The sealed runtime_settings rows (loadSealedSettings), e.g. the Coolify token. */
+  settings?: SealedSettings;
+  /** Runtimes existing projects were deployed on: their drivers are built whatever HANGAR_RUNTIME says. */
+  runtimesInUse?: readonly string[];
+  /** Other driver factories than backend/runtime/registry.ts's (tests). */
+  factories?: Partial<Record<Config['runtime'], DriverFactory>>;
+}
+
+/**
+ * The composition root of the API: builds every part through its constructor, in dependency
+ * order, and wires the reactions of one part to another through the domain bus. Nothing is
+ * assigned into a part after it is built.
+ */
+export function createServices(config: Config, db: Db, log: Logger, encryptionKey: Buffer, startup: StartupState = {}): Services {
+  const hub = new EventHub(config.eventBufferSize);
+  const bus = new DomainBus();
+  const box = new SecretBox(encryptionKey);
+  const users = new UserService(db);
+  const tiers = new TierService(db, hub);
+  const status = new ProjectStatusAuthority(db, hub, toProject);
+  const projects = new ProjectService(db, tiers, hub, config.runtime, box, status);
+  // Coolify cannot exec: its driver runs commands through the agent's opencode, with the project's password.
+  const agentPassword = async (id: string) => (await projects.secrets(id)).opencodePassword;
+  const drivers = createDrivers({ config, box, log, settings: startup.settings ?? {}, agentPassword }, startup.runtimesInUse, startup.factories);
+  const driver = drivers.default;
+
+  const credentials = new CredentialService(db, box, hub, bus);
+  const catalog = new CatalogService(db, log, config.models);
+  const providers = new ProviderService(db, catalog, credentials, projects, bus, config.oauth.redirectProviders);
+  const injection = new ProviderInjection(projects, providers, credentials);
+  const lifecycle = new Lifecycle(drivers, projects, tiers, config.healthTimeoutMs, log, bus, () => injection.envFor());
+  const operations = new OperationService(db, hub, projects, lifecycle, log, bus, status);
+  const monitor = new StatusMonitor(drivers, projects, (id) => operations.isBusy(id), config.statusPollMs, log);
+
+  // Provider changes and a newly healthy agent reach running agents through opencode's own API.
+  const liveConfig = new CredentialSync(projects, providers, credentials, injection, hub, log);
+  bus.on('credential.changed', ({ userId, providerId }) => liveConfig.providerChanged(userId, providerId));
+  bus.on('model.changed', ({ userId, projectId }) =>
+    projectId ? liveConfig.projectChanged(userId, projectId) : liveConfig.defaultChanged(userId));
+  bus.on('agent.healthy', ({ projectId, agentUrl }) => liveConfig.pushProject(projectId, agentUrl));
+
+  const { oauth: o } = config;
+  const oauth = {
+    device: new DeviceFlowService(db, box, credentials, log, {
+      oauthBaseUrl: o.githubOAuthUrl, clientId: o.copilotClientId, enterpriseHost: o.githubEnterpriseHost,
+    }),
+    redirect: new RedirectFlowService(db, box, credentials, log, o.redirectProviders),
+    refresher: new OAuthRefresher(credentials, o.redirectProviders, log, {
+      leadMs: o.refreshLeadMs, pollMs: o.refreshPollMs, housekeeping: () => pruneOAuthFlows(db, Date.now()),
+    }),
+  };
+
+  const notifications = new NotificationWebhooks(db, box, log, { retryBaseMs: config.notifyRetryMs });
+  const vnc = new VncGateway({
+    projectRow: (id) => projects.rowById(id), tier: (id) => tiers.get(id), driver: (projectId) => lifecycle.driverFor(projectId),
+    authenticate: (token) => users.authenticate(token), log,
+  });
+
+  const github = new GithubCredentials(db, box);
+  const readFile = (p: string) => fs.readFileSync(p, 'utf8');
+  const sync = new SyncService(db, hub, projects, operations, lifecycle, github, log, syncOptions(config.sync, readFile));
+  bus.on('operation.finished', ({ ownerId, projectId, kind, state }) => sync.afterOperation(ownerId, projectId, kind, state));
+  hub.observe((_userId, event) => sync.noteActivity(event));
+
+  const urlGuard = new PrivateHostGuard(config.allowPrivateHosts);
+  const streams = new PerUserSlots(config.maxStreamsPerUser, 'event streams', 'Close a window or panel that follows events and try again.');
+  return {
+    config, db, log, hub, bus, users, tiers, projects, drivers, lifecycle, operations, monitor, credentials, providers,
+    injection, oauth, notifications, vnc, github, sync, urlGuard, streams,
+    driver, driverProblem: driver ? undefined : drivers.problem(config.runtime),
+    startedAt: Date.now(),
+    agent: createAgentProxy(config, projects, log),
+    activity: new ActivityService(db, hub, projects, log, Date.now, notifications),
+    connectionTester: new ConnectionTester(providers, credentials, 10_000, urlGuard),
+  };
+}

@@ -1,0 +1,20 @@
+import type { Shell } from './featureCore';
+import { HangarSession } from './hangarSession';
+import { settings } from './settings';
+
+/** The session (API client, store, event stream) over VS Code's SecretStorage; its own chunk, loaded on first use. */
+export function createSession({ context, fetch, log, secretRegistry }: Shell): HangarSession {
+  const session = new HangarSession({
+    secrets: {
+      get: async (k) => context.secrets.get(k),
+      store: async (k, v) => context.secrets.store(k, v),
+      delete: async (k) => context.secrets.delete(k),
+    },
+    fetch,
+    log,
+    secretRegistry,
+    saveServerUrl: settings.saveServerUrl,
+  });
+  context.subscriptions.push(session);
+  return session;
+}

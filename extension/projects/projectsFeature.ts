@@ -1,0 +1,109 @@
+import * as vscode from 'vscode';
+import type { ConnectionState } from '../connection/connectionState';
+import { VIEW_IDS } from '../core/commandIds';
+import type { Feature } from '../core/feature';
+import type { FeatureCore } from '../core/featureCore';
+import type { RowTreeItem } from '../core/views/rowTreeItem';
+import { settings } from '../core/settings';
+import { AutoRefresh } from './autoRefresh';
+import { containerCommands } from './containerCommands';
+import { LogTerminals } from './logTerminals';
+import { OperationTracker } from './operationTracker';
+import { projectCommands } from './projectCommands';
+import { projectDetailsCommands } from './projectDetailsCommands';
+import { ProjectDetailsPanels } from './projectDetailsPanel';
+import type { PROJECTS_COMMANDS } from './projectsManifest';
+import type { Services } from './projectServices';
+import { ProjectsTreeProvider } from './projectsTree';
+import { TiersTreeProvider } from './tiersTree';
+
+/** The Projects and Tiers views, a project's details panel, the project and container commands. */
+export interface ProjectsFeature extends Feature<(typeof PROJECTS_COMMANDS)[number]> {
+  readonly id: 'projects';
+  readonly projectsTree: ProjectsTreeProvider;
+  readonly projectsView: vscode.TreeView<RowTreeItem>;
+  readonly tracker: OperationTracker;
+  readonly panels: ProjectDetailsPanels;
+  /** What its commands use (the trees, the logs, the backstop poll). */
+  readonly services: Services;
+}
+
+export async function createProjectsFeature(core: FeatureCore): Promise<ProjectsFeature> {
+  const { session, log, context } = core;
+  const projectsTree = new ProjectsTreeProvider(session);
+  const tiersTree = new TiersTreeProvider(session);
+  const projectsView = core.treeView(VIEW_IDS.projects, projectsTree);
+  const tiersView = core.treeView(VIEW_IDS.tiers, tiersTree);
+  const panels = new ProjectDetailsPanels({ session, extensionUri: context.extensionUri, log });
+  const tracker = new OperationTracker({
+    fetchOperation: async (projectId, opId) => (await session.api.operations(projectId)).find((o) => o.id === opId),
+    onLog: (m) => log.warn(m),
+  });
+  const logs = new LogTerminals(session, log);
+  const autoRefresh = new AutoRefresh({
+    refresh: async () => {
+      if (session.state.kind !== 'connected') return;
+      log.debug('auto-refresh: polling projects (backstop of the event stream)');
+      await session.refresh();
+    },
+  });
+  autoRefresh.setInterval(settings.autoRefreshInterval());
+  autoRefresh.setVisible(projectsView.visible);
+  // Each project row shows its agent's state: the activity feature knows it.
+  const activity = await core.feature('activity');
+  projectsTree.setAgentSource({
+    agentState: (id) => activity.agentState(id),
+    onDidChange: (l) => activity.model.onDidChange(l),
+  });
+
+  const services: Services = {
+    ...core, projectsTree, tiersTree, projectPanels: panels, tracker, logs,
+    statusBarText: () => core.loaded('connection')?.statusBarText() ?? '',
+    autoRefreshScheduled: () => autoRefresh.isScheduled,
+  };
+  let lastLoad: number | undefined;
+  const showState = (s: ConnectionState) => {
+    if (s.kind === 'disconnected' || s.kind === 'unauthorised') logs.closeAll();
+    projectsView.message = tiersView.message = staleMessage(s);
+  };
+  showState(session.state);
+  const disposables: vscode.Disposable[] = [
+    projectsTree, tiersTree, panels, tracker, logs, autoRefresh,
+    session.onDidReceiveEvent((e) => tracker.onEvent(e)),
+    projectsView.onDidChangeVisibility((e) => autoRefresh.setVisible(e.visible)),
+    session.store.onDidChange(() => {
+      // Any full fetch (connect, reconnect, Refresh) restarts the backstop's clock.
+      const load = session.store.projectsLoad;
+      if (load.kind === 'loaded' && load.at !== lastLoad) {
+        lastLoad = load.at;
+        autoRefresh.noteRefreshed();
+      }
+    }),
+    session.onDidChangeState(showState),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('hangar.autoRefreshInterval')) autoRefresh.setInterval(settings.autoRefreshInterval());
+    }),
+  ];
+  return {
+    id: 'projects',
+    commands: {
+      ...projectCommands(services),
+      ...projectDetailsCommands(services),
+      ...containerCommands(services),
+    },
+    disposables,
+    projectsTree,
+    projectsView,
+    tracker,
+    panels,
+    services,
+  };
+}
+
+function staleMessage(s: ConnectionState): string | undefined {
+  switch (s.kind) {
+    case 'offline': return `Offline: showing the last known state. ${s.reason}`;
+    case 'connecting': return s.reconnecting ? 'Reconnecting…' : undefined;
+    default: return undefined;
+  }
+}
