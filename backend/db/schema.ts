@@ -97,6 +97,9 @@ export interface Database {
   webhook_replays: WebhookReplaysTable;
   notification_webhooks: NotificationWebhooksTable;
   notification_deliveries: NotificationDeliveriesTable;
+  idempotency_keys: IdempotencyKeysTable;
+  user_settings: UserSettingsTable;
+  project_permissions: ProjectPermissionsTable;
 }
 
 /** One opencode session (migration 0005_activity); times ISO strings. */
@@ -253,6 +256,36 @@ export interface GithubCredentialsTable {
   updated_at: string;
 }
 
+/** 0011: a user's server-side settings (backend/settings); `permissions` is PermissionSettings as JSON. */
+export interface UserSettingsTable {
+  user_id: string;
+  permissions: string;
+  sync_pull_mode: 'merge' | 'rebase';
+  updated_at: string;
+}
+
+/** 0011: a project's permission override (PermissionSettings as JSON). */
+export interface ProjectPermissionsTable {
+  project_id: string;
+  permissions: string;
+  updated_at: string;
+}
+
 export type ProjectRow = Selectable<ProjectsTable>;
 export type OperationRow = Selectable<OperationsTable>;
 export type ActivityRow = Selectable<ActivityTable>;
+
+/** 0010: the first successful answer to a POST sent with an Idempotency-Key (backend/http/idempotency.ts). */
+export interface IdempotencyKeysTable {
+  user_id: string;
+  key: string;
+  /** sha256 of method, path and body: the same key with another request is refused. */
+  fingerprint: string;
+  state: 'pending' | 'done';
+  status: number | null;
+  content_type: string | null;
+  body: string | null;
+  /** ISO time until which a pending row belongs to the request that wrote it. */
+  locked_until: string;
+  created_at: string;
+}

@@ -85,6 +85,7 @@ export class ChatController {
     this.transcript = new ChatTranscript({
       api, activity: this.activity, post, persist, log, projectId: project.id,
       pump: () => this.sender.queue.pump(),
+      resume: () => this.sender.queue.resume(),
       onMessages: (raw) => { if (!this.choice.model && !this.choice.agent) this.choice = lastChoice(raw); },
     });
     this.sender = new PromptSender({
@@ -118,6 +119,7 @@ export class ChatController {
   dispose(): void {
     this.disposed = true;
     this.sender.dispose();
+    this.transcript.dispose();
     if (this.loadTimer) clearTimeout(this.loadTimer);
   }
 
@@ -193,7 +195,7 @@ export class ChatController {
     this.sender.postState();
     this.persist();
     await t.send();
-    await this.sender.queue.pump();
+    await this.sender.queue.resume();
   }
 
   setProject(project: ChatProject): void {
@@ -209,6 +211,8 @@ export class ChatController {
 
   connection(state: ConnectionState): void {
     this.post({ type: 'chat.connection', state });
+    // Back: what waits in the outbox goes now, in order, without a click.
+    if (state === 'connected') void this.sender.queue.resume();
   }
 
   /** An event from the project's relayed stream. */
@@ -219,6 +223,15 @@ export class ChatController {
   /** After a gap (resync event or a reconnect): the transcript and status again, over REST. */
   resync(): Promise<void> {
     return this.transcript.resync();
+  }
+
+  /** The agent reloaded its config files (`workspace.changed` with agentReloaded): its agent list again. */
+  async agentFilesChanged(): Promise<void> {
+    this.catalog = undefined;
+    if (this.project.status !== 'running') return;
+    await this.loadCatalog();
+    this.postModels(this.dropStaleChoice(), true);
+    this.persist();
   }
 
   /**
@@ -310,12 +323,13 @@ export class ChatController {
 
   // ── Models and agents ─────────────────────────────────────────────────────────────────────────
 
-  private postModels(notice: string | undefined): void {
+  private postModels(notice: string | undefined, withAgents = false): void {
     const { model } = this.choiceFields();
     const why = this.needsRedeploy;
     this.post({
       type: 'chat.models', models: this.catalog?.models ?? [],
       ...(model ? { model } : {}), ...(notice ? { notice } : {}),
+      ...(withAgents ? { agents: this.catalog?.agents ?? [] } : {}),
       ...(why ? { needsRedeploy: `This project needs a redeploy for its provider change: ${why}.` } : {}),
     });
   }

@@ -199,6 +199,12 @@ export class ChatPanel {
       session.onDidChangeState((s) => { if (s.kind === 'connected') this.startStream(session, log); }),
       // A provider change reached (or could not reach) this project's agent: the model list follows.
       session.onDidReceiveEvent((e) => {
+        // A saved agent file reloaded the agent (extension/agentFiles): its agents may have changed.
+        if (e.type === 'workspace.changed' && e.data.projectId === projectId && e.data.agentReloaded) {
+          void this.controller.agentFilesChanged()
+            .catch((err: unknown) => log.warn(`chat ${projectId}: could not reload the agents: ${err instanceof Error ? err.message : String(err)}`));
+          return;
+        }
         if (e.type !== 'agent.config' || e.data.projectId !== projectId) return;
         const change = { needsRedeploy: e.data.needsRedeploy, providerId: e.data.providerId, modelId: e.data.modelId };
         void this.controller.modelsChanged(change).catch((err: unknown) => {

@@ -11,6 +11,7 @@ import {
 } from './agentEvents';
 import type { ChatApi } from './chatApi';
 import { LiveParts } from './liveParts';
+import { retryDelayMs } from '../core/outbox/retryDelay';
 import type { SessionActivity } from './sessionActivity';
 
 /** Messages per transcript page: a long session opens with its newest ones. */
@@ -23,8 +24,10 @@ export interface ChatTranscriptDeps {
   log: Logger;
   /** for log lines */
   projectId: string;
-  /** A session became free, or a resync ended: the queue may send what waits. */
+  /** A session became free: the queue may send what waits. */
   pump(): Promise<void>;
+  /** A resync ended: the queue sends what waits, failed-but-passing ones included (the outbox). */
+  resume(): Promise<void>;
   /** The open session changed: keep it across reloads. */
   persist(): void;
   /** Each transcript read, raw (the model pickers start on the session's last choice). */
@@ -37,6 +40,8 @@ export class ChatTranscript {
   /** the sessions were loaded from the agent at least once (false while the project is stopped) */
   loaded = false;
   private resyncing: Promise<void> | undefined;
+  private resyncFailures = 0;
+  private disposed = false;
   /** how many of the newest messages of each session the webview has (a resync re-reads as many) */
   private readonly loadedCount = new Map<string, number>();
   /** parts still streaming, as far as they streamed (liveParts.ts) */
@@ -76,14 +81,23 @@ export class ChatTranscript {
         this.postSessions();
         await this.send();
         await this.resendPermissions();
-        await this.deps.pump();
+        await this.deps.resume();
+        this.resyncFailures = 0;
       } catch (e) {
         this.deps.log.warn(`chat ${this.deps.projectId}: resync failed: ${errorText(e)}`);
+        // Until a resync succeeds the session statuses may be stale (a lost idle): the queue would wait forever.
+        if (!this.disposed) {
+          setTimeout(() => { if (!this.disposed) void this.resync(); }, retryDelayMs(++this.resyncFailures)).unref?.();
+        }
       } finally {
         this.resyncing = undefined;
       }
     })();
     return this.resyncing;
+  }
+
+  dispose(): void {
+    this.disposed = true;
   }
 
   async loadSessions(): Promise<void> {

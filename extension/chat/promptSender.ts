@@ -7,7 +7,8 @@ import { sessionView } from './agentEvents';
 import type { ChatApi, PromptBody } from './chatApi';
 import { errorText, type ChatTranscript } from './chatTranscript';
 import type { OcPromptPart } from './mentions/filePart';
-import { NEW_SESSION, NotYet, PromptQueue, queueView, type QueueItem } from './promptQueue';
+import { NEW_SESSION, NotYet, PromptQueue, queueView, Transient, type QueueItem } from './promptQueue';
+import { isPassing } from '../core/outbox/passingFailure';
 import { AWAIT_BUSY_MS, type SessionActivity } from './sessionActivity';
 
 export interface PromptSenderDeps {
@@ -77,6 +78,7 @@ export class PromptSender {
 
   dispose(): void {
     this.disposed = true;
+    this.queue.dispose();
     this.starting?.abort.abort();
     if (this.staleTimer) clearTimeout(this.staleTimer);
   }
@@ -93,25 +95,34 @@ export class PromptSender {
     let sessionId = item.sessionId;
     if (sessionId === NEW_SESSION) {
       const created = await api.createSession().catch((e: unknown) => {
-        const why = `Not sent: could not create a session (${errorText(e)}). Retry when the agent is reachable.`;
-        throw new Error(why, { cause: e });
+        const why = `could not create a session (${errorText(e)})`;
+        if (isPassing(e)) throw new Transient(`Not sent yet: ${why}. It is sent by itself when the agent is back.`, { cause: e });
+        throw new Error(`Not sent: ${why}. Retry when the agent is reachable.`, { cause: e });
       });
       transcript.upsert(sessionView(created));
       sessionId = created.id;
+      // A resend after a failure goes to this session, not to yet another new one.
+      item.sessionId = sessionId;
       this.deps.createdSession(sessionId);
       await transcript.switchTo(sessionId);
     }
     const body = await this.promptBody(sessionId, item);
+    if (item.messageId) body.messageID = item.messageId;
     activity.sent(sessionId);
     try {
-      await api.promptAsync(sessionId, body);
+      await api.promptAsync(sessionId, body, item.idempotencyKey);
     } catch (e) {
       activity.unsent(sessionId);
+      // The key was used for this prompt as first written (then edited): the agent has that one.
+      if ((e as { code?: unknown }).code === 'idempotency_key_reused') return sessionId;
       if ((e as { code?: unknown }).code === 'project_not_running') {
         // Stopped since the panel opened: start it; the prompt waits (without an error) meanwhile.
         transcript.loaded = false;
         setTimeout(() => this.ensureRunning(), 0);
         throw new NotYet('the project is not running');
+      }
+      if (isPassing(e)) {
+        throw new Transient(`Not sent yet: ${errorText(e)}. It is sent by itself when the API and the agent are back.`, { cause: e });
       }
       throw new Error(`Not sent: ${errorText(e)}. It stays queued: Retry when the agent is reachable.`, { cause: e });
     }

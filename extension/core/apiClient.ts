@@ -3,8 +3,13 @@ import {
   ActivityPage, NotificationDeliveryList, NotificationWebhook, NotificationWebhookState, CredentialList, CredentialMeta, CustomProvider, DefaultModel, EffectiveModel, ErrorBody, Health, LogLines, Me, ModelList,
   Operation, OperationList, Project, ProjectList, ProviderList, Tier, TierList,
   ConnectionTestResult, DeviceFlowStart, DeviceFlowStatus, RedirectAuthorize, VncTicket,
+  WorkspaceDirectory, WorkspaceFileContent, WorkspaceStat,
   GithubCredentialInfo, SyncConflictFile, SyncOperationAccepted, SyncStatus, RuntimeList, type RuntimeInfo,
   type CustomProviderCreate, type ModelChoice, type ModelSummary, type ProjectCreate, type ProjectModelUpdate, type ProjectUpdate,
+} from '../../backend/contract';
+import {
+  EffectivePermissions, ImportPreview, ImportReport, PermissionSettings, ServerSettings, SettingsExport,
+  type ServerSettingsUpdate,
 } from '../../backend/contract';
 import { ApiError } from './apiError';
 import type { Fetch } from './fetchTypes';
@@ -116,8 +121,8 @@ export class ApiClient {
   // ── The agent proxy (/api/projects/:id/opencode/...): opencode's own bodies, parsed loosely by the caller.
 
   /** GET/POST/PATCH/DELETE through the agent proxy; `schema` parses just what the caller uses. */
-  agent<T>(projectId: string, method: string, path: string, schema: { parse(v: unknown): T }, body?: unknown): Promise<T> {
-    return this.request(method, `${projectPath(projectId)}/opencode${path}`, schema, body);
+  agent<T>(projectId: string, method: string, path: string, schema: { parse(v: unknown): T }, body?: unknown, headers?: Record<string, string>): Promise<T> {
+    return this.request(method, `${projectPath(projectId)}/opencode${path}`, schema, body, headers);
   }
 
   /** The path (relative to baseUrl) of the project's relayed agent event stream. */
@@ -213,9 +218,54 @@ export class ApiClient {
     await this.request('DELETE', `/api/github/credential${host ? `?host=${encodeURIComponent(host)}` : ''}`, NoContent);
   }
 
-  private async request<T>(method: string, path: string, schema: { parse(v: unknown): T }, body?: unknown): Promise<T> {
+  // ── A project's workspace files (the `hangar:` file system, extension/agentFiles).
+  fileStat(projectId: string, path: string): Promise<WorkspaceStat> {
+    return this.request('GET', `${projectPath(projectId)}/files/stat?path=${encodeURIComponent(path)}`, WorkspaceStat);
+  }
+  fileList(projectId: string, path: string): Promise<WorkspaceDirectory> {
+    return this.request('GET', `${projectPath(projectId)}/files/list?path=${encodeURIComponent(path)}`, WorkspaceDirectory);
+  }
+  fileRead(projectId: string, path: string): Promise<WorkspaceFileContent> {
+    return this.request('GET', `${projectPath(projectId)}/files/content?path=${encodeURIComponent(path)}`, WorkspaceFileContent);
+  }
+  async fileWrite(projectId: string, body: { path: string; content: string; create: boolean; overwrite: boolean }): Promise<void> {
+    await this.request('PUT', `${projectPath(projectId)}/files/content`, NoContent, body);
+  }
+  async fileMkdir(projectId: string, path: string): Promise<void> {
+    await this.request('POST', `${projectPath(projectId)}/files/directory`, NoContent, { path });
+  }
+  async fileDelete(projectId: string, path: string, recursive: boolean): Promise<void> {
+    await this.request('DELETE', `${projectPath(projectId)}/files?path=${encodeURIComponent(path)}&recursive=${recursive}`, NoContent);
+  }
+  async fileRename(projectId: string, from: string, to: string, overwrite: boolean): Promise<void> {
+    await this.request('POST', `${projectPath(projectId)}/files/rename`, NoContent, { from, to, overwrite });
+  }
+
+  // ── Settings (#15): server-side settings, OpenCode permissions, export/import.
+  settings(): Promise<ServerSettings> { return this.request('GET', '/api/settings', ServerSettings); }
+  updateSettings(body: ServerSettingsUpdate): Promise<ServerSettings> { return this.request('PUT', '/api/settings', ServerSettings, body); }
+  projectPermissions(projectId: string): Promise<EffectivePermissions> {
+    return this.request('GET', `${projectPath(projectId)}/permissions`, EffectivePermissions);
+  }
+  setProjectPermissions(projectId: string, body: PermissionSettings): Promise<EffectivePermissions> {
+    return this.request('PUT', `${projectPath(projectId)}/permissions`, EffectivePermissions, body);
+  }
+  /** The passphrase travels to the API only, which seals the secrets with it (scrypt + AES-256-GCM). */
+  exportSettings(includeSecrets: boolean, passphrase?: string): Promise<SettingsExport> {
+    return this.request('POST', '/api/settings/export', SettingsExport, { includeSecrets, ...(passphrase ? { passphrase } : {}) });
+  }
+  previewSettingsImport(file: unknown, passphrase?: string): Promise<ImportPreview> {
+    return this.request('POST', '/api/settings/import/preview', ImportPreview, { file, ...(passphrase ? { passphrase } : {}) });
+  }
+  importSettings(file: unknown, passphrase?: string): Promise<ImportReport> {
+    return this.request('POST', '/api/settings/import', ImportReport, { file, ...(passphrase ? { passphrase } : {}) });
+  }
+
+  private async request<T>(
+    method: string, path: string, schema: { parse(v: unknown): T }, body?: unknown, extra?: Record<string, string>,
+  ): Promise<T> {
     try {
-      return await this.send(method, path, schema, body);
+      return await this.send(method, path, schema, body, extra);
     } catch (e) {
       const err = e instanceof ApiError ? e : new ApiError(0, 'network_error', String(e), { method, path });
       this.options.onFailure?.({ method, path, status: err.status, code: err.code, message: err.message });
@@ -223,9 +273,10 @@ export class ApiClient {
     }
   }
 
-  private async send<T>(method: string, path: string, schema: { parse(v: unknown): T }, body?: unknown): Promise<T> {
+  private async send<T>(method: string, path: string, schema: { parse(v: unknown): T }, body?: unknown, extra?: Record<string, string>): Promise<T> {
     const context = { method, path };
-    const headers: Record<string, string> = { Accept: 'application/json' };
+    // `extra` is only ever Idempotency-Key (the outbox's); it never overrides auth or content headers.
+    const headers: Record<string, string> = { ...extra, Accept: 'application/json' };
     if (this.options.token) headers.Authorization = `Bearer ${this.options.token}`;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     const abort = new AbortController();

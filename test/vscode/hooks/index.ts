@@ -44,6 +44,11 @@ export function register({ shell, features }: HangarParts): vscode.Disposable[] 
       return (await features.load('providers')).signInProbe(args);
     },
     'hangar.internal.sync': async (args?: SyncProbeArgs) => (await features.load('sync')).probe(args),
+    /** The settings panel's probe, or (with `inject`) a webview request run through its host. */
+    'hangar.internal.settings': async (args?: { inject?: unknown }) => {
+      const { panel } = await features.load('settings');
+      return args?.inject ? panel.inject(args.inject) : panel.probe();
+    },
     'hangar.internal.desktop': async (args: DesktopInternalArgs) => {
       return desktop.command(await features.load('desktop'), args);
     },
