@@ -16,7 +16,7 @@ import { syncManifest } from '../../../../extension/sync/syncManifest';
 const manifests = [
   connectionManifest, projectsManifest, chatManifest, providersManifest, syncManifest, activityManifest,
   desktopManifest, agentFilesManifest, settingsManifest,
-] as FeatureManifest[];
+] as unknown as FeatureManifest[];
 
 const duplicates = (xs: readonly string[]) => xs.filter((x, i) => xs.indexOf(x) !== i);
 
