@@ -477,7 +477,11 @@ export class ChatController {
       void this.api.statuses().then((raw) => {
         this.activity.onSnapshot(statusTypes(raw), this.sessions.map((s) => s.id));
         return this.queue.pump();
-      }).catch((e: unknown) => this.log.warn(`chat ${this.project.id}: status check failed: ${errorText(e)}`));
+      }).catch((e: unknown) => {
+        this.log.warn(`chat ${this.project.id}: status check failed: ${errorText(e)}`);
+        // Still waiting for a busy that may never come (a replayed prompt whose turn is over): check again.
+        this.watchStale();
+      });
     }, AWAIT_BUSY_MS + 500);
     (this.staleTimer as { unref?: () => void }).unref?.();
   }
