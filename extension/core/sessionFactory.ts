@@ -1,6 +1,7 @@
 import type { Shell } from './featureCore';
 import { HangarSession } from './hangarSession';
 import { settings } from './settings';
+import { attachOfflineStore } from './store/offlineStoreAdapter';
 
 /** The session (API client, store, event stream) over VS Code's SecretStorage; its own chunk, loaded on first use. */
 export function createSession({ context, fetch, log, secretRegistry }: Shell): HangarSession {
@@ -16,5 +17,6 @@ export function createSession({ context, fetch, log, secretRegistry }: Shell): H
     saveServerUrl: settings.saveServerUrl,
   });
   context.subscriptions.push(session);
+  attachOfflineStore(context, session, log);
   return session;
 }
