@@ -281,6 +281,8 @@ export const ChatHostToWebview = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('chat.models'), models: z.array(ChatModel), model: z.optional(ModelRef),
     notice: z.optional(z.string()), needsRedeploy: z.optional(z.string()),
+    /** The agent's agents again, when its config files changed (extension/agentFiles). */
+    agents: z.optional(z.array(ChatAgent)),
   }),
   z.strictObject({ type: z.literal('chat.sessions'), sessions: z.array(ChatSession), activeSessionId: z.nullable(Id) }),
   /** One page of a session's transcript (oldest first). `replace`: the first page, or a resync after a gap. */

@@ -14,4 +14,6 @@ export * from './agentProxyBodies';
 export * from './runtimes';
 export * from './workspaceFiles';
 export * from './agentMcp';
+export * from './errors';
 export * from './idempotency';
+export * from './settings';

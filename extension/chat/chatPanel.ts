@@ -249,6 +249,12 @@ class ChatPanel {
       session.onDidChangeState((s) => { if (s.kind === 'connected') this.startStream(session, log); }),
       // A provider change reached (or could not reach) this project's agent: the model list follows.
       session.onDidReceiveEvent((e) => {
+        // A saved agent file reloaded the agent (extension/agentFiles): its agents may have changed.
+        if (e.type === 'workspace.changed' && e.data.projectId === projectId && e.data.agentReloaded) {
+          void this.controller.agentFilesChanged()
+            .catch((err: unknown) => log.warn(`chat ${projectId}: could not reload the agents: ${err instanceof Error ? err.message : String(err)}`));
+          return;
+        }
         if (e.type !== 'agent.config' || e.data.projectId !== projectId) return;
         void this.controller.modelsChanged({ needsRedeploy: e.data.needsRedeploy, providerId: e.data.providerId, modelId: e.data.modelId })
           .catch((err: unknown) => log.warn(`chat ${projectId}: could not reload the models: ${err instanceof Error ? err.message : String(err)}`));

@@ -231,6 +231,15 @@ export class ChatController {
     }
   }
 
+  /** The agent reloaded its config files (`workspace.changed` with agentReloaded): its agent list again. */
+  async agentFilesChanged(): Promise<void> {
+    this.catalog = undefined;
+    if (this.project.status !== 'running') return;
+    await this.loadCatalog();
+    this.postModels(this.dropStaleChoice(), true);
+    this.persist();
+  }
+
   /**
    * The agent's provider changed (`agent.config` on the user's event stream): its model list again,
    * and the choice moved to its default when the agent no longer has it.
@@ -259,10 +268,11 @@ export class ChatController {
     this.postModels(undefined);
   }
 
-  private postModels(notice: string | undefined): void {
+  private postModels(notice: string | undefined, withAgents = false): void {
     const { model } = this.choiceFields();
     this.post({
       type: 'chat.models', models: this.catalog?.models ?? [], ...(model ? { model } : {}), ...(notice ? { notice } : {}),
+      ...(withAgents ? { agents: this.catalog?.agents ?? [] } : {}),
       ...(this.needsRedeploy ? { needsRedeploy: `This project needs a redeploy for its provider change: ${this.needsRedeploy}.` } : {}),
     });
   }

@@ -3,8 +3,13 @@ import {
   ActivityPage, NotificationDeliveryList, NotificationWebhook, NotificationWebhookState, CredentialList, CredentialMeta, CustomProvider, DefaultModel, EffectiveModel, ErrorBody, Health, LogLines, Me, ModelList,
   Operation, OperationList, Project, ProjectList, ProviderList, Tier, TierList,
   ConnectionTestResult, DeviceFlowStart, DeviceFlowStatus, RedirectAuthorize, VncTicket,
+  WorkspaceDirectory, WorkspaceFileContent, WorkspaceStat,
   GithubCredentialInfo, SyncConflictFile, SyncOperationAccepted, SyncStatus, RuntimeList, type RuntimeInfo,
   type CustomProviderCreate, type ModelChoice, type ModelSummary, type ProjectCreate, type ProjectModelUpdate, type ProjectUpdate,
+} from '../../backend/contract';
+import {
+  EffectivePermissions, ImportPreview, ImportReport, PermissionSettings, ServerSettings, SettingsExport,
+  type ServerSettingsUpdate,
 } from '../../backend/contract';
 import { ApiError } from './apiError';
 import type { Fetch } from './fetchTypes';
@@ -213,7 +218,52 @@ export class ApiClient {
     await this.request('DELETE', `/api/github/credential${host ? `?host=${encodeURIComponent(host)}` : ''}`, NoContent);
   }
 
-  private async request<T>(method: string, path: string, schema: { parse(v: unknown): T }, body?: unknown, extra?: Record<string, string>): Promise<T> {
+  // ── A project's workspace files (the `hangar:` file system, extension/agentFiles).
+  fileStat(projectId: string, path: string): Promise<WorkspaceStat> {
+    return this.request('GET', `${projectPath(projectId)}/files/stat?path=${encodeURIComponent(path)}`, WorkspaceStat);
+  }
+  fileList(projectId: string, path: string): Promise<WorkspaceDirectory> {
+    return this.request('GET', `${projectPath(projectId)}/files/list?path=${encodeURIComponent(path)}`, WorkspaceDirectory);
+  }
+  fileRead(projectId: string, path: string): Promise<WorkspaceFileContent> {
+    return this.request('GET', `${projectPath(projectId)}/files/content?path=${encodeURIComponent(path)}`, WorkspaceFileContent);
+  }
+  async fileWrite(projectId: string, body: { path: string; content: string; create: boolean; overwrite: boolean }): Promise<void> {
+    await this.request('PUT', `${projectPath(projectId)}/files/content`, NoContent, body);
+  }
+  async fileMkdir(projectId: string, path: string): Promise<void> {
+    await this.request('POST', `${projectPath(projectId)}/files/directory`, NoContent, { path });
+  }
+  async fileDelete(projectId: string, path: string, recursive: boolean): Promise<void> {
+    await this.request('DELETE', `${projectPath(projectId)}/files?path=${encodeURIComponent(path)}&recursive=${recursive}`, NoContent);
+  }
+  async fileRename(projectId: string, from: string, to: string, overwrite: boolean): Promise<void> {
+    await this.request('POST', `${projectPath(projectId)}/files/rename`, NoContent, { from, to, overwrite });
+  }
+
+  // ── Settings (#15): server-side settings, OpenCode permissions, export/import.
+  settings(): Promise<ServerSettings> { return this.request('GET', '/api/settings', ServerSettings); }
+  updateSettings(body: ServerSettingsUpdate): Promise<ServerSettings> { return this.request('PUT', '/api/settings', ServerSettings, body); }
+  projectPermissions(projectId: string): Promise<EffectivePermissions> {
+    return this.request('GET', `${projectPath(projectId)}/permissions`, EffectivePermissions);
+  }
+  setProjectPermissions(projectId: string, body: PermissionSettings): Promise<EffectivePermissions> {
+    return this.request('PUT', `${projectPath(projectId)}/permissions`, EffectivePermissions, body);
+  }
+  /** The passphrase travels to the API only, which seals the secrets with it (scrypt + AES-256-GCM). */
+  exportSettings(includeSecrets: boolean, passphrase?: string): Promise<SettingsExport> {
+    return this.request('POST', '/api/settings/export', SettingsExport, { includeSecrets, ...(passphrase ? { passphrase } : {}) });
+  }
+  previewSettingsImport(file: unknown, passphrase?: string): Promise<ImportPreview> {
+    return this.request('POST', '/api/settings/import/preview', ImportPreview, { file, ...(passphrase ? { passphrase } : {}) });
+  }
+  importSettings(file: unknown, passphrase?: string): Promise<ImportReport> {
+    return this.request('POST', '/api/settings/import', ImportReport, { file, ...(passphrase ? { passphrase } : {}) });
+  }
+
+  private async request<T>(
+    method: string, path: string, schema: { parse(v: unknown): T }, body?: unknown, extra?: Record<string, string>,
+  ): Promise<T> {
     try {
       return await this.send(method, path, schema, body, extra);
     } catch (e) {

@@ -1,6 +1,13 @@
 import type { Uri } from 'vscode';
 import type { ProjectCreate } from '../../backend/contract';
 
+/** A file of a project's workspace (hangar://<projectId>/<path>): the Agent node's files, or code and tests. */
+export interface AgentFileArgs { projectId: string; path?: string }
+export interface NewAgentFileArgs { projectId: string; kind?: 'agentsMd' | 'agent' | 'command' | 'tool' | 'plugin'; name?: string }
+export interface RenameAgentFileArgs { projectId: string; path: string; newName?: string }
+export interface DeleteAgentFileArgs { projectId: string; path: string; confirm?: boolean }
+export interface McpServerArgs { projectId: string; name: string }
+export interface AddMcpServerArgs { projectId: string; name?: string; config?: import('../../backend/contract').McpConfig }
 /** Arguments a command accepts when called from code or tests (the UI is skipped when they are given). */
 export interface ConnectArgs { url?: string; token?: string }
 export interface CreateProjectArgs { name: string; tierId?: string; providerOverride?: string | null; repository?: ProjectCreate['repository']; runtime?: ProjectCreate['runtime'] }
@@ -49,6 +56,11 @@ export interface SetGithubTokenArgs { token?: string; host?: string }
 export interface ImportFromGithubArgs { url: string; branch?: string; name?: string; tierId?: string }
 /** Hidden: the sync state for tests; `select` selects the project's row in the Projects view (which focuses it). */
 export interface SyncProbeArgs { select?: string }
+
+/** Export without UI: `to` the file, `passphrase` when `includeSecrets`. */
+export interface ExportSettingsArgs { to?: string; includeSecrets?: boolean; passphrase?: string }
+/** Import without UI: `confirm: true` skips the preview's question. */
+export interface ImportSettingsArgs { from?: string; passphrase?: string; confirm?: boolean }
 
 /**
  * Every command the extension registers, with its arguments. A missing handler is a compile error in
@@ -106,6 +118,18 @@ export interface CommandSignatures {
   'hangar.internal.sync': (args?: SyncProbeArgs) => unknown;
   'hangar.openDesktop': (args?: OpenDesktopArgs | ProjectRowArg) => unknown;
   'hangar.internal.desktop': (args: { projectId: string; test?: unknown; screenshotTo?: string }) => unknown;
+  'hangar.agentFiles.open': (args?: AgentFileArgs) => unknown;
+  'hangar.agentFiles.new': (args?: NewAgentFileArgs) => unknown;
+  'hangar.agentFiles.rename': (args?: RenameAgentFileArgs) => unknown;
+  'hangar.agentFiles.delete': (args?: DeleteAgentFileArgs) => unknown;
+  'hangar.agentFiles.addMcpServer': (args?: AddMcpServerArgs) => unknown;
+  'hangar.agentFiles.removeMcpServer': (args?: McpServerArgs) => unknown;
+  'hangar.agentFiles.connectMcpServer': (args?: McpServerArgs) => unknown;
+  'hangar.agentFiles.disconnectMcpServer': (args?: McpServerArgs) => unknown;
+  'hangar.openSettings': () => unknown;
+  'hangar.exportSettings': (args?: ExportSettingsArgs) => unknown;
+  'hangar.importSettings': (args?: ImportSettingsArgs) => unknown;
+  'hangar.internal.settings': (args?: { inject?: unknown }) => unknown;
 }
 
 export type CommandId = keyof CommandSignatures;
@@ -163,6 +187,18 @@ export const COMMAND_IDS = Object.keys({
   'hangar.internal.sync': true,
   'hangar.openDesktop': true,
   'hangar.internal.desktop': true,
+  'hangar.agentFiles.open': true,
+  'hangar.agentFiles.new': true,
+  'hangar.agentFiles.rename': true,
+  'hangar.agentFiles.delete': true,
+  'hangar.agentFiles.addMcpServer': true,
+  'hangar.agentFiles.removeMcpServer': true,
+  'hangar.agentFiles.connectMcpServer': true,
+  'hangar.agentFiles.disconnectMcpServer': true,
+  'hangar.openSettings': true,
+  'hangar.exportSettings': true,
+  'hangar.importSettings': true,
+  'hangar.internal.settings': true,
 } satisfies Record<CommandId, true>) as CommandId[];
 
 /** Context keys the extension sets (used in package.json `when` clauses). */

@@ -1,10 +1,12 @@
 import type * as vscode from 'vscode';
 import type { ActivityFeature } from '../activity/activityFeature';
+import type { AgentFilesFeature } from '../agentFiles/agentFilesFeature';
 import type { ChatFeature } from '../chat/chatFeature';
 import type { ConnectionFeature } from '../connection/connectionFeature';
 import type { DesktopFeature } from '../desktop/desktopFeature';
 import type { ProjectsFeature } from '../projects/projectsFeature';
 import type { ProvidersFeature } from '../providers/providersFeature';
+import type { SettingsFeature } from '../settings/settingsFeature';
 import type { SyncFeature } from '../sync/syncFeature';
 import type { ViewId } from './feature';
 import type { Fetch } from './fetchTypes';
@@ -22,6 +24,8 @@ export interface FeatureTypes {
   sync: SyncFeature;
   activity: ActivityFeature;
   desktop: DesktopFeature;
+  agentFiles: AgentFilesFeature;
+  settings: SettingsFeature;
 }
 
 /** What activation builds without loading any feature: cheap, no network, no zod. */

@@ -6,10 +6,13 @@ import type { FeatureCore, FeatureTypes, Shell } from './featureCore';
 import type { HangarSession } from './hangarSession';
 import { isNetworkOnly, offlineMessage } from '../connection/onlineGate';
 import { LazyTreeProvider } from './lazyTreeProvider';
-import { showError } from './userErrors';
+import type { showError } from './userErrors';
 
-/** Builds the session once, from its own chunk (the API client and its schemas are most of the code). */
-export type SessionLoader = (shell: Shell) => Promise<HangarSession>;
+/**
+ * Builds the session once, from its own chunk (the API client and its schemas are most of the code),
+ * and hands over that chunk's showError: it knows the ApiError class the features throw.
+ */
+export type SessionLoader = (shell: Shell) => Promise<{ session: HangarSession; showError: typeof showError }>;
 
 /**
  * Registers every feature's commands, views and deep links at activation without loading any feature,
@@ -23,6 +26,7 @@ export class FeatureHost implements vscode.Disposable {
   /** Placeholder webview serializers, by feature: gone before the feature registers its own. */
   private readonly serializers = new Map<FeatureId, vscode.Disposable[]>();
   private core: Promise<FeatureCore> | undefined;
+  private showError: typeof showError | undefined;
 
   constructor(
     private readonly shell: Shell,
@@ -58,8 +62,7 @@ export class FeatureHost implements vscode.Disposable {
         })));
     }
     this.disposables.push(
-      ...registerCommands(handlers as CommandHandlers, this.shell.log,
-        (id, e) => void showError(`Hangar: ${id} failed`, e)),
+      ...registerCommands(handlers as CommandHandlers, this.shell.log, (id, e) => this.report(id, e)),
       vscode.window.registerUriHandler({ handleUri: (uri) => this.handleUri(uri.path, uri.query) }),
     );
   }
@@ -95,7 +98,8 @@ export class FeatureHost implements vscode.Disposable {
 
   private loadCore(): Promise<FeatureCore> {
     this.core ??= (async () => {
-      const session = await this.loadSession(this.shell);
+      const { session, showError } = await this.loadSession(this.shell);
+      this.showError = showError;
       const core: FeatureCore = {
         ...this.shell,
         session,
@@ -136,6 +140,15 @@ export class FeatureHost implements vscode.Disposable {
     } catch (e) {
       this.shell.log.error(`feature ${id} failed to load: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
     }
+  }
+
+  /** A command failed: one message with a next step (before any feature loaded, a plain one). */
+  private report(id: CommandId, e: unknown): void {
+    if (this.showError) {
+      void this.showError(`Hangar: ${id} failed`, e);
+      return;
+    }
+    void vscode.window.showErrorMessage(`Hangar: ${id} failed: ${e instanceof Error ? e.message : String(e)}`);
   }
 
   private async handleUri(path: string, query: string): Promise<void> {

@@ -4,7 +4,6 @@ import { VIEW_IDS } from '../core/commandIds';
 import type { Feature } from '../core/feature';
 import type { FeatureCore } from '../core/featureCore';
 import { internalCommands } from '../core/internalCommands';
-import type { RowTreeItem } from '../core/views/rowTreeItem';
 import { settings } from '../core/settings';
 import { AutoRefresh } from './autoRefresh';
 import { containerCommands } from './containerCommands';
@@ -22,7 +21,8 @@ import { TiersTreeProvider } from './tiersTree';
 export interface ProjectsFeature extends Feature<(typeof PROJECTS_COMMANDS)[number]> {
   readonly id: 'projects';
   readonly projectsTree: ProjectsTreeProvider;
-  readonly projectsView: vscode.TreeView<RowTreeItem>;
+  /** Project rows and, below them, the Agent nodes (extension/agentFiles): both carry projectId. */
+  readonly projectsView: vscode.TreeView<vscode.TreeItem & { projectId?: string }>;
   readonly tracker: OperationTracker;
   readonly panels: ProjectDetailsPanels;
 }

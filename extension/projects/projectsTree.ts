@@ -5,13 +5,20 @@ import type { HangarSession } from '../core/hangarSession';
 import { projectRow, viewRows } from './treeModel';
 import { RowTreeItem } from '../core/views/rowTreeItem';
 
+/** What is shown below a project row (the Agent node, extension/agentFiles), and below those items. */
+export interface ProjectChildren {
+  children(parent: vscode.TreeItem & { projectId?: string }): Promise<vscode.TreeItem[]>;
+  onDidChange(l: () => void): vscode.Disposable;
+}
+
 /** The Projects view: one row per project, kept fresh by the session's store. */
-export class ProjectsTreeProvider implements vscode.TreeDataProvider<RowTreeItem>, vscode.Disposable {
+export class ProjectsTreeProvider implements vscode.TreeDataProvider<vscode.TreeItem>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subscriptions: vscode.Disposable[];
   private syncSource: { status(projectId: string): SyncStatus | undefined } | undefined;
   private agentSource: { agentState(projectId: string): AgentState | undefined } | undefined;
+  private childSource: ProjectChildren | undefined;
 
   constructor(private readonly session: HangarSession) {
     this.subscriptions = [
@@ -35,25 +42,42 @@ export class ProjectsTreeProvider implements vscode.TreeDataProvider<RowTreeItem
     this.changed.fire();
   }
 
+  /** Project rows become expandable, with these children. */
+  setChildSource(source: ProjectChildren): void {
+    this.childSource = source;
+    this.subscriptions.push(source.onDidChange(() => this.changed.fire()));
+    this.changed.fire();
+  }
+
   /** Rows are top-level (TreeView.reveal needs this to select one). */
   getParent(): undefined {
     return undefined;
   }
 
-  getTreeItem(item: RowTreeItem): vscode.TreeItem {
+  getTreeItem(item: vscode.TreeItem): vscode.TreeItem {
     return item;
   }
 
-  getChildren(parent?: RowTreeItem): RowTreeItem[] {
-    if (parent) return [];
+  getChildren(): RowTreeItem[];
+  getChildren(parent?: vscode.TreeItem): RowTreeItem[] | Promise<vscode.TreeItem[]>;
+  getChildren(parent?: vscode.TreeItem): RowTreeItem[] | Promise<vscode.TreeItem[]> {
+    if (parent) return this.childSource ? this.childSource.children(parent) : [];
+    return this.rows();
+  }
+
+  private rows(): RowTreeItem[] {
     const { store } = this.session;
     return viewRows('projects', this.session.state, store.projectsLoad, store.projects, (p) => projectRow(p, store.tier(p.tierId), this.syncSource?.status(p.id), this.agentSource?.agentState(p.id)))
-      .map((row) => new RowTreeItem(row, row.id.startsWith('project:') ? row.id.slice('project:'.length) : undefined));
+      .map((row) => {
+        const item = new RowTreeItem(row, row.id.startsWith('project:') ? row.id.slice('project:'.length) : undefined);
+        if (item.projectId && this.childSource) item.collapsibleState = vscode.TreeItemCollapsibleState.Collapsed;
+        return item;
+      });
   }
 
   /** The names of the projects the view shows (for tests and diagnostics). */
   projectNames(): string[] {
-    return this.getChildren().filter((i) => i.projectId !== undefined).map((i) => i.model.label);
+    return this.rows().filter((i) => i.projectId !== undefined).map((i) => i.model.label);
   }
 
   dispose(): void {

@@ -7,7 +7,6 @@ import type { OperationTracker } from '../projects/operationTracker';
 import type { Logger } from '../core/ports';
 import type { SecretRegistry } from '../core/redact';
 import type { ProjectsTreeProvider } from '../projects/projectsTree';
-import type { RowTreeItem } from '../core/views/rowTreeItem';
 import { githubCommands } from './githubCommands';
 import { Notices, type NoticeRecord } from './notices';
 import { CONFLICT_SCHEME, ConflictFiles, REMOTE_SCHEME, RemoteFileProvider } from './remoteFiles';
@@ -26,7 +25,8 @@ export interface SyncFeatureDeps {
   tracker: OperationTracker;
   secretRegistry: SecretRegistry;
   projectsTree: ProjectsTreeProvider;
-  projectsView: vscode.TreeView<RowTreeItem>;
+  /** Project rows and, below them, the Agent nodes (extension/agentFiles): both carry projectId. */
+  projectsView: vscode.TreeView<vscode.TreeItem & { projectId?: string }>;
   /** The chat panels: the project whose chat is active is the focused one. */
   chat: { activeProjectId(): string | undefined; onDidChangeActive(l: () => void): vscode.Disposable };
 }

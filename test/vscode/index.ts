@@ -24,6 +24,8 @@ export function run(): Promise<void> {
   require('./chatMentions.test');
   // Still before providers (same reason): queue, permission, abort, restore and resync of the chat.
   require('./chatQueue.test');
+  // Still before providers: Open Settings, permissions reaching the chat, export → import (#15).
+  require('./settings.test');
   require('./providers.test');
   // Sign-in against the loopback GitHub device flow and OAuth server the harness points the API at.
   require('./providerSignIn.test');

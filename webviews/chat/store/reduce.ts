@@ -27,6 +27,7 @@ export function applyHostMessage(state: ChatState, m: HostMessage): void {
       state.model = m.model ?? (m.models[0] ? { providerId: m.models[0].providerId, modelId: m.models[0].modelId } : null);
       if (m.notice) state.modelNotice = m.notice;
       state.needsRedeploy = m.needsRedeploy ?? null;
+      if (m.agents) state.agents = m.agents;
       return;
     case 'chat.sessions':
       state.sessions = m.sessions;
