@@ -70,7 +70,8 @@ export function lazyModules() {
       const file = path.join(dir, d.name);
       if (d.isDirectory()) scan(file);
       else if (d.name.endsWith('.ts')) {
-        for (const m of readFileSync(file, 'utf8').matchAll(/\bimport\('(\.{1,2}\/[^']+)'\)/g)) {
+        // Not `import('…').Name`: that is a type.
+        for (const m of readFileSync(file, 'utf8').matchAll(/\bimport\('(\.{1,2}\/[^']+)'\)(?!\.)/g)) {
           found.add(path.resolve(path.dirname(file), `${m[1]}.ts`));
         }
       }
