@@ -60,24 +60,57 @@ const common = {
 };
 
 /**
- * The extension: an ES module entry (dist/extension.mjs, all VS Code loads at activation: the feature
- * registry) and one chunk per feature and for the session, each loaded by import() on first use
- * (dist/chunks). test/unit/extension/bundleBudget.test.ts checks the entry's size with these options.
+ * The modules the extension loads on first use: every `import('./…')` in extension/ (each feature's
+ * module and the session's), as absolute paths. Each becomes an entry of the feature build.
  */
-export function extensionBuild(options) {
-  return {
-    ...options,
-    entryPoints: { extension: 'extension/extension.ts' },
-    outdir: 'dist',
-    outExtension: { '.js': '.mjs' },
-    splitting: true,
-    chunkNames: 'chunks/[name]-[hash]',
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    external: ['vscode'],
-    plugins: [zodEnglishOnly],
+export function lazyModules() {
+  const found = new Set();
+  const scan = (dir) => {
+    for (const d of readdirSync(dir, { withFileTypes: true })) {
+      const file = path.join(dir, d.name);
+      if (d.isDirectory()) scan(file);
+      else if (d.name.endsWith('.ts')) {
+        for (const m of readFileSync(file, 'utf8').matchAll(/\bimport\('(\.{1,2}\/[^']+)'\)/g)) {
+          found.add(path.resolve(path.dirname(file), `${m[1]}.ts`));
+        }
+      }
+    }
   };
+  scan(path.join(root, 'extension'));
+  const byName = new Map([...found].map((f) => [path.basename(f, '.ts'), f]));
+  if (byName.size !== found.size) {
+    throw new Error(`two lazily loaded modules share a file name: ${[...found].join(', ')}`);
+  }
+  return byName;
+}
+
+/**
+ * The extension, in two builds. The entry (dist/extension.js, CommonJS, all VS Code loads at activation:
+ * the feature registry) is loaded synchronously, so VS Code's activation figure is its own cost; its
+ * `import('./…Feature')` calls stay dynamic imports of dist/chunks/<name>.mjs. Those are ES modules with
+ * code splitting (one per feature and the session, the code they share in common chunks), loaded on
+ * first use. test/unit/extension/bundleBudget.test.ts checks both with these options.
+ */
+export function extensionBuilds(options) {
+  const lazy = lazyModules();
+  const lazyPaths = new Map([...lazy].map(([name, file]) => [file, name]));
+  const chunkImports = {
+    name: 'feature-chunks',
+    setup(build) {
+      build.onResolve({ filter: /^\.{1,2}\// }, (args) => {
+        if (args.kind !== 'dynamic-import') return undefined;
+        const name = lazyPaths.get(path.resolve(args.resolveDir, `${args.path}.ts`));
+        return name ? { path: `./chunks/${name}.mjs`, external: true } : undefined;
+      });
+    },
+  };
+  const node = { platform: 'node', target: 'node20', external: ['vscode'] };
+  return [
+    { ...options, ...node, entryPoints: { extension: 'extension/extension.ts' }, outdir: 'dist', format: 'cjs',
+      plugins: [zodEnglishOnly, chunkImports] },
+    { ...options, ...node, entryPoints: Object.fromEntries(lazy), outdir: 'dist/chunks', format: 'esm',
+      splitting: true, outExtension: { '.js': '.mjs' }, chunkNames: '[name]-[hash]', plugins: [zodEnglishOnly] },
+  ];
 }
 
 /** Every folder of webviews/ with a main.tsx is one webview bundle (shared/ is a library). */
@@ -90,7 +123,7 @@ function webviewEntries() {
 }
 
 const builds = [
-  extensionBuild(common),
+  ...extensionBuilds(common),
   {
     ...common,
     entryPoints: { main: 'backend/main.ts', cli: 'backend/cli.ts' },
@@ -133,7 +166,7 @@ if (withTests && existsSync(path.join(root, 'test/vscode/index.ts'))) {
 const isMain = !!process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 
 // Stale webview, backend and extension bundles go; dist/test and a packaged .vsix stay.
-if (isMain && !watch && !apiPackage) for (const d of ['dist/webviews', 'dist/backend', 'dist/chunks', 'dist/extension.js', 'dist/extension.js.map']) rmSync(path.join(root, d), { recursive: true, force: true, maxRetries: 3 });
+if (isMain && !watch && !apiPackage) for (const d of ['dist/webviews', 'dist/backend', 'dist/chunks', 'dist/extension.mjs', 'dist/extension.mjs.map']) rmSync(path.join(root, d), { recursive: true, force: true, maxRetries: 3 });
 
 /**
  * dist/api-package: what `npm pack` turns into hangar-api-<version>.tgz, installable outside a clone

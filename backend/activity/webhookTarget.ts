@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { Config } from '../config';
+import type { ApiErrorBody } from '../contract';
 import type { Logger } from '../logger';
 import type { RuntimeDriver } from '../runtime/driver';
 import { WEBHOOK_PATH } from '../runtime/lifecycle';
@@ -59,7 +60,8 @@ export async function startWebhookTarget(opts: {
     if (req.method === 'POST' && (req.url === WEBHOOK_PATH || req.url?.startsWith(`${WEBHOOK_PATH}?`))) return opts.handler(req, res);
     res.statusCode = 404;
     res.setHeader('Content-Type', 'application/json');
-    res.end(JSON.stringify({ error: { code: 'not_found', message: 'Only the opencode webhook is served on this address.' } }));
+    const body: ApiErrorBody = { error: { code: 'not_found', message: 'Only the opencode webhook is served on this address.' } };
+    res.end(JSON.stringify(body));
   });
   server.requestTimeout = 30_000;
   const listen = (port: number) => new Promise<number>((resolve, reject) => {

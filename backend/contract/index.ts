@@ -14,3 +14,5 @@ export * from './agentProxyBodies';
 export * from './runtimes';
 export * from './workspaceFiles';
 export * from './agentMcp';
+export * from './errors';
+export * from './idempotency';

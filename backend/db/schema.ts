@@ -97,6 +97,7 @@ export interface Database {
   webhook_replays: WebhookReplaysTable;
   notification_webhooks: NotificationWebhooksTable;
   notification_deliveries: NotificationDeliveriesTable;
+  idempotency_keys: IdempotencyKeysTable;
 }
 
 /** One opencode session (migration 0005_activity); times ISO strings. */
@@ -256,3 +257,18 @@ export interface GithubCredentialsTable {
 export type ProjectRow = Selectable<ProjectsTable>;
 export type OperationRow = Selectable<OperationsTable>;
 export type ActivityRow = Selectable<ActivityTable>;
+
+/** 0010: the first successful answer to a POST sent with an Idempotency-Key (backend/http/idempotency.ts). */
+export interface IdempotencyKeysTable {
+  user_id: string;
+  key: string;
+  /** sha256 of method, path and body: the same key with another request is refused. */
+  fingerprint: string;
+  state: 'pending' | 'done';
+  status: number | null;
+  content_type: string | null;
+  body: string | null;
+  /** ISO time until which a pending row belongs to the request that wrote it. */
+  locked_until: string;
+  created_at: string;
+}

@@ -7,6 +7,8 @@ import { authMiddleware } from './authMiddleware';
 import { bodyDepthGuard, contentEncodingGuard, methodGuard } from './requestGuards';
 import { mountRoutes, route, type RouteDef } from './route';
 import { buildOpenApi } from './openapi';
+import { idempotencyMiddleware } from './idempotencyMiddleware';
+import { IdempotencyStore } from '../idempotency/idempotencyStore';
 import { healthRoutes } from '../routes/health';
 import { tokenRoutes } from '../routes/tokens';
 import { tierRoutes } from '../routes/tiers';
@@ -60,6 +62,7 @@ export function createApp(s: Services): Koa {
   app.use(contentEncodingGuard());
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: s.config.bodyLimit, encoding: 'utf-8' }));
   app.use(bodyDepthGuard());
+  app.use(idempotencyMiddleware(new IdempotencyStore(s.db, { leaseMs: 2 * 60 * 1000 }), s.log));
   // Case-sensitive: `/API/projects` is not `/api/projects` (and needs a token anyway, see authMiddleware).
   const router = new Router({ sensitive: true });
   mountRoutes(router, allRoutes(s));

@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
 import { ZodError } from 'zod';
-import type { ErrorBody } from '../contract';
+import type { ApiErrorBody, ErrorCode } from '../contract';
 import { HttpError } from '../errors';
 import type { Logger } from '../logger';
 
@@ -22,31 +22,40 @@ export function errorMiddleware(log: Logger): Middleware {
   };
 }
 
-export function toErrorResponse(err: unknown): { status: number; body: ErrorBody } {
+/** One error answer: the status and the body with a code from the contract's union (contract/errors.ts). */
+function answer(status: number, code: ErrorCode, message: string, details?: unknown): { status: number; body: ApiErrorBody } {
+  return { status, body: { error: { code, message, ...(details !== undefined ? { details } : {}) } } };
+}
+
+export function toErrorResponse(err: unknown): { status: number; body: ApiErrorBody } {
   if (err instanceof ZodError) {
     const fields = err.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
     const first = fields[0];
     const message = first ? `Invalid request: ${first.path ? `${first.path}: ` : ''}${first.message}` : 'Invalid request.';
-    return { status: 400, body: { error: { code: 'validation_failed', message, details: { fields } } } };
+    return answer(400, 'validation_failed', message, { fields });
   }
   if (err instanceof HttpError) {
-    const body: ErrorBody = { error: { code: err.code, message: err.expose ? err.message : 'Internal server error.' } };
-    if (err.details !== undefined && err.expose) body.error.details = err.details;
-    return { status: err.status, body };
+    return answer(err.status, err.code, err.expose ? err.message : 'Internal server error.', err.expose ? err.details : undefined);
   }
   if (isDiskFull(err)) {
-    return { status: 507, body: { error: { code: 'insufficient_storage', message: 'The server\'s data disk is full, so this change was not saved. Free space on the volume of its data dir (HANGAR_DATA_DIR), then retry.' } } };
+    return answer(507, 'insufficient_storage', 'The server\'s data disk is full, so this change was not saved. '
+      + 'Free space on the volume of its data dir (HANGAR_DATA_DIR), then retry.');
   }
   // Errors thrown by Koa and its middleware (body parser: 413, malformed JSON: 400, 415).
   const e = err as { status?: number; statusCode?: number; expose?: boolean; message?: string; type?: string };
   const status = e.status ?? e.statusCode ?? 500;
-  if (status === 413) return { status, body: { error: { code: 'payload_too_large', message: 'The request body is too large; send less than the server limit (HANGAR_BODY_LIMIT).' } } };
-  if (status === 415) return { status, body: { error: { code: 'unsupported_media_type', message: 'Send the body as application/json.' } } };
-  if (status === 405) return { status, body: { error: { code: 'method_not_allowed', message: `This route does not take that method; the methods it takes are in the Allow header and /api/openapi.json.` } } };
-  if (status === 501) return { status, body: { error: { code: 'method_not_implemented', message: 'The API does not implement this method.' } } };
-  if (status === 400) return { status, body: { error: { code: 'invalid_body', message: `The request body is not valid JSON: ${e.message ?? 'parse error'}` } } };
-  if (status < 500 && e.expose) return { status, body: { error: { code: 'http_' + status, message: e.message ?? 'Request failed.' } } };
-  return { status: 500, body: { error: { code: 'internal', message: 'Internal server error. The server log has the details.' } } };
+  if (status === 413) {
+    return answer(status, 'payload_too_large', 'The request body is too large; send less than the server limit (HANGAR_BODY_LIMIT).');
+  }
+  if (status === 415) return answer(status, 'unsupported_media_type', 'Send the body as application/json.');
+  if (status === 405) {
+    return answer(status, 'method_not_allowed',
+      'This route does not take that method; the methods it takes are in the Allow header and /api/openapi.json.');
+  }
+  if (status === 501) return answer(status, 'method_not_implemented', 'The API does not implement this method.');
+  if (status === 400) return answer(status, 'invalid_body', `The request body is not valid JSON: ${e.message ?? 'parse error'}`);
+  if (status < 500 && e.expose) return answer(status, `http_${status}`, e.message ?? 'Request failed.');
+  return answer(500, 'internal', 'Internal server error. The server log has the details.');
 }
 
 /**

@@ -8,6 +8,7 @@ import { route, type Method, type RouteDef } from '../http/route';
 import { openSse } from '../http/sse';
 import { PROXIED_ROUTES, ProxyParams, upstreamPath, type ProxiedRoute } from '../opencode/allowList';
 import { callAgent } from '../opencode/upstream';
+import { promptAlreadyDelivered } from '../opencode/promptOnce';
 import type { Services } from '../compositionRoot';
 
 /** What these routes use of the API's parts (backend/compositionRoot.ts), and nothing else. */
@@ -77,6 +78,13 @@ function proxiedRoute(s: Deps, r: ProxiedRoute): RouteDef {
       const target = await s.agent.targets.forUser(user.id, p.id);
       const workspace = () => s.projects.ownedRow(user.id, p.id).then((row) => s.agent.workspace(p.id, row.runtime));
       if (r.confinePath) await confinePathQuery((q as { path?: string }).path, await workspace());
+      if (r.path.endsWith('/prompt_async')) {
+        const sid = (p as Record<string, string>).sessionID ?? '';
+        if (await promptAlreadyDelivered(target, sid, body as AgentPromptBody, s.config.agent.timeoutMs)) {
+          ctx.status = 204;
+          return;
+        }
+      }
       const qs = new URLSearchParams();
       for (const [k, v] of Object.entries(q as Record<string, string | undefined>)) if (v !== undefined) qs.set(k, v);
       const res = await callAgent(target, {

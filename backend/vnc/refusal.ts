@@ -1,11 +1,11 @@
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { STATUS_CODES } from 'node:http';
-import type { ErrorBody } from '../contract';
+import type { ApiErrorBody, ErrorCode } from '../contract';
 
 /** Why a VNC websocket upgrade was refused: sent as a plain HTTP answer on the upgrade request. */
 export class VncRefusal extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(readonly status: number, readonly code: ErrorCode, message: string) {
     super(message);
     this.name = 'VncRefusal';
   }
@@ -17,7 +17,7 @@ export class VncRefusal extends Error {
  * socket left hanging).
  */
 export function refuseUpgrade(socket: Duplex, refusal: VncRefusal): void {
-  const body: ErrorBody = { error: { code: refusal.code, message: refusal.message } };
+  const body: ApiErrorBody = { error: { code: refusal.code, message: refusal.message } };
   const json = JSON.stringify(body);
   const head = [
     `HTTP/1.1 ${refusal.status} ${STATUS_CODES[refusal.status] ?? 'Error'}`,

@@ -13,7 +13,8 @@ export interface ChatApi {
   messages(sessionId: string, limit?: number): Promise<unknown[]>;
   /** GET /session/status: sessionID → status (idle sessions are usually absent). */
   statuses(): Promise<Record<string, unknown>>;
-  promptAsync(sessionId: string, body: PromptBody): Promise<void>;
+  /** `idempotencyKey`: the same for every attempt of one prompt (the API runs it once). */
+  promptAsync(sessionId: string, body: PromptBody, idempotencyKey?: string): Promise<void>;
   abort(sessionId: string): Promise<void>;
   replyPermission(permissionId: string, reply: 'once' | 'always' | 'reject'): Promise<void>;
   /** GET /permission: the requests still waiting for an answer (re-read after a gap). */
@@ -34,6 +35,8 @@ export interface PromptBody {
   parts: Array<{ type: 'text'; text: string; synthetic?: boolean } | { type: 'file'; mime: string; url: string; filename: string }>;
   model?: { providerID: string; modelID: string };
   agent?: string;
+  /** opencode's id for the user message, fixed when the prompt was written (extension/core/outbox). */
+  messageID?: string;
 }
 
 /** /file/content's answer: text files only. */
@@ -41,7 +44,9 @@ const FileContent = z.object({ type: z.string(), content: z.string().optional() 
   .transform((f) => (f.type === 'text' ? f.content : undefined));
 
 /** The ChatApi over the agent proxy. */
-export function chatApi(client: { agent<T>(projectId: string, method: string, path: string, schema: { parse(v: unknown): T }, body?: unknown): Promise<T> }, projectId: string): ChatApi {
+export function chatApi(client: {
+  agent<T>(projectId: string, method: string, path: string, schema: { parse(v: unknown): T }, body?: unknown, headers?: Record<string, string>): Promise<T>;
+}, projectId: string): ChatApi {
   const any = z.unknown();
   const none = { parse: (): void => undefined };
   const sid = (id: string) => `/session/${encodeURIComponent(id)}`;
@@ -52,7 +57,7 @@ export function chatApi(client: { agent<T>(projectId: string, method: string, pa
     deleteSession: async (id) => { await client.agent(projectId, 'DELETE', sid(id), any); },
     messages: (id, limit) => client.agent(projectId, 'GET', `${sid(id)}/message${limit ? `?limit=${limit}` : ''}`, z.array(z.unknown())),
     statuses: () => client.agent(projectId, 'GET', '/session/status', z.record(z.string(), z.unknown())),
-    promptAsync: (id, body) => client.agent(projectId, 'POST', `${sid(id)}/prompt_async`, none, body),
+    promptAsync: (id, body, key) => client.agent(projectId, 'POST', `${sid(id)}/prompt_async`, none, body, key ? { 'Idempotency-Key': key } : undefined),
     abort: async (id) => { await client.agent(projectId, 'POST', `${sid(id)}/abort`, any, {}); },
     replyPermission: async (id, reply) => { await client.agent(projectId, 'POST', `/permission/${encodeURIComponent(id)}/reply`, any, { reply }); },
     permissions: () => client.agent(projectId, 'GET', '/permission', z.array(z.unknown())),

@@ -19,6 +19,10 @@ const StoredQueueItem = z.object({
   agent: z.string().optional(),
   error: z.string().optional(),
   createdAt: z.number(),
+  messageId: z.string().regex(/^msg_[A-Za-z0-9]{1,80}$/).optional(),
+  idempotencyKey: z.string().min(8).max(128).optional(),
+  retryable: z.boolean().optional(),
+  attempts: z.number().int().nonnegative().optional(),
 }).strict();
 
 export const PersistedChat = z.object({

@@ -13,7 +13,9 @@ import type { OcPromptPart } from './mentions/filePart';
 import { catalogFrom, lastChoice, type AgentCatalog } from './agentCatalog';
 import { emptyChatState, storedQueue, type PersistedChat } from './chatPersistence';
 import { LiveParts } from './liveParts';
-import { NEW_SESSION, NotYet, PromptQueue, queueView, type QueueItem } from './promptQueue';
+import { NEW_SESSION, NotYet, PromptQueue, queueView, Transient, type QueueItem } from './promptQueue';
+import { isPassing } from '../core/outbox/passingFailure';
+import { retryDelayMs } from '../core/outbox/retryDelay';
 import { AWAIT_BUSY_MS, SessionActivity } from './sessionActivity';
 import { changedFileView, diffSides, type FileDiff } from './sessionDiff';
 
@@ -112,6 +114,7 @@ export class ChatController {
 
   dispose(): void {
     this.disposed = true;
+    this.queue.dispose();
     this.starting?.abort.abort();
     if (this.staleTimer) clearTimeout(this.staleTimer);
     if (this.loadTimer) clearTimeout(this.loadTimer);
@@ -183,7 +186,7 @@ export class ChatController {
     this.postExtras();
     this.persist();
     await this.sendTranscript();
-    await this.queue.pump();
+    await this.queue.resume();
   }
 
   setProject(project: ChatProject): void {
@@ -198,6 +201,8 @@ export class ChatController {
 
   connection(state: ConnectionState): void {
     this.post({ type: 'chat.connection', state });
+    // Back: what waits in the outbox goes now, in order, without a click.
+    if (state === 'connected') void this.queue.resume();
   }
 
   /** An event from the project's relayed stream. */
@@ -299,15 +304,20 @@ export class ChatController {
         this.postSessions();
         await this.sendTranscript();
         await this.resendPermissions();
-        await this.queue.pump();
+        await this.queue.resume();
+        this.resyncFailures = 0;
       } catch (e) {
         this.log.warn(`chat ${this.project.id}: resync failed: ${errorText(e)}`);
+        // Until a resync succeeds the session statuses may be stale (a lost idle): the queue would wait forever.
+        if (!this.disposed) setTimeout(() => { if (!this.disposed) void this.resync(); }, retryDelayMs(++this.resyncFailures)).unref?.();
       } finally {
         this.resyncing = undefined;
       }
     })();
     return this.resyncing;
   }
+
+  private resyncFailures = 0;
 
   readonly handlers: PanelHandlers<ChatWebviewToHost> = {
     // Every prompt goes through the queue: sent at once when its session is idle and the project
@@ -419,25 +429,34 @@ export class ChatController {
   private async deliver(item: QueueItem): Promise<string> {
     let sessionId = item.sessionId;
     if (sessionId === NEW_SESSION) {
-      const created = await this.api.createSession().catch((e: unknown) => { throw new Error(`Not sent: could not create a session (${errorText(e)}). Retry when the agent is reachable.`, { cause: e }); });
+      const created = await this.api.createSession().catch((e: unknown) => {
+        if (isPassing(e)) throw new Transient(`Not sent yet: could not create a session (${errorText(e)}). It is sent by itself when the agent is back.`, { cause: e });
+        throw new Error(`Not sent: could not create a session (${errorText(e)}). Retry when the agent is reachable.`, { cause: e });
+      });
       this.upsertSession(sessionView(created));
       sessionId = created.id;
+      // A resend after a failure goes to this session, not to yet another new one.
+      item.sessionId = sessionId;
       const text = this.drafts.get('');
       if (text !== undefined) { this.drafts.delete(''); this.drafts.set(sessionId, text); }
       await this.switchTo(sessionId);
     }
     const body = await this.promptBody(sessionId, item);
+    if (item.messageId) body.messageID = item.messageId;
     this.activity.sent(sessionId);
     try {
-      await this.api.promptAsync(sessionId, body);
+      await this.api.promptAsync(sessionId, body, item.idempotencyKey);
     } catch (e) {
       this.activity.unsent(sessionId);
+      // The key was used for this prompt as first written (then edited): the agent has that one.
+      if ((e as { code?: unknown }).code === 'idempotency_key_reused') return sessionId;
       if ((e as { code?: unknown }).code === 'project_not_running') {
         // Stopped since the panel opened: start it; the prompt waits (without an error) meanwhile.
         this.loaded = false;
         setTimeout(() => this.ensureRunning(), 0);
         throw new NotYet('the project is not running');
       }
+      if (isPassing(e)) throw new Transient(`Not sent yet: ${errorText(e)}. It is sent by itself when the API and the agent are back.`, { cause: e });
       throw new Error(`Not sent: ${errorText(e)}. It stays queued: Retry when the agent is reachable.`, { cause: e });
     }
     this.watchStale();

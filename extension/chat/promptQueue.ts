@@ -4,12 +4,21 @@
 // the prompts behind it (order matters) until the user retries or cancels it. Nothing typed is lost:
 // the owner persists `items` after every change.
 import type { Mention, ModelRef, QueuedPrompt } from '../../webviews/protocol';
+import { newIdempotencyKey, newMessageId } from '../core/outbox/outboxIds';
+import { retryDelayMs } from '../core/outbox/retryDelay';
 
 /** The session key of a prompt that starts a new session (the protocol's ids are never this short). */
 export const NEW_SESSION = 'new';
 
 /** Thrown by `deliver` when the prompt cannot go yet for a reason being dealt with (the project is starting): it waits, without an error. */
 export class NotYet extends Error {}
+
+/**
+ * Thrown by `deliver` when the prompt could not go for a reason that passes (the API or the network is
+ * down, the agent restarting): it stays first in line and is sent again by itself, with backoff, and
+ * at once on `resume()` (the API is back). Its message id and idempotency key make the resend safe.
+ */
+export class Transient extends Error {}
 
 export interface QueueItem {
   id: string;
@@ -21,6 +30,12 @@ export interface QueueItem {
   agent?: string;
   error?: string;
   createdAt: number;
+  /** Fixed when the prompt is written (issue #14): every attempt sends the same message id and key. */
+  messageId?: string;
+  idempotencyKey?: string;
+  /** The last failure was transient: the queue sends it again by itself. */
+  retryable?: boolean;
+  attempts?: number;
 }
 
 export interface QueuePorts {
@@ -37,19 +52,43 @@ export class PromptQueue {
   /** sessions with a prompt being sent right now */
   private readonly sending = new Set<string>();
   private seq = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly ports: QueuePorts, private readonly now: () => number = Date.now) {}
+
+  /** Stops the automatic retry timer (the panel closed). */
+  dispose(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+  }
+
+  /** The API or agent is back (or the user acted): prompts that failed for a passing reason go now. */
+  async resume(): Promise<void> {
+    let changed = false;
+    for (const i of this.list) {
+      if (i.retryable && i.error !== undefined) {
+        delete i.error;
+        changed = true;
+      }
+    }
+    if (changed) this.ports.changed(this.list);
+    await this.pump();
+  }
 
   get items(): readonly QueueItem[] { return this.list; }
 
   /** The items restored from the last run (persisted), kept in their order. */
   restore(items: readonly QueueItem[]): void {
-    this.list = items.map((i) => ({ ...i }));
+    this.list = items.map((i) => ({ messageId: newMessageId(i.createdAt), idempotencyKey: newIdempotencyKey(), ...i }));
   }
 
   /** Appends a prompt; it is sent at once when its session can take it and nothing is ahead of it. */
   add(prompt: Omit<QueueItem, 'id' | 'createdAt' | 'error'>): QueueItem {
-    const item: QueueItem = { ...prompt, id: `q${this.now().toString(36)}${(++this.seq).toString(36)}`, createdAt: this.now() };
+    const now = this.now();
+    const item: QueueItem = {
+      ...prompt, id: `q${now.toString(36)}${(++this.seq).toString(36)}`, createdAt: now,
+      messageId: newMessageId(), idempotencyKey: newIdempotencyKey(),
+    };
     this.list.push(item);
     this.ports.changed(this.list);
     return item;
@@ -83,6 +122,7 @@ export class PromptQueue {
     const item = this.list.find((i) => i.id === id);
     if (!item) return false;
     delete item.error;
+    item.attempts = 0;
     this.ports.changed(this.list);
     return true;
   }
@@ -121,6 +161,15 @@ export class PromptQueue {
     await Promise.all(sends);
   }
 
+  private retryLater(attempts: number): void {
+    if (this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      void this.resume();
+    }, retryDelayMs(attempts));
+    (this.retryTimer as { unref?: () => void }).unref?.();
+  }
+
   private async send(item: QueueItem): Promise<void> {
     const key = item.sessionId;
     this.sending.add(key);
@@ -128,8 +177,14 @@ export class PromptQueue {
       await this.ports.deliver(item);
       this.list = this.list.filter((i) => i !== item);
     } catch (e) {
-      // Still queued, first in line, with what went wrong: the user retries or cancels it.
-      if (this.list.includes(item) && !(e instanceof NotYet)) item.error = e instanceof Error ? e.message : String(e);
+      // Still queued, first in line, with what went wrong: the user retries or cancels it, or (a passing
+      // failure) the queue sends it again by itself.
+      if (this.list.includes(item) && !(e instanceof NotYet)) {
+        item.error = e instanceof Error ? e.message : String(e);
+        item.retryable = e instanceof Transient;
+        item.attempts = (item.attempts ?? 0) + 1;
+        if (item.retryable) this.retryLater(item.attempts);
+      }
     } finally {
       this.sending.delete(key);
     }

@@ -9,6 +9,7 @@ import { connectionCommands } from './connectionCommands';
 import { ConnectionStatusBar } from './connectionStatusBar';
 import { findServerFolder, localTokenPath, readLocalToken } from './localServer';
 import { localServerCommands } from './localServerCommands';
+import { isOnline } from './onlineGate';
 
 type Command = (typeof CONNECTION_COMMANDS)[number];
 
@@ -27,6 +28,7 @@ export function createConnectionFeature(core: FeatureCore): ConnectionFeature {
     statusBar,
     session.onDidChangeState((s) => {
       setContext('hangar.connected', s.kind !== 'disconnected' && s.kind !== 'unauthorised');
+      setContext('hangar.online', isOnline(s));
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('hangar.localServer.path')) updateCanStartLocalServer(context, log);
@@ -44,6 +46,7 @@ export function createConnectionFeature(core: FeatureCore): ConnectionFeature {
 /** A stored token, or a local server's token file, reconnects without a question. */
 async function resume({ context, session, log }: FeatureCore): Promise<void> {
   setContext('hangar.connected', false);
+  setContext('hangar.online', false);
   updateCanStartLocalServer(context, log);
   const url = settings.serverUrl();
   if (!url) return;
@@ -71,6 +74,6 @@ function updateCanStartLocalServer(context: vscode.ExtensionContext, log: Logger
   setContext('hangar.canStartLocalServer', folder !== undefined);
 }
 
-function setContext(key: 'hangar.connected' | 'hangar.canStartLocalServer', value: boolean): void {
+function setContext(key: 'hangar.connected' | 'hangar.online' | 'hangar.canStartLocalServer', value: boolean): void {
   void vscode.commands.executeCommand('setContext', key, value);
 }

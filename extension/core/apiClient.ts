@@ -117,8 +117,8 @@ export class ApiClient {
   // ── The agent proxy (/api/projects/:id/opencode/...): opencode's own bodies, parsed loosely by the caller.
 
   /** GET/POST/PATCH/DELETE through the agent proxy; `schema` parses just what the caller uses. */
-  agent<T>(projectId: string, method: string, path: string, schema: { parse(v: unknown): T }, body?: unknown): Promise<T> {
-    return this.request(method, `${projectPath(projectId)}/opencode${path}`, schema, body);
+  agent<T>(projectId: string, method: string, path: string, schema: { parse(v: unknown): T }, body?: unknown, headers?: Record<string, string>): Promise<T> {
+    return this.request(method, `${projectPath(projectId)}/opencode${path}`, schema, body, headers);
   }
 
   /** The path (relative to baseUrl) of the project's relayed agent event stream. */
@@ -237,9 +237,9 @@ export class ApiClient {
     await this.request('POST', `${projectPath(projectId)}/files/rename`, NoContent, { from, to, overwrite });
   }
 
-  private async request<T>(method: string, path: string, schema: { parse(v: unknown): T }, body?: unknown): Promise<T> {
+  private async request<T>(method: string, path: string, schema: { parse(v: unknown): T }, body?: unknown, extra?: Record<string, string>): Promise<T> {
     try {
-      return await this.send(method, path, schema, body);
+      return await this.send(method, path, schema, body, extra);
     } catch (e) {
       const err = e instanceof ApiError ? e : new ApiError(0, 'network_error', String(e), { method, path });
       this.options.onFailure?.({ method, path, status: err.status, code: err.code, message: err.message });
@@ -247,9 +247,10 @@ export class ApiClient {
     }
   }
 
-  private async send<T>(method: string, path: string, schema: { parse(v: unknown): T }, body?: unknown): Promise<T> {
+  private async send<T>(method: string, path: string, schema: { parse(v: unknown): T }, body?: unknown, extra?: Record<string, string>): Promise<T> {
     const context = { method, path };
-    const headers: Record<string, string> = { Accept: 'application/json' };
+    // `extra` is only ever Idempotency-Key (the outbox's); it never overrides auth or content headers.
+    const headers: Record<string, string> = { ...extra, Accept: 'application/json' };
     if (this.options.token) headers.Authorization = `Bearer ${this.options.token}`;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     const abort = new AbortController();

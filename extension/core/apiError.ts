@@ -1,11 +1,14 @@
-/** A failed API call, whatever the cause: an HTTP error body, a network failure or an invalid response. */
-export type ApiErrorCode =
-  | 'network_error'
-  | 'timeout'
-  | 'invalid_response'
-  | 'aborted'
-  // Anything the server sent in `error.code` (unauthorised, not_found, conflict, validation_failed, ...).
-  | (string & {});
+import type { ErrorCode } from '../../backend/contract';
+
+/** Failures the client finds on its own, before or without an HTTP error body. */
+export type ClientErrorCode = 'network_error' | 'timeout' | 'invalid_response' | 'aborted' | 'not_connected' | 'unauthorised';
+
+/**
+ * A failed API call, whatever the cause: an HTTP error body (its code from the contract's union,
+ * backend/contract/errors.ts), a network failure or an invalid response. A code this build does
+ * not know (a newer server) passes through unchanged, hence the open `string` at the end.
+ */
+export type ApiErrorCode = ErrorCode | ClientErrorCode | (string & {});
 
 export class ApiError extends Error {
   override readonly name = 'ApiError';

@@ -189,6 +189,6 @@ export const COMMAND_IDS = Object.keys({
 } satisfies Record<CommandId, true>) as CommandId[];
 
 /** Context keys the extension sets (used in package.json `when` clauses). */
-export const CONTEXT_KEYS = ['hangar.connected', 'hangar.canStartLocalServer'] as const;
+export const CONTEXT_KEYS = ['hangar.connected', 'hangar.online', 'hangar.canStartLocalServer'] as const;
 
 export const VIEW_IDS = { projects: 'hangar.projects', tiers: 'hangar.tiers', activity: 'hangar.activity', providers: 'hangar.providers' } as const;

@@ -4,11 +4,15 @@ import { registerCommands, type CommandHandlers } from './commandRegistry';
 import type { AnyFeature, FeatureId, FeatureManifest, ViewId } from './feature';
 import type { FeatureCore, FeatureTypes, Shell } from './featureCore';
 import type { HangarSession } from './hangarSession';
+import { isNetworkOnly, offlineMessage } from '../connection/onlineGate';
 import { LazyTreeProvider } from './lazyTreeProvider';
-import { showError } from './userErrors';
+import type { showError } from './userErrors';
 
-/** Builds the session once, from its own chunk (the API client and its schemas are most of the code). */
-export type SessionLoader = (shell: Shell) => Promise<HangarSession>;
+/**
+ * Builds the session once, from its own chunk (the API client and its schemas are most of the code),
+ * and hands over that chunk's showError: it knows the ApiError class the features throw.
+ */
+export type SessionLoader = (shell: Shell) => Promise<{ session: HangarSession; showError: typeof showError }>;
 
 /**
  * Registers every feature's commands, views and deep links at activation without loading any feature,
@@ -22,6 +26,7 @@ export class FeatureHost implements vscode.Disposable {
   /** Placeholder webview serializers, by feature: gone before the feature registers its own. */
   private readonly serializers = new Map<FeatureId, vscode.Disposable[]>();
   private core: Promise<FeatureCore> | undefined;
+  private showError: typeof showError | undefined;
 
   constructor(
     private readonly shell: Shell,
@@ -35,6 +40,7 @@ export class FeatureHost implements vscode.Disposable {
     for (const m of this.manifests) {
       for (const id of m.commands) {
         handlers[id] = async (...args: unknown[]) => {
+          if (isNetworkOnly(id) && await this.refuseOffline()) return undefined;
           const feature: AnyFeature = await this.load(m.id);
           const handler = feature.commands[id] as ((...a: unknown[]) => unknown) | undefined;
           if (!handler) throw new Error(`the ${m.id} feature has no handler for ${id}`);
@@ -56,8 +62,7 @@ export class FeatureHost implements vscode.Disposable {
         })));
     }
     this.disposables.push(
-      ...registerCommands(handlers as CommandHandlers, this.shell.log,
-        (id, e) => void showError(`Hangar: ${id} failed`, e)),
+      ...registerCommands(handlers as CommandHandlers, this.shell.log, (id, e) => this.report(id, e)),
       vscode.window.registerUriHandler({ handleUri: (uri) => this.handleUri(uri.path, uri.query) }),
     );
   }
@@ -93,7 +98,8 @@ export class FeatureHost implements vscode.Disposable {
 
   private loadCore(): Promise<FeatureCore> {
     this.core ??= (async () => {
-      const session = await this.loadSession(this.shell);
+      const { session, showError } = await this.loadSession(this.shell);
+      this.showError = showError;
       const core: FeatureCore = {
         ...this.shell,
         session,
@@ -118,12 +124,31 @@ export class FeatureHost implements vscode.Disposable {
     return this.core;
   }
 
+  /** A network-only command while offline: says why at once (no wizard first) and probes the server. */
+  private async refuseOffline(): Promise<boolean> {
+    const { session } = await this.loadCore();
+    const why = offlineMessage(session.state);
+    if (!why) return false;
+    void session.testConnection().catch(() => undefined);
+    void vscode.window.showWarningMessage(why);
+    return true;
+  }
+
   private async loadLogged(id: FeatureId): Promise<void> {
     try {
       await this.load(id);
     } catch (e) {
       this.shell.log.error(`feature ${id} failed to load: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
     }
+  }
+
+  /** A command failed: one message with a next step (before any feature loaded, a plain one). */
+  private report(id: CommandId, e: unknown): void {
+    if (this.showError) {
+      void this.showError(`Hangar: ${id} failed`, e);
+      return;
+    }
+    void vscode.window.showErrorMessage(`Hangar: ${id} failed: ${e instanceof Error ? e.message : String(e)}`);
   }
 
   private async handleUri(path: string, query: string): Promise<void> {

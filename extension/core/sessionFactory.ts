@@ -1,9 +1,15 @@
 import type { Shell } from './featureCore';
 import { HangarSession } from './hangarSession';
 import { settings } from './settings';
+import { showError } from './userErrors';
 
-/** The session (API client, store, event stream) over VS Code's SecretStorage; its own chunk, loaded on first use. */
-export function createSession({ context, fetch, log, secretRegistry }: Shell): HangarSession {
+/**
+ * The session (API client, store, event stream) over VS Code's SecretStorage; its own chunk, loaded on
+ * first use, with the showError of the chunks (the entry's copy of ApiError is not theirs).
+ */
+export function createSession({ context, fetch, log, secretRegistry }: Shell): {
+  session: HangarSession; showError: typeof showError;
+} {
   const session = new HangarSession({
     secrets: {
       get: async (k) => context.secrets.get(k),
@@ -16,5 +22,5 @@ export function createSession({ context, fetch, log, secretRegistry }: Shell): H
     saveServerUrl: settings.saveServerUrl,
   });
   context.subscriptions.push(session);
-  return session;
+  return { session, showError };
 }

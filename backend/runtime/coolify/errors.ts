@@ -1,20 +1,7 @@
+import type { COOLIFY_ERROR_CODES } from '../../contract';
 import { HttpError } from '../../errors';
 
-export type CoolifyErrorCode =
-  | 'coolify_api_disabled'
-  | 'coolify_forbidden'
-  | 'coolify_bad_token'
-  | 'coolify_validation'
-  | 'coolify_not_found'
-  | 'coolify_domain_conflict'
-  | 'coolify_rate_limited'
-  | 'coolify_deployment_failed'
-  | 'coolify_not_ready'
-  | 'coolify_unreachable'
-  | 'coolify_bad_answer'
-  | 'coolify_exec_unsupported'
-  | 'coolify_config'
-  | 'coolify_error';
+export type CoolifyErrorCode = (typeof COOLIFY_ERROR_CODES)[number];
 
 /**
  * Something Coolify refused or failed, in words that say what to do next. A 502 for the API's own

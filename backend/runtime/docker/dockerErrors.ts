@@ -1,8 +1,9 @@
+import type { ErrorCode } from '../../contract';
 import { HttpError } from '../../errors';
 
 /** Errors of the docker runtime, with a message a person can act on (they reach the operation row). */
 export class DockerRuntimeError extends HttpError {
-  constructor(status: number, code: string, message: string, cause?: unknown) {
+  constructor(status: number, code: ErrorCode, message: string, cause?: unknown) {
     super(status, code, message, undefined, true);
     if (cause !== undefined) this.cause = cause;
     this.name = 'DockerRuntimeError';

@@ -136,7 +136,7 @@ describe('activity: the opencode plugin on the local runtime (real opencode)', f
   it('the agent keeps working while the API refuses webhooks; the plugin logs and drops', async () => {
     const activity = api.server.services.activity;
     const receive = activity.receive.bind(activity);
-    activity.receive = async () => { throw new HttpError(503, 'unavailable', 'down for the test'); };
+    activity.receive = async () => { throw new HttpError(503, 'runtime_unavailable', 'down for the test'); };
     try {
       const sid = ((await agent('POST', '/session', {})).body as { id: string }).id;
       llm.enqueue({ text: 'Still working.' });

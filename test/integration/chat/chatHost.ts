@@ -34,8 +34,10 @@ export function chatProjectOf(p: Project, status?: ProjectStatus): ChatProject {
   return { id: p.id, name: p.name, status: status ?? p.status };
 }
 
-export function startChatHost(world: AgentWorld, opts: { persisted?: PersistedChat; status?: ProjectStatus } = {}): ChatHost {
-  const api = new ApiClient({ baseUrl: world.api.url, token: world.api.adminToken, fetch, timeoutMs: 60_000 });
+/** `baseUrl`: reach the API through something else (test/harness/faultProxy.mjs); `timeoutMs`: the client's per-request timeout. */
+export function startChatHost(world: AgentWorld, opts: { persisted?: PersistedChat; status?: ProjectStatus; baseUrl?: string; timeoutMs?: number } = {}): ChatHost {
+  const baseUrl = opts.baseUrl ?? world.api.url;
+  const api = new ApiClient({ baseUrl, token: world.api.adminToken, fetch, timeoutMs: opts.timeoutMs ?? 60_000 });
   const posted: ChatHostToWebview[] = [];
   const persisted: PersistedChat[] = [];
   const store = createChatState();
@@ -78,7 +80,7 @@ export function startChatHost(world: AgentWorld, opts: { persisted?: PersistedCh
     },
   }, chatProjectOf(world.project, status), quiet, { ...(opts.persisted ? { persisted: opts.persisted } : {}) });
   stream = new EventStream<AgentStreamEvent>({
-    baseUrl: world.api.url, token: world.api.adminToken, path: ApiClient.agentEventPath(id), fetch,
+    baseUrl, token: world.api.adminToken, path: ApiClient.agentEventPath(id), fetch,
     initialBackoffMs: 100, maxBackoffMs: 1000,
     parse: (data) => { const r = AgentEvent.safeParse(data); return r.success ? r.data : undefined; },
     onEvent: (e) => controller.onEvent(e),

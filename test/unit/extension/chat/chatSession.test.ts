@@ -157,7 +157,11 @@ describe('chat: controller', () => {
     await controller.onReady();
 
     await request({ type: 'chat.send', requestId: 'r1', sessionId: 's1', text: 'hi', mentions: [], model: { providerId: 'fake', modelId: 'm' }, agent: 'build' });
-    assert.deepEqual(api.prompts, [{ sessionId: 's1', body: { parts: [{ type: 'text', text: 'hi' }], model: { providerID: 'fake', modelID: 'm' }, agent: 'build' } }]);
+    // The message id is fixed when the prompt is written (issue #14): opencode's format.
+    assert.match(api.prompts[0]?.body.messageID ?? '', /^msg_[0-9a-f]{12}[A-Za-z0-9]{14}$/);
+    assert.deepEqual(api.prompts, [{ sessionId: 's1', body: {
+      parts: [{ type: 'text', text: 'hi' }], model: { providerID: 'fake', modelID: 'm' }, agent: 'build', messageID: api.prompts[0]?.body.messageID,
+    } }]);
 
     await request({ type: 'chat.send', requestId: 'r2', sessionId: null, text: 'new', mentions: [] });
     assert.equal(api.prompts[1]?.sessionId, 'ses_new1');
