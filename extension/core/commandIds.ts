@@ -1,5 +1,5 @@
 import type { Uri } from 'vscode';
-import type { ProjectCreate } from '../../backend/contract';
+import type { McpConfig, ProjectCreate } from '../../backend/contract';
 
 /** A file of a project's workspace (hangar://<projectId>/<path>): the Agent node's files, or code and tests. */
 export interface AgentFileArgs { projectId: string; path?: string }
@@ -7,7 +7,7 @@ export interface NewAgentFileArgs { projectId: string; kind?: 'agentsMd' | 'agen
 export interface RenameAgentFileArgs { projectId: string; path: string; newName?: string }
 export interface DeleteAgentFileArgs { projectId: string; path: string; confirm?: boolean }
 export interface McpServerArgs { projectId: string; name: string }
-export interface AddMcpServerArgs { projectId: string; name?: string; config?: import('../../backend/contract').McpConfig }
+export interface AddMcpServerArgs { projectId: string; name?: string; config?: McpConfig }
 /** Arguments a command accepts when called from code or tests (the UI is skipped when they are given). */
 export interface ConnectArgs { url?: string; token?: string }
 export interface CreateProjectArgs { name: string; tierId?: string; providerOverride?: string | null; repository?: ProjectCreate['repository']; runtime?: ProjectCreate['runtime'] }
