@@ -102,8 +102,11 @@ describe('agent files (hangar: file system)', function () {
     const id = project.id;
     const editor = await vscode.commands.executeCommand<vscode.TextEditor>('hangar.agentFiles.new', { projectId: id, kind: 'agent', name: 'reviewer' });
     assert.equal(editor.document.uri.path, '/.opencode/agent/reviewer.md');
+    // The new file's editor hid the chat (a hidden webview is discarded): bring the chat back, as a person would.
+    assert.equal(await vscode.commands.executeCommand('hangar.openChat', { id }), true);
     const listed = await waitFor('the chat to list the new agent', probe(id), (v) => (v?.posted ?? []).some((m) =>
-      m.type === 'chat.models' && Array.isArray(m.agents) && (m.agents as { name: string }[]).some((a) => a.name === 'reviewer')), 30_000);
+      (m.type === 'chat.models' || m.type === 'chat.init') && Array.isArray(m.agents)
+      && (m.agents as { name: string }[]).some((a) => a.name === 'reviewer')), 30_000);
     assert.ok(listed);
     // Rename and delete through the same commands the Agent node's menus use.
     assert.equal(await vscode.commands.executeCommand('hangar.agentFiles.rename', { projectId: id, path: '.opencode/agent/reviewer.md', newName: 'critic' }), '.opencode/agent/critic.md');
