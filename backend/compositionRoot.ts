@@ -33,6 +33,8 @@ import { UserService } from './services/users';
 import { GithubCredentials } from './sync/githubCredentials';
 import { SyncService, syncOptions } from './sync/syncService';
 import { VncGateway } from './vnc/vncGateway';
+import { PermissionService } from './settings/permissionService';
+import { agentPermissionSource, createSettings, type SettingsServices } from './settings/settingsServices';
 
 /** Event streams one user may hold open at once (each window follows /api/events plus one per open chat). */
 /** The default of HANGAR_MAX_STREAMS_PER_USER. */
@@ -87,6 +89,8 @@ export interface Services {
   sync: SyncService;
   /** Each user's GitHub token, sealed (backend/sync/githubCredentials.ts). */
   github: GithubCredentials;
+  /** Server-side user settings, OpenCode permissions, export/import (backend/settings). */
+  settings: SettingsServices;
 }
 
 /** What the server read before building the parts: the sealed runtime settings and the runtimes in use. */
@@ -126,7 +130,11 @@ export function createServices(config: Config, db: Db, log: Logger, encryptionKe
   const monitor = new StatusMonitor(drivers, projects, (id) => operations.isBusy(id), config.statusPollMs, log);
 
   // Provider changes and a newly healthy agent reach running agents through opencode's own API.
-  const liveConfig = new CredentialSync(projects, providers, credentials, injection, hub, log);
+  const permissions = new PermissionService(db, projects, bus);
+  const liveConfig = new CredentialSync(
+    projects, providers, credentials, injection, hub, log, agentPermissionSource(permissions, lifecycle),
+  );
+  bus.on('permissions.changed', ({ userId, projectId }) => liveConfig.permissionsChanged(userId, projectId));
   bus.on('credential.changed', ({ userId, providerId }) => liveConfig.providerChanged(userId, providerId));
   bus.on('model.changed', ({ userId, projectId }) =>
     projectId ? liveConfig.projectChanged(userId, projectId) : liveConfig.defaultChanged(userId));
@@ -157,8 +165,9 @@ export function createServices(config: Config, db: Db, log: Logger, encryptionKe
 
   const urlGuard = new PrivateHostGuard(config.allowPrivateHosts);
   const streams = new PerUserSlots(config.maxStreamsPerUser, 'event streams', 'Close a window or panel that follows events and try again.');
+  const settings = createSettings({ db, permissions, providers, credentials, notifications, github, urlGuard });
   return {
-    config, db, log, hub, bus, users, tiers, projects, drivers, lifecycle, operations, monitor, credentials, providers,
+    settings, config, db, log, hub, bus, users, tiers, projects, drivers, lifecycle, operations, monitor, credentials, providers,
     injection, oauth, notifications, vnc, github, sync, urlGuard, streams,
     driver, driverProblem: driver ? undefined : drivers.problem(config.runtime),
     startedAt: Date.now(),

@@ -13,12 +13,13 @@ import { UriRouter } from './core/uriRouter';
 import { desktopManifest } from './desktop/desktopManifest';
 import { projectsManifest } from './projects/projectsManifest';
 import { providersManifest } from './providers/providersManifest';
+import { settingsManifest } from './settings/settingsManifest';
 import { syncManifest } from './sync/syncManifest';
 
 /** Every feature; each one's code loads the first time one of its commands, views or links needs it. */
 const FEATURES = [
   connectionManifest, projectsManifest, chatManifest, providersManifest, syncManifest, activityManifest,
-  desktopManifest, agentFilesManifest,
+  desktopManifest, agentFilesManifest, settingsManifest,
 ] as const;
 
 /** The composition root: builds the core and lists the features. No network or disk work before it returns. */

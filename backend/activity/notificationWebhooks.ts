@@ -73,6 +73,12 @@ export class NotificationWebhooks {
     return row ? { url: row.url, kinds: Kinds.parse(JSON.parse(row.kinds)), hasSecret: row.secret_enc !== null, updatedAt: row.updated_at } : null;
   }
 
+  /** The signing key in clear, for a settings export the user asked to carry secrets (backend/settings). */
+  async secret(userId: string): Promise<string | null> {
+    const row = await this.db.selectFrom('notification_webhooks').select('secret_enc').where('user_id', '=', userId).executeTakeFirst();
+    return row?.secret_enc ? this.box.open(row.secret_enc, secretContext(userId)) : null;
+  }
+
   async put(userId: string, body: NotificationWebhookPut): Promise<NotificationWebhook> {
     const now = new Date(this.now()).toISOString();
     const existing = await this.db.selectFrom('notification_webhooks').select('secret_enc').where('user_id', '=', userId).executeTakeFirst();

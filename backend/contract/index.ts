@@ -16,3 +16,4 @@ export * from './workspaceFiles';
 export * from './agentMcp';
 export * from './errors';
 export * from './idempotency';
+export * from './settings';

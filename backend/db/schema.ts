@@ -98,6 +98,8 @@ export interface Database {
   notification_webhooks: NotificationWebhooksTable;
   notification_deliveries: NotificationDeliveriesTable;
   idempotency_keys: IdempotencyKeysTable;
+  user_settings: UserSettingsTable;
+  project_permissions: ProjectPermissionsTable;
 }
 
 /** One opencode session (migration 0005_activity); times ISO strings. */
@@ -251,6 +253,21 @@ export interface GithubCredentialsTable {
   hint: string;
   login: string | null;
   created_at: string;
+  updated_at: string;
+}
+
+/** 0011: a user's server-side settings (backend/settings); `permissions` is PermissionSettings as JSON. */
+export interface UserSettingsTable {
+  user_id: string;
+  permissions: string;
+  sync_pull_mode: 'merge' | 'rebase';
+  updated_at: string;
+}
+
+/** 0011: a project's permission override (PermissionSettings as JSON). */
+export interface ProjectPermissionsTable {
+  project_id: string;
+  permissions: string;
   updated_at: string;
 }
 

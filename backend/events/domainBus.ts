@@ -10,6 +10,8 @@ export interface DomainEvents {
   'credential.changed': { userId: string; providerId: string };
   /** The user's default model (projectId null) or a project's override changed. */
   'model.changed': { userId: string; projectId: string | null };
+  /** A user's default OpenCode permissions (projectId null) or a project's override changed (backend/settings). */
+  'permissions.changed': { userId: string; projectId: string | null };
   /** A project's opencode answered its health check after a deploy, start or restart. */
   'agent.healthy': { projectId: string; agentUrl: string };
   /** An operation has finished and released the project (its row holds the final state). */

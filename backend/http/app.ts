@@ -25,10 +25,11 @@ import { runtimeRoutes } from '../routes/runtimes';
 import { syncRoutes } from '../routes/sync';
 import { githubRoutes } from '../routes/github';
 import { workspaceFileRoutes } from '../routes/workspaceFiles';
+import { settingsRoutes } from '../routes/settings';
 
 export function allRoutes(s: Services): RouteDef[] {
   const defs = [...healthRoutes(s), ...tokenRoutes(s), ...tierRoutes(s), ...projectRoutes(s), ...containerRoutes(s), ...eventRoutes(s), ...webhookRoutes(s), ...activityRoutes(s), ...providerRoutes(s), ...oauthRoutes(s), ...vncRoutes(s), ...runtimeRoutes(s), ...syncRoutes(s), ...githubRoutes(s), ...agentProxyRoutes(s)];
-  defs.push(...workspaceFileRoutes(s));
+  defs.push(...workspaceFileRoutes(s), ...settingsRoutes(s));
   const openapi = buildOpenApi(defs, s.config.version);
   return [
     ...defs,

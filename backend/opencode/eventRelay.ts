@@ -237,6 +237,9 @@ export class ProjectEventRelay {
     if (!this.connected) this.onConnected();
     if (DROPPED_TYPES.has(parsed.type)) return;
     this.publish(parsed.type, parsed.properties ?? {}, data.length);
+    // After POST /instance/dispose (a provider or permission change, liveUpdate.ts) opencode keeps this
+    // stream open but sends nothing more: listen again at once; clients get a resync for the gap.
+    if (parsed.type === 'server.instance.disposed') this.upstream?.abort(new Error('the agent reloaded its instance'));
   }
 
   /** The first frame of a connection: from here on nothing is missed. */

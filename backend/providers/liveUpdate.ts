@@ -5,6 +5,7 @@ import type { ProjectService } from '../services/projects';
 import type { CredentialService } from './credentials';
 import type { ProviderInjection } from './injection';
 import type { ProviderService } from './providerService';
+import { agentPermission, type AgentPermissionSource } from '../settings/agentPermissions';
 
 export interface SyncReport {
   updated: string[];
@@ -39,6 +40,11 @@ export class CredentialSync {
     private readonly injection: ProviderInjection,
     private readonly hub: EventHub,
     private readonly log: Logger,
+    /**
+     * OpenCode permissions travel the same way (backend/settings): the `permission` key joins the same
+     * PATCH /global/config, so a change reaches a running agent at its next tool call (after the dispose).
+     */
+    private readonly permissions?: AgentPermissionSource,
     // The reload after PATCH /global/config takes seconds on a busy machine (7.5 s measured at load 20).
     private readonly timeoutMs = 30_000,
   ) {}
@@ -56,6 +62,11 @@ export class CredentialSync {
   /** One project's override changed. */
   projectChanged(userId: string, projectId: string): Promise<SyncReport> {
     return this.each(userId, (id) => Promise.resolve(id === projectId));
+  }
+
+  /** A user's default permissions (projectId null) or a project's override changed. */
+  permissionsChanged(userId: string, projectId: string | null): Promise<SyncReport> {
+    return this.each(userId, (id) => Promise.resolve(projectId === null || id === projectId));
   }
 
   /** After the agent became healthy; throws so that a deploy does not end "running" without its credential. */
@@ -89,8 +100,10 @@ export class CredentialSync {
     const target = await this.injection.configFor(projectId);
     if (!target) return undefined;
     const { userId, providerId, modelId, config } = target;
-    // No provider: the agent keeps what it has (opencode's config API cannot remove keys).
-    if (!providerId || !config) return undefined;
+    const permissions = await this.permissions?.forProject(projectId);
+    const reset = this.permissions?.resetConfig;
+    // No provider: the agent keeps the provider it has (opencode's config API cannot remove keys).
+    if ((!providerId || !config) && !permissions) return undefined;
     const { opencodePassword } = await this.projects.secrets(projectId);
     const headers = { Authorization: 'Basic ' + Buffer.from(`opencode:${opencodePassword}`).toString('base64'), 'Content-Type': 'application/json' };
     const call = async (method: string, path: string, body?: unknown): Promise<Response> => {
@@ -103,12 +116,16 @@ export class CredentialSync {
       }
       return res;
     };
-    const auth = await this.creds.authFor(userId, providerId);
-    await (await call(auth ? 'PUT' : 'DELETE', `/auth/${encodeURIComponent(providerId)}`, auth)).body?.cancel();
+    if (providerId && config) {
+      const auth = await this.creds.authFor(userId, providerId);
+      await (await call(auth ? 'PUT' : 'DELETE', `/auth/${encodeURIComponent(providerId)}`, auth)).body?.cancel();
+    }
+    const permission = permissions && reset ? await agentPermission(call, permissions, () => reset(projectId)) : undefined;
     // Writes the agent's global config (disposing its instances when the config changed); the dispose
     // after it also covers a config that did not change, so a new key alone is reloaded too.
-    await (await call('PATCH', '/global/config', config)).body?.cancel();
+    await (await call('PATCH', '/global/config', { ...config, ...(permission ? { permission } : {}) })).body?.cancel();
     await (await call('POST', '/instance/dispose')).body?.cancel();
+    if (!providerId || !config) return undefined;
     const seen = await (await call('GET', '/config/providers')).json() as { providers?: { id?: string; models?: Record<string, unknown> }[] };
     const provider = seen.providers?.find((p) => p.id === providerId);
     const missing = !provider ? `the agent still runs with the provider it was deployed with, not ${providerId}`

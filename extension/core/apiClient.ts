@@ -7,6 +7,10 @@ import {
   GithubCredentialInfo, SyncConflictFile, SyncOperationAccepted, SyncStatus, RuntimeList, type RuntimeInfo,
   type CustomProviderCreate, type ModelChoice, type ModelSummary, type ProjectCreate, type ProjectModelUpdate, type ProjectUpdate,
 } from '../../backend/contract';
+import {
+  EffectivePermissions, ImportPreview, ImportReport, PermissionSettings, ServerSettings, SettingsExport,
+  type ServerSettingsUpdate,
+} from '../../backend/contract';
 import { ApiError } from './apiError';
 import type { Fetch } from './fetchTypes';
 
@@ -237,7 +241,29 @@ export class ApiClient {
     await this.request('POST', `${projectPath(projectId)}/files/rename`, NoContent, { from, to, overwrite });
   }
 
-  private async request<T>(method: string, path: string, schema: { parse(v: unknown): T }, body?: unknown, extra?: Record<string, string>): Promise<T> {
+  // ── Settings (#15): server-side settings, OpenCode permissions, export/import.
+  settings(): Promise<ServerSettings> { return this.request('GET', '/api/settings', ServerSettings); }
+  updateSettings(body: ServerSettingsUpdate): Promise<ServerSettings> { return this.request('PUT', '/api/settings', ServerSettings, body); }
+  projectPermissions(projectId: string): Promise<EffectivePermissions> {
+    return this.request('GET', `${projectPath(projectId)}/permissions`, EffectivePermissions);
+  }
+  setProjectPermissions(projectId: string, body: PermissionSettings): Promise<EffectivePermissions> {
+    return this.request('PUT', `${projectPath(projectId)}/permissions`, EffectivePermissions, body);
+  }
+  /** The passphrase travels to the API only, which seals the secrets with it (scrypt + AES-256-GCM). */
+  exportSettings(includeSecrets: boolean, passphrase?: string): Promise<SettingsExport> {
+    return this.request('POST', '/api/settings/export', SettingsExport, { includeSecrets, ...(passphrase ? { passphrase } : {}) });
+  }
+  previewSettingsImport(file: unknown, passphrase?: string): Promise<ImportPreview> {
+    return this.request('POST', '/api/settings/import/preview', ImportPreview, { file, ...(passphrase ? { passphrase } : {}) });
+  }
+  importSettings(file: unknown, passphrase?: string): Promise<ImportReport> {
+    return this.request('POST', '/api/settings/import', ImportReport, { file, ...(passphrase ? { passphrase } : {}) });
+  }
+
+  private async request<T>(
+    method: string, path: string, schema: { parse(v: unknown): T }, body?: unknown, extra?: Record<string, string>,
+  ): Promise<T> {
     try {
       return await this.send(method, path, schema, body, extra);
     } catch (e) {

@@ -57,6 +57,11 @@ export interface ImportFromGithubArgs { url: string; branch?: string; name?: str
 /** Hidden: the sync state for tests; `select` selects the project's row in the Projects view (which focuses it). */
 export interface SyncProbeArgs { select?: string }
 
+/** Export without UI: `to` the file, `passphrase` when `includeSecrets`. */
+export interface ExportSettingsArgs { to?: string; includeSecrets?: boolean; passphrase?: string }
+/** Import without UI: `confirm: true` skips the preview's question. */
+export interface ImportSettingsArgs { from?: string; passphrase?: string; confirm?: boolean }
+
 /**
  * Every command the extension registers, with its arguments. A missing handler is a compile error in
  * the registry; the unit test checks this list against package.json.
@@ -121,6 +126,10 @@ export interface CommandSignatures {
   'hangar.agentFiles.removeMcpServer': (args?: McpServerArgs) => unknown;
   'hangar.agentFiles.connectMcpServer': (args?: McpServerArgs) => unknown;
   'hangar.agentFiles.disconnectMcpServer': (args?: McpServerArgs) => unknown;
+  'hangar.openSettings': () => unknown;
+  'hangar.exportSettings': (args?: ExportSettingsArgs) => unknown;
+  'hangar.importSettings': (args?: ImportSettingsArgs) => unknown;
+  'hangar.internal.settings': (args?: { inject?: unknown }) => unknown;
 }
 
 export type CommandId = keyof CommandSignatures;
@@ -186,6 +195,10 @@ export const COMMAND_IDS = Object.keys({
   'hangar.agentFiles.removeMcpServer': true,
   'hangar.agentFiles.connectMcpServer': true,
   'hangar.agentFiles.disconnectMcpServer': true,
+  'hangar.openSettings': true,
+  'hangar.exportSettings': true,
+  'hangar.importSettings': true,
+  'hangar.internal.settings': true,
 } satisfies Record<CommandId, true>) as CommandId[];
 
 /** Context keys the extension sets (used in package.json `when` clauses). */

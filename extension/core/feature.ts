@@ -4,7 +4,8 @@ import type { CommandHandlers } from './commandRegistry';
 import type { VIEW_IDS } from './commandIds';
 import type { FeatureCore } from './featureCore';
 
-export type FeatureId = 'connection' | 'projects' | 'chat' | 'providers' | 'sync' | 'activity' | 'desktop' | 'agentFiles';
+export type FeatureId =
+  | 'connection' | 'projects' | 'chat' | 'providers' | 'sync' | 'activity' | 'desktop' | 'agentFiles' | 'settings';
 export type ViewId = (typeof VIEW_IDS)[keyof typeof VIEW_IDS];
 
 /** What a feature contributes once its code has loaded: its command handlers and what to dispose. */

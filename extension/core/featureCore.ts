@@ -6,6 +6,7 @@ import type { ConnectionFeature } from '../connection/connectionFeature';
 import type { DesktopFeature } from '../desktop/desktopFeature';
 import type { ProjectsFeature } from '../projects/projectsFeature';
 import type { ProvidersFeature } from '../providers/providersFeature';
+import type { SettingsFeature } from '../settings/settingsFeature';
 import type { SyncFeature } from '../sync/syncFeature';
 import type { ViewId } from './feature';
 import type { Fetch } from './fetchTypes';
@@ -24,6 +25,7 @@ export interface FeatureTypes {
   activity: ActivityFeature;
   desktop: DesktopFeature;
   agentFiles: AgentFilesFeature;
+  settings: SettingsFeature;
 }
 
 /** What activation builds without loading any feature: cheap, no network, no zod. */

@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { activityManifest } from '../../../../extension/activity/activityManifest';
+import { agentFilesManifest } from '../../../../extension/agentFiles/agentFilesManifest';
 import { chatManifest } from '../../../../extension/chat/chatManifest';
 import { connectionManifest } from '../../../../extension/connection/connectionManifest';
 import { COMMAND_IDS, VIEW_IDS } from '../../../../extension/core/commandIds';
 import type { FeatureManifest } from '../../../../extension/core/feature';
 import { desktopManifest } from '../../../../extension/desktop/desktopManifest';
 import { projectsManifest } from '../../../../extension/projects/projectsManifest';
+import { settingsManifest } from '../../../../extension/settings/settingsManifest';
 import { providersManifest } from '../../../../extension/providers/providersManifest';
 import { syncManifest } from '../../../../extension/sync/syncManifest';
 
@@ -13,7 +15,7 @@ import { syncManifest } from '../../../../extension/sync/syncManifest';
 // the second registration (commands) or shows an empty view (views without an owner).
 const manifests = [
   connectionManifest, projectsManifest, chatManifest, providersManifest, syncManifest, activityManifest,
-  desktopManifest,
+  desktopManifest, agentFilesManifest, settingsManifest,
 ] as FeatureManifest[];
 
 const duplicates = (xs: readonly string[]) => xs.filter((x, i) => xs.indexOf(x) !== i);
@@ -31,9 +33,10 @@ describe('feature manifests', () => {
     assert.deepEqual([...listed].sort(), Object.values(VIEW_IDS).sort());
   });
 
-  it('name each feature once, and only the connection loads by itself at start-up', () => {
+  it('name each feature once; only the connection and the hangar: file system load by themselves at start-up', () => {
     assert.deepEqual(duplicates(manifests.map((m) => m.id)), []);
-    assert.deepEqual(manifests.filter((m) => m.loadOn === 'startup').map((m) => m.id), ['connection']);
+    // agentFiles: `hangar:` editors restored with the window need their file system before anything is clicked.
+    assert.deepEqual(manifests.filter((m) => m.loadOn === 'startup').map((m) => m.id).sort(), ['agentFiles', 'connection']);
     assert.deepEqual(manifests.filter((m) => m.loadOn === 'connected').map((m) => m.id).sort(),
       ['activity', 'providers', 'sync']);
   });

@@ -40,12 +40,15 @@ const pkg = JSON.parse(readFileSync(path.resolve(__dirname, '../../../../package
 /** The projects view's item menu (other views, such as Providers, have their own rows). */
 const itemMenu = (pkg.contributes.menus['view/item/context'] ?? []).filter((i) => (i.when ?? '').includes('view == hangar.projects'));
 
-/** Evaluates the `view == ... && viewItem =~ /re/` clauses this extension writes (nothing else is allowed). */
+/**
+ * Evaluates the `view == ... && viewItem =~ /re/` clauses this extension writes (nothing else is allowed), online:
+ * `hangar.online` (network-only actions hide while offline, issue 14) holds here.
+ */
 function shows(item: MenuItem, contextValue: string): boolean {
   const when = item.when ?? '';
   const parts = when.split('&&').map((p) => p.trim());
   return parts.every((p) => {
-    if (p === 'view == hangar.projects') return true;
+    if (p === 'view == hangar.projects' || p === 'hangar.online') return true;
     const m = /^viewItem =~ \/(.*)\/$/.exec(p);
     assert.ok(m, `unsupported clause "${p}" in ${item.command}`);
     return new RegExp(m[1]!).test(contextValue);
