@@ -107,8 +107,14 @@ export class WorkspaceFiles {
   }
 
   private async changed(userId: string, projectId: string, changes: WorkspaceChange[]): Promise<void> {
-    let agentReloaded = false;
-    if (needsAgentReload(changes.map((c) => c.path))) {
+    if (!needsAgentReload(changes.map((c) => c.path))) {
+      this.deps.publish(userId, { projectId, changes, agentReloaded: false });
+      return;
+    }
+    // The write is done: the reload (seconds while opencode shuts the old instance down) does not hold
+    // the answer up; the event follows it, saying whether it happened.
+    void (async () => {
+      let agentReloaded = false;
       try {
         await reloadAgent(await this.deps.agentTarget(userId, projectId));
         agentReloaded = true;
@@ -116,7 +122,7 @@ export class WorkspaceFiles {
         // Not running: it reads the files when it starts.
         this.deps.log.debug('agent not reloaded after a config change', { projectId, error: err instanceof Error ? err.message : String(err) });
       }
-    }
-    this.deps.publish(userId, { projectId, changes, agentReloaded });
+      this.deps.publish(userId, { projectId, changes, agentReloaded });
+    })();
   }
 }
