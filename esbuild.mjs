@@ -70,7 +70,8 @@ export function lazyModules() {
       const file = path.join(dir, d.name);
       if (d.isDirectory()) scan(file);
       else if (d.name.endsWith('.ts')) {
-        for (const m of readFileSync(file, 'utf8').matchAll(/\bimport\('(\.{1,2}\/[^']+)'\)/g)) {
+        // Not `import('…').Name`: that is a type.
+        for (const m of readFileSync(file, 'utf8').matchAll(/\bimport\('(\.{1,2}\/[^']+)'\)(?!\.)/g)) {
           found.add(path.resolve(path.dirname(file), `${m[1]}.ts`));
         }
       }
@@ -162,11 +163,46 @@ if (withTests && existsSync(path.join(root, 'test/vscode/index.ts'))) {
   });
 }
 
+if (withTests) {
+  // The test-only hooks (the hangar.internal.* commands): imported by the extension in development and test
+  // windows only, never part of dist/extension.mjs or its chunks, nor of the .vsix (package.json `files`).
+  builds.push({
+    ...common,
+    minify: false,
+    entryPoints: { testHooks: 'test/vscode/hooks/index.ts' },
+    outdir: 'dist',
+    outExtension: { '.js': '.mjs' },
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    external: ['vscode'],
+    plugins: [zodEnglishOnly],
+  });
+  // The test build of the Desktop page: the product's App that also answers the suite's probes.
+  builds.push({
+    ...common,
+    minify: false,
+    entryPoints: { index: 'test/vscode/hooks/webview/desktopMain.tsx' },
+    outdir: 'dist/test/webviews/desktop',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
+    loader: { '.css': 'css', '.ttf': 'file', '.woff2': 'file' },
+    plugins: [novncNoTopLevelAwait],
+  });
+}
+
 // Importing this file (the bundle budget tests do, for zodEnglishOnly) builds nothing.
 const isMain = !!process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 
 // Stale webview, backend and extension bundles go; dist/test and a packaged .vsix stay.
 if (isMain && !watch && !apiPackage) for (const d of ['dist/webviews', 'dist/backend', 'dist/chunks', 'dist/extension.mjs', 'dist/extension.mjs.map']) rmSync(path.join(root, d), { recursive: true, force: true, maxRetries: 3 });
+// A production build leaves no test hooks beside the extension (a stale one from a test build).
+if (isMain && !watch && !apiPackage && !withTests) {
+  for (const f of ['dist/testHooks.mjs', 'dist/testHooks.mjs.map', 'dist/test/webviews']) rmSync(path.join(root, f), { recursive: true, force: true });
+}
 
 /**
  * dist/api-package: what `npm pack` turns into hangar-api-<version>.tgz, installable outside a clone

@@ -45,7 +45,10 @@ export default tseslint.config(
       'no-restricted-imports': ['error', {
         patterns: [
           { regex: '^\\.\\./(\\.\\./)*backend/(?!contract)', message: 'extension/ may import only backend/contract from the backend.' },
-          { regex: '^\\.\\./(\\.\\./)*webviews/(?!protocol|shared/units)', message: 'extension/ may import only webviews/protocol and webviews/shared/units (the shared formatter) from the webviews.' },
+          {
+            regex: '^\\.\\./(\\.\\./)*webviews/(?!protocol/|shared/units)',
+            message: 'extension/ may import only webviews/protocol/* (one file per webview) and webviews/shared/units from the webviews.',
+          },
         ],
       }],
     },
@@ -59,6 +62,16 @@ export default tseslint.config(
         patterns: [
           { group: ['**/extension/**', '**/backend/**'], message: 'webviews/ never import extension/ or backend/.' },
         ],
+      }],
+    },
+  },
+  {
+    // One protocol file per webview (chat.ts, desktop.ts, project.ts, …) and common.ts: zod and each other only,
+    // because both the extension host and the webview bundles import them.
+    files: ['webviews/protocol/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ regex: '^(?!zod/mini$|\\./)', message: 'webviews/protocol/ imports only zod/mini and its own files.' }],
       }],
     },
   },

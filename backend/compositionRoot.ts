@@ -19,6 +19,7 @@ import { ProviderService } from './providers/providerService';
 import { PrivateHostGuard } from './providers/urlGuard';
 import type { RuntimeDriver } from './runtime/driver';
 import type { RuntimeDrivers } from './runtime/drivers';
+import { AgentApiUrls } from './runtime/agentApiUrls';
 import { Lifecycle } from './runtime/lifecycle';
 import { createDrivers, type DriverFactory } from './runtime/registry';
 import type { SealedSettings } from './runtime/runtimeSettings';
@@ -60,6 +61,8 @@ export interface Services {
   /** Every runtime this API drives; each project is driven by its own (projects.runtime). */
   drivers: RuntimeDrivers;
   lifecycle: Lifecycle;
+  /** Where each runtime's agents reach the API (recorded by server.ts once it listens). */
+  agentApiUrls: AgentApiUrls;
   operations: OperationService;
   monitor: StatusMonitor;
   startedAt: number;
@@ -108,7 +111,9 @@ export interface StartupState {
  * order, and wires the reactions of one part to another through the domain bus. Nothing is
  * assigned into a part after it is built.
  */
-export function createServices(config: Config, db: Db, log: Logger, encryptionKey: Buffer, startup: StartupState = {}): Services {
+export function createServices(
+  config: Config, db: Db, log: Logger, encryptionKey: Buffer, startup: StartupState = {},
+): Services {
   const hub = new EventHub(config.eventBufferSize);
   const bus = new DomainBus();
   const box = new SecretBox(encryptionKey);
@@ -118,14 +123,17 @@ export function createServices(config: Config, db: Db, log: Logger, encryptionKe
   const projects = new ProjectService(db, tiers, hub, config.runtime, box, status);
   // Coolify cannot exec: its driver runs commands through the agent's opencode, with the project's password.
   const agentPassword = async (id: string) => (await projects.secrets(id)).opencodePassword;
-  const drivers = createDrivers({ config, box, log, settings: startup.settings ?? {}, agentPassword }, startup.runtimesInUse, startup.factories);
+  const driverContext = { config, box, log, settings: startup.settings ?? {}, agentPassword };
+  const drivers = createDrivers(driverContext, startup.runtimesInUse, startup.factories);
   const driver = drivers.default;
 
   const credentials = new CredentialService(db, box, hub, bus);
   const catalog = new CatalogService(db, log, config.models);
   const providers = new ProviderService(db, catalog, credentials, projects, bus, config.oauth.redirectProviders);
   const injection = new ProviderInjection(projects, providers, credentials);
-  const lifecycle = new Lifecycle(drivers, projects, tiers, config.healthTimeoutMs, log, bus, () => injection.envFor());
+  const agentApiUrls = new AgentApiUrls(config.runtime);
+  const lifecycle = new Lifecycle(
+    drivers, projects, tiers, config.healthTimeoutMs, log, bus, agentApiUrls, () => injection.envFor());
   const operations = new OperationService(db, hub, projects, lifecycle, log, bus, status);
   const monitor = new StatusMonitor(drivers, projects, (id) => operations.isBusy(id), config.statusPollMs, log);
 
@@ -153,21 +161,26 @@ export function createServices(config: Config, db: Db, log: Logger, encryptionKe
 
   const notifications = new NotificationWebhooks(db, box, log, { retryBaseMs: config.notifyRetryMs });
   const vnc = new VncGateway({
-    projectRow: (id) => projects.rowById(id), tier: (id) => tiers.get(id), driver: (projectId) => lifecycle.driverFor(projectId),
+    projectRow: (id) => projects.rowById(id), tier: (id) => tiers.get(id),
+    driver: (projectId) => lifecycle.driverFor(projectId),
     authenticate: (token) => users.authenticate(token), log,
   });
 
   const github = new GithubCredentials(db, box);
   const readFile = (p: string) => fs.readFileSync(p, 'utf8');
-  const sync = new SyncService(db, hub, projects, operations, lifecycle, github, log, syncOptions(config.sync, readFile));
-  bus.on('operation.finished', ({ ownerId, projectId, kind, state }) => sync.afterOperation(ownerId, projectId, kind, state));
+  const syncOpts = syncOptions(config.sync, readFile);
+  const sync = new SyncService(db, hub, projects, operations, lifecycle, github, log, syncOpts);
+  bus.on('operation.finished', ({ ownerId, projectId, kind, state }) =>
+    sync.afterOperation(ownerId, projectId, kind, state));
   hub.observe((_userId, event) => sync.noteActivity(event));
 
   const urlGuard = new PrivateHostGuard(config.allowPrivateHosts);
-  const streams = new PerUserSlots(config.maxStreamsPerUser, 'event streams', 'Close a window or panel that follows events and try again.');
+  const streams = new PerUserSlots(
+    config.maxStreamsPerUser, 'event streams', 'Close a window or panel that follows events and try again.');
   const settings = createSettings({ db, permissions, providers, credentials, notifications, github, urlGuard });
   return {
-    settings, config, db, log, hub, bus, users, tiers, projects, drivers, lifecycle, operations, monitor, credentials, providers,
+    settings, config, db, log, hub, bus, agentApiUrls, users, tiers, projects, drivers, lifecycle, operations, monitor,
+    credentials, providers,
     injection, oauth, notifications, vnc, github, sync, urlGuard, streams,
     driver, driverProblem: driver ? undefined : drivers.problem(config.runtime),
     startedAt: Date.now(),

@@ -15,7 +15,9 @@ export class HttpError extends Error {
 }
 
 export const notFound = (what: string) => new HttpError(404, 'not_found', `${what} was not found.`);
-export const conflict = (code: ErrorCode, message: string, details?: unknown) => new HttpError(409, code, message, details);
+export const conflict = (code: ErrorCode, message: string, details?: unknown) =>
+  new HttpError(409, code, message, details);
 export const forbidden = (message: string) => new HttpError(403, 'forbidden', message);
 export const unauthorized = (message: string) => new HttpError(401, 'unauthorized', message);
-export const badRequest = (code: ErrorCode, message: string, details?: unknown) => new HttpError(400, code, message, details);
+export const badRequest = (code: ErrorCode, message: string, details?: unknown) =>
+  new HttpError(400, code, message, details);

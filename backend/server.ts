@@ -69,11 +69,10 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   // One per runtime: local agents reach the API on loopback, containers through docker's bridge.
   const webhookTargets = await Promise.all(services.drivers.all().map(async (driver) => {
     const target = await startWebhookTarget({ config: { ...config, runtime: driver.name }, driver, port, loopbackUrl: `http://${loopback}:${port}`, log, handler: app.callback() });
-    if (target.apiUrl) services.lifecycle.apiUrls[driver.name] ??= target.apiUrl;
+    if (target.apiUrl) services.agentApiUrls.record(driver.name, target.apiUrl);
     return target;
   }));
   const webhookTarget = { close: async () => { await Promise.all(webhookTargets.map((t) => t.close())); } };
-  services.lifecycle.apiUrl ??= services.lifecycle.apiUrls[config.runtime];
   return {
     url: `http://${host}:${port}`,
     services,

@@ -10,6 +10,7 @@ import { FeatureHost } from './core/featureHost';
 import { channelLogger } from './core/log';
 import { SecretRegistry } from './core/redact';
 import { UriRouter } from './core/uriRouter';
+import { loadTestHooks } from './core/testHooksLoader';
 import { desktopManifest } from './desktop/desktopManifest';
 import { projectsManifest } from './projects/projectsManifest';
 import { providersManifest } from './providers/providersManifest';
@@ -23,7 +24,7 @@ const FEATURES = [
 ] as const;
 
 /** The composition root: builds the core and lists the features. No network or disk work before it returns. */
-export function activate(context: vscode.ExtensionContext): void {
+export function activate(context: vscode.ExtensionContext): Promise<void> | undefined {
   const started = performance.now();
   const channel = vscode.window.createOutputChannel('Hangar', { log: true });
   const secretRegistry = new SecretRegistry();
@@ -34,7 +35,8 @@ export function activate(context: vscode.ExtensionContext): void {
     uriRouter: new UriRouter(),
     activation: { ms: undefined },
   };
-  const host = new FeatureHost(shell, FEATURES as readonly FeatureManifest[],
+  // Through unknown: each manifest is typed by its own feature, the host takes them all alike.
+  const host = new FeatureHost(shell, FEATURES as unknown as readonly FeatureManifest[],
     async (s) => (await import('./core/sessionFactory')).createSession(s));
   context.subscriptions.push(channel, host);
   host.register();
@@ -42,6 +44,8 @@ export function activate(context: vscode.ExtensionContext): void {
   shell.log.info(`activated in ${shell.activation.ms.toFixed(1)} ms`);
   // Everything slow happens after activate() returned.
   setTimeout(() => host.startup(), 0);
+  // Development and test windows only: the suite's hooks, registered before activation completes.
+  return loadTestHooks(shell, host);
 }
 
 export function deactivate(): void {

@@ -60,7 +60,9 @@ export async function startWebhookTarget(opts: {
     if (req.method === 'POST' && (req.url === WEBHOOK_PATH || req.url?.startsWith(`${WEBHOOK_PATH}?`))) return opts.handler(req, res);
     res.statusCode = 404;
     res.setHeader('Content-Type', 'application/json');
-    const body: ApiErrorBody = { error: { code: 'not_found', message: 'Only the opencode webhook is served on this address.' } };
+    const body: ApiErrorBody = {
+      error: { code: 'not_found', message: 'Only the opencode webhook is served on this address.' },
+    };
     res.end(JSON.stringify(body));
   });
   server.requestTimeout = 30_000;

@@ -25,7 +25,8 @@ export const API_ERROR_CODES = [
   'internal', 'insufficient_storage',
   // Users, tiers, projects, operations, runtimes.
   'invalid_username', 'user_exists', 'unknown_tier', 'tier_exists', 'tier_in_use', 'tier_is_default', 'tier_retired',
-  'confirmation_required', 'operation_in_progress', 'operation_not_cancellable', 'runtime_failed', 'runtime_unavailable',
+  'confirmation_required', 'operation_in_progress', 'operation_not_cancellable', 'runtime_failed',
+  'runtime_unavailable',
   'project_not_running',
   // The agent proxy (backend/opencode).
   'not_proxied', 'agent_unreachable', 'agent_timeout', 'agent_auth_failed', 'agent_rejected', 'agent_failed',
@@ -36,10 +37,14 @@ export const API_ERROR_CODES = [
   'invalid_model', 'provider_exists', 'not_configured', 'test_unsupported', 'private_address', 'unresolvable_host',
   'device_flow_unavailable', 'invalid_state', 'state_expired', 'state_used', 'token_exchange_failed',
   // GitHub sync.
-  'invalid_host', 'invalid_token', 'invalid_path', 'not_imported', 'sync_direction', 'sync_disabled', 'sync_unavailable',
+  'invalid_host', 'invalid_token', 'invalid_path', 'not_imported', 'sync_direction', 'sync_disabled',
+  'sync_unavailable',
   'unsynced_changes', 'conflict_unreadable', 'not_conflicted',
+  // Settings export and import (backend/settings).
+  'invalid_settings_file', 'passphrase_required', 'wrong_passphrase', 'import_failed',
   // The docker runtime (backend/runtime/docker/dockerErrors.ts).
-  'docker_unavailable', 'docker_image_missing', 'docker_error', 'not_deployed', 'not_running', 'bad_exec', 'exec_timeout',
+  'docker_unavailable', 'docker_image_missing', 'docker_error', 'not_deployed', 'not_running', 'bad_exec',
+  'exec_timeout',
   // The coolify runtime (backend/runtime/coolify/errors.ts).
   ...COOLIFY_ERROR_CODES,
   // Workspace files (backend/workspaceFiles).
@@ -47,7 +52,8 @@ export const API_ERROR_CODES = [
   'file_exists', 'file_too_large', 'not_empty', 'is_a_directory', 'not_a_directory', 'not_a_file', 'symlink_refused',
   'permission_denied',
   // The desktop (VNC).
-  'not_desktop_tier', 'desktop_failed', 'desktop_restarting', 'desktop_unavailable', 'not_a_websocket', 'vnc_unreachable',
+  'not_desktop_tier', 'desktop_failed', 'desktop_restarting', 'desktop_unavailable', 'not_a_websocket',
+  'vnc_unreachable',
   'vnc_ticket_missing', 'vnc_ticket_invalid', 'vnc_ticket_expired', 'vnc_ticket_wrong_project', 'vnc_ticket_other_user',
 ] as const;
 

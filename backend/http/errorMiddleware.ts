@@ -23,7 +23,9 @@ export function errorMiddleware(log: Logger): Middleware {
 }
 
 /** One error answer: the status and the body with a code from the contract's union (contract/errors.ts). */
-function answer(status: number, code: ErrorCode, message: string, details?: unknown): { status: number; body: ApiErrorBody } {
+function answer(
+  status: number, code: ErrorCode, message: string, details?: unknown,
+): { status: number; body: ApiErrorBody } {
   return { status, body: { error: { code, message, ...(details !== undefined ? { details } : {}) } } };
 }
 
@@ -35,7 +37,8 @@ export function toErrorResponse(err: unknown): { status: number; body: ApiErrorB
     return answer(400, 'validation_failed', message, { fields });
   }
   if (err instanceof HttpError) {
-    return answer(err.status, err.code, err.expose ? err.message : 'Internal server error.', err.expose ? err.details : undefined);
+    if (!err.expose) return answer(err.status, err.code, 'Internal server error.');
+    return answer(err.status, err.code, err.message, err.details);
   }
   if (isDiskFull(err)) {
     return answer(507, 'insufficient_storage', 'The server\'s data disk is full, so this change was not saved. '

@@ -1,5 +1,6 @@
 import type { OperationKind, ProjectStatus } from '../contract';
 import type { DomainBus } from '../events/domainBus';
+import type { AgentApiUrls } from './agentApiUrls';
 import type { Logger } from '../logger';
 import type { ProjectRecords, ProjectSecrets, TierLookup } from './projectRecords';
 import type { Progress, RuntimeDriver, RuntimeStatus } from './driver';
@@ -36,14 +37,6 @@ export function statusFromRuntime(rs: RuntimeStatus, healthy: boolean): { status
  * operation service decides when (one at a time per project); this decides how.
  */
 export class Lifecycle {
-  /**
-   * The API's own base URL as the agent reaches it (set once the server listens): the plugin's
-   * webhook target. Loopback is right for the local runtime only.
-   */
-  apiUrl: string | undefined;
-  /** The same per runtime, when the API drives several (see server.ts); falls back to apiUrl. */
-  apiUrls: Partial<Record<string, string>> = {};
-
   constructor(
     readonly drivers: RuntimeDrivers,
     private readonly projects: ProjectRecords,
@@ -55,9 +48,16 @@ export class Lifecycle {
      * hands it the project's provider credential before the project shows as running.
      */
     private readonly bus: DomainBus,
+    /** The API's base URL as each runtime's agents reach it (the plugin's webhook target), once it listens. */
+    private readonly apiUrls: AgentApiUrls,
     /** The agent's base OPENCODE_CONFIG_CONTENT (no provider, no secret), from backend/providers. */
     private readonly providerEnv: (projectId: string) => Promise<Record<string, string>> = async () => ({}),
   ) {}
+
+  /** The API's base URL as the default runtime's agents reach it (undefined until the server listens). */
+  get apiUrl(): string | undefined {
+    return this.apiUrls.get(this.drivers.defaultName);
+  }
 
   /** The default runtime's driver (HANGAR_RUNTIME), if it could be built. */
   get driver(): RuntimeDriver | undefined {
@@ -137,7 +137,7 @@ export class Lifecycle {
   }
 
   private webhookUrl(runtime: string): string | undefined {
-    const base = this.apiUrls[runtime] ?? this.apiUrl;
+    const base = this.apiUrls.get(runtime);
     return base && base + WEBHOOK_PATH;
   }
 

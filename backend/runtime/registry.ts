@@ -13,7 +13,9 @@ export type { DriverContext, DriverFactory } from './driver';
 export const driverFactories: Partial<Record<Config['runtime'], DriverFactory>> = {
   local: ({ config, box, log }) => new LocalDriver({
     dataDir: config.dataDir, box, log, opencodeBin: config.opencodeBin,
-    sandbox: resolveSandbox({ ...process.env, HANGAR_LOCAL_SANDBOX: config.localSandbox }, log),
+    // PATH and CI are the host's, not configuration: where bwrap is, and whether a fallback is allowed.
+    sandbox: resolveSandbox({ PATH: process.env.PATH, CI: process.env.CI, HANGAR_LOCAL_SANDBOX: config.localSandbox },
+      log),
   }),
   docker: (ctx) => dockerDriverFactory(ctx),
   coolify: (ctx) => coolifyDriverFactory(ctx),

@@ -35,7 +35,8 @@ export class ProjectStatusAuthority {
   }
 
   apply(id: string, patch: RuntimePatch, options: ApplyOptions = {}): Promise<Project | undefined> {
-    const next = (this.queues.get(id) ?? Promise.resolve()).catch(() => undefined).then(() => this.write(id, patch, options));
+    const before = this.queues.get(id) ?? Promise.resolve();
+    const next = before.catch(() => undefined).then(() => this.write(id, patch, options));
     this.queues.set(id, next);
     const forget = () => { if (this.queues.get(id) === next) this.queues.delete(id); };
     next.then(forget, forget);
@@ -67,7 +68,8 @@ export class ProjectStatusAuthority {
     if (!after) return undefined;
     const project = this.toProject(after);
     if (statusChanged) {
-      this.hub.publish(after.owner_id, 'project.status', { projectId: id, status: project.status, reason: project.statusReason });
+      const { status, statusReason: reason } = project;
+      this.hub.publish(after.owner_id, 'project.status', { projectId: id, status, reason });
     }
     if (shownChanged) this.hub.publish(after.owner_id, 'project.updated', { project });
     return project;

@@ -122,12 +122,18 @@ export class SyncService {
     throw conflict('unsynced_changes', `"${row.name}" has ${parts} that are not on GitHub. Push first, or ${what} it anyway with ignoreUnsynced=true.`, details);
   }
 
-  /** One conflicting file's sides, read from the workspace now (409 when it cannot be read). */
-  async conflictFile(ownerId: string, projectId: string, path: string): Promise<SyncConflictFile> {
+  /** The owner's project for a conflict request: a path that names a file, and a repository to be in. */
+  private async conflictRow(ownerId: string, projectId: string, path: string): Promise<ProjectRow> {
     const row = await this.projects.ownedRow(ownerId, projectId);
     const problem = conflictPathProblem(path);
     if (problem) throw badRequest('invalid_path', problem);
     if (!row.repo_url) throw conflict('sync_unavailable', 'This project has no GitHub repository.');
+    return row;
+  }
+
+  /** One conflicting file's sides, read from the workspace now (409 when it cannot be read). */
+  async conflictFile(ownerId: string, projectId: string, path: string): Promise<SyncConflictFile> {
+    const row = await this.conflictRow(ownerId, projectId, path);
     try {
       const ws = await this.workspace(row);
       if (!(await ws.isRepository())) throw new SyncError('unavailable', 'The workspace is not a git repository yet: Retry Import first.');
@@ -140,10 +146,7 @@ export class SyncService {
 
   /** The merge editor's result for one conflicting file, written through git's index (then sync.status). */
   async resolveConflict(ownerId: string, projectId: string, path: string, content: string): Promise<void> {
-    const row = await this.projects.ownedRow(ownerId, projectId);
-    const problem = conflictPathProblem(path);
-    if (problem) throw badRequest('invalid_path', problem);
-    if (!row.repo_url) throw conflict('sync_unavailable', 'This project has no GitHub repository.');
+    const row = await this.conflictRow(ownerId, projectId, path);
     try {
       const ws = await this.workspace(row);
       await writeResolvedFile(ws, path, content, (await ws.status()).conflicted);

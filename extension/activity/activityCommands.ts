@@ -10,7 +10,6 @@ export function activityCommands(
 ): Pick<CommandHandlers, (typeof ACTIVITY_COMMANDS)[number]> {
   return {
     'hangar.openSession': (args) => activity.openSession(args),
-    'hangar.internal.activity': (args) => activity.internal(args),
     ...notificationWebhookCommands(session),
   };
 }

@@ -29,7 +29,7 @@ export interface ActivityProbe {
   agentStates: Record<string, AgentState>;
 }
 
-/** hangar.internal.activity's optional argument: act on a notification, or route a deep link, as a user would. */
+/** The activity probe's optional argument (test/vscode/hooks): act on a notification, or route a deep link, as a user would. */
 export interface ActivityInternalArgs {
   respond?: { sessionId: string; action: NotificationAction };
   uri?: string;
@@ -147,7 +147,7 @@ export class ActivityFeature implements vscode.Disposable, Feature<(typeof ACTIV
     await vscode.commands.executeCommand('hangar.openSession', link);
   }
 
-  /** hangar.internal.activity: the probe; with `respond`, clicks a notification's button; with `uri`, routes a deep link. */
+  /** The suite's probe (test/vscode/hooks); with `respond`, clicks a notification's button; with `uri`, routes a deep link. */
   async internal(args?: ActivityInternalArgs): Promise<ActivityProbe | boolean> {
     if (args?.respond) {
       const { sessionId, action } = args.respond;
@@ -235,12 +235,6 @@ export function createActivityFeature(core: FeatureCore): ActivityFeature {
   return new ActivityFeature(core.session, core.log, {
     uriRouter: core.uriRouter,
     treeView: (tree) => core.treeView(ACTIVITY_VIEW_ID, tree),
-    chatInFront: async () => {
-      const chatPanels = core.loaded('chat')?.panels;
-      const projectId = chatPanels?.activeProjectId();
-      if (!chatPanels || !projectId) return undefined;
-      const probe = await chatPanels.internal({ projectId });
-      return { projectId, sessionId: probe && 'activeSessionId' in probe ? probe.activeSessionId : null };
-    },
+    chatInFront: () => Promise.resolve(core.loaded('chat')?.panels.activeSession()),
   });
 }

@@ -3,7 +3,7 @@ import type { FeatureManifest } from '../core/feature';
 import type { ActivityFeature } from './activityFeature';
 
 export const ACTIVITY_COMMANDS = [
-  'hangar.openSession', 'hangar.internal.activity',
+  'hangar.openSession',
   'hangar.configureNotificationWebhook', 'hangar.showNotificationDeliveries',
 ] as const;
 

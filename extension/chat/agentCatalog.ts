@@ -1,7 +1,7 @@
 // The model and agent pickers' lists, from the agent's own answers (GET /config/providers and
 // GET /agent through the proxy): what this opencode can actually use, not the whole catalog.
 import { z } from 'zod';
-import type { ChatAgent, ChatModel, ModelRef } from '../../webviews/protocol';
+import type { ChatAgent, ChatModel, ModelRef } from '../../webviews/protocol/chat';
 
 const OcModel = z.object({ id: z.string().min(1).optional(), name: z.string().optional() }).passthrough();
 const OcProvider = z.object({

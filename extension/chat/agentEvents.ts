@@ -2,9 +2,8 @@
 // and the translation of one relayed opencode event into what the chat host does with it. No vscode.
 import { z } from 'zod';
 import {
-  ChatPart, type ChatError, type ChatHostToWebview, type ChatMessage, type ChatMessageInfo, type ChatPermission,
-  type ChatSession as ChatSessionView, type ChatStatus,
-} from '../../webviews/protocol';
+  ChatPart, type ChatError, type ChatHostToWebview, type ChatMessage, type ChatMessageInfo, type ChatPermission, type ChatSession as ChatSessionView, type ChatStatus,
+} from '../../webviews/protocol/chat';
 
 // ── opencode's shapes: only the fields the chat uses ────────────────────────────────────────────
 

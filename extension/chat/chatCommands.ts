@@ -1,10 +1,10 @@
 import type { OpenChatArgs, ProjectRowArg } from '../core/commandIds';
 import type { CommandHandlers } from '../core/commandRegistry';
-import type { ChatInternalArgs, ChatPanels } from './chatPanel';
+import type { ChatPanels } from './chatPanel';
 import type { HangarSession } from '../core/hangarSession';
 import { pickProject, projectIdOf } from '../projects/projectPicker';
 
-type Handlers = Pick<CommandHandlers, 'hangar.openChat' | 'hangar.internal.chat'>;
+type Handlers = Pick<CommandHandlers, 'hangar.openChat'>;
 
 export function chatCommands(session: HangarSession, panels: ChatPanels): Handlers {
   return {
@@ -19,7 +19,5 @@ export function chatCommands(session: HangarSession, panels: ChatPanels): Handle
       panels.show(id, arg && 'sessionId' in arg && typeof arg.sessionId === 'string' ? arg.sessionId : undefined);
       return true;
     },
-    /** Hidden: the panel's probe, or (with `inject`) a webview request run through the host. */
-    'hangar.internal.chat': (args: ChatInternalArgs) => panels.internal(args),
   };
 }

@@ -11,6 +11,7 @@ import { WorkspaceFileIndex } from './mentions/workspaceFiles';
 export interface ChatFeature extends Feature<(typeof CHAT_COMMANDS)[number]> {
   readonly id: 'chat';
   readonly panels: ChatPanels;
+  readonly mentionIndex: WorkspaceFileIndex;
 }
 
 export function createChatFeature({ session, log, context }: FeatureCore): ChatFeature {
@@ -23,6 +24,7 @@ export function createChatFeature({ session, log, context }: FeatureCore): ChatF
   return {
     id: 'chat',
     panels,
+    mentionIndex,
     commands: { ...chatCommands(session, panels), ...mentionCommands.handlers() },
     disposables: [mentionIndex, mentionCommands, panels],
     restorePanel: (_viewType: string, panel: vscode.WebviewPanel, state: unknown) => panels.restore(panel, state),

@@ -2,7 +2,7 @@ import type { FeatureManifest } from '../core/feature';
 import type { ChatFeature } from './chatFeature';
 
 export const CHAT_COMMANDS = [
-  'hangar.openChat', 'hangar.internal.chat', 'hangar.useInChat', 'hangar.copyAgentPath',
+  'hangar.openChat', 'hangar.useInChat', 'hangar.copyAgentPath',
 ] as const;
 
 /** Loads when a chat opens, "Use in Chat" runs, or VS Code restores a chat panel after a reload. */

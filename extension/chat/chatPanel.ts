@@ -1,28 +1,27 @@
 // The host side of the Chat webview: one panel per project. Thin vscode adapter: the chat's logic is
-// in chatSession.ts (ChatController), the messages go through PanelChannel.
+// in chatController.ts (ChatController), the page and its messages in PanelHost.
 import * as vscode from 'vscode';
 import { AgentEvent, REDEPLOY_NOTE } from '../../backend/contract';
+import { ProjectStatusView } from '../../webviews/protocol/common';
 import {
-  ChatHostToWebview, ChatPersistedState, ChatWebviewToHost, dispatch, ProjectStatusView, type ChatProject, type Mention,
-} from '../../webviews/protocol';
+  ChatHostToWebview, ChatPersistedState, ChatWebviewToHost, type ChatProject, type Mention,
+} from '../../webviews/protocol/chat';
 import type { EventStream, StreamState } from '../core/eventStream';
 import type { HangarSession } from '../core/hangarSession';
 import type { Logger } from '../core/ports';
-import { PanelChannel } from '../core/webview/panelChannel';
+import { PanelHost } from '../core/webview/panelHost';
+import { PanelsByProject } from '../core/webview/panelsByProject';
 import { isDesktopTier } from '../desktop/desktopModel';
-import { resourceRoots, webviewHtml } from '../core/webview/webviewHtml';
 import { chatStateKey, loadChatState, type ChatMemento } from './chatPersistence';
-import { chatApi, ChatController, type AgentStreamEvent } from './chatSession';
+import { chatApi, ChatController, type AgentStreamEvent } from './chatController';
+import { errorText } from './chatTranscript';
 import { DiffDocuments } from './diffDocuments';
 import { startAndWait } from './projectStarter';
 import { chatMentions } from './mentions/chatMentions';
 import type { WorkspaceFileIndex } from './mentions/workspaceFiles';
 
-const VIEW_TYPE = 'hangarChat';
-const WEBVIEW = 'chat';
-const ICON = 'media/hangar.svg';
-/** The probe keeps this many posted messages (the in-VS-Code suite reads them). */
-const PROBE_LIMIT = 5000;
+/** VS Code's view type of the chat panel (its serializer reopens it after a window reload). */
+export const CHAT_VIEW_TYPE = 'hangarChat';
 
 export interface ChatPanelDeps {
   session: HangarSession;
@@ -35,48 +34,34 @@ export interface ChatPanelDeps {
 }
 
 /** A restored panel (the serializer's) and the session to open. */
-interface ChatPanelOptions { panel?: vscode.WebviewPanel; sessionId?: string; diffs?: DiffDocuments }
+interface ChatPanelOptions { panel?: vscode.WebviewPanel; sessionId?: string }
 
-/** What `hangar.internal.chat` returns. */
-export interface ChatPanelProbe {
-  title: string;
-  ready: boolean;
-  readyCount: number;
-  activeSessionId: string | null;
-  stream: StreamState['kind'];
-  /** The streamed messages posted to a ready webview (the most recent PROBE_LIMIT). */
-  posted: ChatHostToWebview[];
-  /** the @mention workspace index: files indexed and the last build */
-  mentionIndex?: { files: number; lastBuild: { ms: number; files: number } | undefined; events: number };
-}
-
-/**
- * Hidden: inject a webview message into a panel's host; the answer is what a `response` would say.
- * `reload`: close the panel and bring it back through the serializer's path, as a window reload does.
- */
-export interface ChatInternalArgs { projectId: string; inject?: unknown; reload?: boolean; dropStreamMs?: number }
+/** The chat in front: its project and the session it shows. */
+export interface ActiveChat { projectId: string; sessionId: string | null }
 
 export class ChatPanels implements vscode.Disposable {
-  private readonly panels = new Map<string, ChatPanel>();
+  readonly panels: PanelsByProject<ChatPanel, ChatPanelOptions>;
   private readonly diffs = new DiffDocuments();
   private readonly serializer: vscode.Disposable;
+  private readonly activeListeners = new Set<() => void>();
 
   constructor(private readonly deps: ChatPanelDeps) {
+    this.panels = new PanelsByProject((projectId, onDisposed, options) => new ChatPanel(deps, projectId, () => {
+      onDisposed();
+      this.fireActive();
+    }, () => this.fireActive(), { ...options, diffs: this.diffs }));
+    this.panels.onDidOpen(() => this.fireActive());
     // After a window reload VS Code hands back each chat panel with the webview's saved state.
-    this.serializer = vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
+    this.serializer = vscode.window.registerWebviewPanelSerializer(CHAT_VIEW_TYPE, {
       deserializeWebviewPanel: (panel, state) => { this.restore(panel, state); return Promise.resolve(); },
     });
   }
 
   /** Opens (or reveals) the project's chat; with a session id, at that session. */
   show(projectId: string, sessionId?: string): void {
-    const open = this.panels.get(projectId);
-    if (open) {
-      open.reveal();
-      if (sessionId) open.openSession(sessionId);
-      return;
-    }
-    this.add(projectId, { ...(sessionId ? { sessionId } : {}) });
+    const wasOpen = this.panels.get(projectId) !== undefined;
+    const panel = this.panels.show(projectId, sessionId ? { sessionId } : {});
+    if (wasOpen && sessionId) panel.openSession(sessionId);
   }
 
   /** "Hangar: Use in Chat": opens (or reveals) the project's chat and puts the mention into its composer. */
@@ -86,31 +71,30 @@ export class ChatPanels implements vscode.Disposable {
   }
 
   /** The projects whose chat is open. */
-  openProjectIds(): string[] { return [...this.panels.keys()]; }
+  openProjectIds(): string[] { return this.panels.entries().map(([id]) => id); }
 
   /** A panel VS Code restored: its saved state names the project; without one it cannot be a chat. */
   restore(panel: vscode.WebviewPanel, state: unknown): void {
     const parsed = ChatPersistedState.safeParse(state);
     const projectId = parsed.success ? parsed.data.projectId : undefined;
-    if (!projectId || this.panels.has(projectId)) {
+    if (!projectId || this.panels.get(projectId)) {
       this.deps.log.info(`chat: not restoring a panel (${projectId ? 'already open' : 'no project in its state'})`);
       panel.dispose();
       return;
     }
-    this.add(projectId, { panel });
-  }
-
-  private add(projectId: string, options: ChatPanelOptions): void {
-    this.panels.set(projectId, new ChatPanel(this.deps, projectId, () => {
-      this.panels.delete(projectId);
-      this.fireActive();
-    }, () => this.fireActive(), { ...options, diffs: this.diffs }));
-    this.fireActive();
+    this.panels.show(projectId, { panel });
   }
 
   /** The project whose chat panel is the active editor, if any (the sync status bar follows it). */
   activeProjectId(): string | undefined {
-    for (const [id, panel] of this.panels) if (panel.active) return id;
+    return this.activeSession()?.projectId;
+  }
+
+  /** The chat that is the active editor, and the session it shows (notifications skip that session). */
+  activeSession(): ActiveChat | undefined {
+    for (const [projectId, panel] of this.panels.entries()) {
+      if (panel.active) return { projectId, sessionId: panel.controller.activeSession };
+    }
     return undefined;
   }
 
@@ -120,90 +104,54 @@ export class ChatPanels implements vscode.Disposable {
     return new vscode.Disposable(() => this.activeListeners.delete(listener));
   }
 
-  private readonly activeListeners = new Set<() => void>();
-
   private fireActive(): void {
     for (const l of [...this.activeListeners]) l();
   }
 
-  async internal(args: ChatInternalArgs): Promise<ChatPanelProbe | { ok: boolean; error?: string } | undefined> {
-    const panel = this.panels.get(args.projectId);
-    if (!panel) return undefined;
-    if (args.inject !== undefined) return panel.inject(args.inject);
-    if (args.dropStreamMs !== undefined) return { ok: panel.dropStream(args.dropStreamMs) };
-    if (args.reload) {
-      // What a window reload does: the panel goes, VS Code recreates it and hands the serializer
-      // the webview's saved state (which names the project).
-      panel.dispose();
-      const restored = vscode.window.createWebviewPanel(VIEW_TYPE, 'Chat', vscode.ViewColumn.Active, panelOptions(this.deps.extensionUri));
-      this.restore(restored, { v: 1, activeSessionId: null, scroll: {}, drafts: {}, projectId: args.projectId });
-      return { ok: this.panels.has(args.projectId) };
-    }
-    return panel.probe();
-  }
-
   dispose(): void {
-    for (const panel of [...this.panels.values()]) panel.dispose();
-    this.panels.clear();
+    this.panels.dispose();
     this.serializer.dispose();
     this.diffs.dispose();
   }
-}
-
-function panelOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-  return {
-    enableScripts: true,
-    retainContextWhenHidden: false,
-    localResourceRoots: resourceRoots(WEBVIEW).map((p) => vscode.Uri.joinPath(extensionUri, ...p.split('/'))),
-  };
 }
 
 function chatProject(session: HangarSession, projectId: string): ChatProject {
   const p = session.store.project(projectId);
   const status = ProjectStatusView.safeParse(p?.status);
   const desktop = p !== undefined && isDesktopTier(session.store.tier(p.tierId));
-  return { id: projectId, name: p?.name ?? projectId, status: status.success ? status.data : 'not_deployed', ...(desktop ? { desktop } : {}) };
+  const name = p?.name ?? projectId;
+  const shown = status.success ? status.data : 'not_deployed';
+  return { id: projectId, name, status: shown, ...(desktop ? { desktop } : {}) };
 }
 
-class ChatPanel {
-  private readonly panel: vscode.WebviewPanel;
-  private readonly channel: PanelChannel<ChatWebviewToHost, ChatHostToWebview>;
-  private readonly controller: ChatController;
+export class ChatPanel {
+  readonly host: PanelHost<ChatWebviewToHost, ChatHostToWebview>;
+  readonly controller: ChatController;
   /** created once connected to a server (a panel restored at start-up may come first) */
-  private stream: EventStream<AgentStreamEvent> | undefined;
-  private readonly subscriptions: vscode.Disposable[] = [];
-  private readonly posted: ChatHostToWebview[] = [];
-  private disposed = false;
+  private _stream: EventStream<AgentStreamEvent> | undefined;
+  private streamUrl: string | undefined;
+  private readonly pendingMentions: Mention[] = [];
+  private lastProject: string | undefined;
 
   constructor(
-    private readonly deps: ChatPanelDeps, private readonly projectId: string, private readonly onDisposed: () => void,
-    private readonly onViewState: () => void = () => undefined, options: ChatPanelOptions = {},
+    private readonly deps: ChatPanelDeps, private readonly projectId: string, onDisposed: () => void,
+    onViewState: () => void, options: ChatPanelOptions & { diffs?: DiffDocuments } = {},
   ) {
-    const { extensionUri, session, log } = deps;
+    const { session, log } = deps;
     const project = chatProject(session, projectId);
-    this.panel = options.panel ?? vscode.window.createWebviewPanel(VIEW_TYPE, `Chat: ${project.name}`, vscode.ViewColumn.Active, panelOptions(extensionUri));
-    if (options.panel) {
-      this.panel.title = `Chat: ${project.name}`;
-      this.panel.webview.options = panelOptions(extensionUri);
-    }
-    this.panel.iconPath = vscode.Uri.joinPath(extensionUri, ...ICON.split('/'));
-    const webview = this.panel.webview;
     // The client is looked up per call: a panel restored at start-up exists before the connection.
     const client = { agent: <T>(...a: Parameters<typeof session.api.agent<T>>) => session.api.agent<T>(...a) };
     const memento = deps.workspaceState;
-    const mentions = chatMentions(deps.mentions, client, projectId, () => session.store.project(projectId)?.repository?.url, log);
-    this.mentionIndex = deps.mentions;
-    this.subscriptions.push({ dispose: () => mentions.dispose() });
+    const repository = (): string | undefined => session.store.project(projectId)?.repository?.url;
+    const mentions = chatMentions(deps.mentions, client, projectId, repository, log);
     this.controller = new ChatController(chatApi(client, projectId), {
       ...mentions.port,
-      post: (m) => {
-        if (!this.channel.post(m)) return;
-        this.posted.push(m);
-        if (this.posted.length > PROBE_LIMIT) this.posted.splice(0, this.posted.length - PROBE_LIMIT);
-      },
+      post: (m) => { this.host.channel.post(m); },
       confirmExternal: async (url) => {
         const open = 'Open';
-        return (await vscode.window.showWarningMessage(`Open this external link?\n\n${url}`, { modal: true }, open)) === open;
+        const question = `Open this external link?\n\n${url}`;
+        const answer = await vscode.window.showWarningMessage(question, { modal: true }, open);
+        return answer === open;
       },
       openExternal: (url) => Promise.resolve(vscode.env.openExternal(vscode.Uri.parse(url, true))),
       copy: (text) => Promise.resolve(vscode.env.clipboard.writeText(text)),
@@ -214,38 +162,40 @@ class ChatPanel {
         onChange: (l) => session.store.onDidChange(l),
         start: () => session.api.startProject(projectId),
         deploy: () => session.api.deploy(projectId),
-      }, signal).then(() => this.stream?.reconnectNow()),
+      }, signal).then(() => this._stream?.reconnectNow()),
       openDiff: async (d) => { await options.diffs?.open(projectId, d); },
-      redeployProject: async () => { await vscode.commands.executeCommand('hangar.deployContainer', { id: projectId }); },
+      redeployProject: async () => {
+        await vscode.commands.executeCommand('hangar.deployContainer', { id: projectId });
+      },
     }, project, log, {
       ...(memento ? { persisted: loadChatState(memento, projectId) } : {}),
       ...(options.sessionId ? { sessionId: options.sessionId } : {}),
     });
-    this.channel = new PanelChannel(webview, {
+    this.host = new PanelHost(deps, {
+      viewType: CHAT_VIEW_TYPE,
+      webview: 'chat',
+      title: `Chat: ${project.name}`,
+      pageTitle: 'Chat',
+      icon: 'media/hangar.svg',
       name: `chat ${projectId}`,
       incoming: ChatWebviewToHost,
       outgoing: ChatHostToWebview,
-      log,
       handlers: this.controller.handlers,
       onReady: () => {
-        void this.controller.onReady().catch((e: unknown) => log.warn(`chat ${projectId}: loading failed: ${e instanceof Error ? e.message : String(e)}`))
+        void this.controller.onReady()
+          .catch((e: unknown) => log.warn(`chat ${projectId}: loading failed: ${errorText(e)}`))
           .finally(() => this.flushMentions());
       },
+    }, options.panel);
+    this.host.onDidDispose(() => {
+      this._stream?.stop();
+      this.controller.dispose();
+      mentions.dispose();
+      onDisposed();
     });
-    webview.html = webviewHtml({
-      name: WEBVIEW,
-      title: 'Chat',
-      cspSource: webview.cspSource,
-      resourceUri: (p) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...p.split('/'))).toString(),
-      hasStylesheet: true,
-    });
-    this.subscriptions.push(
-      this.channel,
+    this.host.own(
       session.store.onDidChange(() => this.updateProject(session)),
-      // A hidden webview's document is discarded; shown again it reloads and says `ready` again.
-      this.panel.onDidChangeViewState(() => { if (!this.panel.visible) this.channel.reset(); }),
-      this.panel.onDidChangeViewState(() => this.onViewState()),
-      this.panel.onDidDispose(() => this.dispose()),
+      this.host.panel.onDidChangeViewState(() => onViewState()),
       session.onDidChangeState((s) => { if (s.kind === 'connected') this.startStream(session, log); }),
       // A provider change reached (or could not reach) this project's agent: the model list follows.
       session.onDidReceiveEvent((e) => {
@@ -256,54 +206,23 @@ class ChatPanel {
           return;
         }
         if (e.type !== 'agent.config' || e.data.projectId !== projectId) return;
-        void this.controller.modelsChanged({ needsRedeploy: e.data.needsRedeploy, providerId: e.data.providerId, modelId: e.data.modelId })
-          .catch((err: unknown) => log.warn(`chat ${projectId}: could not reload the models: ${err instanceof Error ? err.message : String(err)}`));
+        const change = { needsRedeploy: e.data.needsRedeploy, providerId: e.data.providerId, modelId: e.data.modelId };
+        void this.controller.modelsChanged(change).catch((err: unknown) => {
+          log.warn(`chat ${projectId}: could not reload the models: ${errorText(err)}`);
+        });
       }),
     );
     this.startStream(session, log);
   }
 
-  /** The project's relayed event stream, once there is a server to ask (again after a reconnect to another). */
-  private startStream(session: HangarSession, log: Logger): void {
-    if (this.disposed || session.state.kind !== 'connected') return;
-    // A stopped project has no agent: no relay to hold open (the API would poll it every second).
-    if (!streamsWhile(session.store.project(this.projectId)?.status)) {
-      this.stopStream();
-      return;
-    }
-    const url = session.serverUrl;
-    if (this.stream && this.streamUrl === url) return;
-    this.stream?.stop();
-    this.streamUrl = url;
-    this.stream = session.agentEventStream<AgentStreamEvent>(this.projectId, {
-      parse: (data) => { const r = AgentEvent.safeParse(data); return r.success ? r.data : undefined; },
-      onEvent: (e) => this.controller.onEvent(e),
-      onState: (s) => this.onStreamState(s),
-      onLog: (level, m) => log[level](`chat ${this.projectId} events: ${m}`),
-    });
-    this.stream.start();
-  }
+  /** The project's relayed event stream (undefined while the project is stopped or not connected). */
+  get stream(): EventStream<AgentStreamEvent> | undefined { return this._stream; }
 
-  private streamUrl: string | undefined;
+  get active(): boolean { return this.host.active; }
 
-  private stopStream(): void {
-    if (!this.stream) return;
-    this.stream.stop();
-    this.stream = undefined;
-    this.streamUrl = undefined;
-  }
+  reveal(): void { this.host.reveal(); }
 
-  reveal(): void { this.panel.reveal(); }
-
-  /** Tests: cut the relayed event stream as a network failure would, and let it come back after `ms`. */
-  dropStream(ms: number): boolean {
-    const stream = this.stream;
-    if (!stream) return false;
-    stream.stop();
-    this.controller.connection('reconnecting');
-    setTimeout(() => { if (!this.disposed && this.stream === stream) stream.start(); }, ms);
-    return true;
-  }
+  dispose(): void { this.host.dispose(); }
 
   openSession(sessionId: string): void {
     void this.controller.openSession(sessionId).catch((e: unknown) => {
@@ -311,59 +230,45 @@ class ChatPanel {
     });
   }
 
-  get active(): boolean { return !this.disposed && this.panel.active; }
-
-  private readonly pendingMentions: Mention[] = [];
-  private mentionIndex: WorkspaceFileIndex | undefined;
-
   /** "Hangar: Use in Chat": a chip in the composer (once the webview is ready, if it is loading). */
   insertMention(mention: Mention): void {
     this.pendingMentions.push(mention);
-    if (this.channel.ready) this.flushMentions();
+    if (this.host.channel.ready) this.flushMentions();
   }
 
   private flushMentions(): void {
-    while (this.pendingMentions.length && this.channel.ready) {
-      const m: ChatHostToWebview = { type: 'chat.insertMention', mention: this.pendingMentions.shift()! };
-      if (this.channel.post(m)) this.posted.push(m);
+    while (this.pendingMentions.length && this.host.channel.ready) {
+      this.host.channel.post({ type: 'chat.insertMention', mention: this.pendingMentions.shift()! });
     }
   }
 
-  probe(): ChatPanelProbe {
-    return {
-      title: this.panel.title,
-      ready: this.channel.ready,
-      readyCount: this.channel.readyCount,
-      activeSessionId: this.controller.activeSession,
-      stream: this.stream?.state.kind ?? 'idle',
-      posted: [...this.posted],
-      ...(this.mentionIndex ? { mentionIndex: { files: this.mentionIndex.size, lastBuild: this.mentionIndex.lastBuild, events: this.mentionIndex.events } } : {}),
-    };
-  }
-
-  async inject(raw: unknown): Promise<{ ok: boolean; error?: string }> {
-    const parsed = ChatWebviewToHost.safeParse(raw);
-    if (!parsed.success) return { ok: false, error: parsed.error.message };
-    if (parsed.data.type === 'ready') return { ok: false, error: 'ready is the webview\'s' };
-    try {
-      await dispatch(this.controller.handlers, parsed.data);
-      return { ok: true };
-    } catch (e) {
-      return { ok: false, error: e instanceof Error ? e.message : String(e) };
+  /** The project's relayed event stream, once there is a server to ask (again after a reconnect to another). */
+  private startStream(session: HangarSession, log: Logger): void {
+    if (this.host.disposed || session.state.kind !== 'connected') return;
+    // A stopped project has no agent: no relay to hold open (the API would poll it every second).
+    if (!streamsWhile(session.store.project(this.projectId)?.status)) {
+      this.stopStream();
+      return;
     }
+    const url = session.serverUrl;
+    if (this._stream && this.streamUrl === url) return;
+    this._stream?.stop();
+    this.streamUrl = url;
+    this._stream = session.agentEventStream<AgentStreamEvent>(this.projectId, {
+      parse: (data) => { const r = AgentEvent.safeParse(data); return r.success ? r.data : undefined; },
+      onEvent: (e) => this.controller.onEvent(e),
+      onState: (s) => this.onStreamState(s),
+      onLog: (level, m) => log[level](`chat ${this.projectId} events: ${m}`),
+    });
+    this._stream.start();
   }
 
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    this.stream?.stop();
-    this.controller.dispose();
-    for (const d of this.subscriptions) d.dispose();
-    this.panel.dispose();
-    this.onDisposed();
+  private stopStream(): void {
+    if (!this._stream) return;
+    this._stream.stop();
+    this._stream = undefined;
+    this.streamUrl = undefined;
   }
-
-  private lastProject: string | undefined;
 
   private updateProject(session: HangarSession): void {
     const note = session.store.project(this.projectId)?.runtimeNotes.find((n) => n.startsWith(REDEPLOY_NOTE));
@@ -372,7 +277,7 @@ class ChatPanel {
     const key = JSON.stringify(project);
     if (key === this.lastProject) return;
     this.lastProject = key;
-    this.panel.title = `Chat: ${project.name}`;
+    this.host.title = `Chat: ${project.name}`;
     this.startStream(session, this.deps.log);
     this.controller.setProject(project);
   }

@@ -1,7 +1,7 @@
 // The text of parts still streaming, as the host received it. opencode saves a text part's text only
 // when the part ends, so a transcript read over REST mid-turn has it empty or short: a webview that
 // (re)loads then would show only what streams after. The host patches its transcript with this copy.
-import type { ChatHostToWebview, ChatMessage } from '../../webviews/protocol';
+import type { ChatHostToWebview, ChatMessage } from '../../webviews/protocol/chat';
 
 interface Live { sessionId: string; text: string }
 

@@ -3,7 +3,7 @@
 // it. A prompt whose sending failed stays at the head of its session's queue with the error, blocking
 // the prompts behind it (order matters) until the user retries or cancels it. Nothing typed is lost:
 // the owner persists `items` after every change.
-import type { Mention, ModelRef, QueuedPrompt } from '../../webviews/protocol';
+import type { Mention, ModelRef, QueuedPrompt } from '../../webviews/protocol/chat';
 import { newIdempotencyKey, newMessageId } from '../core/outbox/outboxIds';
 import { retryDelayMs } from '../core/outbox/retryDelay';
 

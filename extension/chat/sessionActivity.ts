@@ -2,7 +2,7 @@
 // REST status list. A session a prompt was just sent to counts as busy until the agent says so
 // itself: opencode repeats "idle" (session.status idle, then the deprecated session.idle), and a
 // repeated idle must not release the next queued prompt while the first is still starting.
-import type { ChatStatus } from '../../webviews/protocol';
+import type { ChatStatus } from '../../webviews/protocol/chat';
 
 /** How long a sent prompt may go without its `busy` before the REST status list decides. */
 export const AWAIT_BUSY_MS = 10_000;

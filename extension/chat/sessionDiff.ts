@@ -2,7 +2,7 @@
 // gives each changed file with a unified patch; the diff editor needs both whole texts, so the
 // "before" text is the current file with the patch applied backwards.
 import { z } from 'zod';
-import type { ChatChangedFile } from '../../webviews/protocol';
+import type { ChatChangedFile } from '../../webviews/protocol/chat';
 
 const OcFileDiff = z.object({
   file: z.string().min(1),

@@ -75,10 +75,7 @@ export interface CommandSignatures {
   'hangar.deleteProject': (args?: DeleteProjectArgs | ProjectRowArg) => unknown;
   'hangar.startLocalServer': () => unknown;
   'hangar.showLog': () => unknown;
-  'hangar.internal.activationTime': () => unknown;
-  'hangar.internal.snapshot': () => unknown;
   'hangar.openProjectDetails': (args?: OpenProjectDetailsArgs | ProjectRowArg) => unknown;
-  'hangar.internal.projectPanel': (projectId: string) => unknown;
   'hangar.deployContainer': (args?: ContainerActionArgs | ProjectRowArg) => unknown;
   'hangar.forceDeployContainer': (args?: ContainerActionArgs | ProjectRowArg) => unknown;
   'hangar.retryDeploy': (args?: ContainerActionArgs | ProjectRowArg) => unknown;
@@ -87,23 +84,18 @@ export interface CommandSignatures {
   'hangar.restartContainer': (args?: ContainerActionArgs | ProjectRowArg) => unknown;
   'hangar.showContainerLogs': (args?: ContainerActionArgs | ProjectRowArg) => unknown;
   'hangar.copyAgentUrl': (args?: ContainerActionArgs | ProjectRowArg) => unknown;
-  'hangar.internal.containerLogs': (projectId: string) => unknown;
   'hangar.openSession': (args?: OpenSessionArgs) => unknown;
-  'hangar.internal.activity': (args?: { respond?: { sessionId: string; action: 'Open Session' | 'Approve' | 'Reject' }; uri?: string }) => unknown;
   'hangar.configureNotificationWebhook': (args?: ConfigureNotificationWebhookArgs) => unknown;
   'hangar.showNotificationDeliveries': () => unknown;
   'hangar.openChat': (args?: OpenChatArgs | ProjectRowArg) => unknown;
-  'hangar.internal.chat': (args: { projectId: string; inject?: unknown }) => unknown;
   'hangar.useInChat': (arg?: UseInChatArgs | Uri, all?: Uri[]) => unknown;
   'hangar.copyAgentPath': (arg?: UseInChatArgs | Uri) => unknown;
   'hangar.configureProvider': (args?: ConfigureProviderArgs) => unknown;
   'hangar.setDefaultProvider': (args?: SetDefaultProviderArgs) => unknown;
   'hangar.removeProviderCredential': (args?: RemoveProviderCredentialArgs) => unknown;
-  'hangar.internal.providers': () => unknown;
   'hangar.testProviderConnection': (args?: TestProviderConnectionArgs) => unknown;
   'hangar.addCustomProvider': (args?: AddCustomProviderArgs) => unknown;
   'hangar.setProjectModel': (args?: SetProjectModelArgs | ProjectRowArg) => unknown;
-  'hangar.internal.providerSignIn': (args?: ProviderSignInProbeArgs) => unknown;
   'hangar.push': (args?: SyncArgs) => unknown;
   'hangar.pull': (args?: PullArgs) => unknown;
   'hangar.fetch': (args?: SyncArgs) => unknown;
@@ -115,9 +107,7 @@ export interface CommandSignatures {
   'hangar.setGithubToken': (args?: SetGithubTokenArgs) => unknown;
   'hangar.importFromGithub': (args?: ImportFromGithubArgs) => unknown;
   'hangar.retryImport': (args?: SyncArgs) => unknown;
-  'hangar.internal.sync': (args?: SyncProbeArgs) => unknown;
   'hangar.openDesktop': (args?: OpenDesktopArgs | ProjectRowArg) => unknown;
-  'hangar.internal.desktop': (args: { projectId: string; test?: unknown; screenshotTo?: string }) => unknown;
   'hangar.agentFiles.open': (args?: AgentFileArgs) => unknown;
   'hangar.agentFiles.new': (args?: NewAgentFileArgs) => unknown;
   'hangar.agentFiles.rename': (args?: RenameAgentFileArgs) => unknown;
@@ -129,7 +119,6 @@ export interface CommandSignatures {
   'hangar.openSettings': () => unknown;
   'hangar.exportSettings': (args?: ExportSettingsArgs) => unknown;
   'hangar.importSettings': (args?: ImportSettingsArgs) => unknown;
-  'hangar.internal.settings': (args?: { inject?: unknown }) => unknown;
 }
 
 export type CommandId = keyof CommandSignatures;
@@ -144,10 +133,7 @@ export const COMMAND_IDS = Object.keys({
   'hangar.deleteProject': true,
   'hangar.startLocalServer': true,
   'hangar.showLog': true,
-  'hangar.internal.activationTime': true,
-  'hangar.internal.snapshot': true,
   'hangar.openProjectDetails': true,
-  'hangar.internal.projectPanel': true,
   'hangar.deployContainer': true,
   'hangar.forceDeployContainer': true,
   'hangar.retryDeploy': true,
@@ -156,23 +142,18 @@ export const COMMAND_IDS = Object.keys({
   'hangar.restartContainer': true,
   'hangar.showContainerLogs': true,
   'hangar.copyAgentUrl': true,
-  'hangar.internal.containerLogs': true,
   'hangar.openSession': true,
-  'hangar.internal.activity': true,
   'hangar.configureNotificationWebhook': true,
   'hangar.showNotificationDeliveries': true,
   'hangar.openChat': true,
-  'hangar.internal.chat': true,
   'hangar.useInChat': true,
   'hangar.copyAgentPath': true,
   'hangar.configureProvider': true,
   'hangar.setDefaultProvider': true,
   'hangar.removeProviderCredential': true,
-  'hangar.internal.providers': true,
   'hangar.testProviderConnection': true,
   'hangar.addCustomProvider': true,
   'hangar.setProjectModel': true,
-  'hangar.internal.providerSignIn': true,
   'hangar.push': true,
   'hangar.pull': true,
   'hangar.fetch': true,
@@ -184,9 +165,7 @@ export const COMMAND_IDS = Object.keys({
   'hangar.setGithubToken': true,
   'hangar.importFromGithub': true,
   'hangar.retryImport': true,
-  'hangar.internal.sync': true,
   'hangar.openDesktop': true,
-  'hangar.internal.desktop': true,
   'hangar.agentFiles.open': true,
   'hangar.agentFiles.new': true,
   'hangar.agentFiles.rename': true,
@@ -198,7 +177,6 @@ export const COMMAND_IDS = Object.keys({
   'hangar.openSettings': true,
   'hangar.exportSettings': true,
   'hangar.importSettings': true,
-  'hangar.internal.settings': true,
 } satisfies Record<CommandId, true>) as CommandId[];
 
 /** Context keys the extension sets (used in package.json `when` clauses). */

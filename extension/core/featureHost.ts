@@ -26,6 +26,7 @@ export class FeatureHost implements vscode.Disposable {
   /** Placeholder webview serializers, by feature: gone before the feature registers its own. */
   private readonly serializers = new Map<FeatureId, vscode.Disposable[]>();
   private core: Promise<FeatureCore> | undefined;
+  private readonly loadListeners = new Set<(feature: AnyFeature) => void>();
   private showError: typeof showError | undefined;
 
   constructor(
@@ -92,6 +93,7 @@ export class FeatureHost implements vscode.Disposable {
     const feature = await create(core);
     this.shell.context.subscriptions.push(...feature.disposables);
     this.ready.set(id, feature);
+    for (const l of [...this.loadListeners]) l(feature);
     this.shell.log.debug(`feature ${id} loaded in ${(performance.now() - started).toFixed(1)} ms`);
     return feature;
   }
@@ -122,6 +124,12 @@ export class FeatureHost implements vscode.Disposable {
       return core;
     })();
     return this.core;
+  }
+
+  /** Fires once per feature, when its code has loaded and it was built (before its first command runs). */
+  onDidLoad(listener: (feature: AnyFeature) => void): vscode.Disposable {
+    this.loadListeners.add(listener);
+    return new vscode.Disposable(() => this.loadListeners.delete(listener));
   }
 
   /** A network-only command while offline: says why at once (no wizard first) and probes the server. */

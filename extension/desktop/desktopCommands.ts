@@ -1,12 +1,11 @@
 import type { OpenDesktopArgs, ProjectRowArg } from '../core/commandIds';
 import type { CommandHandlers } from '../core/commandRegistry';
-import type { DesktopInternalArgs, DesktopPanels } from './desktopPanel';
+import type { DesktopPanels } from './desktopPanel';
 import { isDesktopTier } from './desktopModel';
 import type { HangarSession } from '../core/hangarSession';
 import { pickProject, projectIdOf } from '../projects/projectPicker';
-import { DesktopTestAction } from '../../webviews/protocol';
 
-type Handlers = Pick<CommandHandlers, 'hangar.openDesktop' | 'hangar.internal.desktop'>;
+type Handlers = Pick<CommandHandlers, 'hangar.openDesktop'>;
 
 export function desktopCommands(session: HangarSession, panels: DesktopPanels): Handlers {
   return {
@@ -22,13 +21,6 @@ export function desktopCommands(session: HangarSession, panels: DesktopPanels): 
       if (!id) return false;
       panels.show(id);
       return true;
-    },
-    /** Hidden: the panel's probe, a test action run in its webview, or where its next screenshot goes. */
-    'hangar.internal.desktop': (args) => {
-      const internal: DesktopInternalArgs = { projectId: args.projectId };
-      if (args.test !== undefined) internal.test = DesktopTestAction.parse(args.test);
-      if (args.screenshotTo !== undefined) internal.screenshotTo = args.screenshotTo;
-      return panels.internal(internal);
     },
   };
 }

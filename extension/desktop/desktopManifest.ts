@@ -1,7 +1,7 @@
 import type { FeatureManifest } from '../core/feature';
 import type { DesktopFeature } from './desktopFeature';
 
-export const DESKTOP_COMMANDS = ['hangar.openDesktop', 'hangar.internal.desktop'] as const;
+export const DESKTOP_COMMANDS = ['hangar.openDesktop'] as const;
 
 /** Loads when a desktop-tier project's screen is first opened. */
 export const desktopManifest: FeatureManifest<DesktopFeature> = {

@@ -2,19 +2,13 @@
 // ticket with the extension's token and hands the webview only the ticketed websocket URL; the CSP
 // lets the page connect to the API's origin and nowhere else.
 import * as vscode from 'vscode';
-import {
-  DesktopHostToWebview, DesktopWebviewToHost, ProjectStatusView,
-  type DesktopProject, type DesktopTestAction,
-} from '../../webviews/protocol';
+import { ProjectStatusView } from '../../webviews/protocol/common';
+import { DesktopHostToWebview, DesktopWebviewToHost, type DesktopProject } from '../../webviews/protocol/desktop';
 import type { HangarSession } from '../core/hangarSession';
 import type { Logger } from '../core/ports';
-import { PanelChannel } from '../core/webview/panelChannel';
-import { resourceRoots, webviewHtml } from '../core/webview/webviewHtml';
+import { PanelHost } from '../core/webview/panelHost';
 import { PanelsByProject } from '../core/webview/panelsByProject';
 import { screenshotName, socketOrigin, ticketUrl, unavailableFrom } from './desktopModel';
-
-const VIEW_TYPE = 'hangarDesktop';
-const WEBVIEW = 'desktop';
 
 export interface DesktopPanelDeps {
   session: HangarSession;
@@ -24,21 +18,8 @@ export interface DesktopPanelDeps {
 
 type StateMessage = Extract<DesktopWebviewToHost, { type: 'desktop.state' }>;
 
-/** What `hangar.internal.desktop` returns. */
-export interface DesktopPanelProbe {
-  title: string;
-  ready: boolean;
-  /** The webview's last report of its noVNC connection. */
-  state: Omit<StateMessage, 'type'> | undefined;
-  ticketsIssued: number;
-  lastSavedScreenshot: string | undefined;
-}
-
-/** Hidden, for the in-VS-Code suite: a probe, a test action run in the webview, or where the next screenshot goes. */
-export interface DesktopInternalArgs { projectId: string; test?: DesktopTestAction; screenshotTo?: string }
-
 export class DesktopPanels implements vscode.Disposable {
-  private readonly panels: PanelsByProject<DesktopPanel>;
+  readonly panels: PanelsByProject<DesktopPanel>;
 
   constructor(deps: DesktopPanelDeps) {
     this.panels = new PanelsByProject((projectId, onDisposed) => new DesktopPanel(deps, projectId, onDisposed));
@@ -48,130 +29,80 @@ export class DesktopPanels implements vscode.Disposable {
     this.panels.show(projectId);
   }
 
-  async internal(args: DesktopInternalArgs): Promise<DesktopPanelProbe | { ok: boolean; colors?: string[]; error?: string } | undefined> {
-    const panel = this.panels.get(args.projectId);
-    if (!panel) return undefined;
-    if (args.screenshotTo !== undefined) panel.screenshotTo = args.screenshotTo;
-    if (args.test) return panel.test(args.test);
-    return panel.probe();
-  }
-
   dispose(): void {
     this.panels.dispose();
   }
 }
 
-class DesktopPanel {
-  private readonly panel: vscode.WebviewPanel;
-  private readonly channel: PanelChannel<DesktopWebviewToHost, DesktopHostToWebview>;
-  private readonly subscriptions: vscode.Disposable[] = [];
-  private state: StateMessage | undefined;
-  private ticketsIssued = 0;
-  private seq = 0;
-  private readonly pendingTests = new Map<number, (r: { ok: boolean; colors?: string[]; error?: string }) => void>();
+export class DesktopPanel {
+  readonly host: PanelHost<DesktopWebviewToHost, DesktopHostToWebview>;
+  private _state: StateMessage | undefined;
+  private _ticketsIssued = 0;
+  private _lastSaved: string | undefined;
   private lastProject: string | undefined;
-  private disposed = false;
-  lastSaved: string | undefined;
-  screenshotTo: string | undefined;
 
-  constructor(private readonly deps: DesktopPanelDeps, private readonly projectId: string, private readonly onDisposed: () => void) {
-    const { extensionUri, session, log } = deps;
+  constructor(private readonly deps: DesktopPanelDeps, private readonly projectId: string, onDisposed: () => void) {
+    const { session, log } = deps;
     const serverUrl = session.serverUrl;
     if (!serverUrl) throw new Error('Not connected to a Hangar server. Connect first, then open the desktop.');
-    this.panel = vscode.window.createWebviewPanel(VIEW_TYPE, `Desktop: ${this.project().name}`, vscode.ViewColumn.Active, {
-      enableScripts: true,
+    this.host = new PanelHost(deps, {
+      viewType: 'hangarDesktop',
+      webview: 'desktop',
+      title: `Desktop: ${this.project().name}`,
+      pageTitle: 'Desktop',
+      icon: new vscode.ThemeIcon('device-desktop'),
       // Hiding the tab must not drop the VNC session (a reload would cost a reconnect).
       retainContextWhenHidden: true,
-      localResourceRoots: resourceRoots(WEBVIEW).map((p) => vscode.Uri.joinPath(extensionUri, ...p.split('/'))),
-    });
-    this.panel.iconPath = new vscode.ThemeIcon('device-desktop');
-    const webview = this.panel.webview;
-    this.channel = new PanelChannel(webview, {
+      connectSrc: [socketOrigin(serverUrl)],
       name: `desktop ${projectId}`,
       incoming: DesktopWebviewToHost,
       outgoing: DesktopHostToWebview,
-      log,
       handlers: {
         'desktop.requestTicket': ({ reason }) => this.issueTicket(reason),
-        'desktop.redeploy': () => void vscode.commands.executeCommand('hangar.deployContainer', { projectId: this.projectId }),
+        'desktop.redeploy': () => {
+          void vscode.commands.executeCommand('hangar.deployContainer', { projectId: this.projectId });
+        },
         'desktop.state': (m) => {
-          if (m.state !== this.state?.state) log.info(`desktop ${projectId}: ${m.state}${m.detail ? ` (${m.detail})` : ''}`);
-          this.state = m;
+          const detail = m.detail ? ` (${m.detail})` : '';
+          if (m.state !== this._state?.state) log.info(`desktop ${projectId}: ${m.state}${detail}`);
+          this._state = m;
         },
         'desktop.screenshot': ({ png }) => this.saveScreenshot(png),
-        'desktop.testResult': ({ seq, ok, colors, error }) => {
-          this.pendingTests.get(seq)?.({ ok, ...(colors ? { colors } : {}), ...(error ? { error } : {}) });
-          this.pendingTests.delete(seq);
-        },
       },
       onReady: () => this.updateProject(true),
     });
-    webview.html = webviewHtml({
-      name: WEBVIEW,
-      title: 'Desktop',
-      cspSource: webview.cspSource,
-      resourceUri: (p) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...p.split('/'))).toString(),
-      hasStylesheet: true,
-      connectSrc: [socketOrigin(serverUrl)],
-    });
-    this.subscriptions.push(
-      this.channel,
-      session.store.onDidChange(() => this.updateProject(false)),
-      this.panel.onDidDispose(() => this.dispose()),
-    );
+    this.host.onDidDispose(onDisposed);
+    this.host.own(session.store.onDidChange(() => this.updateProject(false)));
   }
 
-  reveal(): void { this.panel.reveal(); }
+  /** The webview's last report of its noVNC connection. */
+  get state(): StateMessage | undefined { return this._state; }
+  /** Tickets handed to the webview so far (one per connection). */
+  get ticketsIssued(): number { return this._ticketsIssued; }
+  /** Where the last screenshot was saved. */
+  get lastSaved(): string | undefined { return this._lastSaved; }
 
-  probe(): DesktopPanelProbe {
-    const state = this.state ? (Object.fromEntries(Object.entries(this.state).filter(([k]) => k !== 'type')) as Omit<StateMessage, 'type'>) : undefined;
-    return {
-      title: this.panel.title,
-      ready: this.channel.ready,
-      state,
-      ticketsIssued: this.ticketsIssued,
-      lastSavedScreenshot: this.lastSaved,
-    };
-  }
-
-  test(test: DesktopTestAction): Promise<{ ok: boolean; colors?: string[]; error?: string }> {
-    const seq = ++this.seq;
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.pendingTests.delete(seq);
-        resolve({ ok: false, error: 'the webview did not answer within 10 s' });
-      }, 10_000);
-      this.pendingTests.set(seq, (r) => { clearTimeout(timer); resolve(r); });
-      if (!this.channel.post({ type: 'desktop.test', seq, test })) {
-        clearTimeout(timer);
-        this.pendingTests.delete(seq);
-        resolve({ ok: false, error: 'the webview is not ready' });
-      }
-    });
-  }
+  reveal(): void { this.host.reveal(); }
 
   dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    for (const d of this.subscriptions) d.dispose();
-    this.panel.dispose();
-    this.onDisposed();
+    this.host.dispose();
   }
 
   private project(): DesktopProject {
     const p = this.deps.session.store.project(this.projectId);
     const status = ProjectStatusView.safeParse(p?.status);
-    return { id: this.projectId, name: p?.name ?? this.projectId, status: status.success ? status.data : 'not_deployed' };
+    const name = p?.name ?? this.projectId;
+    return { id: this.projectId, name, status: status.success ? status.data : 'not_deployed' };
   }
 
   private updateProject(force: boolean): void {
-    if (this.disposed) return;
+    if (this.host.disposed) return;
     const project = this.project();
     const key = JSON.stringify(project);
     if (!force && key === this.lastProject) return;
     this.lastProject = key;
-    this.panel.title = `Desktop: ${project.name}`;
-    this.channel.post({ type: 'desktop.project', project });
+    this.host.title = `Desktop: ${project.name}`;
+    this.host.channel.post({ type: 'desktop.project', project });
   }
 
   /** A fresh one-use ticket for each (re)connection; the token stays here. */
@@ -181,36 +112,32 @@ class DesktopPanel {
       const serverUrl = session.serverUrl;
       if (!serverUrl) throw new Error('Not connected to a Hangar server.');
       const ticket = await session.api.vncTicket(this.projectId);
-      this.ticketsIssued++;
-      log.debug(`desktop ${this.projectId}: ticket ${this.ticketsIssued} (${reason})`);
-      this.channel.post({ type: 'desktop.connect', url: ticketUrl(serverUrl, ticket), attempt: this.ticketsIssued });
+      this._ticketsIssued++;
+      log.debug(`desktop ${this.projectId}: ticket ${this._ticketsIssued} (${reason})`);
+      const url = ticketUrl(serverUrl, ticket);
+      this.host.channel.post({ type: 'desktop.connect', url, attempt: this._ticketsIssued });
     } catch (e) {
       const u = unavailableFrom(e, session.store.project(this.projectId));
       log.info(`desktop ${this.projectId}: no ticket: ${u.message}`);
-      this.channel.post({ type: 'desktop.unavailable', message: u.message, retry: u.retry, ...(u.action ? { action: u.action } : {}) });
+      const action = u.action ? { action: u.action } : {};
+      this.host.channel.post({ type: 'desktop.unavailable', message: u.message, retry: u.retry, ...action });
     }
   }
 
   private async saveScreenshot(png: string): Promise<void> {
     const bytes = Buffer.from(png, 'base64');
     if (bytes.length < 8 || bytes.readUInt32BE(0) !== 0x89504e47) throw new Error('the screenshot is not a PNG image');
-    let target: vscode.Uri | undefined;
-    if (this.screenshotTo) {
-      target = vscode.Uri.file(this.screenshotTo);
-      this.screenshotTo = undefined;
-    } else {
-      const slug = this.deps.session.store.project(this.projectId)?.slug ?? 'project';
-      const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-      const name = screenshotName(slug, new Date());
-      target = await vscode.window.showSaveDialog({
-        title: 'Save Desktop Screenshot',
-        ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, name) } : {}),
-        filters: { 'PNG image': ['png'] },
-      });
-      if (!target) return; // cancelled: not an error
-    }
+    const slug = this.deps.session.store.project(this.projectId)?.slug ?? 'project';
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const name = screenshotName(slug, new Date());
+    const target = await vscode.window.showSaveDialog({
+      title: 'Save Desktop Screenshot',
+      ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, name) } : {}),
+      filters: { 'PNG image': ['png'] },
+    });
+    if (!target) return; // cancelled: not an error
     await vscode.workspace.fs.writeFile(target, bytes);
-    this.lastSaved = target.fsPath;
+    this._lastSaved = target.fsPath;
     this.deps.log.info(`desktop ${this.projectId}: screenshot saved to ${target.fsPath}`);
   }
 }

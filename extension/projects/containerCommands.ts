@@ -16,8 +16,7 @@ import { pickProject, projectIdOf } from './projectPicker';
 
 type Handlers = Pick<CommandHandlers,
   | 'hangar.deployContainer' | 'hangar.forceDeployContainer' | 'hangar.retryDeploy' | 'hangar.startContainer'
-  | 'hangar.stopContainer' | 'hangar.restartContainer' | 'hangar.showContainerLogs' | 'hangar.copyAgentUrl'
-  | 'hangar.internal.containerLogs'>;
+  | 'hangar.stopContainer' | 'hangar.restartContainer' | 'hangar.showContainerLogs' | 'hangar.copyAgentUrl'>;
 
 type Arg = ContainerActionArgs | ProjectRowArg | undefined;
 
@@ -147,7 +146,6 @@ export function containerCommands(s: Services): Handlers {
       void vscode.window.setStatusBarMessage(`$(clippy) Hangar: copied the agent URL of "${project.name}"`, 4000);
       return url;
     },
-    'hangar.internal.containerLogs': (projectId: string) => s.logs.probe(projectId),
   };
 }
 

@@ -1,10 +1,9 @@
 import type { OpenProjectDetailsArgs, ProjectRowArg } from '../core/commandIds';
 import type { CommandHandlers } from '../core/commandRegistry';
-import type { ProjectPanelProbe } from './projectDetailsPanel';
 import { pickProject, projectIdOf } from './projectPicker';
 import type { Services } from './projectServices';
 
-type Handlers = Pick<CommandHandlers, 'hangar.openProjectDetails' | 'hangar.internal.projectPanel'>;
+type Handlers = Pick<CommandHandlers, 'hangar.openProjectDetails'>;
 
 export function projectDetailsCommands(s: Services): Handlers {
   const { session } = s;
@@ -18,7 +17,5 @@ export function projectDetailsCommands(s: Services): Handlers {
       s.projectPanels.show(id);
       return true;
     },
-    /** Hidden: what the in-VS-Code suite checks (the state last posted, whether `ready` arrived). */
-    'hangar.internal.projectPanel': (projectId: string): ProjectPanelProbe | undefined => s.projectPanels.probe(projectId),
   };
 }

@@ -1,7 +1,7 @@
 // What the Project details panel shows, computed without vscode from the session's state, so every
 // case (loading, offline, deleted, disconnected) is unit-tested in node.
 import type { Project, Tier } from '../../backend/contract';
-import type { ProjectLink, ProjectPanelState, ProjectView, TierView } from '../../webviews/protocol';
+import type { ProjectLink, ProjectPanelState, ProjectView, TierView } from '../../webviews/protocol/project';
 import type { ConnectionState } from '../connection/connectionState';
 import type { LoadState } from '../core/hangarStore';
 

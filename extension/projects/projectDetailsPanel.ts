@@ -1,20 +1,13 @@
 // The host side of the "Project details" webview: one panel per project, kept in step with the
-// session's store. Thin: the state comes from projectDetailsModel, the messages from PanelChannel.
+// session's store. Thin: the state comes from projectDetailsModel, the page and messages from PanelHost.
 import * as vscode from 'vscode';
-import {
-  ProjectHostToWebview, ProjectWebviewToHost, type ProjectPanelState,
-} from '../../webviews/protocol';
+import { ProjectHostToWebview, ProjectWebviewToHost } from '../../webviews/protocol/project';
 import { ApiError } from '../core/apiError';
 import type { HangarSession } from '../core/hangarSession';
 import type { Logger } from '../core/ports';
-import { PanelChannel } from '../core/webview/panelChannel';
+import { PanelHost } from '../core/webview/panelHost';
 import { linkTarget, panelState, panelTitle } from './projectDetailsModel';
 import { PanelsByProject } from '../core/webview/panelsByProject';
-import { resourceRoots, webviewHtml } from '../core/webview/webviewHtml';
-
-const VIEW_TYPE = 'hangarProjectDetails';
-const WEBVIEW = 'project';
-const ICON = 'media/hangar.svg';
 
 export interface ProjectPanelDeps {
   session: HangarSession;
@@ -22,18 +15,9 @@ export interface ProjectPanelDeps {
   log: Logger;
 }
 
-/** What the in-VS-Code tests read through the internal command. */
-export interface ProjectPanelProbe {
-  title: string;
-  visible: boolean;
-  ready: boolean;
-  readyCount: number;
-  lastState: ProjectPanelState | undefined;
-}
-
 /** All open Project details panels, keyed by project id. */
 export class ProjectDetailsPanels implements vscode.Disposable {
-  private readonly panels: PanelsByProject<ProjectDetailsPanel>;
+  readonly panels: PanelsByProject<ProjectDetailsPanel>;
 
   constructor(deps: ProjectPanelDeps) {
     this.panels = new PanelsByProject((projectId, onDisposed) => new ProjectDetailsPanel(deps, projectId, onDisposed));
@@ -44,39 +28,30 @@ export class ProjectDetailsPanels implements vscode.Disposable {
     this.panels.show(projectId);
   }
 
-  probe(projectId: string): ProjectPanelProbe | undefined {
-    return this.panels.get(projectId)?.probe();
-  }
-
   dispose(): void {
     this.panels.dispose();
   }
 }
 
-class ProjectDetailsPanel {
-  private readonly panel: vscode.WebviewPanel;
-  private readonly channel: PanelChannel<ProjectWebviewToHost, ProjectHostToWebview>;
-  private readonly subscriptions: vscode.Disposable[] = [];
+export class ProjectDetailsPanel {
+  readonly host: PanelHost<ProjectWebviewToHost, ProjectHostToWebview>;
   private knownName: string | undefined;
   private notFound = false;
   private lookingUp = false;
   private lookupError: string | undefined;
-  private disposed = false;
 
-  constructor(private readonly deps: ProjectPanelDeps, private readonly projectId: string, private readonly onDisposed: () => void) {
-    const { extensionUri, session, log } = deps;
+  constructor(private readonly deps: ProjectPanelDeps, private readonly projectId: string, onDisposed: () => void) {
+    const { session } = deps;
     this.knownName = session.store.project(projectId)?.name;
-    this.panel = vscode.window.createWebviewPanel(VIEW_TYPE, this.knownName ? `Project: ${this.knownName}` : 'Project', vscode.ViewColumn.Active, {
-      enableScripts: true,
-      localResourceRoots: resourceRoots(WEBVIEW).map((p) => vscode.Uri.joinPath(extensionUri, ...p.split('/'))),
-    });
-    this.panel.iconPath = vscode.Uri.joinPath(extensionUri, ...ICON.split('/'));
-    const webview = this.panel.webview;
-    this.channel = new PanelChannel(webview, {
+    this.host = new PanelHost(deps, {
+      viewType: 'hangarProjectDetails',
+      webview: 'project',
+      title: this.knownName ? `Project: ${this.knownName}` : 'Project',
+      pageTitle: 'Project details',
+      icon: 'media/hangar.svg',
       name: `project ${projectId}`,
       incoming: ProjectWebviewToHost,
       outgoing: ProjectHostToWebview,
-      log,
       handlers: {
         refresh: async () => {
           this.notFound = false;
@@ -98,49 +73,24 @@ class ProjectDetailsPanel {
         },
       },
     });
-    webview.html = webviewHtml({
-      name: WEBVIEW,
-      title: 'Project details',
-      cspSource: webview.cspSource,
-      resourceUri: (p) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...p.split('/'))).toString(),
-      hasStylesheet: true,
-    });
-    this.subscriptions.push(
-      this.channel,
+    this.host.onDidDispose(onDisposed);
+    this.host.own(
       session.store.onDidChange(() => this.update()),
       session.onDidChangeState(() => this.update()),
-      // A hidden webview's document is discarded; shown again it reloads and says `ready` again.
-      this.panel.onDidChangeViewState(() => { if (!this.panel.visible) this.channel.reset(); }),
-      this.panel.onDidDispose(() => this.dispose()),
     );
     this.update();
   }
 
   reveal(): void {
-    this.panel.reveal();
-  }
-
-  probe(): ProjectPanelProbe {
-    const last = this.channel.lastState;
-    return {
-      title: this.panel.title,
-      visible: this.panel.visible,
-      ready: this.channel.ready,
-      readyCount: this.channel.readyCount,
-      lastState: last?.type === 'state' ? last.state : undefined,
-    };
+    this.host.reveal();
   }
 
   dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    for (const d of this.subscriptions) d.dispose();
-    this.panel.dispose();
-    this.onDisposed();
+    this.host.dispose();
   }
 
   private update(): void {
-    if (this.disposed) return;
+    if (this.host.disposed) return;
     const { store, state: connection } = this.deps.session;
     const project = store.project(this.projectId);
     if (project) {
@@ -161,8 +111,8 @@ class ProjectDetailsPanel {
       state = this.lookupError ? { kind: 'unavailable', message: this.lookupError } : { kind: 'loading' };
       if (!this.lookupError) void this.lookUp();
     }
-    this.panel.title = panelTitle(state, this.knownName);
-    this.channel.postState({ type: 'state', state });
+    this.host.title = panelTitle(state, this.knownName);
+    this.host.channel.postState({ type: 'state', state });
   }
 
   private async lookUp(): Promise<void> {

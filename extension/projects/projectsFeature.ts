@@ -3,7 +3,6 @@ import type { ConnectionState } from '../connection/connectionState';
 import { VIEW_IDS } from '../core/commandIds';
 import type { Feature } from '../core/feature';
 import type { FeatureCore } from '../core/featureCore';
-import { internalCommands } from '../core/internalCommands';
 import { settings } from '../core/settings';
 import { AutoRefresh } from './autoRefresh';
 import { containerCommands } from './containerCommands';
@@ -25,6 +24,8 @@ export interface ProjectsFeature extends Feature<(typeof PROJECTS_COMMANDS)[numb
   readonly projectsView: vscode.TreeView<vscode.TreeItem & { projectId?: string }>;
   readonly tracker: OperationTracker;
   readonly panels: ProjectDetailsPanels;
+  /** What its commands use (the trees, the logs, the backstop poll). */
+  readonly services: Services;
 }
 
 export async function createProjectsFeature(core: FeatureCore): Promise<ProjectsFeature> {
@@ -89,13 +90,13 @@ export async function createProjectsFeature(core: FeatureCore): Promise<Projects
       ...projectCommands(services),
       ...projectDetailsCommands(services),
       ...containerCommands(services),
-      ...internalCommands(services),
     },
     disposables,
     projectsTree,
     projectsView,
     tracker,
     panels,
+    services,
   };
 }
 

@@ -4,10 +4,10 @@ import type { ProjectsFeature } from './projectsFeature';
 
 export const PROJECTS_COMMANDS = [
   'hangar.refresh', 'hangar.createProject', 'hangar.deleteProject',
-  'hangar.openProjectDetails', 'hangar.internal.projectPanel',
+  'hangar.openProjectDetails',
   'hangar.deployContainer', 'hangar.forceDeployContainer', 'hangar.retryDeploy', 'hangar.startContainer',
   'hangar.stopContainer', 'hangar.restartContainer', 'hangar.showContainerLogs', 'hangar.copyAgentUrl',
-  'hangar.internal.containerLogs', 'hangar.internal.activationTime', 'hangar.internal.snapshot',
+  
 ] as const;
 
 /** Loads when its views first show or one of its commands first runs (sync, once connected, needs it too). */

@@ -11,10 +11,8 @@ export function providersCommands(
     'hangar.configureProvider': (args) => providers.configure(args),
     'hangar.setDefaultProvider': (args) => providers.setDefault(args),
     'hangar.removeProviderCredential': (args) => providers.remove(args),
-    'hangar.internal.providers': () => providers.probe(),
     'hangar.testProviderConnection': (args) => commands.test(args),
     'hangar.addCustomProvider': (args) => commands.addCustom(args),
     'hangar.setProjectModel': (args) => commands.setProjectModel(args),
-    'hangar.internal.providerSignIn': (args) => providers.signInProbe(args),
   };
 }

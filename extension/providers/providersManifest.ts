@@ -4,8 +4,7 @@ import type { ProvidersFeature } from './providersFeature';
 
 export const PROVIDERS_COMMANDS = [
   'hangar.configureProvider', 'hangar.setDefaultProvider', 'hangar.removeProviderCredential',
-  'hangar.internal.providers', 'hangar.testProviderConnection', 'hangar.addCustomProvider', 'hangar.setProjectModel',
-  'hangar.internal.providerSignIn',
+  'hangar.testProviderConnection', 'hangar.addCustomProvider', 'hangar.setProjectModel',
 ] as const;
 
 /** Loads once a server answers (it warns about credentials that need a new sign-in), or on first use. */

@@ -19,7 +19,6 @@ export interface ImportOutcome { server: ImportReport['items']; client: string[]
 export function settingsCommands(session: HangarSession, panel: SettingsPanel, client: ClientSettingsPort, log: Logger): SettingsHandlers {
   return {
     'hangar.openSettings': () => panel.show(),
-    'hangar.internal.settings': async (args) => (args?.inject ? panel.inject(args.inject) : panel.probe()),
     'hangar.exportSettings': async (args) => {
       let includeSecrets = args?.includeSecrets;
       if (includeSecrets === undefined) {

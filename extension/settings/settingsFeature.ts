@@ -8,10 +8,11 @@ import { SettingsPanel } from './settingsPanel';
 /** Hangar settings: the settings webview, export and import (issue #15). */
 export interface SettingsFeature extends Feature<(typeof SETTINGS_COMMANDS)[number]> {
   readonly id: 'settings';
+  readonly panel: SettingsPanel;
 }
 
 export function createSettingsFeature({ session, log, context }: FeatureCore): SettingsFeature {
   const panel = new SettingsPanel({ session, extensionUri: context.extensionUri, log });
   const client = vscodeClientSettings(context.extension.packageJSON);
-  return { id: 'settings', commands: settingsCommands(session, panel, client, log), disposables: [panel] };
+  return { id: 'settings', panel, commands: settingsCommands(session, panel, client, log), disposables: [panel] };
 }

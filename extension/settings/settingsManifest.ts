@@ -2,7 +2,7 @@ import type { FeatureManifest } from '../core/feature';
 import type { SettingsFeature } from './settingsFeature';
 
 export const SETTINGS_COMMANDS = [
-  'hangar.openSettings', 'hangar.exportSettings', 'hangar.importSettings', 'hangar.internal.settings',
+  'hangar.openSettings', 'hangar.exportSettings', 'hangar.importSettings',
 ] as const;
 
 /** Loads when "Hangar: Open Settings", Export or Import is first used. */

@@ -22,7 +22,7 @@ export class SettingsPanel implements vscode.Disposable {
   private subscriptions: vscode.Disposable[] = [];
   private projectId: string | null = null;
 
-  /** The webview's requests; tests send the same messages through `hangar.internal.settings` (inject). */
+  /** The webview's requests; the suite's hooks send the same messages (test/vscode/hooks). */
   private readonly handlers: PanelHandlers<SettingsWebviewToHost> = {
     refresh: () => this.load(),
     save: async ({ edit }) => {

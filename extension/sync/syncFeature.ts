@@ -31,7 +31,7 @@ export interface SyncFeatureDeps {
   chat: { activeProjectId(): string | undefined; onDidChangeActive(l: () => void): vscode.Disposable };
 }
 
-/** What `hangar.internal.sync` returns: the model's state and what the user was shown. */
+/** What the suite's sync probe returns (test/vscode/hooks): the model's state and what the user was shown. */
 export interface SyncProbe {
   focused: string | undefined;
   focusSource: string | undefined;
@@ -105,7 +105,6 @@ export class SyncFeature implements vscode.Disposable, Feature<(typeof SYNC_COMM
         ownOperations: this.ownOperations, conflictSides: this.conflictSides,
       }),
       ...githubCommands(this.d.session, this.d.log, this.d.secretRegistry, this.notices),
-      'hangar.internal.sync': (args?: SyncProbeArgs) => this.probe(args),
     };
   }
 

@@ -4,7 +4,6 @@ import type { SyncFeature } from './syncFeature';
 export const SYNC_COMMANDS = [
   'hangar.push', 'hangar.pull', 'hangar.fetch', 'hangar.forcePush', 'hangar.showCommits', 'hangar.openOnGithub',
   'hangar.openConflicts', 'hangar.syncMenu', 'hangar.setGithubToken', 'hangar.importFromGithub', 'hangar.retryImport',
-  'hangar.internal.sync',
 ] as const;
 
 /** Loads once a server answers: the status bar shows the focused project's sync state. */

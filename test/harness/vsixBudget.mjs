@@ -1,5 +1,5 @@
 // Checks the packaged extension (dist/hangar.vsix, from `npm run package`): at most 500 KB and no
-// source maps inside. Run by `npm test` right after its 'package' step; reads the zip's central
+// source maps nor test hooks inside. Run by `npm test` right after its 'package' step; reads the zip's central
 // directory itself (no unzip needed).
 //
 //   node test/harness/vsixBudget.mjs [file.vsix]
@@ -27,13 +27,17 @@ export function zipEntries(buf) {
   return names;
 }
 
-/** Problems with the .vsix at file (empty when it is within budget and has no source maps). */
+/** Problems with the .vsix at file (empty when it is within budget, with no source maps and no test hooks). */
 export function checkVsix(file) {
   const buf = fs.readFileSync(file);
   const problems = [];
   if (buf.length > VSIX_BUDGET_BYTES) problems.push(`${file} is ${buf.length} bytes, over the ${VSIX_BUDGET_BYTES}-byte budget`);
-  const maps = zipEntries(buf).filter((n) => n.endsWith('.map'));
+  const entries = zipEntries(buf);
+  const maps = entries.filter((n) => n.endsWith('.map'));
   if (maps.length) problems.push(`${file} ships source maps: ${maps.join(', ')}`);
+  // The suite's hooks (dist/testHooks.mjs, dist/test/…) are the test build's, never what users install.
+  const hooks = entries.filter((n) => /(^|\/)testHooks\.m?js$|\/dist\/test\//.test(n));
+  if (hooks.length) problems.push(`${file} ships test hooks: ${hooks.join(', ')}`);
   return { bytes: buf.length, problems };
 }
 

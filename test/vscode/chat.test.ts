@@ -7,7 +7,7 @@ import { api, env, snapshot, uniqueName, waitFor } from './helpers';
 
 interface ProjectLike { id: string; name: string; slug: string; status: string }
 type Posted = { type: string; [k: string]: unknown };
-/** What `hangar.internal.chat` returns (extension/chat/chatPanel.ts). */
+/** What `hangar.internal.chat` returns (test/vscode/hooks/chatHooks.ts). */
 interface ChatProbe { title: string; ready: boolean; activeSessionId: string | null; stream: string; posted: Posted[] }
 
 const probe = (id: string) => async () => vscode.commands.executeCommand<ChatProbe | undefined>('hangar.internal.chat', { projectId: id });

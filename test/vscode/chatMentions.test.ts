@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import type { ChatHostToWebview, MentionResult } from '../../webviews/protocol';
+import type { ChatHostToWebview, MentionResult } from '../../webviews/protocol/chat';
 import { fakeProviderConfig, startFakeLlm, type FakeLlm } from '../fixtures/fakeLlm/server';
 import { activeExtension, api, env, snapshot, uniqueName, waitFor } from './helpers';
 

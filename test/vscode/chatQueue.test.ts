@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { fakeProviderConfig, startFakeLlm, type FakeLlm } from '../fixtures/fakeLlm/server';
-import type { ChatHostToWebview } from '../../webviews/protocol';
+import type { ChatHostToWebview } from '../../webviews/protocol/chat';
 import { applyHostMessage } from '../../webviews/chat/store/reduce';
 import { partsOf } from '../../webviews/chat/store/selectors';
 import { createChatState } from '../../webviews/chat/store/state';

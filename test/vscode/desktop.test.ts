@@ -10,7 +10,7 @@ import { activeExtension, api, env, snapshot, uniqueName, waitFor } from './help
 const run = promisify(execFile);
 
 interface ProjectLike { id: string; name: string; slug: string; status: string; urls: { vnc: string | null } }
-/** What `hangar.internal.desktop` returns (extension/desktop/desktopPanel.ts). */
+/** What `hangar.internal.desktop` returns (test/vscode/hooks/desktopHooks.ts). */
 interface DesktopProbe {
   title: string;
   ready: boolean;

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { api, snapshot, uniqueName, waitFor } from './helpers';
 
 interface ProjectLike { id: string; name: string; tierId: string }
-/** What `hangar.internal.projectPanel` returns (extension/projects/projectDetailsPanel.ts). */
+/** What `hangar.internal.projectPanel` returns (test/vscode/hooks/index.ts). */
 interface PanelProbe {
   title: string;
   visible: boolean;

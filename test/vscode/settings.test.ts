@@ -32,6 +32,12 @@ describe('settings: Open Settings, permissions in the chat, export and import', 
   const agentIdle = () => waitFor('the agent to be idle', async () =>
     (await api('GET', `/api/projects/${id()}/opencode/session/status`)).json as Record<string, unknown>, (s) => s[sessionId] === undefined, 60_000);
 
+  /** The settings panel opened over the chat: bring the chat to the front again (a hidden webview gets nothing). */
+  const chatInFront = async () => {
+    assert.equal(await vscode.commands.executeCommand('hangar.openChat', { id: id() }), true);
+    await waitFor('the chat in front', chat, (v) => v?.ready === true, 30_000);
+  };
+
   before(async () => {
     assert.equal((await snapshot()).connection, 'connected', 'the connection suite must run first');
     llm = await startFakeLlm();
@@ -73,6 +79,7 @@ describe('settings: Open Settings, permissions in the chat, export and import', 
     assert.deepEqual(await settingsRequest({ type: 'save', edit: { section: 'permissions', value: { bash: 'deny' } } }), { ok: true });
     const p = await settingsProbe();
     assert.deepEqual(p?.lastState?.settings?.permissions, { bash: 'deny' });
+    await chatInFront();
     llm!.enqueue({ toolCalls: [{ name: 'bash', arguments: { command: 'echo denied-in-vscode', description: 'Print a word' } }] }, { text: 'Done.' });
     const before = (await posted()).length;
     assert.deepEqual(await inject({ type: 'chat.send', sessionId, text: 'run the echo', mentions: [], model: MODEL }), { ok: true });
@@ -90,6 +97,7 @@ describe('settings: Open Settings, permissions in the chat, export and import', 
     const p = await settingsProbe();
     const shown = p?.lastState?.project as { tools: { bash: { action: string; source: string } } } | undefined;
     assert.deepEqual(shown?.tools.bash, { action: 'ask', source: 'project' });
+    await chatInFront();
     llm!.enqueue({ toolCalls: [{ name: 'bash', arguments: { command: 'echo asked-in-vscode', description: 'Print a word' } }] }, { text: 'Done.' });
     const before = (await posted()).length;
     assert.deepEqual(await inject({ type: 'chat.send', sessionId, text: 'run it again', mentions: [], model: MODEL }), { ok: true });

@@ -1,9 +1,10 @@
 // The chat webview's root: owns the store, applies host messages to it (at most one render per
 // frame however fast tokens arrive), persists {v:1, scroll, drafts} and talks to the host.
 import { useEffect, useMemo, useReducer, useRef, useState } from 'preact/hooks';
+import type { MessageHandlers, RequestBody } from '../protocol/common';
 import type {
-  ChatHostToWebview, ChatPersistedState, ChatScroll, ChatWebviewToHost, Mention, MessageHandlers, ModelRef, PermissionReply, RequestBody,
-} from '../protocol';
+  ChatHostToWebview, ChatPersistedState, ChatScroll, ChatWebviewToHost, Mention, ModelRef, PermissionReply,
+} from '../protocol/chat';
 import { Loading, Notice } from '../shared/components';
 import type { Ipc } from '../shared/ipc';
 import { ActionsProvider, type ChatActions } from './actions';

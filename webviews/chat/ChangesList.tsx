@@ -1,7 +1,7 @@
 // "Changes": the files the session changed, each opening VS Code's diff editor (the host builds both
 // sides). Collapsed until asked for; read again when opened, on Refresh and when a turn ends.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { ChatChangedFile } from '../protocol';
+import type { ChatChangedFile } from '../protocol/chat';
 import type { ChangesState } from './store/state';
 
 export interface ChangesListProps {

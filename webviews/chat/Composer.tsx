@@ -1,7 +1,7 @@
 // The prompt box: multi-line, Enter sends and Shift+Enter breaks the line, `@` mentions with a
 // picker and chips, model and agent pickers, Abort while the agent works, and the visible queue.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { ChatAgent, ChatModel, Mention, MentionResult, ModelRef, QueuedPrompt } from '../protocol';
+import type { ChatAgent, ChatModel, Mention, MentionResult, ModelRef, QueuedPrompt } from '../protocol/chat';
 import { MentionChips } from './mentions/MentionChips';
 import { MentionPicker } from './mentions/MentionPicker';
 import { formatMention, insertToken, mentionAtCursor, mentionsInText, pickedFromDraft, removeToken, replaceQuery } from './mentions/parse';

@@ -1,7 +1,7 @@
 // One message of the transcript. Memoised on the message's revision: a streamed token re-renders
 // only the message it belongs to. ("The agent is working…" is in the transcript's footer.)
 import { memo } from 'preact/compat';
-import type { ChatFilePart, ChatPart, ChatReasoningPart, ChatTextPart, ChatToolPart } from '../protocol';
+import type { ChatFilePart, ChatPart, ChatReasoningPart, ChatTextPart, ChatToolPart } from '../protocol/chat';
 import { costText, durationText, errorText, tokensText } from './format';
 import { Markdown } from './markdown/Markdown';
 import { PermissionCard } from './PermissionCard';

@@ -1,5 +1,5 @@
 // The agent asks before it runs a tool (`permission.asked`): what it wants to do, and the three answers.
-import type { PermissionReply } from '../protocol';
+import type { PermissionReply } from '../protocol/chat';
 import { CodeBlock } from './markdown/Markdown';
 import type { PermissionEntry } from './store/state';
 

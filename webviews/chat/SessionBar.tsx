@@ -1,6 +1,6 @@
 // The session strip at the top: pick a session, start a new one, rename or delete the current one.
 import { useState } from 'preact/hooks';
-import type { ChatProject, ChatSession, ConnectionState } from '../protocol';
+import type { ChatProject, ChatSession, ConnectionState } from '../protocol/chat';
 import { statusText } from '../shared/format';
 
 export function SessionBar({ project, sessions, activeId, onSwitch, onNew, onRename, onDelete }: {

@@ -1,6 +1,6 @@
 // The project is starting because a prompt waits for it (Cancel stops waiting; the prompt stays
 // queued with a Retry), or it could not start (why, and what to do).
-import type { ChatProject, ChatStarting } from '../protocol';
+import type { ChatProject, ChatStarting } from '../protocol/chat';
 
 export function StartingBanner({ project, starting, onCancel, onDismiss }: {
   project: ChatProject | null; starting: ChatStarting; onCancel(): void; onDismiss(): void;

@@ -1,6 +1,6 @@
 // A tool call as a collapsible card: tool, title, status, duration; input and output inside.
 import { useState } from 'preact/hooks';
-import type { ChatToolPart } from '../protocol';
+import type { ChatToolPart } from '../protocol/chat';
 import { clip, durationText, inputText, toolSubject } from './format';
 import { CodeBlock } from './markdown/Markdown';
 

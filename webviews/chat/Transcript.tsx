@@ -4,7 +4,7 @@
 // when rows above it change height.
 import type { ComponentChildren } from 'preact';
 import { useEffect, useLayoutEffect, useMemo, useReducer, useRef } from 'preact/hooks';
-import type { ChatScroll } from '../protocol';
+import type { ChatScroll } from '../protocol/chat';
 import { MessageRow } from './MessageRow';
 import { HeightCache, isAtBottom } from './store/layout';
 import { answeredByCall, partsOf } from './store/selectors';

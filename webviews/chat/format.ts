@@ -1,5 +1,5 @@
 // Text for chat values: tokens, cost, durations, errors, tool inputs. Pure, unit-tested in node.
-import type { ChatError, ChatTokens } from '../protocol';
+import type { ChatError, ChatTokens } from '../protocol/chat';
 
 export function tokensText(t: ChatTokens): string {
   const k = (n: number) => (n >= 10_000 ? `${Math.round(n / 1000)}k` : n >= 1000 ? `${(n / 1000).toFixed(1)}k` : String(n));

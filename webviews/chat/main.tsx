@@ -4,7 +4,7 @@ import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import '../shared/base.css';
 import './chat.css';
 import { render } from 'preact';
-import { ChatHostToWebview, ChatPersistedState, ChatWebviewToHost } from '../protocol';
+import { ChatHostToWebview, ChatPersistedState, ChatWebviewToHost } from '../protocol/chat';
 import { Ipc } from '../shared/ipc';
 import { App } from './App';
 

@@ -1,8 +1,9 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { DesktopConnectionState, DesktopHostToWebview, DesktopPersistedState, DesktopProject, DesktopWebviewToHost } from '../protocol';
+import type {
+  DesktopConnectionState, DesktopHostToWebview, DesktopPersistedState, DesktopProject, DesktopWebviewToHost,
+} from '../protocol/desktop';
 import type { Ipc } from '../shared/ipc';
 import { Screen } from './screen';
-import { runTest } from './testProbe';
 
 export type DesktopIpc = Ipc<DesktopHostToWebview, DesktopWebviewToHost, DesktopPersistedState>;
 
@@ -57,14 +58,6 @@ export function App({ ipc }: { ipc: DesktopIpc }) {
         if (p.status === 'running' && lastStatus !== undefined && lastStatus !== 'running') sc.nudge();
         lastStatus = p.status;
       },
-      'desktop.test': ({ seq, test }) => {
-        try {
-          const result = runTest(sc, test, (v) => setViewOnly(v), () => screenshotRef.current());
-          ipc.post({ type: 'desktop.testResult', seq, ok: true, ...result });
-        } catch (e) {
-          ipc.post({ type: 'desktop.testResult', seq, ok: false, error: e instanceof Error ? e.message : String(e) });
-        }
-      },
     });
     ipc.post({ type: 'ready' });
     sc.start();
@@ -80,7 +73,6 @@ export function App({ ipc }: { ipc: DesktopIpc }) {
     if (screen.current) report(state, detail);
   }, [viewOnly, scale]);
 
-  const screenshotRef = useRef(() => {});
   const screenshot = () => {
     const png = screen.current?.screenshot();
     if (!png) return;
@@ -88,7 +80,6 @@ export function App({ ipc }: { ipc: DesktopIpc }) {
     ipc.request({ type: 'desktop.screenshot', png }, 10 * 60_000)
       .catch((e: unknown) => setNote(`Screenshot not saved: ${e instanceof Error ? e.message : String(e)}`));
   };
-  screenshotRef.current = screenshot;
   const paste = () => {
     if (!clip) return;
     screen.current?.paste(clip);

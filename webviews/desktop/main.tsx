@@ -3,7 +3,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '../shared/base.css';
 import './desktop.css';
 import { render } from 'preact';
-import { DesktopHostToWebview, DesktopPersistedState, DesktopWebviewToHost } from '../protocol';
+import { DesktopHostToWebview, DesktopPersistedState, DesktopWebviewToHost } from '../protocol/desktop';
 import { Ipc } from '../shared/ipc';
 import { App } from './App';
 

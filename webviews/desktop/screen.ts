@@ -1,7 +1,7 @@
 // One noVNC session at a time on a DOM element, with the reconnect policy: every connection uses a URL
 // (one-use ticket) the host just issued; after a drop it asks for a fresh one after a short delay.
 import RFB from '@novnc/novnc';
-import type { DesktopConnectionState } from '../protocol';
+import type { DesktopConnectionState } from '../protocol/desktop';
 import { dropMessage, gaveUpMessage, MAX_RECONNECTS, reconnectDelay } from './reconnect';
 
 /** How often a desktop that cannot be had (project stopped) is asked for again without a nudge. */

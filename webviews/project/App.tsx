@@ -1,5 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { ProjectHostToWebview, ProjectPanelState, ProjectPersistedState, ProjectWebviewToHost, RequestBody } from '../protocol';
+import type { RequestBody } from '../protocol/common';
+import type {
+  ProjectHostToWebview, ProjectPanelState, ProjectPersistedState, ProjectWebviewToHost,
+} from '../protocol/project';
 import { EmptyState, Loading } from '../shared/components';
 import type { Ipc } from '../shared/ipc';
 import { ProjectDetails, type Action } from './ProjectDetails';

@@ -1,4 +1,5 @@
-import type { ProjectStatusView, ProjectView, TierView } from '../protocol';
+import type { ProjectStatusView } from '../protocol/common';
+import type { ProjectView, TierView } from '../protocol/project';
 import { Field, Fields, LinkButton, Muted, Notice, Section } from '../shared/components';
 import { absoluteTime, cpuText, memoryText, relativeTime, statusText } from '../shared/format';
 

@@ -5,7 +5,7 @@ import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import '../shared/base.css';
 import './project.css';
 import { render } from 'preact';
-import { ProjectHostToWebview, ProjectPersistedState, ProjectWebviewToHost } from '../protocol';
+import { ProjectHostToWebview, ProjectPersistedState, ProjectWebviewToHost } from '../protocol/project';
 import { Ipc } from '../shared/ipc';
 import { App } from './App';
 

@@ -1,7 +1,7 @@
 // The Hangar settings webview's messages (issue #15). The host validates every edit again with the
 // API's own schemas (backend/contract/settings.ts) before it sends it; these only fix the shapes.
 import * as z from 'zod/mini';
-import { Ready, RequestId, ResponseMessage } from '../protocol';
+import { Ready, RequestId, ResponseMessage } from './common';
 
 export const ActionView = z.enum(['ask', 'allow', 'deny']);
 export type ActionView = z.infer<typeof ActionView>;

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type {
   SettingsEdit, SettingsHostToWebview, SettingsPanelState, SettingsPersistedState, SettingsWebviewToHost,
 } from '../protocol/settings';
-import type { RequestBody } from '../protocol';
+import type { RequestBody } from '../protocol/common';
 import { EmptyState, Field, Fields, Loading, Muted, Notice, Section } from '../shared/components';
 import type { Ipc } from '../shared/ipc';
 import { PermissionEditor } from './PermissionEditor';

@@ -1,7 +1,9 @@
 // The only module of the webviews that talks to the host: acquireVsCodeApi(), postMessage and the
 // persisted state go through here. Every incoming message is validated with its protocol schema;
 // requests carry an id and a timeout. No DOM types: unit tests run it in node with fakes.
-import { dispatch, type MessageHandlers, type RequestBody, type RequestOf, type ResponseMessage } from '../protocol';
+import {
+  dispatch, type MessageHandlers, type RequestBody, type RequestOf, type ResponseMessage,
+} from '../protocol/common';
 
 /** The part of the object `acquireVsCodeApi()` returns that Hangar uses. */
 export interface VsCodeApi {

@@ -77,7 +77,7 @@ export class LocalDriver implements RuntimeDriver {
     this.bin = resolveOpencodeBinary(opts.opencodeBin);
     this.cgroups = new CgroupLimiter(opts.cgroupRoot);
     this.desktop = new LocalDesktop(opts.desktop);
-    this.sandbox = opts.sandbox ?? resolveSandbox(process.env, opts.log);
+    this.sandbox = opts.sandbox ?? resolveSandbox({ PATH: process.env.PATH, CI: process.env.CI }, opts.log);
     this.supervisor = new DesktopSupervisor(this.desktop, (id) => this.pushDesktop(id), opts.desktopSupervision);
     fs.mkdirSync(this.root, { recursive: true, mode: 0o700 });
     this.timer = setInterval(() => this.tick(), opts.livenessMs ?? 1000);

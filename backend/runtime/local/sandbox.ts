@@ -69,7 +69,7 @@ class NoSandbox implements Sandbox {
  * `off` (agents run as the API's user and see what it sees). Under CI=true a missing or broken
  * bubblewrap is an error, never a silent fallback.
  */
-export function resolveSandbox(env: NodeJS.ProcessEnv = process.env, log?: Logger): Sandbox {
+export function resolveSandbox(env: NodeJS.ProcessEnv, log?: Logger): Sandbox {
   const mode = (env.HANGAR_LOCAL_SANDBOX ?? 'auto').trim().toLowerCase() || 'auto';
   if (!['auto', 'bwrap', 'off'].includes(mode)) throw new SandboxError(`HANGAR_LOCAL_SANDBOX=${JSON.stringify(env.HANGAR_LOCAL_SANDBOX)} is invalid: use auto, bwrap or off`);
   if (mode === 'off') {

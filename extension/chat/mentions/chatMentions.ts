@@ -1,7 +1,7 @@
 // Plugs @mentions into one chat panel's controller: the two ChatHostPort members (picker queries,
 // prompt parts) over a ProjectMentions for the panel's project. Without a workspace index (no
 // folder open) the picker still lists the container's files.
-import type { Mention, MentionResult } from '../../../webviews/protocol';
+import type { Mention, MentionResult } from '../../../webviews/protocol/chat';
 import type { Logger } from '../../core/ports';
 import type { OcPromptPart } from './filePart';
 import { containerFiles, ProjectMentions, type WorkspaceFiles } from './projectMentions';

@@ -3,7 +3,7 @@
 // opencode reads it there itself, honouring `?start=&end=` as the line range. Otherwise the local
 // file's content travels inline as a `data:` URL (opencode turns it into a Read result), capped in
 // size with a note saying so.
-import type { Mention } from '../../../webviews/protocol';
+import type { Mention } from '../../../webviews/protocol/chat';
 
 export interface OcFilePartInput { type: 'file'; mime: string; url: string; filename: string }
 export interface OcTextPartInput { type: 'text'; text: string; synthetic?: boolean }

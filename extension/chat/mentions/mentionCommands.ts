@@ -2,7 +2,7 @@
 // (the path as the project's agent sees it). Thin vscode adapter over mentionTarget.ts.
 import * as vscode from 'vscode';
 import { z } from 'zod';
-import type { Mention } from '../../../webviews/protocol';
+import type { Mention } from '../../../webviews/protocol/chat';
 import type { UseInChatArgs } from '../../core/commandIds';
 import type { CommandHandlers } from '../../core/commandRegistry';
 import type { HangarSession } from '../../core/hangarSession';

@@ -1,5 +1,5 @@
 // Which project a "Use in Chat" / "Copy Path" goes to, and how the agent names a file. Plain logic.
-import type { Mention } from '../../../webviews/protocol';
+import type { Mention } from '../../../webviews/protocol/chat';
 
 export interface ProjectChoice {
   /** given by the caller (code, tests) */

@@ -1,6 +1,6 @@
 // One result list for the picker from the workspace index's hits and the container's /find/file
 // answer: de-duplicated by relative path, each marked where it lives, ranked by the same scorer.
-import type { MentionResult } from '../../../webviews/protocol';
+import type { MentionResult } from '../../../webviews/protocol/chat';
 import { nameStartOf, scorePath } from './fuzzy';
 import { normaliseQuery, type IndexHit } from './fileIndex';
 

@@ -3,7 +3,7 @@
 // mentions of a sent prompt into opencode parts (filePart.ts). The panel gives it the workspace
 // (workspaceFiles.ts) and the agent proxy.
 import { z } from 'zod';
-import type { Mention, MentionResult } from '../../../webviews/protocol';
+import type { Mention, MentionResult } from '../../../webviews/protocol/chat';
 import type { Logger } from '../../core/ports';
 import { normaliseQuery, type IndexHit } from './fileIndex';
 import { containerFilePart, inlineFilePart, isSafeRelativePath, mentionLabel, type OcPromptPart } from './filePart';

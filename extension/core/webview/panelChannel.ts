@@ -1,6 +1,6 @@
 // The host side of one webview's messages, shared by every panel. No vscode import: it takes the
 // webview's two message functions, so it is unit-tested in node.
-import type { MessageHandlers, ResponseMessage } from '../../../webviews/protocol';
+import type { MessageHandlers, ResponseMessage } from '../../../webviews/protocol/common';
 import type { Disposable, Logger } from '../ports';
 
 /** The part of vscode.Webview the channel uses. */

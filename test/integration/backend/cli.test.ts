@@ -16,7 +16,9 @@ async function cli(dataDir: string, ...args: string[]) {
   });
 }
 
-describe('hangar-api CLI', () => {
+describe('hangar-api CLI', function () {
+  // Each call starts Node with tsx (seconds on a loaded machine); three in a row came close to 30 s.
+  this.timeout(90_000);
   it('creates a token the API accepts, lists it without its secret, and revokes it', async () => {
     const api = await startTestApi();
     try {

@@ -4,12 +4,12 @@
 import type { Project, ProjectStatus } from '../../../backend/contract';
 import { AgentEvent } from '../../../backend/contract';
 import { ApiClient } from '../../../extension/core/apiClient';
-import { chatApi, ChatController, type AgentStreamEvent } from '../../../extension/chat/chatSession';
+import { chatApi, ChatController, type AgentStreamEvent } from '../../../extension/chat/chatController';
 import type { PersistedChat } from '../../../extension/chat/chatPersistence';
 import { startAndWait } from '../../../extension/chat/projectStarter';
 import { EventStream, type StreamState } from '../../../extension/core/eventStream';
 import type { Logger } from '../../../extension/core/ports';
-import { ChatHostToWebview, type ChatProject } from '../../../webviews/protocol';
+import { ChatHostToWebview, type ChatProject } from '../../../webviews/protocol/chat';
 import { applyHostMessage } from '../../../webviews/chat/store/reduce';
 import { createChatState, type ChatState } from '../../../webviews/chat/store/state';
 import { partsOf } from '../../../webviews/chat/store/selectors';

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { chromium } from 'playwright-core';
-import type { ChatHostToWebview } from '../../../webviews/protocol';
+import type { ChatHostToWebview } from '../../../webviews/protocol/chat';
 import { serveChatPage } from '../../unit/webviews/chat/page';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- page callbacks run in the browser (no DOM lib here) */

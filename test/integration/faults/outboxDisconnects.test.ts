@@ -3,7 +3,7 @@
 // (resets and stalls, mid-POST, answers lost after the API ran the request, event streams cut). Every
 // prompt must reach the agent exactly once and in order: its /session/:id/message is the judge.
 import assert from 'node:assert/strict';
-import type { ChatHostToWebview } from '../../../webviews/protocol';
+import type { ChatHostToWebview } from '../../../webviews/protocol/chat';
 import { startFaultProxy, type FaultProxy, type RequestMatch } from '../../harness/faultProxy.mjs';
 import { startAgentWorld, until, type AgentWorld } from '../agent/support';
 import { startChatHost, type ChatHost } from '../chat/chatHost';

@@ -151,6 +151,21 @@ describe('settings: OpenCode permissions reach a running agent (local runtime, r
     assert.equal(config.permission?.bash, 'deny');
   });
 
+  it('MEASURE: a permission change → in the running agent (PUT answered once the agent has it), median of 10', async () => {
+    const times: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const action = i % 2 === 0 ? 'ask' : 'deny';
+      const started = performance.now();
+      assert.equal((await alice.call('PUT', `/api/projects/${project.id}/permissions`, { bash: action })).status, 200);
+      times.push(performance.now() - started);
+      assert.equal((await agentGet<{ permission?: Record<string, unknown> }>('/config')).permission?.bash, action);
+    }
+    const sorted = [...times].sort((a, b) => a - b);
+    const median = (sorted[4]! + sorted[5]!) / 2;
+    console.log(`      permission change → running agent: median ${Math.round(median)} ms (min ${Math.round(sorted[0]!)}, max ${Math.round(sorted[9]!)}) over 10`);
+    assert.equal((await alice.call('PUT', `/api/projects/${project.id}/permissions`, {})).status, 200);
+  });
+
   it('hostile input gets a 400 naming the field, never a 500', async () => {
     const bad = await alice.call<{ error: { code: string; message: string } }>('PUT', '/api/me/permissions', { bash: 'maybe' });
     assert.equal(bad.status, 400);

@@ -28,6 +28,27 @@ describe('hangar-api --help: environment', () => {
     assert.ok(listed.size >= 40, `only ${listed.size} variables listed`);
   });
 
+  it('lists only variables the configuration reads: config.ts, or a runtime\'s own section it hands on', () => {
+    const readers = ['config.ts', 'runtime/docker/config.ts', 'runtime/coolify/config.ts']
+      .map((f) => fs.readFileSync(path.join(backend, f), 'utf8')).join('\n');
+    const stale = ENV_HELP.flatMap((g) => g.vars.map(([n]) => n)).filter((n) => !readers.includes(n));
+    assert.deepEqual(stale, []);
+  });
+
+  it('reads the configuration once: no other file of backend/ reads HANGAR_* or DOCKER_* from process.env', () => {
+    const readers: string[] = [];
+    for (const entry of fs.readdirSync(backend, { recursive: true, withFileTypes: true })) {
+      const file = path.join(entry.parentPath, entry.name);
+      if (!entry.isFile() || !entry.name.endsWith('.ts') || file === path.join(backend, 'config.ts')) continue;
+      const text = fs.readFileSync(file, 'utf8');
+      // A named variable, or the whole environment handed to something that could read any of them.
+      const whole = /\.\.\.process\.env\b|\(process\.env\b[,)]|= process\.env\b(?![.[])/;
+      const named = /process\.env(\.|\[')(HANGAR|DOCKER)_/;
+      if (named.test(text) || whole.test(text)) readers.push(path.relative(backend, file));
+    }
+    assert.deepEqual(readers, []);
+  });
+
   it('prints each variable on its own line with its help', () => {
     const text = envHelpText();
     assert.match(text, /^ {2}HANGAR_DATA_DIR +data folder/m);

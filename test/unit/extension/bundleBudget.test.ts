@@ -10,13 +10,14 @@ const root = path.resolve(__dirname, '../../..');
 
 /**
  * Minified bytes. Raising one is a decision for review: first look at what grew (the failure lists the
- * largest parts). The entry's budget is issue 17's (activation loads only the feature registry, about
- * 9 kB when set); the total is about 1.5x the 314 kB measured when the first budget was set (zod 196 kB
- * of it after esbuild.mjs's zodEnglishOnly plugin drops zod's 50 locales, which cost 260 kB). Raised to
- * 540 kB when the Agent files (`hangar:` file system, MCP servers) and Settings features landed (502 kB).
+ * largest parts). The entry's budget is issue 17's (activation loads only the feature registry, 10-11 kB
+ * when set). The total was 480 kB for the single bundle (about 1.5x the 314 kB first measured; zod is
+ * 196 kB of it after esbuild.mjs's zodEnglishOnly plugin drops zod's 50 locales, which cost 260 kB); it
+ * was raised to 560 kB when the agent files and offline store features took it to 487 kB, none of which
+ * loads at activation.
  */
 const ENTRY_BUDGET = 100_000;
-const TOTAL_BUDGET = 540_000;
+const TOTAL_BUDGET = 560_000;
 
 type Metafile = esbuild.Metafile;
 

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { ProjectHostToWebview, ProjectPersistedState, ProjectWebviewToHost, type ProjectHostToWebview as HostMsg } from '../../../webviews/protocol';
+import {
+  ProjectHostToWebview, ProjectPersistedState, ProjectWebviewToHost, type ProjectHostToWebview as HostMsg,
+} from '../../../webviews/protocol/project';
 import { Ipc, type MessageSource, type VsCodeApi } from '../../../webviews/shared/ipc';
 
 class FakeApi implements VsCodeApi {

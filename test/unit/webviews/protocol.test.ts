@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
+import { dispatch, type MessageHandlers } from '../../../webviews/protocol/common';
 import {
-  dispatch, ProjectHostToWebview, ProjectPersistedState, ProjectWebviewToHost, type MessageHandlers, type ProjectView,
-} from '../../../webviews/protocol';
+  ProjectHostToWebview, ProjectPersistedState, ProjectWebviewToHost, type ProjectView,
+} from '../../../webviews/protocol/project';
 
 function aProjectView(over: Partial<ProjectView> = {}): ProjectView {
   return {

@@ -1,5 +1,5 @@
 // The mentions of the draft as chips above the textarea: the path (and line range) with a remove button.
-import type { Mention } from '../../protocol';
+import type { Mention } from '../../protocol/chat';
 import { formatMention } from './parse';
 import './mentions.css';
 

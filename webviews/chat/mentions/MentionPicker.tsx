@@ -1,7 +1,7 @@
 // The `@` picker above the composer: the host's ranked results (file name, folder, where the file
 // lives), the highlighted one kept in view. Keyboard: pickerKeys.ts; the textarea keeps the focus.
 import { useEffect, useRef } from 'preact/hooks';
-import type { MentionResult } from '../../protocol';
+import type { MentionResult } from '../../protocol/chat';
 
 const SOURCE: Record<MentionResult['source'], { label: string; title: string }> = {
   workspace: { label: 'local', title: 'In this VS Code workspace only: its content is sent with the prompt' },

@@ -1,7 +1,7 @@
 // `@` mentions in the composer's text: the query the cursor is in, the `@path#L10-24` form a mention
 // is written and shown in, and which of the draft's tokens are mentions. Plain functions, unit-tested
 // in node. Ranking happens in the extension host (extension/chat/mentions), not here.
-import type { Mention } from '../../protocol';
+import type { Mention } from '../../protocol/chat';
 
 /** The `@query` the cursor is in: `@` at the start or after whitespace, no whitespace since. */
 export function mentionAtCursor(text: string, cursor: number): { start: number; query: string } | null {

@@ -1,6 +1,6 @@
 // Applies host messages (and the webview's own actions) to the store. In place, O(1) per delta:
 // see state.ts for why. Every function returns nothing; callers read `rev` numbers to re-render.
-import type { ChatHostToWebview, ChatMessage, ChatMessageInfo, ChatPart, PermissionReply } from '../../protocol';
+import type { ChatHostToWebview, ChatMessage, ChatMessageInfo, ChatPart, PermissionReply } from '../../protocol/chat';
 import { draftKey, sessionOf, type ChatState, type MessageEntry, type PendingDelta, type SessionState } from './state';
 
 type HostMessage = Exclude<ChatHostToWebview, { type: 'response' }>;

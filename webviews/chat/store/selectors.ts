@@ -1,6 +1,6 @@
 // Read-only views of the store for the components. Cheap: nothing walks the whole transcript
 // except `turnSummary`, which walks one message's parts.
-import type { ChatMessageInfo, ChatPart, ChatStepFinishPart, ChatTokens, QueuedPrompt } from '../../protocol';
+import type { ChatMessageInfo, ChatPart, ChatStepFinishPart, ChatTokens, QueuedPrompt } from '../../protocol/chat';
 import type { ChatState, MessageEntry, PermissionEntry, SessionState } from './state';
 
 export function activeSession(state: ChatState): SessionState | undefined {

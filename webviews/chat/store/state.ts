@@ -3,9 +3,8 @@
 // update it in place and bump revision numbers, so a streamed token costs O(1) however long the
 // session is; the view re-renders a row only when that message's `rev` changed.
 import type {
-  ChatAgent, ChatChangedFile, ChatError, ChatMessageInfo, ChatModel, ChatPart, ChatPermission, ChatProject, ChatSession,
-  ChatStarting, ChatStatus, ConnectionState, MentionResult, ModelRef, PermissionReply, QueuedPrompt,
-} from '../../protocol';
+  ChatAgent, ChatChangedFile, ChatError, ChatMessageInfo, ChatModel, ChatPart, ChatPermission, ChatProject, ChatSession, ChatStarting, ChatStatus, ConnectionState, MentionResult, ModelRef, PermissionReply, QueuedPrompt,
+} from '../../protocol/chat';
 
 export interface MessageEntry {
   info: ChatMessageInfo;

@@ -1,10 +1,10 @@
 // The controller's queue, resync and persistence with a fake agent proxy (the integration suite
 // test/integration/chat runs the same against the real opencode).
 import assert from 'node:assert/strict';
-import { ChatController, type ChatApi, type OcSession, type PromptBody } from '../../../../extension/chat/chatSession';
+import { ChatController, type ChatApi, type OcSession, type PromptBody } from '../../../../extension/chat/chatController';
 import type { PersistedChat } from '../../../../extension/chat/chatPersistence';
 import type { Logger } from '../../../../extension/core/ports';
-import { ChatHostToWebview, type ChatWebviewToHost } from '../../../../webviews/protocol';
+import { ChatHostToWebview, type ChatWebviewToHost } from '../../../../webviews/protocol/chat';
 
 const log: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 const project = { id: 'p1', name: 'demo', status: 'running' as const };

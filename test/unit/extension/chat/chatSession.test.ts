@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import {
   ChatController, chatApi, messageView, safeUrl, translateEvent, type ChatApi, type OcSession, type PromptBody,
-} from '../../../../extension/chat/chatSession';
+} from '../../../../extension/chat/chatController';
 import type { Logger } from '../../../../extension/core/ports';
-import { ChatHostToWebview, dispatch, type ChatWebviewToHost } from '../../../../webviews/protocol';
+import { dispatch } from '../../../../webviews/protocol/common';
+import { ChatHostToWebview, type ChatWebviewToHost } from '../../../../webviews/protocol/chat';
 
 const log: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 const project = { id: 'p1', name: 'demo', status: 'running' as const };

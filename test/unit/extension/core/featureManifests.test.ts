@@ -7,8 +7,8 @@ import { COMMAND_IDS, VIEW_IDS } from '../../../../extension/core/commandIds';
 import type { FeatureManifest } from '../../../../extension/core/feature';
 import { desktopManifest } from '../../../../extension/desktop/desktopManifest';
 import { projectsManifest } from '../../../../extension/projects/projectsManifest';
-import { settingsManifest } from '../../../../extension/settings/settingsManifest';
 import { providersManifest } from '../../../../extension/providers/providersManifest';
+import { settingsManifest } from '../../../../extension/settings/settingsManifest';
 import { syncManifest } from '../../../../extension/sync/syncManifest';
 
 // What activation registers before any feature's code loads: every id exactly once, or VS Code refuses
@@ -16,7 +16,7 @@ import { syncManifest } from '../../../../extension/sync/syncManifest';
 const manifests = [
   connectionManifest, projectsManifest, chatManifest, providersManifest, syncManifest, activityManifest,
   desktopManifest, agentFilesManifest, settingsManifest,
-] as FeatureManifest[];
+] as unknown as FeatureManifest[];
 
 const duplicates = (xs: readonly string[]) => xs.filter((x, i) => xs.indexOf(x) !== i);
 
@@ -33,10 +33,10 @@ describe('feature manifests', () => {
     assert.deepEqual([...listed].sort(), Object.values(VIEW_IDS).sort());
   });
 
-  it('name each feature once; only the connection and the hangar: file system load by themselves at start-up', () => {
+  it('name each feature once, and only the connection and agent files load by themselves at start-up', () => {
     assert.deepEqual(duplicates(manifests.map((m) => m.id)), []);
-    // agentFiles: `hangar:` editors restored with the window need their file system before anything is clicked.
-    assert.deepEqual(manifests.filter((m) => m.loadOn === 'startup').map((m) => m.id).sort(), ['agentFiles', 'connection']);
+    assert.deepEqual(manifests.filter((m) => m.loadOn === 'startup').map((m) => m.id).sort(),
+      ['agentFiles', 'connection']);
     assert.deepEqual(manifests.filter((m) => m.loadOn === 'connected').map((m) => m.id).sort(),
       ['activity', 'providers', 'sync']);
   });

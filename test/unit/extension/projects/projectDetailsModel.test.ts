@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { ConnectionState } from '../../../../extension/connection/connectionState';
 import { linkTarget, panelState, panelTitle, projectView, type PanelInputs } from '../../../../extension/projects/projectDetailsModel';
-import { ProjectPanelState } from '../../../../webviews/protocol';
+import { ProjectPanelState } from '../../../../webviews/protocol/project';
 import { aProject, aTier } from '../builders';
 
 const connected: ConnectionState = { kind: 'connected', url: 'http://127.0.0.1:7420', user: { id: 'u1', username: 'ada' } as never, version: '1' };

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import type { ChatHostToWebview } from '../../../../webviews/protocol';
+import type { ChatHostToWebview } from '../../../../webviews/protocol/chat';
 import {
   assistantInfo, longTranscript, permission, SID, stepFinish, textPart, toolPart, userInfo, type HostMsg,
 } from './builders';

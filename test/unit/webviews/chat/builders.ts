@@ -1,5 +1,7 @@
 // Small builders for chat messages as the host posts them (already validated shapes).
-import type { ChatHostToWebview, ChatMessage, ChatMessageInfo, ChatPart, ChatPermission, ChatToolState } from '../../../../webviews/protocol';
+import type {
+  ChatHostToWebview, ChatMessage, ChatMessageInfo, ChatPart, ChatPermission, ChatToolState,
+} from '../../../../webviews/protocol/chat';
 
 export type HostMsg = Exclude<ChatHostToWebview, { type: 'response' }>;
 export const SID = 'ses_1';

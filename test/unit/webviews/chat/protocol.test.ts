@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ChatHostToWebview, ChatPersistedState, ChatWebviewToHost } from '../../../../webviews/protocol';
+import { ChatHostToWebview, ChatPersistedState, ChatWebviewToHost } from '../../../../webviews/protocol/chat';
 import { textPart, toolPart, userInfo } from './builders';
 
 describe('chat protocol', () => {

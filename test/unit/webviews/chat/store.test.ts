@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ChatHostToWebview } from '../../../../webviews/protocol';
+import { ChatHostToWebview } from '../../../../webviews/protocol/chat';
 import { applyHostMessage, markPermissionSending, setDraft, startMentionQuery, unmarkPermission } from '../../../../webviews/chat/store/reduce';
 import { answeredByCall, footerPermissions, isBusy, partsOf, pendingPermissionCount, queueOf, turnSummary } from '../../../../webviews/chat/store/selectors';
 import { createChatState, type ChatState, type SessionState } from '../../../../webviews/chat/store/state';

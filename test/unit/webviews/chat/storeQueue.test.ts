@@ -1,6 +1,6 @@
 // The store's queue, start and changes state, and a resync that replaces what the live stream built.
 import assert from 'node:assert/strict';
-import { ChatHostToWebview } from '../../../../webviews/protocol';
+import { ChatHostToWebview } from '../../../../webviews/protocol/chat';
 import { applyHostMessage, markChangesLoading } from '../../../../webviews/chat/store/reduce';
 import { NEW_SESSION, queueOf } from '../../../../webviews/chat/store/selectors';
 import { createChatState, type ChatState } from '../../../../webviews/chat/store/state';

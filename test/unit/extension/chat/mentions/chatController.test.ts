@@ -1,10 +1,11 @@
 // The chat controller with the mention port: what reaches opencode's prompt_async, and the picker's answers.
 import assert from 'node:assert/strict';
-import { chatApi, ChatController } from '../../../../../extension/chat/chatSession';
+import { chatApi, ChatController } from '../../../../../extension/chat/chatController';
 import { chatMentions } from '../../../../../extension/chat/mentions/chatMentions';
 import { FileIndex } from '../../../../../extension/chat/mentions/fileIndex';
 import type { Logger } from '../../../../../extension/core/ports';
-import { ChatHostToWebview, dispatch, type ChatWebviewToHost } from '../../../../../webviews/protocol';
+import { dispatch } from '../../../../../webviews/protocol/common';
+import { ChatHostToWebview, type ChatWebviewToHost } from '../../../../../webviews/protocol/chat';
 
 type Request = Exclude<ChatWebviewToHost, { type: 'ready' }>;
 

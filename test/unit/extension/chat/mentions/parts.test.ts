@@ -6,7 +6,7 @@ import { FileIndex } from '../../../../../extension/chat/mentions/fileIndex';
 import { mergeResults } from '../../../../../extension/chat/mentions/merge';
 import { ProjectMentions, type ContainerFiles, type WorkspaceFiles } from '../../../../../extension/chat/mentions/projectMentions';
 import type { Logger } from '../../../../../extension/core/ports';
-import type { MentionResult } from '../../../../../webviews/protocol';
+import type { MentionResult } from '../../../../../webviews/protocol/chat';
 
 const log: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 const decode = (p: OcFilePartInput) => Buffer.from(p.url.slice(p.url.indexOf(',') + 1), 'base64').toString('utf8');

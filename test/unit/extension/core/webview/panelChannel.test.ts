@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { PanelChannel, type WebviewPort } from '../../../../../extension/core/webview/panelChannel';
 import type { Logger } from '../../../../../extension/core/ports';
-import { ProjectHostToWebview, ProjectWebviewToHost } from '../../../../../webviews/protocol';
+import { ProjectHostToWebview, ProjectWebviewToHost } from '../../../../../webviews/protocol/project';
 
 class FakeWebview implements WebviewPort {
   posted: unknown[] = [];

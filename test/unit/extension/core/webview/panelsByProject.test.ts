@@ -34,3 +34,23 @@ describe('PanelsByProject', () => {
     assert.equal(panels.get('b'), undefined);
   });
 });
+
+describe('PanelsByProject: opening', () => {
+  it('tells listeners about each panel it creates (not about one it only reveals), and hands show() its options', () => {
+    const opened: string[] = [];
+    const given: Array<string | undefined> = [];
+    const panels = new PanelsByProject<FakePanel, string>((id, onDisposed, options) => {
+      given.push(options);
+      return new FakePanel(id, onDisposed);
+    });
+    const listener = panels.onDidOpen((id, p) => opened.push(`${id}:${p.projectId}`));
+    const a = panels.show('a', 'session-1');
+    assert.equal(panels.show('a', 'session-2'), a);
+    panels.show('b');
+    listener.dispose();
+    panels.show('c');
+    assert.deepEqual(opened, ['a:a', 'b:b']);
+    assert.deepEqual(given, ['session-1', undefined, undefined]);
+    assert.deepEqual(panels.entries().map(([id]) => id), ['a', 'b', 'c']);
+  });
+});
