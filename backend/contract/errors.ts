@@ -19,8 +19,6 @@ export const API_ERROR_CODES = [
   'unauthorized', 'forbidden', 'not_found', 'too_many_concurrent', 'usage',
   // Idempotency keys (backend/http/idempotencyMiddleware.ts).
   'invalid_idempotency_key', 'idempotency_key_reused', 'idempotency_key_in_use',
-  // Settings export and import (backend/settings).
-  'invalid_settings_file', 'passphrase_required', 'wrong_passphrase', 'import_failed',
   // The server itself.
   'internal', 'insufficient_storage',
   // Users, tiers, projects, operations, runtimes.

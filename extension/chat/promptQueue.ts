@@ -30,7 +30,11 @@ export interface QueueItem {
   agent?: string;
   error?: string;
   createdAt: number;
-  /** Fixed when the prompt is written (issue #14): every attempt sends the same message id and key. */
+  /**
+   * Issue #14: the key is fixed when the prompt is written, the message id just before its first attempt
+   * (opencode orders a session's messages by id: one minted while the prompt waited behind a busy turn
+   * would sort before that turn's answer); both are kept, and every later attempt sends the same.
+   */
   messageId?: string;
   idempotencyKey?: string;
   /** The last failure was transient: the queue sends it again by itself. */
@@ -79,7 +83,7 @@ export class PromptQueue {
 
   /** The items restored from the last run (persisted), kept in their order. */
   restore(items: readonly QueueItem[]): void {
-    this.list = items.map((i) => ({ messageId: newMessageId(i.createdAt), idempotencyKey: newIdempotencyKey(), ...i }));
+    this.list = items.map((i) => ({ idempotencyKey: newIdempotencyKey(), ...i }));
   }
 
   /** Appends a prompt; it is sent at once when its session can take it and nothing is ahead of it. */
@@ -87,7 +91,7 @@ export class PromptQueue {
     const now = this.now();
     const item: QueueItem = {
       ...prompt, id: `q${now.toString(36)}${(++this.seq).toString(36)}`, createdAt: now,
-      messageId: newMessageId(), idempotencyKey: newIdempotencyKey(),
+      idempotencyKey: newIdempotencyKey(),
     };
     this.list.push(item);
     this.ports.changed(this.list);
@@ -173,6 +177,10 @@ export class PromptQueue {
   private async send(item: QueueItem): Promise<void> {
     const key = item.sessionId;
     this.sending.add(key);
+    if (!item.messageId) {
+      item.messageId = newMessageId();
+      this.ports.changed(this.list); // persisted before the request can reach the agent
+    }
     try {
       await this.ports.deliver(item);
       this.list = this.list.filter((i) => i !== item);

@@ -149,7 +149,11 @@ export class PromptSender {
       this.staleTimer = undefined;
       if (this.disposed || !this.deps.activity.stale()) return;
       void this.deps.transcript.checkStatuses().then(() => this.queue.pump())
-        .catch((e: unknown) => this.warn('status check failed', e));
+        .catch((e: unknown) => {
+          this.warn('status check failed', e);
+          // Still waiting for a busy that may never come (a replayed prompt whose turn is over): check again.
+          this.watchStale();
+        });
     }, AWAIT_BUSY_MS + 500);
     (this.staleTimer as { unref?: () => void }).unref?.();
   }

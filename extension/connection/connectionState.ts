@@ -48,7 +48,17 @@ export interface StatusBarModel {
   command: 'hangar.connect' | 'hangar.testConnection' | 'hangar.showLog';
 }
 
-export function statusBarModel(state: ConnectionState): StatusBarModel {
+/** "just now", "5 min ago", "3 h ago", "2 days ago": how old the data shown offline is. */
+export function dataAge(at: number, now: number): string {
+  const min = Math.floor(Math.max(0, now - at) / 60_000);
+  if (min < 1) return 'just now';
+  if (min < 60) return `${min} min ago`;
+  const h = Math.floor(min / 60);
+  return h < 48 ? `${h} h ago` : `${Math.floor(h / 24)} days ago`;
+}
+
+/** `dataAt`: when the data the views show was fetched (offline, from the offline store). */
+export function statusBarModel(state: ConnectionState, dataAt?: number, now: number = Date.now()): StatusBarModel {
   switch (state.kind) {
     case 'connected':
       return {
@@ -64,7 +74,7 @@ export function statusBarModel(state: ConnectionState): StatusBarModel {
       };
     case 'offline':
       return {
-        text: '$(debug-disconnect) Hangar: offline',
+        text: `$(debug-disconnect) Hangar: offline${dataAt !== undefined ? ` · data from ${dataAge(dataAt, now)}` : ''}`,
         tooltip: `Cannot reach ${state.url}: ${state.reason}.${state.retryInMs !== undefined ? ` Retrying in ${Math.ceil(state.retryInMs / 1000)} s.` : ''} Click to test the connection now.`,
         command: 'hangar.testConnection',
       };

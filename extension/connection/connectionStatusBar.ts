@@ -6,10 +6,14 @@ import type { HangarSession } from '../core/hangarSession';
 export class ConnectionStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('hangar.connection', vscode.StatusBarAlignment.Left, 50);
   private readonly subscription: vscode.Disposable;
+  private readonly storeSubscription: { dispose(): void };
+  /** Offline, the data's age goes on growing: shown again each half minute. */
+  private readonly ageTimer = setInterval(() => { if (this.session.state.kind === 'offline') this.render(); }, 30_000);
 
   constructor(private readonly session: HangarSession) {
     this.item.name = 'Hangar';
     this.subscription = session.onDidChangeState(() => this.render());
+    this.storeSubscription = session.store.onDidChange(() => this.render());
     this.render();
     this.item.show();
   }
@@ -20,7 +24,8 @@ export class ConnectionStatusBar implements vscode.Disposable {
 
   private render(): void {
     const state = this.session.state;
-    const model = statusBarModel(state);
+    const load = this.session.store.projectsLoad;
+    const model = statusBarModel(state, load.kind === 'loaded' ? load.at : undefined);
     this.item.text = model.text;
     this.item.tooltip = model.tooltip;
     this.item.command = model.command;
@@ -32,6 +37,8 @@ export class ConnectionStatusBar implements vscode.Disposable {
 
   dispose(): void {
     this.subscription.dispose();
+    this.storeSubscription.dispose();
+    clearInterval(this.ageTimer);
     this.item.dispose();
   }
 }

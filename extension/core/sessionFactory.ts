@@ -1,6 +1,7 @@
 import type { Shell } from './featureCore';
 import { HangarSession } from './hangarSession';
 import { settings } from './settings';
+import { attachOfflineStore } from './store/offlineStoreAdapter';
 import { showError } from './userErrors';
 
 /**
@@ -22,5 +23,6 @@ export function createSession({ context, fetch, log, secretRegistry }: Shell): {
     saveServerUrl: settings.saveServerUrl,
   });
   context.subscriptions.push(session);
+  attachOfflineStore(context, session, log);
   return { session, showError };
 }

@@ -27,6 +27,15 @@ export const settings = {
     const v = vscode.workspace.getConfiguration('hangar').get<number>('autoRefreshInterval');
     return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : 60;
   },
+  /** The offline store's limits (issue #14), read at each write so a change applies at once. */
+  offlineStoreLimitMB(): number {
+    const v = vscode.workspace.getConfiguration('hangar').get<number>('offline.storeLimitMB');
+    return typeof v === 'number' && Number.isFinite(v) && v >= 1 ? v : 50;
+  },
+  offlineTranscriptsPerProject(): number {
+    const v = vscode.workspace.getConfiguration('hangar').get<number>('offline.transcriptsPerProject');
+    return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? Math.floor(v) : 5;
+  },
   nodePath(): string {
     return vscode.workspace.getConfiguration('hangar').get<string>('nodePath')?.trim() || 'node';
   },

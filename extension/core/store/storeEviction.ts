@@ -27,7 +27,7 @@ const SECTIONS: readonly ListSection[] = ['projects', 'tiers', 'providers', 'act
 export function fitStore(data: StoreData, limits: StoreLimits, now: number): Fitted {
   const oldest = now - limits.maxAgeMs;
   let evicted = 0;
-  const all: { server: string; project: string; session: string; usedAt: number; bytes: number }[] = [];
+  const all: { server: string; project: string; session: string; usedAt: number }[] = [];
   for (const [server, cache] of Object.entries(data.servers)) {
     for (const s of SECTIONS) if (cache[s] && cache[s].at < oldest) delete cache[s];
     for (const [project, sessions] of Object.entries(cache.transcripts)) {
@@ -37,7 +37,7 @@ export function fitStore(data: StoreData, limits: StoreLimits, now: number): Fit
           delete sessions[session];
           evicted++;
         } else {
-          all.push({ server, project, session, usedAt: t.usedAt, bytes: Buffer.byteLength(JSON.stringify(t)) + session.length + 4 });
+          all.push({ server, project, session, usedAt: t.usedAt });
         }
       });
       if (Object.keys(sessions).length === 0) delete cache.transcripts[project];
@@ -51,10 +51,12 @@ export function fitStore(data: StoreData, limits: StoreLimits, now: number): Fit
   for (const t of all) {
     if (estimate <= limits.maxBytes) break;
     const sessions = data.servers[t.server]?.transcripts[t.project];
-    if (!sessions) continue;
+    const gone = sessions?.[t.session];
+    if (!sessions || !gone) continue;
+    // Sizes are measured only here, when over the limit: a write within it encodes once.
+    estimate -= Buffer.byteLength(JSON.stringify(gone)) + t.session.length + 4;
     delete sessions[t.session];
     if (Object.keys(sessions).length === 0) delete data.servers[t.server]!.transcripts[t.project];
-    estimate -= t.bytes;
     evicted++;
   }
   text = encodeStore(data);

@@ -90,8 +90,13 @@ describe('chat outbox through injected disconnects (real API, real opencode, fak
     const faultsDone = Date.now();
 
     const lastQueue = () => [...host.posted].reverse().find((m): m is Extract<ChatHostToWebview, { type: 'chat.queue' }> => m.type === 'chat.queue');
-    await until('the outbox to drain', () => (lastQueue()?.items.length === 0 ? true : undefined), 120_000).catch((e: Error) => {
-      throw new Error(`${e.message}; the queue: ${JSON.stringify(lastQueue()?.items.slice(0, 3))}; stats ${JSON.stringify(proxy.stats)}`);
+    await until('the outbox to drain', () => (lastQueue()?.items.length === 0 ? true : undefined), 120_000).catch(async (e: Error) => {
+      // What the host believes (its private state, read for the failure message only) against what the agent says.
+      const c = host.controller as unknown as { loaded: boolean; activity: { status: Map<string, string>; awaiting: Map<string, number> } };
+      const agent = await world.alice.get(`${world.base}/session/status`);
+      throw new Error(`${e.message}; the queue: ${JSON.stringify(lastQueue()?.items.slice(0, 3))}; stats ${JSON.stringify(proxy.stats)}; `
+        + `host loaded=${c.loaded} status=${JSON.stringify([...c.activity.status])} awaiting=${JSON.stringify([...c.activity.awaiting])} `
+        + `stream=${host.stream.state.kind}; agent status ${JSON.stringify(agent.body)}`);
     });
     await until('the agent to be idle', async () => {
       const s = (await world.alice.get<Record<string, unknown>>(`${world.base}/session/status`)).body;

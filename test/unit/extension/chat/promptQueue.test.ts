@@ -129,7 +129,9 @@ describe('chat: prompt queue', () => {
     const r = rig();
     r.add('ses_a', 'one');
     await r.queue.pump();
-    assert.deepEqual(r.snapshots.map((s) => s.map((i) => i.text)), [['one'], []]);
+    // added; its message id minted (persisted before the request goes out); sent
+    assert.deepEqual(r.snapshots.map((s) => s.map((i) => i.text)), [['one'], ['one'], []]);
+    assert.deepEqual(r.snapshots.map((s) => s.map((i) => i.messageId !== undefined)), [[false], [true], []]);
   });
 });
 
