@@ -10,8 +10,8 @@ export function needsAgentReload(paths: readonly string[]): boolean {
   return paths.some((p) => p === '.opencode' || p.startsWith('.opencode/') || /^opencode\.jsonc?$/.test(p));
 }
 
-/** POST /instance/dispose: the next request builds the instance again from the files. */
-export async function reloadAgent(target: AgentTarget, timeoutMs = 10_000): Promise<void> {
+/** POST /instance/dispose: the next request builds the instance again from the files (it answers once the old one is shut down: seconds on a busy machine). */
+export async function reloadAgent(target: AgentTarget, timeoutMs = 30_000): Promise<void> {
   const res = await fetch(`${target.baseUrl}/instance/dispose`, {
     method: 'POST', headers: { Authorization: basicAuth(target.password) }, signal: AbortSignal.timeout(timeoutMs),
   });

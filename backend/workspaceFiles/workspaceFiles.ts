@@ -38,6 +38,10 @@ const TIMEOUT_MS = 30_000;
  * published as `workspace.changed`, and a change to the agent's config reloads its instance.
  */
 export class WorkspaceFiles {
+  /** Per project: the reload running now, and the one queued behind it (later asks join that one). */
+  private readonly running = new Map<string, Promise<boolean>>();
+  private readonly queued = new Map<string, Promise<boolean>>();
+
   constructor(private readonly deps: WorkspaceFilesDeps) {}
 
   async stat(userId: string, projectId: string, path: string): Promise<WorkspaceStat> {
@@ -107,16 +111,39 @@ export class WorkspaceFiles {
   }
 
   private async changed(userId: string, projectId: string, changes: WorkspaceChange[]): Promise<void> {
-    let agentReloaded = false;
-    if (needsAgentReload(changes.map((c) => c.path))) {
+    if (!needsAgentReload(changes.map((c) => c.path))) {
+      this.deps.publish(userId, { projectId, changes, agentReloaded: false });
+      return;
+    }
+    // The write is done: the reload (seconds while opencode shuts the old instance down) does not hold
+    // the answer up; the event follows it, saying whether it happened.
+    void this.reload(userId, projectId).then((agentReloaded) => this.deps.publish(userId, { projectId, changes, agentReloaded }));
+  }
+
+  /**
+   * Saves in a row (a new folder, then its file) cost one reload each at most, and usually share one:
+   * a reload asked for while another runs waits behind it, and later asks join the waiting one (it
+   * starts after all of their files were written).
+   */
+  private reload(userId: string, projectId: string): Promise<boolean> {
+    const waiting = this.queued.get(projectId);
+    if (waiting) return waiting;
+    const before = this.running.get(projectId) ?? Promise.resolve(true);
+    const next = before.then(async () => {
+      this.queued.delete(projectId);
+      this.running.set(projectId, next);
       try {
         await reloadAgent(await this.deps.agentTarget(userId, projectId));
-        agentReloaded = true;
+        return true;
       } catch (err) {
         // Not running: it reads the files when it starts.
         this.deps.log.debug('agent not reloaded after a config change', { projectId, error: err instanceof Error ? err.message : String(err) });
+        return false;
+      } finally {
+        if (this.running.get(projectId) === next) this.running.delete(projectId);
       }
-    }
-    this.deps.publish(userId, { projectId, changes, agentReloaded });
+    });
+    this.queued.set(projectId, next);
+    return next;
   }
 }

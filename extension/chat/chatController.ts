@@ -227,9 +227,13 @@ export class ChatController {
 
   /** The agent reloaded its config files (`workspace.changed` with agentReloaded): its agent list again. */
   async agentFilesChanged(): Promise<void> {
-    this.catalog = undefined;
-    if (this.project.status !== 'running') return;
-    await this.loadCatalog();
+    // The agent rebuilds its instance on the first request after the reload: until then it may fail or time out.
+    for (let attempt = 0; attempt < 6; attempt++) {
+      this.catalog = undefined;
+      if (this.project.status !== 'running') return;
+      if ((await this.loadCatalog()).models.length) break;
+      await new Promise((r) => setTimeout(r, 500 * (attempt + 1)));
+    }
     this.postModels(this.dropStaleChoice(), true);
     this.persist();
   }

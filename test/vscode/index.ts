@@ -24,6 +24,8 @@ export function run(): Promise<void> {
   require('./chatMentions.test');
   // Still before providers (same reason): queue, permission, abort, restore and resync of the chat.
   require('./chatQueue.test');
+  // Still before providers: the agent's own files through hangar:, AGENTS.md reaching the fake LLM.
+  require('./agentFiles.test');
   // Still before providers: Open Settings, permissions reaching the chat, export → import (#15).
   require('./settings.test');
   require('./providers.test');

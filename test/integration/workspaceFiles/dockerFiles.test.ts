@@ -26,11 +26,13 @@ describe('workspace files on the docker runtime (real dockerd, real opencode)', 
     if (!dockerd) this.skip(); // only outside CI: under CI=true requireDockerd throws
     const { tag } = await ensureTestImage(dockerd.dockerHost);
     docker = new Docker({ socketPath: dockerd.dockerHost.replace(/^unix:\/\//, '') });
-    for (const [k, v] of Object.entries({ DOCKER_HOST: dockerd.dockerHost, HANGAR_DOCKER_IMAGE: tag, HANGAR_DOCKER_STOP_TIMEOUT: '2' })) {
+    // The docker driver's settings come through the API's configuration (like the activity suite's).
+    const dockerEnv = { DOCKER_HOST: dockerd.dockerHost, HANGAR_DOCKER_IMAGE: tag, HANGAR_DOCKER_STOP_TIMEOUT: '2' };
+    for (const [k, v] of Object.entries(dockerEnv)) {
       savedEnv[k] = process.env[k];
       process.env[k] = v;
     }
-    api = await startTestApi({ HANGAR_RUNTIME: 'docker', HANGAR_MODELS_URL: 'off' });
+    api = await startTestApi({ ...dockerEnv, HANGAR_RUNTIME: 'docker', HANGAR_MODELS_URL: 'off' });
     alice = client(api.url, api.adminToken);
     const { id: malloryId } = await api.server.services.users.createUser('mallory', 'user');
     mallory = client(api.url, (await api.server.services.users.createToken(malloryId, 't')).secret);

@@ -44,7 +44,7 @@ describe('workspace files on the local runtime (real opencode, fake LLM)', funct
     try {
       const put = await w.alice.call('PUT', `${files}/content`, { path: '.opencode/command/shipit.md', content: b64('---\ndescription: Ship it\n---\nShip the change.\n') });
       assert.equal(put.status, 204);
-      const ev = await events.waitFor((f) => f.event === 'workspace.changed' && f.data!.includes('shipit.md'));
+      const ev = await events.waitFor((f) => f.event === 'workspace.changed' && f.data!.includes('shipit.md'), 60_000);
       assert.equal(JSON.parse(ev.data!).data.agentReloaded, true);
     } finally {
       await events.close();
