@@ -51,8 +51,8 @@ export function Composer(props: ComposerProps) {
     const token = formatMention(m.mention);
     const next = insertToken(draft, document.activeElement === el ? el.selectionStart : draft.length, token);
     setPicked((p) => new Set([...p, token]));
+    placeCaret(el, next);
     props.onDraft(next.text);
-    requestAnimationFrame(() => { el.focus(); el.setSelectionRange(next.cursor, next.cursor); });
   }, [props.insertMention?.seq]);
 
   const updateMention = (text: string, cursor: number) => {
@@ -74,8 +74,8 @@ export function Composer(props: ComposerProps) {
     const next = replaceQuery(draft, mention.start, el.selectionStart, token);
     setPicked(new Set([...picked, token]));
     setMention(null);
+    placeCaret(el, next);
     props.onDraft(next.text);
-    requestAnimationFrame(() => { el.focus(); el.setSelectionRange(next.cursor, next.cursor); });
   };
 
   const send = () => {
@@ -182,4 +182,14 @@ function autosize(el: HTMLTextAreaElement | null): void {
   if (!el) return;
   el.style.height = 'auto';
   el.style.height = `${Math.min(el.scrollHeight + 2, 240)}px`;
+}
+
+/**
+ * Puts the new text and the caret after the inserted token at once, not on a later frame: a frame can come
+ * late (a busy machine), after the user typed on, and would then move the caret back into what they typed.
+ */
+function placeCaret(el: HTMLTextAreaElement, next: { text: string; cursor: number }): void {
+  el.value = next.text;
+  el.focus();
+  el.setSelectionRange(next.cursor, next.cursor);
 }
