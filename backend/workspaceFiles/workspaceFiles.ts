@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { WORKSPACE_FILE_LIMIT, WORKSPACE_LIST_LIMIT, WorkspaceDirectory, WorkspaceFileContent, WorkspaceStat } from '../contract';
 import type { WorkspaceChange, WorkspaceChanged } from '../contract';
 import { HttpError } from '../errors';
@@ -89,6 +90,8 @@ export class WorkspaceFiles {
     const driver = await this.deps.driverFor(projectId);
     const ws = this.deps.workspace(projectId, row.runtime);
     const request = JSON.stringify({ ...req, root: ws.hostRoot ?? ws.agentRoot, limit: req.op === 'list' ? WORKSPACE_LIST_LIMIT : WORKSPACE_FILE_LIMIT });
+    // A local project never deployed has no folder to run the program in (spawn would fail with ENOENT, a 502).
+    if (driver.name === 'local' && ws.hostRoot && !fs.existsSync(ws.hostRoot)) throw fsError('no_workspace', '');
     // Local: this host's Node (the workspace is here). Containers: the image always has opencode, a Bun binary.
     const runner = driver.name === 'local' ? [process.execPath] : ['opencode'];
     const env = driver.name === 'local' ? undefined : { BUN_BE_BUN: '1' };

@@ -22,6 +22,18 @@ describe('workspace files on the local runtime (real opencode, fake LLM)', funct
     exec: async (argv) => w.api.server.services.drivers.require('local').exec(w.project.id, argv),
   }));
 
+  it('a project never deployed has no workspace: 409 no_workspace on every file route, never a 5xx', async () => {
+    const fresh = (await w.alice.post<{ id: string }>('/api/projects', { name: `never deployed ${Date.now()}` })).body;
+    const files = `/api/projects/${fresh.id}/files`;
+    for (const [method, url, body] of [
+      ['GET', `${files}/list?path=src`], ['GET', `${files}/stat?path=AGENTS.md`], ['DELETE', `${files}?path=x`],
+      ['PUT', `${files}/content`, { path: 'AGENTS.md', content: b64('x') }],
+    ] as const) {
+      const res = await w.alice.call<{ error: { code: string } }>(method, url, body);
+      assert.deepEqual([res.status, res.body.error.code], [409, 'no_workspace'], `${method} ${url}`);
+    }
+  });
+
   it('an AGENTS.md saved through the API is in the next turn\'s request to the model', async () => {
     const files = `/api/projects/${w.project.id}/files`;
     const marker = `Always answer like a pirate ${Date.now()}.`;
