@@ -17,6 +17,7 @@ import { ChatTranscript, errorText } from './chatTranscript';
 import { PromptSender } from './promptSender';
 import { NEW_SESSION, type PromptQueue } from './promptQueue';
 import { SessionActivity } from './sessionActivity';
+import { safeUrl, sameModel } from './chatLinks';
 
 export * from './agentEvents';
 export * from './chatApi';
@@ -395,19 +396,5 @@ export class ChatController {
 
   private post(message: ChatHostToWebview): void {
     if (!this.disposed) this.port.post(message);
-  }
-}
-
-function sameModel(a: ModelRef, b: ModelRef): boolean {
-  return a.providerId === b.providerId && a.modelId === b.modelId;
-}
-
-/** http(s) and mailto only; anything else (javascript:, command:, file:) is refused. */
-export function safeUrl(raw: string): string | undefined {
-  try {
-    const u = new URL(raw);
-    return ['http:', 'https:', 'mailto:'].includes(u.protocol) ? u.toString() : undefined;
-  } catch {
-    return undefined;
   }
 }

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import {
-  ChatController, chatApi, messageView, safeUrl, translateEvent, type ChatApi, type OcSession, type PromptBody,
+  ChatController, chatApi, messageView, translateEvent, type ChatApi, type OcSession, type PromptBody,
 } from '../../../../extension/chat/chatController';
 import type { Logger } from '../../../../extension/core/ports';
 import { dispatch } from '../../../../webviews/protocol/common';
 import { ChatHostToWebview, type ChatWebviewToHost } from '../../../../webviews/protocol/chat';
+import { safeUrl } from '../../../../extension/chat/chatLinks';
 
 const log: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 const project = { id: 'p1', name: 'demo', status: 'running' as const };
