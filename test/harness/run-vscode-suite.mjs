@@ -5,6 +5,7 @@
 //   env: HANGAR_TEST_EXTENSION_DEV_PATH, HANGAR_TEST_TESTS_PATH (same meaning as the flags)
 //
 // Prints the mocha output and a last line `vscode: N passed, N failed`; exits with the suite's code.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -175,6 +176,12 @@ async function main() {
   const extensionDevPath = path.resolve(values['extension-dev-path'] || process.env.HANGAR_TEST_EXTENSION_DEV_PATH || REPO);
   const testsPath = path.resolve(values['tests-path'] || process.env.HANGAR_TEST_TESTS_PATH || path.join(REPO, 'dist', 'test', 'vscode', 'index.js'));
   const log = (line) => console.log(`[vscode-suite] ${line}`);
+  // The suite drives the extension through its test hooks (dist/testHooks.mjs, dist/test/webviews), which only
+  // the development build has: a production build in between (`npm run package`) removes them. Build it here.
+  if (extensionDevPath === REPO) {
+    const built = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: REPO, stdio: 'inherit' });
+    if (built.status !== 0) { console.log('vscode: 0 passed, 1 failed'); process.exit(1); }
+  }
   let result;
   try {
     result = await runVscodeSuite({ extensionDevPath, testsPath, workspace: values.workspace, log });
