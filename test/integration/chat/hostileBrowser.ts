@@ -54,7 +54,9 @@ export async function renderInBrowser(posted: ChatHostToWebview[], linkText: str
       active: document.querySelectorAll('img, iframe, svg, object, embed, a[href^="javascript" i]').length,
       hrefs: [...document.querySelectorAll('[href], [src]')].map((el: El) => el.getAttribute('href') ?? el.getAttribute('src')).filter((h: string) => !/^\/(index|theme)\.(css|js)$|^\/stub\.js$/.test(h)),
     }));
-    const hugeLineShown = await tab.evaluate(() => document.body.textContent.includes('x'.repeat(200 * 1024)));
+    // The transcript is virtualised: after the scroll, its rows render on later frames (several on a busy machine).
+    const hugeLineShown = await tab.waitForFunction(() => document.body.textContent.includes('x'.repeat(200 * 1024)), null,
+      { timeout: 15_000 }).then(() => true, () => false);
     await tab.locator('.composer-input').fill('still responsive');
     const typed = await tab.locator('.composer-input').inputValue();
     const openedLinks = await tab.evaluate(() => window.__posted.filter((m: { type: string }) => m.type === 'chat.openLink').map((m: { url: string }) => m.url));
