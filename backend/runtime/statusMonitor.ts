@@ -101,13 +101,17 @@ export class StatusMonitor {
     }
     if (!rs.agentUrl) return;
     const { opencodePassword } = await this.projects.secrets(projectId);
-    // A project still starting (after an API restart, or brought back by its runtime after an engine
-    // restart) is never called crashed here: probing a process that is not listening yet would.
-    // One probe that answers makes it running; no operation may be waiting to do that.
-    if (current === 'starting') {
-      if ((await probeHealth(rs.agentUrl, opencodePassword, PROBE_TIMEOUT_MS)).ok && !this.isBusy(projectId)) {
-        await this.projects.applyRuntime(projectId, { status: 'running', reason: rs.reason ?? null, agentUrl: rs.agentUrl, instanceId: rs.instanceId ?? null }, OBSERVED);
-      }
+    // Only a row that said running can be called crashed here. Any other row the runtime reports
+    // running (still starting after an API restart, or brought back by the runtime itself after an
+    // engine restart) is not listening yet, perhaps: one probe that answers makes it running,
+    // otherwise it is starting (a reason is kept, e.g. the reconciler's that waits on it).
+    if (current !== 'running') {
+      const ok = (await probeHealth(rs.agentUrl, opencodePassword, PROBE_TIMEOUT_MS)).ok;
+      if (this.isBusy(projectId) || (!ok && current === 'starting')) return;
+      const urls = { agentUrl: rs.agentUrl, instanceId: rs.instanceId ?? null };
+      await this.projects.applyRuntime(projectId, ok
+        ? { status: 'running', reason: rs.reason ?? null, ...urls }
+        : { status: 'starting', reason: 'the runtime runs it again; waiting for opencode to answer', ...urls }, OBSERVED);
       return;
     }
     let why = '';

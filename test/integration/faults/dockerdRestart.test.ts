@@ -88,8 +88,14 @@ describe('fault injection: the Docker engine restarts under running projects (pr
     }, 120_000);
     console.log(`      running again ${Date.now() - restartedAt} ms after the engine was started`);
     await stream.close();
-    const seen = stream.frames.filter((f) => f.event === 'project.status').map((f) => (parse(f).data as { status: string }).status);
-    assert.ok(seen.includes('running'), `the user saw the projects come back: ${seen.join(', ')}`);
+    for (const p of projects) {
+      const seen = stream.frames.filter((f) => f.event === 'project.status').map((f) => parse(f).data as { projectId: string; status: string })
+        .filter((d) => d.projectId === p.id).map((d) => d.status);
+      console.log(`      ${p.name}: ${seen.join(' → ')}`);
+      assert.equal(seen.at(-1), 'running', `the user saw ${p.name} come back`);
+      // An engine restart is not the agent's fault: never shown as crashed or failed on the way.
+      assert.deepEqual(seen.filter((st) => st === 'crashed' || st === 'failed'), [], `${p.name}: ${seen.join(' → ')}`);
+    }
 
     for (const [i, p] of projects.entries()) {
       // One container each, the same one (the engine's restart policy brought it back), no stray.
