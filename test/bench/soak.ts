@@ -4,7 +4,8 @@
 // project, prompt_async, then the turn's session.idle). Figures: the API's RSS and open file
 // descriptors after warm-up and at the end (flat means within 10 %), turns and their latency.
 // Figures, no assertions. HANGAR_SOAK_HEAP_DIR=<dir>: the API writes a heap snapshot there after
-// warm-up and at the end (node --heapsnapshot-signal), to find what grows (test/bench/heapDiff.ts).
+// warm-up and at the end (node --heapsnapshot-signal), to find what grows (test/bench/heapDiff.ts);
+// writing a snapshot raises the API's RSS itself, so the RSS figures of such a run are not the soak's.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -62,11 +63,13 @@ async function heapSnapshot(proc: ChildProcess, label: string): Promise<void> {
     await new Promise((r) => setTimeout(r, 1000));
     const file = fs.readdirSync(HEAP_DIR).find((f) => !before.has(f) && f.endsWith('.heapsnapshot'));
     if (!file) continue;
-    // Written when its size stops changing.
+    // Written when it has content and its size stops changing for 3 s (the API pauses while it writes).
     let size = -1;
-    while (size !== fs.statSync(path.join(HEAP_DIR, file)).size) {
-      size = fs.statSync(path.join(HEAP_DIR, file)).size;
+    for (let stable = 0; stable < 3;) {
       await new Promise((r) => setTimeout(r, 1000));
+      const now = fs.statSync(path.join(HEAP_DIR, file)).size;
+      stable = now > 0 && now === size ? stable + 1 : 0;
+      size = now;
     }
     fs.renameSync(path.join(HEAP_DIR, file), path.join(HEAP_DIR, `${label}.heapsnapshot`));
     console.log(`soak: heap snapshot ${label} (${(size / 1048576).toFixed(1)} MB) in ${HEAP_DIR}`);
