@@ -5,6 +5,7 @@ import type { Config } from './config';
 import type { Db } from './db/database';
 import { DomainBus } from './events/domainBus';
 import { EventHub } from './events/eventHub';
+import { SharedEventHub } from './events/sharedEventHub';
 import type { Logger } from './logger';
 import { DeviceFlowService } from './oauth/deviceFlow';
 import { pruneOAuthFlows, RedirectFlowService } from './oauth/redirectFlow';
@@ -114,7 +115,10 @@ export interface StartupState {
 export function createServices(
   config: Config, db: Db, log: Logger, encryptionKey: Buffer, startup: StartupState = {},
 ): Services {
-  const hub = new EventHub(config.eventBufferSize);
+  // Replicas on PostgreSQL share one event order through the database; SQLite is one process.
+  const hub = config.database.kind === 'postgres'
+    ? new SharedEventHub(config.eventBufferSize, db, config.database.url, log)
+    : new EventHub(config.eventBufferSize);
   const bus = new DomainBus();
   const box = new SecretBox(encryptionKey);
   const users = new UserService(db);

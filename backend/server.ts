@@ -36,6 +36,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   // Projects keep the runtime they were deployed on: those drivers run whatever HANGAR_RUNTIME says now.
   const inUse = (await db.selectFrom('projects').select('runtime').distinct().execute()).map((r) => r.runtime);
   const services = createServices(config, db, log, key, { settings: await loadSealedSettings(db), runtimesInUse: inUse });
+  await services.hub.start();
   const boot = await bootstrap(config.dataDir, services.users, services.tiers);
   // Before the first request: nothing may act on state the last process left half-done.
   const reconciled = await reconcile({
@@ -94,6 +95,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       });
       services.vnc.close();
       await services.agent.relays.close();
+      await services.hub.close();
       await services.drivers.close();
       await db.destroy();
     },
