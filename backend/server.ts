@@ -39,12 +39,15 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   await services.hub.start();
   const boot = await bootstrap(config.dataDir, services.users, services.tiers);
   // Before the first request: nothing may act on state the last process left half-done.
+  // SQLite is one process: whatever it left open is dead. On PostgreSQL a live replica renews its operations.
+  const staleBefore = config.database.kind === 'postgres' ? Date.now() - services.leases.times.leaseMs : undefined;
   const reconciled = await reconcile({
-    db, drivers: services.drivers, projects: services.projects, log, healthTimeoutMs: config.healthTimeoutMs,
+    db, drivers: services.drivers, projects: services.projects, log, healthTimeoutMs: config.healthTimeoutMs, staleBefore,
   });
   if (reconciled.interruptedOperations || reconciled.orphansRemoved.length) {
     log.info('reconciled with the runtime', { interruptedOperations: reconciled.interruptedOperations, orphansRemoved: reconciled.orphansRemoved.length });
   }
+  services.leases.start();
   services.monitor.start();
   services.sync.start();
   services.oauth.refresher.start();
@@ -87,6 +90,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       await services.notifications.stop();
       await webhookTarget.close();
       await services.operations.shutdown();
+      await services.leases.stop();
       await reconciled.settled;
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
