@@ -13,6 +13,8 @@ import { ensurePrivateDir } from './security/dataDirMode';
 import { reconcile, type ReconcileReport } from './runtime/reconcile';
 import { loadSealedSettings } from './runtime/runtimeSettings';
 import { rotateEncryptionKey } from './providers/keyRotation';
+import { createBackgroundJobs } from './jobs/serviceJobs';
+import type { BackgroundJobs } from './jobs/backgroundJobs';
 
 export interface RunningServer {
   url: string;
@@ -20,6 +22,8 @@ export interface RunningServer {
   boot: BootstrapResult;
   /** What the start-up reconciliation found; `settled` resolves when its health checks end. */
   reconciled: ReconcileReport;
+  /** The background jobs and which of them this replica runs (backend/jobs). */
+  jobs: BackgroundJobs;
   close(): Promise<void>;
 }
 
@@ -48,10 +52,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     log.info('reconciled with the runtime', { interruptedOperations: reconciled.interruptedOperations, orphansRemoved: reconciled.orphansRemoved.length });
   }
   services.leases.start();
-  services.monitor.start();
-  services.sync.start();
-  services.oauth.refresher.start();
-  services.notifications.start();
+  const jobs = createBackgroundJobs(services);
+  await jobs.start();
   const app = createApp(services);
   const server = http.createServer(app.callback());
   server.keepAliveTimeout = 65_000;
@@ -82,12 +84,10 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     services,
     boot,
     reconciled,
+    jobs,
     async close() {
-      await services.monitor.stop();
-      services.sync.stop();
-      await services.oauth.refresher.stop();
+      await jobs.stop();
       await services.oauth.device.shutdown();
-      await services.notifications.stop();
       await webhookTarget.close();
       await services.operations.shutdown();
       await services.leases.stop();
