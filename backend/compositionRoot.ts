@@ -21,6 +21,7 @@ import type { RuntimeDriver } from './runtime/driver';
 import type { RuntimeDrivers } from './runtime/drivers';
 import { AgentApiUrls } from './runtime/agentApiUrls';
 import { Lifecycle } from './runtime/lifecycle';
+import { createRelocation } from './runtime/relocation';
 import { createDrivers, type DriverFactory } from './runtime/registry';
 import type { SealedSettings } from './runtime/runtimeSettings';
 import { SecretBox } from './runtime/secretBox';
@@ -29,6 +30,7 @@ import { PerUserSlots } from './security/perUserSlots';
 import { OperationService } from './services/operations';
 import { ProjectService, toProject } from './services/projects';
 import { ProjectStatusAuthority } from './services/projectStatusAuthority';
+import { RedeployService } from './services/redeploy';
 import { TierService } from './services/tiers';
 import { UserService } from './services/users';
 import { GithubCredentials } from './sync/githubCredentials';
@@ -64,6 +66,8 @@ export interface Services {
   /** Where each runtime's agents reach the API (recorded by server.ts once it listens). */
   agentApiUrls: AgentApiUrls;
   operations: OperationService;
+  /** Change Tier… and Move to Runtime…: a force redeploy that keeps the workspace and sessions. */
+  redeploy: RedeployService;
   monitor: StatusMonitor;
   startedAt: number;
   /** The agent proxy: project → running opencode, and one event relay per project. */
@@ -178,8 +182,9 @@ export function createServices(
   const streams = new PerUserSlots(
     config.maxStreamsPerUser, 'event streams', 'Close a window or panel that follows events and try again.');
   const settings = createSettings({ db, permissions, providers, credentials, notifications, github, urlGuard });
+  const redeploy = new RedeployService(projects, tiers, drivers, lifecycle, operations, sync, createRelocation(config, drivers));
   return {
-    settings, config, db, log, hub, bus, agentApiUrls, users, tiers, projects, drivers, lifecycle, operations, monitor,
+    settings, config, db, log, hub, bus, agentApiUrls, users, tiers, projects, drivers, lifecycle, operations, redeploy, monitor,
     credentials, providers,
     injection, oauth, notifications, vnc, github, sync, urlGuard, streams,
     driver, driverProblem: driver ? undefined : drivers.problem(config.runtime),
