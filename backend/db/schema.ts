@@ -100,6 +100,7 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   user_settings: UserSettingsTable;
   project_permissions: ProjectPermissionsTable;
+  project_list_versions: ProjectListVersionsTable;
 }
 
 /** One opencode session (migration 0005_activity); times ISO strings. */
@@ -288,4 +289,10 @@ export interface IdempotencyKeysTable {
   /** ISO time until which a pending row belongs to the request that wrote it. */
   locked_until: string;
   created_at: string;
+}
+
+/** 0017: the tag of each owner's project list, renewed by triggers on every change (the list's ETag). */
+export interface ProjectListVersionsTable {
+  owner_id: string;
+  tag: string;
 }
