@@ -12,7 +12,7 @@ import pg from 'pg';
 // @ts-expect-error -- the harness is plain .mjs without type declarations
 import { runOnSupportedNode } from '../harness/supportedNode.mjs';
 import { databaseUrlFor, startPostgres } from '../harness/postgres.mjs';
-import { call, closeAgents, openSse, pool, sleep, type Stream } from './fleet/load';
+import { call, closeAgents, openSse, pool, sleep, type Stream } from './load';
 import { bundle, startProc, type Proc } from './fleet/processes';
 import { record } from './results';
 import { percentile } from './stats';

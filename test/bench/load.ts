@@ -1,4 +1,4 @@
-// Client-side helpers of the fleet benchmark: timed JSON requests, a concurrency pool, and SSE
+// Client-side helpers of the benchmarks (fleet.ts, fanout.ts): timed JSON requests, a concurrency pool, and SSE
 // streams read frame by frame (node:http, one socket each), as a VS Code window would hold them.
 import http from 'node:http';
 
