@@ -22,6 +22,7 @@ import type { RuntimeDriver } from './runtime/driver';
 import type { RuntimeDrivers } from './runtime/drivers';
 import { AgentApiUrls } from './runtime/agentApiUrls';
 import { Lifecycle } from './runtime/lifecycle';
+import { createRelocation } from './runtime/relocation';
 import { createDrivers, type DriverFactory } from './runtime/registry';
 import type { SealedSettings } from './runtime/runtimeSettings';
 import { SecretBox } from './runtime/secretBox';
@@ -32,6 +33,7 @@ import { OperationLeases } from './services/operationLeases';
 import { OperationService } from './services/operations';
 import { ProjectService, toProject } from './services/projects';
 import { ProjectStatusAuthority } from './services/projectStatusAuthority';
+import { RedeployService } from './services/redeploy';
 import { TierService } from './services/tiers';
 import { UserService } from './services/users';
 import { GithubCredentials } from './sync/githubCredentials';
@@ -69,6 +71,8 @@ export interface Services {
   operations: OperationService;
   /** This process's operations' heartbeats, and dead replicas' operations failed (services/operationLeases.ts). */
   leases: OperationLeases;
+  /** Change Tier… and Move to Runtime…: a force redeploy that keeps the workspace and sessions. */
+  redeploy: RedeployService;
   monitor: StatusMonitor;
   startedAt: number;
   /** The agent proxy: project → running opencode, and one event relay per project. */
@@ -189,8 +193,10 @@ export function createServices(
   const streams = new PerUserSlots(
     config.maxStreamsPerUser, 'event streams', 'Close a window or panel that follows events and try again.');
   const settings = createSettings({ db, permissions, providers, credentials, notifications, github, urlGuard });
+  const redeploy = new RedeployService(projects, tiers, drivers, lifecycle, operations, sync, createRelocation(config, drivers));
   return {
-    settings, config, db, log, hub, bus, agentApiUrls, users, tiers, projects, drivers, lifecycle, operations, leases, monitor,
+    settings, config, db, log, hub, bus, agentApiUrls, users, tiers, projects, drivers, lifecycle, operations, leases, redeploy,
+    monitor,
     credentials, providers,
     injection, oauth, notifications, vnc, github, sync, urlGuard, streams,
     driver, driverProblem: driver ? undefined : drivers.problem(config.runtime),
