@@ -69,10 +69,10 @@ export interface Services {
   /** Where each runtime's agents reach the API (recorded by server.ts once it listens). */
   agentApiUrls: AgentApiUrls;
   operations: OperationService;
-  /** Change Tier… and Move to Runtime…: a force redeploy that keeps the workspace and sessions. */
-  redeploy: RedeployService;
   /** This process's operations' heartbeats, and dead replicas' operations failed (services/operationLeases.ts). */
   leases: OperationLeases;
+  /** Change Tier… and Move to Runtime…: a force redeploy that keeps the workspace and sessions. */
+  redeploy: RedeployService;
   monitor: StatusMonitor;
   startedAt: number;
   /** The agent proxy: project → running opencode, and one event relay per project. */
@@ -195,7 +195,8 @@ export function createServices(
   const settings = createSettings({ db, permissions, providers, credentials, notifications, github, urlGuard });
   const redeploy = new RedeployService(projects, tiers, drivers, lifecycle, operations, sync, createRelocation(config, drivers));
   return {
-    settings, config, db, log, hub, bus, agentApiUrls, users, tiers, projects, drivers, lifecycle, operations, redeploy, leases, monitor,
+    settings, config, db, log, hub, bus, agentApiUrls, users, tiers, projects, drivers, lifecycle, operations, leases, redeploy,
+    monitor,
     credentials, providers,
     injection, oauth, notifications, vnc, github, sync, urlGuard, streams,
     driver, driverProblem: driver ? undefined : drivers.problem(config.runtime),

@@ -7,7 +7,7 @@ import { createApp } from './http/app';
 import { startWebhookTarget } from './activity/webhookTarget';
 import type { Logger } from './logger';
 import { bootstrap, type BootstrapResult } from './services/bootstrap';
-import { createServices, type Services } from './compositionRoot';
+import { createServices, type Services, type StartupState } from './compositionRoot';
 import { loadEncryptionKey } from './security/encryptionKey';
 import { ensurePrivateDir } from './security/dataDirMode';
 import { reconcile, type ReconcileReport } from './runtime/reconcile';
@@ -27,8 +27,11 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Opens the database, migrates, seeds, and listens. Used by main.ts and by the tests. */
-export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
+/**
+ * Opens the database, migrates, seeds, and listens. Used by main.ts and by the tests; `factories`
+ * replaces runtime drivers (a test or benchmark entry point injects its own, e.g. the fleet simulator's).
+ */
+export async function startServer(config: Config, log: Logger, inject: Pick<StartupState, 'factories'> = {}): Promise<RunningServer> {
   ensurePrivateDir(config.dataDir);
   const key = loadEncryptionKey(config.encryptionKey);
   const db = await openDatabase(config.database);
@@ -39,7 +42,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   }
   // Projects keep the runtime they were deployed on: those drivers run whatever HANGAR_RUNTIME says now.
   const inUse = (await db.selectFrom('projects').select('runtime').distinct().execute()).map((r) => r.runtime);
-  const services = createServices(config, db, log, key, { settings: await loadSealedSettings(db), runtimesInUse: inUse });
+  const services = createServices(config, db, log, key, { settings: await loadSealedSettings(db), runtimesInUse: inUse, factories: inject.factories });
   await services.hub.start();
   const boot = await bootstrap(config.dataDir, services.users, services.tiers);
   // Before the first request: nothing may act on state the last process left half-done.

@@ -106,6 +106,7 @@ export interface Database {
   project_permissions: ProjectPermissionsTable;
   events: EventsTable;
   job_leases: JobLeasesTable;
+  project_list_versions: ProjectListVersionsTable;
 }
 
 /** 0014 (PostgreSQL only): one /api/events event; the identity id is its SSE id. `data` is JSON. */
@@ -311,4 +312,10 @@ export interface IdempotencyKeysTable {
   /** ISO time until which a pending row belongs to the request that wrote it. */
   locked_until: string;
   created_at: string;
+}
+
+/** 0017: the tag of each owner's project list, renewed by triggers on every change (the list's ETag). */
+export interface ProjectListVersionsTable {
+  owner_id: string;
+  tag: string;
 }

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { DeleteProjectQuery, Operation, Project, ProjectCreate, ProjectList, ProjectRedeploy, ProjectUpdate, UnsyncedGuardQuery } from '../contract';
+import { createHash } from 'node:crypto';
+import { DeleteProjectQuery, Operation, Project, ProjectCreate, ProjectList, ProjectListQuery, ProjectRedeploy, ProjectUpdate, UnsyncedGuardQuery } from '../contract';
 import { conflict } from '../errors';
-import { route } from '../http/route';
+import { matchesIfNoneMatch, NOT_MODIFIED, route } from '../http/route';
 import type { Services } from '../compositionRoot';
 
 /** What these routes use of the API's parts (backend/compositionRoot.ts), and nothing else. */
@@ -11,9 +12,17 @@ const IdParams = z.object({ id: z.string().uuid('a project id') });
 
 export const projectRoutes = (s: Deps) => [
   route({
-    method: 'get', path: '/api/projects', summary: 'Your projects, newest first', tag: 'projects', access: 'user',
-    response: ProjectList,
-    handler: async ({ user }) => ({ items: await s.projects.list(user.id) }),
+    method: 'get', path: '/api/projects',
+    summary: 'Your projects, newest first, a page at a time (?limit, default 100; ?cursor=nextCursor for the next); with If-None-Match, 304 while the list is unchanged',
+    tag: 'projects', access: 'user', query: ProjectListQuery, response: ProjectList, conditional: true,
+    handler: async ({ user, query, ctx }) => {
+      // The tag first: a change between it and the page makes the client's next request a 200, never a stale 304.
+      const etag = listEtag(await s.projects.listTag(user.id), query.limit, query.cursor);
+      ctx.set('ETag', etag);
+      ctx.set('Cache-Control', 'private, no-cache');
+      if (matchesIfNoneMatch(ctx.get('If-None-Match'), etag)) return NOT_MODIFIED;
+      return s.projects.page(user.id, query.limit, query.cursor);
+    },
   }),
   route({
     method: 'post', path: '/api/projects', summary: 'Create a project', tag: 'projects', access: 'user',
@@ -56,3 +65,9 @@ export const projectRoutes = (s: Deps) => [
     },
   }),
 ];
+
+/** The ETag of one page: the owner's list tag (any change renews it) and which page this is. */
+function listEtag(listTag: string, limit: number, cursor: string | undefined): string {
+  const page = cursor ? createHash('sha256').update(cursor).digest('base64url').slice(0, 16) : 'first';
+  return `"${listTag}.${limit}.${page}"`;
+}

@@ -69,6 +69,7 @@ export interface CommandSignatures {
   'hangar.disconnect': () => unknown;
   'hangar.testConnection': () => unknown;
   'hangar.refresh': () => unknown;
+  'hangar.loadMoreProjects': () => unknown;
   'hangar.createProject': (args?: CreateProjectArgs) => unknown;
   'hangar.deleteProject': (args?: DeleteProjectArgs | ProjectRowArg) => unknown;
   'hangar.startLocalServer': () => unknown;
@@ -129,6 +130,7 @@ export const COMMAND_IDS = Object.keys({
   'hangar.disconnect': true,
   'hangar.testConnection': true,
   'hangar.refresh': true,
+  'hangar.loadMoreProjects': true,
   'hangar.createProject': true,
   'hangar.deleteProject': true,
   'hangar.startLocalServer': true,

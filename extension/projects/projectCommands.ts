@@ -11,7 +11,7 @@ import { askAboutUnsynced, confirmDelete, unsyncedOf } from '../sync/unsyncedGua
 import { runtimePicks } from './runtimePicks';
 import type { Services } from './projectServices';
 
-type ProjectHandlers = Pick<CommandHandlers, 'hangar.refresh' | 'hangar.createProject' | 'hangar.deleteProject'>;
+type ProjectHandlers = Pick<CommandHandlers, 'hangar.refresh' | 'hangar.loadMoreProjects' | 'hangar.createProject' | 'hangar.deleteProject'>;
 
 export function projectCommands(s: Services): ProjectHandlers {
   const { session } = s;
@@ -125,7 +125,7 @@ export function projectCommands(s: Services): ProjectHandlers {
   }
 
   async function pickProject(): Promise<Project | undefined> {
-    const projects = session.store.projects.length ? session.store.projects : await session.api.projects();
+    const projects = session.store.projects.length && !session.hasMoreProjects ? session.store.projects : await session.api.projects();
     if (!projects.length) {
       void vscode.window.showInformationMessage('Hangar: there are no projects to delete.');
       return undefined;
@@ -190,6 +190,13 @@ export function projectCommands(s: Services): ProjectHandlers {
 
   return {
     'hangar.refresh': refresh,
+    'hangar.loadMoreProjects': async () => {
+      try {
+        await session.loadMoreProjects();
+      } catch (e) {
+        await showError('Could not load more projects', e, {});
+      }
+    },
     'hangar.createProject': createProject,
     // Not deleteProject itself: a tree's context menu passes the selection as a second argument.
     'hangar.deleteProject': (arg) => deleteProject(arg),

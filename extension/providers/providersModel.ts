@@ -98,7 +98,7 @@ export function providerRows(data: ProvidersData, now = Date.now()): RowModel[] 
         `Status: ${status.text}`,
         cred?.status === 'needs_sign_in' && cred.statusReason ? md(cred.statusReason) : undefined,
         test ? `Last test: ${test.verdict.replace('_', ' ')} in ${test.latencyMs} ms. ${md(test.message)}` : undefined,
-        cred ? `${cred.type === 'oauth' ? 'Token' : 'Key'}: \`${cred.hint.replace(/`/g, '')}\` · updated ${cred.updatedAt}${cred.expiresAt ? ` · expires ${cred.expiresAt}` : ''}` : p.custom ? 'Custom provider' : undefined,
+        cred ? `${cred.type === 'oauth' ? 'Token' : 'Key'}${cred.hint ? `: \`${cred.hint.replace(/`/g, '')}\`` : ''} · updated ${cred.updatedAt}${cred.expiresAt ? ` · expires ${cred.expiresAt}` : ''}` : p.custom ? 'Custom provider' : undefined,
         def ? `Default${model ? `: ${md(data.defaultModel.modelId!)}` : ''}` : undefined,
       ].filter(Boolean).join('\n\n');
       return {
