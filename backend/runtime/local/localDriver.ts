@@ -18,6 +18,8 @@ import { ProcessWatcher } from './processWatcher';
 import { fileSize, followFile, tailLines } from './rotatingLog';
 import { resolveSandbox, type Sandbox } from './sandbox';
 import { sameSpec, SpecStore, type StoredSpec } from './storedSpec';
+import { claimWarmAgent } from './warmClaim';
+import { LocalWarmPool, type WarmPoolOptions } from './warmPool';
 import { execInWorkspace } from './workspaceExec';
 
 const run = promisify(execFile);
@@ -40,6 +42,8 @@ export interface LocalDriverOptions {
   sandbox?: Sandbox;
   /** How many desktop restarts within how long before supervision gives up. */
   desktopSupervision?: SupervisorOptions;
+  /** Agents started ahead of time for first deploys (warmPool.ts); off when absent or size 0. */
+  warmPool?: WarmPoolOptions;
 }
 
 /**
@@ -60,6 +64,8 @@ export class LocalDriver implements RuntimeDriver {
   private readonly watcher: ProcessWatcher;
   private readonly launcher: AgentLauncher;
   private readonly specs: SpecStore;
+  /** The warm pool, when HANGAR_WARM_POOL_LOCAL > 0. */
+  readonly pool: LocalWarmPool | undefined;
 
   constructor(opts: LocalDriverOptions) {
     this.root = path.join(opts.dataDir, 'projects');
@@ -75,6 +81,20 @@ export class LocalDriver implements RuntimeDriver {
       root: this.root, bin: this.bin, sandbox: this.sandbox, cgroups: this.cgroups, desktop: this.desktop, supervisor: this.supervisor,
       watcher: this.watcher, baseEnv: (id, p) => this.baseEnv(id, p), startTimeoutMs: opts.startTimeoutMs ?? 60_000,
     });
+    if (opts.warmPool && opts.warmPool.size > 0) {
+      const onExit = (id: string, pid: number, how: string) => this.watcher.exited(id, pid, how);
+      this.pool = new LocalWarmPool(path.join(opts.dataDir, 'pool'), opts.warmPool, {
+        bin: this.bin, sandbox: this.sandbox, startTimeoutMs: opts.startTimeoutMs ?? 60_000, onExit, log: opts.log,
+      });
+      this.pool.start().catch((err: unknown) => opts.log?.warn('local runtime: the warm pool did not start', { error: String(err) }));
+    }
+  }
+
+  async claimWarm(spec: DeploySpec, progress: Progress): Promise<{ status: RuntimeStatus; opencodePassword: string } | undefined> {
+    if (!this.pool || (await this.status(spec.projectId)).state !== 'absent') return undefined;
+    const deps = { root: this.root, pool: this.pool, cgroups: this.cgroups, sandbox: this.sandbox, specs: this.specs, watcher: this.watcher };
+    const claimed = claimWarmAgent(deps, spec, progress);
+    return claimed && { status: await this.status(spec.projectId), opencodePassword: claimed.password };
   }
 
   async deploy(spec: DeploySpec, progress: Progress, signal: AbortSignal): Promise<RuntimeStatus> {
@@ -214,6 +234,7 @@ export class LocalDriver implements RuntimeDriver {
   /** Leaves the processes running: the next API adopts them. */
   async close(): Promise<void> {
     this.watcher.close();
+    await this.pool?.close();
   }
 
   private launch(projectId: string, spec: StoredSpec, progress: Progress, signal: AbortSignal): Promise<RuntimeStatus> {
