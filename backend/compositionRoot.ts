@@ -24,6 +24,7 @@ import { Lifecycle } from './runtime/lifecycle';
 import { createDrivers, type DriverFactory } from './runtime/registry';
 import type { SealedSettings } from './runtime/runtimeSettings';
 import { SecretBox } from './runtime/secretBox';
+import { WarmPoolSettings } from './runtime/warmPoolSettings';
 import { StatusMonitor } from './runtime/statusMonitor';
 import { PerUserSlots } from './security/perUserSlots';
 import { OperationService } from './services/operations';
@@ -65,6 +66,8 @@ export interface Services {
   agentApiUrls: AgentApiUrls;
   operations: OperationService;
   monitor: StatusMonitor;
+  /** The runtimes' warm pool sizes as an admin setting (backend/runtime/warmPoolSettings.ts). */
+  warmPools: WarmPoolSettings;
   startedAt: number;
   /** The agent proxy: project → running opencode, and one event relay per project. */
   agent: AgentProxy;
@@ -136,6 +139,7 @@ export function createServices(
     drivers, projects, tiers, config.healthTimeoutMs, log, bus, agentApiUrls, () => injection.envFor());
   const operations = new OperationService(db, hub, projects, lifecycle, log, bus, status);
   const monitor = new StatusMonitor(drivers, projects, (id) => operations.isBusy(id), config.statusPollMs, log);
+  const warmPools = new WarmPoolSettings(db, box, drivers);
 
   // Provider changes and a newly healthy agent reach running agents through opencode's own API.
   const permissions = new PermissionService(db, projects, bus);
@@ -179,7 +183,7 @@ export function createServices(
     config.maxStreamsPerUser, 'event streams', 'Close a window or panel that follows events and try again.');
   const settings = createSettings({ db, permissions, providers, credentials, notifications, github, urlGuard });
   return {
-    settings, config, db, log, hub, bus, agentApiUrls, users, tiers, projects, drivers, lifecycle, operations, monitor,
+    settings, config, db, log, hub, bus, agentApiUrls, users, tiers, projects, drivers, lifecycle, operations, monitor, warmPools,
     credentials, providers,
     injection, oauth, notifications, vnc, github, sync, urlGuard, streams,
     driver, driverProblem: driver ? undefined : drivers.problem(config.runtime),

@@ -82,6 +82,10 @@ export interface RuntimeDriver {
    * agent's own). Undefined when the pool is off, empty or cannot serve this deploy: deploy() cold.
    */
   claimWarm?(spec: DeploySpec, progress: Progress): Promise<{ status: RuntimeStatus; opencodePassword: string } | undefined>;
+  /** A runtime with a warm pool: its size now (0 = off) and how many pooled agents are ready or starting. */
+  warmPoolState?(): { size: number; ready: number; starting: number };
+  /** Changes the warm pool's size at once (the API's setting); 0 stops the unclaimed agents. */
+  resizeWarmPool?(size: number): Promise<void>;
 }
 
 /** What every runtime's driver factory is built from (backend/runtime/registry.ts). */

@@ -64,10 +64,9 @@ export class LocalDriver implements RuntimeDriver {
   private readonly watcher: ProcessWatcher;
   private readonly launcher: AgentLauncher;
   private readonly specs: SpecStore;
-  /** The warm pool, when HANGAR_WARM_POOL_LOCAL > 0. */
-  readonly pool: LocalWarmPool | undefined;
+  private warmPool: LocalWarmPool | undefined;
 
-  constructor(opts: LocalDriverOptions) {
+  constructor(private readonly opts: LocalDriverOptions) {
     this.root = path.join(opts.dataDir, 'projects');
     this.bin = resolveOpencodeBinary(opts.opencodeBin);
     this.cgroups = new CgroupLimiter(opts.cgroupRoot);
@@ -81,18 +80,35 @@ export class LocalDriver implements RuntimeDriver {
       root: this.root, bin: this.bin, sandbox: this.sandbox, cgroups: this.cgroups, desktop: this.desktop, supervisor: this.supervisor,
       watcher: this.watcher, baseEnv: (id, p) => this.baseEnv(id, p), startTimeoutMs: opts.startTimeoutMs ?? 60_000,
     });
-    if (opts.warmPool && opts.warmPool.size > 0) {
-      const onExit = (id: string, pid: number, how: string) => this.watcher.exited(id, pid, how);
-      this.pool = new LocalWarmPool(path.join(opts.dataDir, 'pool'), opts.warmPool, {
-        bin: this.bin, sandbox: this.sandbox, startTimeoutMs: opts.startTimeoutMs ?? 60_000, onExit, log: opts.log,
-      });
-      this.pool.start().catch((err: unknown) => opts.log?.warn('local runtime: the warm pool did not start', { error: String(err) }));
-    }
+    if (opts.warmPool?.size) this.startPool(opts.warmPool.size);
+  }
+
+  /** The warm pool, while its size is above 0. */
+  get pool(): LocalWarmPool | undefined {
+    return this.warmPool;
+  }
+
+  async resizeWarmPool(size: number): Promise<void> {
+    if (this.warmPool) await this.warmPool.resize(size);
+    else if (size > 0) this.startPool(size);
+  }
+
+  warmPoolState(): { size: number; ready: number; starting: number } {
+    const { ready, starting } = this.warmPool?.stats() ?? { ready: 0, starting: 0 };
+    return { size: this.warmPool?.size ?? 0, ready, starting };
+  }
+
+  private startPool(size: number): void {
+    const onExit = (id: string, pid: number, how: string) => this.watcher.exited(id, pid, how);
+    this.warmPool = new LocalWarmPool(path.join(this.opts.dataDir, 'pool'), { size, env: this.opts.warmPool?.env ?? {} }, {
+      bin: this.bin, sandbox: this.sandbox, startTimeoutMs: this.opts.startTimeoutMs ?? 60_000, onExit, log: this.opts.log,
+    });
+    this.warmPool.start().catch((err: unknown) => this.opts.log?.warn('local runtime: the warm pool did not start', { error: String(err) }));
   }
 
   async claimWarm(spec: DeploySpec, progress: Progress): Promise<{ status: RuntimeStatus; opencodePassword: string } | undefined> {
-    if (!this.pool || (await this.status(spec.projectId)).state !== 'absent') return undefined;
-    const deps = { root: this.root, pool: this.pool, cgroups: this.cgroups, sandbox: this.sandbox, specs: this.specs, watcher: this.watcher };
+    if (!this.warmPool?.size || (await this.status(spec.projectId)).state !== 'absent') return undefined;
+    const deps = { root: this.root, pool: this.warmPool, cgroups: this.cgroups, sandbox: this.sandbox, specs: this.specs, watcher: this.watcher };
     const claimed = claimWarmAgent(deps, spec, progress);
     return claimed && { status: await this.status(spec.projectId), opencodePassword: claimed.password };
   }
@@ -231,10 +247,10 @@ export class LocalDriver implements RuntimeDriver {
     return this.watcher.watch(onChange);
   }
 
-  /** Leaves the processes running: the next API adopts them. */
+  /** Leaves the projects' processes running (the next API adopts them); stops the unclaimed pooled ones. */
   async close(): Promise<void> {
     this.watcher.close();
-    await this.pool?.close();
+    await this.warmPool?.close();
   }
 
   private launch(projectId: string, spec: StoredSpec, progress: Progress, signal: AbortSignal): Promise<RuntimeStatus> {

@@ -57,6 +57,7 @@ export class LocalWarmPool {
   private filling: Promise<void> | undefined;
   private failures = 0;
   private closed = false;
+  private target: number;
 
   constructor(
     private readonly root: string,
@@ -66,10 +67,22 @@ export class LocalWarmPool {
       onExit: (projectId: string, pid: number, how: string) => void;
       log?: Logger;
     },
-  ) {}
+  ) {
+    this.target = opts.size;
+  }
 
   get size(): number {
-    return this.opts.size;
+    return this.target;
+  }
+
+  /** A new size (the API's setting): grows in the background, shrinks at once by stopping unclaimed agents. */
+  async resize(size: number): Promise<void> {
+    this.target = size;
+    this.failures = 0;
+    const extra = [...this.slots.values()].sort((a, b) => Number(a.ready) - Number(b.ready)).slice(0, Math.max(0, this.slots.size - size));
+    for (const slot of extra) this.slots.delete(slot.id);
+    await Promise.all(extra.map((slot) => this.discard(slot)));
+    this.refill();
   }
 
   /** Pooled agents: started (`ready`) and still starting, with their pids (for memory figures). */
@@ -78,11 +91,16 @@ export class LocalWarmPool {
     return { ready: all.filter((s) => s.ready).length, starting: all.filter((s) => !s.ready).length, pids: all.flatMap((s) => (s.pid ? [s.pid] : [])) };
   }
 
-  /** Kills and wipes what an earlier API left in the pool, then fills it in the background. */
+  /**
+   * Kills and wipes the unclaimed agents an earlier API left in the pool, then fills it in the
+   * background. A claimed agent keeps its pool marker but its pool path is a link to its project's
+   * folder: it is its project's now, and runs on.
+   */
   async start(): Promise<void> {
     fs.mkdirSync(this.root, { recursive: true, mode: 0o700 });
-    await Promise.all(scanProcesses(this.root).map((s) => killGroup(s.pid, 2000)));
-    for (const name of fs.readdirSync(this.root)) fs.rmSync(path.join(this.root, name), { recursive: true, force: true, maxRetries: 3 });
+    const claimed = (name: string) => fs.lstatSync(path.join(this.root, name), { throwIfNoEntry: false })?.isSymbolicLink() === true;
+    await Promise.all(scanProcesses(this.root).filter((s) => !claimed(s.projectId)).map((s) => killGroup(s.pid, 2000)));
+    for (const name of fs.readdirSync(this.root)) if (!claimed(name)) fs.rmSync(path.join(this.root, name), { recursive: true, force: true, maxRetries: 3 });
     this.refill();
   }
 
@@ -123,7 +141,7 @@ export class LocalWarmPool {
   private refill(): void {
     if (this.filling || this.closed) return;
     this.filling = (async () => {
-      while (!this.closed && this.slots.size < this.opts.size && this.failures < MAX_FAILURES) {
+      while (!this.closed && this.slots.size < this.target && this.failures < MAX_FAILURES) {
         try {
           await this.startOne();
           this.failures = 0;
@@ -158,14 +176,19 @@ export class LocalWarmPool {
           void exit.then((how) => this.exited(slot, pid, how));
         },
       });
-      if (this.closed) throw new Error('the pool closed while the agent started');
+      if (this.slots.get(id) !== slot) return this.discard(slot); // the pool shrank or closed meanwhile
       slot.ready = true;
     } catch (err) {
       this.slots.delete(id);
-      if (slot.pid) await killGroup(slot.pid, 2000);
-      fs.rmSync(p.root, { recursive: true, force: true, maxRetries: 3 });
+      await this.discard(slot);
       throw err;
     }
+  }
+
+  /** Stops an agent that left the pool unclaimed, and removes its folders. */
+  private async discard(slot: Slot): Promise<void> {
+    if (slot.pid) await killGroup(slot.pid, 2000);
+    fs.rmSync(slot.p.root, { recursive: true, force: true, maxRetries: 3 });
   }
 
   private exited(slot: Slot, pid: number, how: string): void {

@@ -119,13 +119,13 @@ describe('local warm pool (real opencode, HANGAR_WARM_POOL_LOCAL=1)', function (
   });
 });
 
-describe('local warm pool off (HANGAR_WARM_POOL_LOCAL unset)', function () {
-  this.timeout(120_000);
-  it('deploys cold, as before: no pool, no pooled process, the project keeps its own password', async () => {
-    const api = await startTestApi({ HANGAR_RUNTIME: 'local' });
+describe('local warm pool off (HANGAR_WARM_POOL_LOCAL unset), then sized through the API', function () {
+  this.timeout(240_000);
+  it('deploys cold, as before; PUT /api/runtimes/local/warm-pool starts and stops pooled agents, validated, admin only, kept across a restart', async () => {
+    let api = await startTestApi({ HANGAR_RUNTIME: 'local' });
     try {
       const http = client(api.url, api.adminToken);
-      const driver = api.server.services.drivers.get('local') as LocalDriver;
+      let driver = api.server.services.drivers.get('local') as LocalDriver;
       assert.equal(driver.pool, undefined);
       const project = (await http.post<Project>('/api/projects', { name: 'cold' })).body;
       const before = (await api.server.services.projects.secrets(project.id)).opencodePassword;
@@ -134,6 +134,43 @@ describe('local warm pool off (HANGAR_WARM_POOL_LOCAL unset)', function () {
       assert.ok(op.steps.some((s) => /Started opencode \(pid/.test(s.message)), 'a cold start');
       assert.equal((await api.server.services.projects.secrets(project.id)).opencodePassword, before);
       assert.equal(fs.existsSync(path.join(api.dataDir, 'pool')), false);
+
+      // The setting: validated, admin only, docker has no pool here.
+      assert.deepEqual((await http.get('/api/runtimes/local/warm-pool')).body, { runtime: 'local', size: 0, ready: 0, starting: 0 });
+      for (const bad of [{ size: -1 }, { size: 33 }, { size: 1.5 }, { size: '1' }, { size: 1, extra: true }, {}]) {
+        const r = await http.call<{ error: { code: string } }>('PUT', '/api/runtimes/local/warm-pool', bad);
+        assert.equal(r.status, 400, JSON.stringify(bad));
+        assert.equal(r.body.error.code, 'validation_failed');
+      }
+      assert.equal((await http.call('PUT', '/api/runtimes/nowhere/warm-pool', { size: 1 })).status, 400);
+      const docker = await http.call<{ error: { code: string } }>('PUT', '/api/runtimes/docker/warm-pool', { size: 1 });
+      assert.deepEqual([docker.status, docker.body.error.code], [409, 'runtime_unavailable']);
+      const { id: bobId } = await api.server.services.users.createUser('bob', 'user');
+      const bob = client(api.url, (await api.server.services.users.createToken(bobId, 't')).secret);
+      assert.equal((await bob.call('PUT', '/api/runtimes/local/warm-pool', { size: 1 })).status, 403);
+
+      const set = await http.call<{ size: number }>('PUT', '/api/runtimes/local/warm-pool', { size: 1 });
+      assert.deepEqual([set.status, set.body.size], [200, 1]);
+      await until('a ready pooled agent', async () => ((await http.get<{ ready: number }>('/api/runtimes/local/warm-pool')).body.ready === 1 ? true : undefined), 90_000);
+      const pooled = driver.pool!.stats().pids[0]!;
+      assert.equal((await http.call<{ ready: number }>('PUT', '/api/runtimes/local/warm-pool', { size: 0 })).body.ready, 0);
+      assert.equal(fs.existsSync(`/proc/${pooled}`), false, 'size 0 stops the unclaimed agent');
+
+      // Kept across a restart of the API: the stored size wins over the (unset) variable; a claimed agent runs on.
+      assert.equal((await http.call('PUT', '/api/runtimes/local/warm-pool', { size: 1 })).status, 200);
+      await until('a ready pooled agent', () => (driver.pool!.stats().ready === 1 ? true : undefined), 90_000);
+      const warm = (await http.post<Project>('/api/projects', { name: 'warm' })).body;
+      assert.ok(claimed(await deploy(http, api, warm.id)));
+      const warmPid = readRecord(projectPaths(path.join(api.dataDir, 'projects'), warm.id).runtimeFile)!.pid!;
+      const dataDir = api.dataDir;
+      await api.close();
+      api = await startTestApi({ HANGAR_RUNTIME: 'local' }, dataDir);
+      driver = api.server.services.drivers.get('local') as LocalDriver;
+      assert.equal(driver.pool?.size, 1);
+      await until('a ready pooled agent after the restart', () => (driver.pool!.stats().ready === 1 ? true : undefined), 90_000);
+      assert.ok(fs.existsSync(`/proc/${warmPid}`), 'the restart left the claimed agent running');
+      assert.equal((await driver.status(warm.id)).state, 'running');
+      assert.equal(scanProcesses(path.join(dataDir, 'pool')).filter((p) => p.pid !== warmPid).length, 1, 'one new pooled agent, besides the claimed one');
     } finally {
       await close(api);
     }
