@@ -5,35 +5,19 @@ import type { OpenSessionArgs } from '../core/commandIds';
 import type { HangarSession } from '../core/hangarSession';
 import type { Logger } from '../core/ports';
 import { ActivityTreeProvider } from './activityTree';
-import { NotificationCenter, type Decision, type NotificationAction } from './notifications/notificationCenter';
-import { readNotifySettings, VscodeNotificationSinks, type SinkRecord } from './notifications/vscodeNotifications';
+import { NotificationCenter } from './notifications/notificationCenter';
+import { readNotifySettings, VscodeNotificationSinks } from './notifications/vscodeNotifications';
 import { parseSessionLink } from './notifications/sessionLink';
 import type { UriRouter } from '../core/uriRouter';
 import type { Feature } from '../core/feature';
 import type { FeatureCore } from '../core/featureCore';
 import type { ACTIVITY_COMMANDS } from './activityManifest';
 import { activityCommands } from './activityCommands';
+import { ActivitySession } from '../../backend/contract';
+import type { OfflineCache } from '../core/store/offlineCache';
 
 export const ACTIVITY_VIEW_ID = 'hangar.activity';
 const NOTIFY_SETTINGS = ['hangar.notifications.inApp', 'hangar.notifications.system', 'hangar.notifications.quietHours'];
-
-export interface ActivityProbe {
-  rows: Array<{ id: string; label: string; description: string; tooltip: string; icon: string; contextValue: string }>;
-  badge: number;
-  visible: boolean;
-  notifications: Array<ActivityNotification & { shown: boolean; decision: Decision }>;
-  opened: OpenSessionArgs[];
-  /** Notifications held back by quiet hours, not yet summed up. */
-  held: number;
-  sinks: SinkRecord[];
-  agentStates: Record<string, AgentState>;
-}
-
-/** The activity probe's optional argument (test/vscode/hooks): act on a notification, or route a deep link, as a user would. */
-export interface ActivityInternalArgs {
-  respond?: { sessionId: string; action: NotificationAction };
-  uri?: string;
-}
 
 export interface ActivityFeatureOptions {
   /** The extension's URI router: the feature registers `/session`. */
@@ -42,6 +26,8 @@ export interface ActivityFeatureOptions {
   chatInFront?: () => Promise<{ projectId: string; sessionId: string | null } | undefined>;
   /** The Activity view (created at activation), showing this feature's rows. */
   treeView(tree: ActivityTreeProvider): vscode.TreeView<unknown>;
+  /** The offline store: each load is kept, and shown (with its age) while the server cannot be reached. */
+  offline?: OfflineCache;
 }
 
 /**
@@ -56,8 +42,6 @@ export class ActivityFeature implements vscode.Disposable, Feature<(typeof ACTIV
   readonly tree: ActivityTreeProvider;
   readonly view: vscode.TreeView<unknown>;
   private readonly subscriptions: vscode.Disposable[];
-  private readonly recentNotifications: ActivityProbe['notifications'] = [];
-  private readonly opened: OpenSessionArgs[] = [];
   private ticker: NodeJS.Timeout | undefined;
   private flushTimer: NodeJS.Timeout | undefined;
   private loading: Promise<void> | undefined;
@@ -88,7 +72,11 @@ export class ActivityFeature implements vscode.Disposable, Feature<(typeof ACTIV
       session.onDidReceiveEvent((e) => this.onEvent(e)),
       session.onDidChangeState((s) => {
         if (s.kind === 'connected') void this.load();
-        if (s.kind === 'disconnected' || s.kind === 'unauthorised') this.model.clear();
+        if (s.kind === 'offline') void this.restore();
+        if (s.kind === 'disconnected' || s.kind === 'unauthorised') {
+          this.tree.loadedAt = undefined;
+          this.model.clear();
+        }
       }),
       // A full refetch of projects (connect, reconnect, resync, Refresh) refetches activity too.
       session.store.onDidChange(() => {
@@ -101,7 +89,22 @@ export class ActivityFeature implements vscode.Disposable, Feature<(typeof ACTIV
       ...(options.uriRouter ? [options.uriRouter.register('/session', (q) => this.openLink(q))] : []),
     ];
     if (session.state.kind === 'connected') void this.load();
+    if (session.state.kind === 'offline') void this.restore();
     this.commands = activityCommands(this, session);
+  }
+
+  /** A window opened while the server cannot be reached: the offline store's sessions, with their age. */
+  private async restore(): Promise<void> {
+    const offline = this.options.offline;
+    if (!offline) return;
+    await offline.ready;
+    if (this.tree.loadedAt !== undefined || this.session.state.kind !== 'offline') return;
+    const cached = offline.list('activity');
+    if (!cached) return;
+    const items = cached.items.flatMap((i) => { const r = ActivitySession.safeParse(i); return r.success ? [r.data] : []; });
+    this.tree.loadedAt = cached.at;
+    this.model.finishLoad(items);
+    this.log.info(`activity: showing the offline copy (${items.length} session(s))`);
   }
 
   /** GET /api/activity (first page: the view shows the most recent sessions). */
@@ -111,7 +114,9 @@ export class ActivityFeature implements vscode.Disposable, Feature<(typeof ACTIV
       try {
         const page = await this.session.api.activity({ limit: 100 });
         this.tree.loadError = undefined;
+        this.tree.loadedAt = Date.now();
         this.model.finishLoad(page.items);
+        this.options.offline?.putList('activity', page.items, this.tree.loadedAt);
       } catch (e) {
         this.tree.loadError = e instanceof Error ? e.message : String(e);
         this.log.warn(`activity: could not load sessions: ${this.tree.loadError}`);
@@ -126,7 +131,6 @@ export class ActivityFeature implements vscode.Disposable, Feature<(typeof ACTIV
   /** hangar.openSession: the project's chat, at that session (opened if it was not). */
   async openSession(args: OpenSessionArgs | undefined): Promise<boolean> {
     if (!args?.projectId || !args.sessionId) throw new Error('hangar.openSession needs {projectId, sessionId}');
-    this.opened.push(args);
     this.log.info(`open session ${args.sessionId} of project ${args.projectId} in its chat`);
     await vscode.commands.executeCommand('hangar.openChat', { id: args.projectId, sessionId: args.sessionId });
     return true;
@@ -147,37 +151,6 @@ export class ActivityFeature implements vscode.Disposable, Feature<(typeof ACTIV
     await vscode.commands.executeCommand('hangar.openSession', link);
   }
 
-  /** The suite's probe (test/vscode/hooks); with `respond`, clicks a notification's button; with `uri`, routes a deep link. */
-  async internal(args?: ActivityInternalArgs): Promise<ActivityProbe | boolean> {
-    if (args?.respond) {
-      const { sessionId, action } = args.respond;
-      const note = [...this.recentNotifications].reverse().find((n) => n.sessionId === sessionId);
-      if (!note) throw new Error(`no notification for session ${sessionId}`);
-      return this.sinks.act(note, action);
-    }
-    if (args?.uri) {
-      const uri = vscode.Uri.parse(args.uri);
-      if (!this.options.uriRouter) throw new Error('no URI router');
-      return this.options.uriRouter.handle(uri.path, uri.query);
-    }
-    return this.probe();
-  }
-
-  probe(): ActivityProbe {
-    return {
-      rows: this.tree.getChildren().map((i) => ({
-        id: i.model.id, label: i.model.label, description: i.model.description, tooltip: i.model.tooltip, icon: i.model.icon.id, contextValue: i.model.contextValue,
-      })),
-      badge: this.model.badgeCount,
-      visible: this.view.visible,
-      notifications: [...this.recentNotifications],
-      opened: [...this.opened],
-      held: this.center.heldCount,
-      sinks: [...this.sinks.records],
-      agentStates: Object.fromEntries(this.session.store.projects.map((p) => [p.id, this.agentState(p.id)])),
-    };
-  }
-
   dispose(): void {
     if (this.ticker) clearInterval(this.ticker);
     for (const d of this.subscriptions) d.dispose();
@@ -196,8 +169,6 @@ export class ActivityFeature implements vscode.Disposable, Feature<(typeof ACTIV
       this.log.debug(`activity: cannot tell which chat is in front: ${e instanceof Error ? e.message : String(e)}`);
     }
     const decision = this.center.offer(note, front?.projectId === note.projectId && front.sessionId === note.sessionId);
-    this.recentNotifications.push({ ...note, shown: decision === 'shown', decision });
-    if (this.recentNotifications.length > 50) this.recentNotifications.shift();
     this.log.info(`notification ${note.kind} for session ${note.sessionId}: ${decision}`);
     if (decision === 'held') this.scheduleFlush();
   }
@@ -235,6 +206,7 @@ export function createActivityFeature(core: FeatureCore): ActivityFeature {
   return new ActivityFeature(core.session, core.log, {
     uriRouter: core.uriRouter,
     treeView: (tree) => core.treeView(ACTIVITY_VIEW_ID, tree),
+    offline: core.offline,
     chatInFront: () => Promise.resolve(core.loaded('chat')?.panels.activeSession()),
   });
 }

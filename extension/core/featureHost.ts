@@ -5,14 +5,16 @@ import type { AnyFeature, FeatureId, FeatureManifest, ViewId } from './feature';
 import type { FeatureCore, FeatureTypes, Shell } from './featureCore';
 import type { HangarSession } from './hangarSession';
 import { isNetworkOnly, offlineMessage } from '../connection/onlineGate';
+import { LazyFileSystemProvider } from './lazyFileSystem';
 import { LazyTreeProvider } from './lazyTreeProvider';
+import type { OfflineCache } from './store/offlineCache';
 import type { showError } from './userErrors';
 
 /**
  * Builds the session once, from its own chunk (the API client and its schemas are most of the code),
  * and hands over that chunk's showError: it knows the ApiError class the features throw.
  */
-export type SessionLoader = (shell: Shell) => Promise<{ session: HangarSession; showError: typeof showError }>;
+export type SessionLoader = (shell: Shell) => Promise<{ session: HangarSession; showError: typeof showError; offline: OfflineCache }>;
 
 /**
  * Registers every feature's commands, views and deep links at activation without loading any feature,
@@ -53,6 +55,16 @@ export class FeatureHost implements vscode.Disposable {
         const view = vscode.window.createTreeView(viewId, { treeDataProvider: provider });
         this.views.set(viewId, { provider, view });
         this.disposables.push(view, provider);
+      }
+      for (const scheme of m.fileSystems ?? []) {
+        const provider = new LazyFileSystemProvider(async () => {
+          const feature: AnyFeature = await this.load(m.id);
+          const target = feature.fileSystems?.[scheme];
+          if (!target) throw new Error(`the ${m.id} feature serves no ${scheme}: file system`);
+          return target;
+        });
+        const registration = vscode.workspace.registerFileSystemProvider(scheme, provider, { isCaseSensitive: true });
+        this.disposables.push(registration, provider);
       }
       this.serializers.set(m.id, (m.panelSerializers ?? []).map((viewType) =>
         vscode.window.registerWebviewPanelSerializer(viewType, {
@@ -95,16 +107,20 @@ export class FeatureHost implements vscode.Disposable {
     this.ready.set(id, feature);
     for (const l of [...this.loadListeners]) l(feature);
     this.shell.log.debug(`feature ${id} loaded in ${(performance.now() - started).toFixed(1)} ms`);
+    for (const m of this.manifests) {
+      if (typeof m.loadOn === 'object' && m.loadOn.with === id) void this.loadLogged(m.id);
+    }
     return feature;
   }
 
   private loadCore(): Promise<FeatureCore> {
     this.core ??= (async () => {
-      const { session, showError } = await this.loadSession(this.shell);
+      const { session, showError, offline } = await this.loadSession(this.shell);
       this.showError = showError;
       const core: FeatureCore = {
         ...this.shell,
         session,
+        offline,
         treeView: <T>(id: ViewId, provider: vscode.TreeDataProvider<T>) => {
           const entry = this.views.get(id);
           if (!entry) throw new Error(`the view ${id} is not declared by any feature`);
