@@ -21,8 +21,14 @@ export class WarmPoolSettings {
 
   state(runtime: RuntimeName): WarmPoolState {
     const driver = this.drivers.get(runtime);
-    if (!driver) throw conflict('runtime_unavailable', `The ${runtime} runtime is not available on this server: ${this.drivers.problem(runtime)}.`);
-    if (!driver.warmPoolState) throw conflict('warm_pool_unsupported', `The ${runtime} runtime has no warm pool: only the local runtime keeps agents started ahead of time.`);
+    if (!driver) {
+      const why = this.drivers.problem(runtime);
+      throw conflict('runtime_unavailable', `The ${runtime} runtime is not available on this server: ${why}.`);
+    }
+    if (!driver.warmPoolState) {
+      const why = 'only the local runtime keeps agents started ahead of time';
+      throw conflict('warm_pool_unsupported', `The ${runtime} runtime has no warm pool: ${why}.`);
+    }
     return { runtime, ...driver.warmPoolState() };
   }
 

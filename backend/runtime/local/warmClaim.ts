@@ -25,7 +25,9 @@ export interface ClaimDeps {
  * to the running process, its plugin learns the project's webhook target, and the project adopts
  * the agent's password. Undefined when the pool cannot serve this deploy: the caller starts cold.
  */
-export function claimWarmAgent(deps: ClaimDeps, spec: DeploySpec, progress: Progress): { password: string } | undefined {
+export function claimWarmAgent(
+  deps: ClaimDeps, spec: DeploySpec, progress: Progress,
+): { password: string } | undefined {
   const { tier } = spec;
   if (tier.imageType === 'desktop' || tier.hasDesktopAccess) return undefined;
   if (!deps.pool.fits(spec.env)) return undefined;
@@ -43,12 +45,15 @@ export function claimWarmAgent(deps: ClaimDeps, spec: DeploySpec, progress: Prog
   notes.push(...deps.cgroups.join(groups, agent.pid));
   notes.push(`storage limit ${tier.storageGb} GB not enforced: the local runtime has no disk quota`);
   if (deps.sandbox.note) notes.push(deps.sandbox.note);
-  deps.specs.write(spec.projectId, { slug: spec.slug, tier, env: { ...spec.env, OPENCODE_SERVER_PASSWORD: agent.password } });
+  const env = { ...spec.env, OPENCODE_SERVER_PASSWORD: agent.password };
+  deps.specs.write(spec.projectId, { slug: spec.slug, tier, env });
   writeRecord(p.runtimeFile, {
-    v: 1, state: 'running', pid: agent.pid, port: agent.port, instanceId: randomUUID(), startedAt: new Date().toISOString(), procStart: procStartTime(agent.pid), notes,
+    v: 1, state: 'running', pid: agent.pid, port: agent.port, instanceId: randomUUID(),
+    startedAt: new Date().toISOString(), procStart: procStartTime(agent.pid), notes,
   });
   deps.watcher.track(spec.projectId, agent.pid);
-  progress(`Claimed a warm agent from the pool (pid ${agent.pid}, port ${agent.port}); the pool refills in the background`);
+  progress(`Claimed a warm agent from the pool (pid ${agent.pid}, port ${agent.port}); `
+    + 'the pool refills in the background');
   return { password: agent.password };
 }
 

@@ -79,7 +79,8 @@ export class LocalWarmPool {
   async resize(size: number): Promise<void> {
     this.target = size;
     this.failures = 0;
-    const extra = [...this.slots.values()].sort((a, b) => Number(a.ready) - Number(b.ready)).slice(0, Math.max(0, this.slots.size - size));
+    const extra = [...this.slots.values()].sort((a, b) => Number(a.ready) - Number(b.ready))
+      .slice(0, Math.max(0, this.slots.size - size));
     for (const slot of extra) this.slots.delete(slot.id);
     await Promise.all(extra.map((slot) => this.discard(slot)));
     this.refill();
@@ -88,7 +89,11 @@ export class LocalWarmPool {
   /** Pooled agents: started (`ready`) and still starting, with their pids (for memory figures). */
   stats(): { ready: number; starting: number; pids: number[] } {
     const all = [...this.slots.values()];
-    return { ready: all.filter((s) => s.ready).length, starting: all.filter((s) => !s.ready).length, pids: all.flatMap((s) => (s.pid ? [s.pid] : [])) };
+    return {
+      ready: all.filter((s) => s.ready).length,
+      starting: all.filter((s) => !s.ready).length,
+      pids: all.flatMap((s) => (s.pid ? [s.pid] : [])),
+    };
   }
 
   /**
@@ -98,9 +103,12 @@ export class LocalWarmPool {
    */
   async start(): Promise<void> {
     fs.mkdirSync(this.root, { recursive: true, mode: 0o700 });
-    const claimed = (name: string) => fs.lstatSync(path.join(this.root, name), { throwIfNoEntry: false })?.isSymbolicLink() === true;
+    const claimed = (name: string) =>
+      fs.lstatSync(path.join(this.root, name), { throwIfNoEntry: false })?.isSymbolicLink() === true;
     await Promise.all(scanProcesses(this.root).filter((s) => !claimed(s.projectId)).map((s) => killGroup(s.pid, 2000)));
-    for (const name of fs.readdirSync(this.root)) if (!claimed(name)) fs.rmSync(path.join(this.root, name), { recursive: true, force: true, maxRetries: 3 });
+    for (const name of fs.readdirSync(this.root)) {
+      if (!claimed(name)) fs.rmSync(path.join(this.root, name), { recursive: true, force: true, maxRetries: 3 });
+    }
     this.refill();
   }
 
@@ -124,7 +132,8 @@ export class LocalWarmPool {
     this.slots.delete(slot.id);
     slot.owner = projectId;
     if (binding.url) {
-      fs.writeFileSync(path.join(slot.p.configDir, BINDING_FILE), JSON.stringify({ url: binding.url, secret: binding.secret, projectId }), { mode: 0o600 });
+      const bound = JSON.stringify({ url: binding.url, secret: binding.secret, projectId });
+      fs.writeFileSync(path.join(slot.p.configDir, BINDING_FILE), bound, { mode: 0o600 });
     }
     this.refill();
     return { pid: slot.pid, port: slot.port, password: slot.password, paths: slot.p };
@@ -147,7 +156,8 @@ export class LocalWarmPool {
           this.failures = 0;
         } catch (err) {
           this.failures++;
-          this.deps.log?.warn('local runtime: a warm-pool agent did not start', { error: String(err), failures: this.failures });
+          const failures = this.failures;
+          this.deps.log?.warn('local runtime: a warm-pool agent did not start', { error: String(err), failures });
         }
       }
     })().finally(() => {
@@ -162,12 +172,15 @@ export class LocalWarmPool {
     const slot: Slot = { id, p, password: randomBytes(24).toString('base64url'), ready: false };
     this.slots.set(id, slot);
     try {
-      for (const dir of [p.root, p.workspace, p.home, p.logsDir, p.configDir]) fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+      for (const dir of [p.root, p.workspace, p.home, p.logsDir, p.configDir]) {
+        fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+      }
       await run('git', ['init', '-q', '-b', 'main'], { cwd: p.workspace });
       prepareConfigDir(p.configDir, this.deps.bin.version, { hangarPlugin: true });
       prepareConfigDir(path.join(p.home, '.config', 'opencode'), this.deps.bin.version);
       const env = {
-        ...agentProcessEnv(this.root, id, p), ...this.opts.env, OPENCODE_SERVER_PASSWORD: slot.password, HANGAR_BINDING_FILE: path.join(p.configDir, BINDING_FILE),
+        ...agentProcessEnv(this.root, id, p), ...this.opts.env,
+        OPENCODE_SERVER_PASSWORD: slot.password, HANGAR_BINDING_FILE: path.join(p.configDir, BINDING_FILE),
       };
       await spawnAgent(this.deps, p, env, AbortSignal.timeout(this.deps.startTimeoutMs + 5000), {
         onSpawned: (pid, port, exit) => {
