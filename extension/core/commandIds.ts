@@ -67,6 +67,7 @@ export interface CommandSignatures {
   'hangar.disconnect': () => unknown;
   'hangar.testConnection': () => unknown;
   'hangar.refresh': () => unknown;
+  'hangar.loadMoreProjects': () => unknown;
   'hangar.createProject': (args?: CreateProjectArgs) => unknown;
   'hangar.deleteProject': (args?: DeleteProjectArgs | ProjectRowArg) => unknown;
   'hangar.startLocalServer': () => unknown;
@@ -125,6 +126,7 @@ export const COMMAND_IDS = Object.keys({
   'hangar.disconnect': true,
   'hangar.testConnection': true,
   'hangar.refresh': true,
+  'hangar.loadMoreProjects': true,
   'hangar.createProject': true,
   'hangar.deleteProject': true,
   'hangar.startLocalServer': true,
