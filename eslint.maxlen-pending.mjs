@@ -1,5 +1,5 @@
 // Product files that still have lines over 120 characters (eslint.config.mjs warns about them instead of
-// failing). Wrap a file's lines, then take it off this list. 278 files, 1468 lines when the rule was added.
+// failing). Wrap a file's lines, then take it off this list. 273 files, 1441 lines when the rule was added.
 export const maxLenPending = [
   'backend/activity/activityService.ts',
   'backend/activity/notificationWebhooks.ts',
@@ -69,7 +69,6 @@ export const maxLenPending = [
   'backend/routes/projects.ts',
   'backend/routes/providers.ts',
   'backend/routes/runtimes.ts',
-  'backend/routes/settings.ts',
   'backend/routes/sync.ts',
   'backend/routes/tiers.ts',
   'backend/routes/tokens.ts',
@@ -192,10 +191,7 @@ export const maxLenPending = [
   'extension/chat/promptSender.ts',
   'extension/chat/sessionActivity.ts',
   'extension/chat/sessionDiff.ts',
-  'extension/connection/connectionCommands.ts',
   'extension/connection/connectionState.ts',
-  'extension/connection/localServer.ts',
-  'extension/connection/localServerCommands.ts',
   'extension/core/apiClient.ts',
   'extension/core/apiError.ts',
   'extension/core/commandIds.ts',
@@ -272,7 +268,6 @@ export const maxLenPending = [
   'webviews/project/App.tsx',
   'webviews/project/ProjectDetails.tsx',
   'webviews/protocol/chat.ts',
-  'webviews/protocol/settings.ts',
   'webviews/settings/App.tsx',
   'webviews/settings/PermissionEditor.tsx',
   'webviews/settings/main.tsx',

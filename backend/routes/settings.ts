@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import {
-  EffectivePermissions, ImportPreview, ImportReport, PermissionSettings, ServerSettings, ServerSettingsUpdate, SettingsExport,
-  SettingsExportRequest, SettingsImportRequest,
+  EffectivePermissions, ImportPreview, ImportReport, PermissionSettings, ServerSettings, ServerSettingsUpdate,
+  SettingsExport, SettingsExportRequest, SettingsImportRequest,
 } from '../contract';
 import { route, type RouteDef } from '../http/route';
 import type { Services } from '../compositionRoot';
@@ -11,8 +11,10 @@ type Deps = Pick<Services, 'settings'>;
 
 const ProjectParams = z.object({ id: z.string().uuid('a project id') });
 
-/** Every route here: in the settings section of the OpenAPI document, for a signed-in user, about their own settings. */
-function settingsRoute<P extends z.ZodType = z.ZodUnknown, B extends z.ZodType = z.ZodUnknown, R extends z.ZodType = z.ZodUnknown>(
+type Z = z.ZodType;
+
+/** Every route here: in the OpenAPI document's settings section, for a signed-in user, about their own settings. */
+function settingsRoute<P extends Z = z.ZodUnknown, B extends Z = z.ZodUnknown, R extends Z = z.ZodUnknown>(
   def: Omit<RouteDef<P, z.ZodUnknown, B, R>, 'tag' | 'access'>,
 ): RouteDef {
   return route({ ...def, tag: 'settings', access: 'user' });
@@ -22,18 +24,21 @@ function settingsRoute<P extends z.ZodType = z.ZodUnknown, B extends z.ZodType =
 export const settingsRoutes = (s: Deps) => [
   settingsRoute({
     method: 'get', path: '/api/settings',
-    summary: 'Your server-side settings: default model, permissions, notification webhook, custom providers, GitHub hosts, sync',
+    summary: 'Your server-side settings: default model, permissions, notification webhook, custom providers, '
+      + 'GitHub hosts, sync',
     response: ServerSettings,
     handler: async ({ user }) => s.settings.store.get(user.id),
   }),
   settingsRoute({
-    method: 'put', path: '/api/settings', summary: 'Change the sections given (others are kept); applied at once, running agents included',
+    method: 'put', path: '/api/settings',
+    summary: 'Change the sections given (others are kept); applied at once, running agents included',
     body: ServerSettingsUpdate, response: ServerSettings, errors: [400, 404],
     handler: async ({ user, body }) => s.settings.store.update(user.id, body),
   }),
   settingsRoute({
     method: 'post', path: '/api/settings/export',
-    summary: 'Your settings as a versioned JSON file; secrets only with includeSecrets, sealed with your passphrase (scrypt, AES-256-GCM)',
+    summary: 'Your settings as a versioned JSON file; secrets only with includeSecrets, '
+      + 'sealed with your passphrase (scrypt, AES-256-GCM)',
     body: SettingsExportRequest, response: SettingsExport, errors: [400],
     handler: async ({ user, body }) => s.settings.transfer.export(user.id, body),
   }),
@@ -50,13 +55,15 @@ export const settingsRoutes = (s: Deps) => [
     handler: async ({ user, body }) => s.settings.transfer.import(user.id, body.file, body.passphrase),
   }),
   settingsRoute({
-    method: 'get', path: '/api/me/permissions', summary: 'Your default OpenCode permissions (unset tools: opencode allows them)',
+    method: 'get', path: '/api/me/permissions',
+    summary: 'Your default OpenCode permissions (unset tools: opencode allows them)',
     response: PermissionSettings,
     handler: async ({ user }) => s.settings.permissions.userDefault(user.id),
   }),
   settingsRoute({
     method: 'put', path: '/api/me/permissions',
-    summary: 'Set your default OpenCode permissions; running agents that inherit them take them at their next tool call',
+    summary: 'Set your default OpenCode permissions; '
+      + 'running agents that inherit them take them at their next tool call',
     body: PermissionSettings, response: PermissionSettings, errors: [400],
     handler: async ({ user, body }) => s.settings.permissions.setUserDefault(user.id, body),
   }),
