@@ -11,7 +11,8 @@ import { settings } from '../core/settings';
 import { showError } from '../core/userErrors';
 import type { FeatureCore } from '../core/featureCore';
 
-type ConnectionHandlers = Pick<CommandHandlers, 'hangar.connect' | 'hangar.disconnect' | 'hangar.testConnection' | 'hangar.showLog'>;
+type ConnectionHandlers =
+  Pick<CommandHandlers, 'hangar.connect' | 'hangar.disconnect' | 'hangar.testConnection' | 'hangar.showLog'>;
 
 export function connectionCommands(s: Pick<FeatureCore, 'session' | 'log' | 'channel'>): ConnectionHandlers {
   async function connect(args?: ConnectArgs): Promise<Me | undefined> {
@@ -38,7 +39,8 @@ export function connectionCommands(s: Pick<FeatureCore, 'session' | 'log' | 'cha
       const file = localTokenPath(settings.explicitLocalTokenFile(), process.env);
       token = await readLocalToken(file);
       fromLocalFile = token !== undefined;
-      s.log.info(fromLocalFile ? `using the local server's token from ${file}` : `no local token at ${file}; asking for one`);
+      s.log.info(fromLocalFile
+        ? `using the local server's token from ${file}` : `no local token at ${file}; asking for one`);
     }
     token ??= await askToken(url);
     if (!token) return undefined;
@@ -73,7 +75,8 @@ export function connectionCommands(s: Pick<FeatureCore, 'session' | 'log' | 'cha
       const result = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: 'Testing the Hangar connection…' },
         () => s.session.testConnection());
-      const msg = `Hangar ${result.url}: server ${result.version}, signed in as ${userLabel(result.user)}, ${Math.round(result.latencyMs)} ms.`;
+      const [who, ms] = [userLabel(result.user), Math.round(result.latencyMs)];
+      const msg = `Hangar ${result.url}: server ${result.version}, signed in as ${who}, ${ms} ms.`;
       s.log.info(msg);
       void vscode.window.showInformationMessage(msg);
       return result;
@@ -102,7 +105,8 @@ export function connectionCommands(s: Pick<FeatureCore, 'session' | 'log' | 'cha
 function askToken(url: string, reason?: string): Thenable<string | undefined> {
   return vscode.window.showInputBox({
     title: `API token for ${url}`,
-    prompt: `${reason ? `${reason} ` : ''}Paste an API token (an admin creates one with "hangar-api token create"). It is kept in VS Code's secret storage.`,
+    prompt: `${reason ? `${reason} ` : ''}Paste an API token (an admin creates one with "hangar-api token create"). `
+      + 'It is kept in VS Code\'s secret storage.',
     password: true,
     ignoreFocusOut: true,
     validateInput: (v) => (v.trim() ? undefined : 'The token is required'),

@@ -9,7 +9,8 @@ import type { Fetch } from '../core/fetchTypes';
 /** A development checkout can run the API: it has the built server and its native dependency. */
 export function isServerCheckout(folder: string | undefined): folder is string {
   if (!folder) return false;
-  return existsSync(path.join(folder, 'dist', 'backend', 'main.js')) && existsSync(path.join(folder, 'node_modules', 'better-sqlite3'));
+  return existsSync(path.join(folder, 'dist', 'backend', 'main.js'))
+    && existsSync(path.join(folder, 'node_modules', 'better-sqlite3'));
 }
 
 /** The folder to start the API from: the setting's folder when given, else the extension's own folder. */
@@ -27,7 +28,9 @@ export function expandHome(p: string, home = os.homedir()): string {
  * Where the local server's admin token is: the setting when the user set it, else the server's data
  * dir (HANGAR_DATA_DIR, as the server reads it) or its default ~/.hangar.
  */
-export function localTokenPath(explicitSetting: string | undefined, env: NodeJS.ProcessEnv, home = os.homedir()): string {
+export function localTokenPath(
+  explicitSetting: string | undefined, env: NodeJS.ProcessEnv, home = os.homedir(),
+): string {
   if (explicitSetting?.trim()) return expandHome(explicitSetting.trim(), home);
   if (env.HANGAR_DATA_DIR?.trim()) return path.join(expandHome(env.HANGAR_DATA_DIR.trim(), home), 'local-token');
   return path.join(home, '.hangar', 'local-token');
@@ -57,13 +60,15 @@ export function checkNode(nodePath: string): Promise<string> {
       if (err) {
         const code = (err as NodeJS.ErrnoException).code;
         reject(new LocalServerError(code === 'ENOENT'
-          ? `Node.js was not found (${nodePath}). Install Node.js 20 or later, or set "hangar.nodePath" to its executable.`
+          ? `Node.js was not found (${nodePath}). `
+            + 'Install Node.js 20 or later, or set "hangar.nodePath" to its executable.'
           : `Could not run ${nodePath} --version: ${err.message}`, 'node_missing'));
         return;
       }
       const version = stdout.trim();
       const major = Number(/^v(\d+)/.exec(version)?.[1] ?? 0);
-      if (major < 20) reject(new LocalServerError(`${nodePath} is ${version}; the Hangar API needs Node.js 20 or later. Set "hangar.nodePath".`, 'node_too_old'));
+      const tooOld = `${nodePath} is ${version}; the Hangar API needs Node.js 20 or later. Set "hangar.nodePath".`;
+      if (major < 20) reject(new LocalServerError(tooOld, 'node_too_old'));
       else resolve(version);
     });
   });
@@ -97,7 +102,8 @@ export async function startLocalServer(o: StartOptions): Promise<StartedServer> 
   const url = `http://${o.host}:${o.port}`;
   const api = new ApiClient({ baseUrl: url, token: undefined, fetch: o.fetch, timeoutMs: 2_000 });
   const nodeVersion = await checkNode(o.nodePath);
-  if (await api.health().then(() => true, () => false)) return { url, pid: undefined, alreadyRunning: true, nodeVersion };
+  const answers = () => api.health().then(() => true, () => false);
+  if (await answers()) return { url, pid: undefined, alreadyRunning: true, nodeVersion };
 
   mkdirSync(path.dirname(o.logFile), { recursive: true });
   const fd = openSync(o.logFile, 'a');
@@ -116,8 +122,10 @@ export async function startLocalServer(o: StartOptions): Promise<StartedServer> 
   const deadline = Date.now() + (o.timeoutMs ?? 20_000);
   while (Date.now() < deadline) {
     if (exited) throw new LocalServerError(`The local server ${exited}. See ${o.logFile}.`, 'exited');
-    if (await api.health().then(() => true, () => false)) return { url, pid: child.pid, alreadyRunning: false, nodeVersion };
+    if (await answers()) return { url, pid: child.pid, alreadyRunning: false, nodeVersion };
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new LocalServerError(`The local server did not answer ${url}/api/health within ${Math.round((o.timeoutMs ?? 20_000) / 1000)} s. See ${o.logFile}.`, 'timeout');
+  const seconds = Math.round((o.timeoutMs ?? 20_000) / 1000);
+  throw new LocalServerError(
+    `The local server did not answer ${url}/api/health within ${seconds} s. See ${o.logFile}.`, 'timeout');
 }

@@ -15,7 +15,8 @@ export function localServerCommands(
     const folder = findServerFolder(s.context.extensionPath, settings.localServerPath());
     if (!folder) {
       const pick = await vscode.window.showErrorMessage(
-        'Hangar: no server checkout found. Set "hangar.localServer.path" to a Hangar checkout that has been built (npm install, then node esbuild.mjs).',
+        'Hangar: no server checkout found. Set "hangar.localServer.path" to a Hangar checkout that has been built '
+          + '(npm install, then node esbuild.mjs).',
         'Open Settings');
       if (pick) await vscode.commands.executeCommand('workbench.action.openSettings', 'hangar.localServer.path');
       return undefined;
@@ -26,15 +27,19 @@ export function localServerCommands(
     try {
       const started = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: 'Starting the local Hangar server…' },
-        () => startLocalServer({ folder, nodePath: settings.nodePath(), host: '127.0.0.1', port: portOf(url), logFile, fetch: s.fetch }));
+        () => startLocalServer({
+          folder, nodePath: settings.nodePath(), host: '127.0.0.1', port: portOf(url), logFile, fetch: s.fetch,
+        }));
       s.log.info(started.alreadyRunning
         ? `a server already answers at ${started.url}; using it`
-        : `started the local server (pid ${started.pid}, node ${started.nodeVersion}) from ${folder}; output in ${logFile}`);
+        : `started the local server (pid ${started.pid}, node ${started.nodeVersion}) from ${folder}; `
+          + `output in ${logFile}`);
       return await connect({ url: started.url });
     } catch (e) {
       const actions: Record<string, () => unknown> = {};
       if (e instanceof LocalServerError && (e.kind === 'node_missing' || e.kind === 'node_too_old')) {
-        actions['Open Settings'] = () => vscode.commands.executeCommand('workbench.action.openSettings', 'hangar.nodePath');
+        actions['Open Settings'] = () => vscode.commands.executeCommand(
+          'workbench.action.openSettings', 'hangar.nodePath');
       } else {
         actions['Open Server Log'] = () => vscode.window.showTextDocument(vscode.Uri.file(logFile));
       }

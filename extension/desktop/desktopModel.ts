@@ -34,14 +34,18 @@ export function unavailableFrom(e: unknown, project: Pick<Project, 'name'> | und
   const name = project ? `“${project.name}”` : 'The project';
   if (e instanceof ApiError) {
     switch (e.code) {
-      case 'project_not_running': return { message: `${name} is not running. Start it and the desktop reconnects by itself.`, retry: false };
+      case 'project_not_running':
+        return { message: `${name} is not running. Start it and the desktop reconnects by itself.`, retry: false };
       case 'not_desktop_tier': return { message: e.message, retry: false };
       case 'desktop_failed': return { message: e.message, retry: false, action: 'redeploy' };
       case 'desktop_restarting': return { message: e.message, retry: true };
       case 'not_found': return { message: `${name} no longer exists on the server.`, retry: false };
-      case 'not_connected': return { message: 'Not connected to a Hangar server. Connect, then open the desktop again.', retry: false };
+      case 'not_connected':
+        return { message: 'Not connected to a Hangar server. Connect, then open the desktop again.', retry: false };
       default:
-        if (e.status === 0) return { message: `The Hangar server is unreachable (${e.message}); retrying.`, retry: true };
+        if (e.status === 0) {
+          return { message: `The Hangar server is unreachable (${e.message}); retrying.`, retry: true };
+        }
         return { message: `Could not get a desktop ticket: ${e.message}`, retry: e.status >= 500 };
     }
   }

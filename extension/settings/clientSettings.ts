@@ -12,9 +12,10 @@ export interface ClientSettingsPort {
 }
 
 export function vscodeClientSettings(packageJson: unknown): ClientSettingsPort {
-  const properties = (packageJson as { contributes?: { configuration?: { properties?: Record<string, { scope?: string }> } } })
-    .contributes?.configuration?.properties ?? {};
-  const declared: SettingDeclaration[] = Object.entries(properties).map(([key, p]) => ({ key, ...(p.scope ? { scope: p.scope } : {}) }));
+  type Manifest = { contributes?: { configuration?: { properties?: Record<string, { scope?: string }> } } };
+  const properties = (packageJson as Manifest).contributes?.configuration?.properties ?? {};
+  const declared: SettingDeclaration[] = Object.entries(properties)
+    .map(([key, p]) => ({ key, ...(p.scope ? { scope: p.scope } : {}) }));
   const keys = portableKeys(declared);
   const config = () => vscode.workspace.getConfiguration();
   return {
@@ -28,7 +29,9 @@ export function vscodeClientSettings(packageJson: unknown): ClientSettingsPort {
       return out;
     },
     write: async (values) => {
-      for (const [key, value] of Object.entries(values)) await config().update(key, value, vscode.ConfigurationTarget.Global);
+      for (const [key, value] of Object.entries(values)) {
+        await config().update(key, value, vscode.ConfigurationTarget.Global);
+      }
     },
   };
 }

@@ -16,7 +16,9 @@ export type SettingsHandlers = Pick<CommandHandlers, (typeof SETTINGS_COMMANDS)[
 /** What an import did, for the message and for tests. */
 export interface ImportOutcome { server: ImportReport['items']; client: string[]; cancelled?: boolean }
 
-export function settingsCommands(session: HangarSession, panel: SettingsPanel, client: ClientSettingsPort, log: Logger): SettingsHandlers {
+export function settingsCommands(
+  session: HangarSession, panel: SettingsPanel, client: ClientSettingsPort, log: Logger,
+): SettingsHandlers {
   return {
     'hangar.openSettings': () => panel.show(),
     'hangar.exportSettings': async (args) => {
@@ -24,7 +26,10 @@ export function settingsCommands(session: HangarSession, panel: SettingsPanel, c
       if (includeSecrets === undefined) {
         const pick = await vscode.window.showQuickPick([
           { label: 'Settings only', description: 'no keys or tokens', secrets: false },
-          { label: 'Settings and secrets', description: 'provider keys, git tokens, webhook key: encrypted with a passphrase', secrets: true },
+          {
+            label: 'Settings and secrets', secrets: true,
+            description: 'provider keys, git tokens, webhook key: encrypted with a passphrase',
+          },
         ], { title: 'Export Hangar Settings' });
         if (!pick) return undefined;
         includeSecrets = pick.secrets;
@@ -57,29 +62,38 @@ export function settingsCommands(session: HangarSession, panel: SettingsPanel, c
       const lines = previewLines(preview, parsed.client, client.read());
       if (!args?.confirm) {
         const detail = lines.length ? lines.join('\n') : 'Nothing changes: the settings are the same.';
-        const go = await vscode.window.showInformationMessage('Import these Hangar settings?', { modal: true, detail }, 'Import');
+        const go = await vscode.window.showInformationMessage(
+          'Import these Hangar settings?', { modal: true, detail }, 'Import');
         if (go !== 'Import') return { server: [], client: [], cancelled: true };
       }
       const report = await session.api.importSettings(parsed.file, passphrase);
       const changedClient = Object.keys(parsed.client).filter((k) => lines.some((l) => l.startsWith(`~ ${k}:`)));
       await client.write(Object.fromEntries(changedClient.map((k) => [k, parsed.client[k]])));
-      for (const item of report.items) log.info(`settings import: ${item.item}: ${item.outcome}${item.detail ? ` (${item.detail})` : ''}`);
+      for (const item of report.items) {
+        log.info(`settings import: ${item.item}: ${item.outcome}${item.detail ? ` (${item.detail})` : ''}`);
+      }
       for (const key of changedClient) log.info(`settings import: ${key}: applied`);
-      if (parsed.unknownClientKeys.length) log.warn(`settings import: skipped ${parsed.unknownClientKeys.join(', ')} (not portable here)`);
+      if (parsed.unknownClientKeys.length) {
+        log.warn(`settings import: skipped ${parsed.unknownClientKeys.join(', ')} (not portable here)`);
+      }
       const applied = report.items.filter((i) => i.outcome === 'applied').length + changedClient.length;
-      if (!args) void vscode.window.showInformationMessage(`Hangar settings imported: ${applied} changed, the rest unchanged (see the Hangar log).`);
+      const done = `Hangar settings imported: ${applied} changed, the rest unchanged (see the Hangar log).`;
+      if (!args) void vscode.window.showInformationMessage(done);
       return { server: report.items, client: changedClient };
     },
   };
 }
 
 async function askPassphrase(): Promise<string | undefined> {
-  return vscode.window.showInputBox({ title: 'Passphrase of the settings file', password: true, prompt: 'It opens the encrypted secrets.' });
+  return vscode.window.showInputBox({
+    title: 'Passphrase of the settings file', password: true, prompt: 'It opens the encrypted secrets.',
+  });
 }
 
 async function askNewPassphrase(): Promise<string | undefined> {
   const first = await vscode.window.showInputBox({
-    title: 'Passphrase for the secrets', password: true, prompt: 'At least 12 characters. Needed to import the secrets.',
+    title: 'Passphrase for the secrets', password: true,
+    prompt: 'At least 12 characters. Needed to import the secrets.',
     validateInput: (v) => (v.length < 12 ? 'At least 12 characters.' : undefined),
   });
   if (!first) return undefined;

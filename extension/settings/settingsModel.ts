@@ -12,31 +12,40 @@ export function settingsView(s: ServerSettings): SettingsView {
     defaultModel: s.defaultModel,
     permissions: s.permissions,
     notificationWebhook: s.notificationWebhook,
-    customProviders: s.customProviders.map((p) => ({ id: p.id, name: p.name, baseURL: p.baseURL, models: p.models.length })),
+    customProviders: s.customProviders.map((p) => ({
+      id: p.id, name: p.name, baseURL: p.baseURL, models: p.models.length,
+    })),
     githubHosts: s.github.hosts,
     pullMode: s.sync.pullMode,
   };
 }
 
-export function projectPermissionsView(projectId: string, name: string, eff: EffectivePermissions): ProjectPermissionsView {
+export function projectPermissionsView(
+  projectId: string, name: string, eff: EffectivePermissions,
+): ProjectPermissionsView {
   return { projectId, name, tools: eff.tools, bashRules: eff.bashRules, override: eff.project };
 }
 
 /** `field.path: message` for the first problems, so the user knows which field to fix. */
 export function fieldErrors(error: z.ZodError, prefix = ''): string {
-  return error.issues.slice(0, 3).map((i) => `${[prefix, ...i.path.map(String)].filter(Boolean).join('.')}: ${i.message}`).join('; ');
+  const where = (path: PropertyKey[]) => [prefix, ...path.map(String)].filter(Boolean).join('.');
+  return error.issues.slice(0, 3).map((i) => `${where(i.path)}: ${i.message}`).join('; ');
 }
 
 /** An edit from the webview as the body of PUT /api/settings, or the fields that are wrong. */
-export function updateFromEdit(edit: SettingsEdit): { ok: true; body: ServerSettingsUpdate } | { ok: false; error: string } {
+/** A body that passed the API's own schema, or the fields that are wrong. */
+export type Checked<T> = { ok: true; body: T } | { ok: false; error: string };
+
+export function updateFromEdit(edit: SettingsEdit): Checked<ServerSettingsUpdate> {
   const raw = edit.section === 'pullMode' ? { sync: { pullMode: edit.value } } : { [edit.section]: edit.value };
   const parsed = ServerSettingsUpdate.safeParse(raw);
   return parsed.success ? { ok: true, body: parsed.data } : { ok: false, error: fieldErrors(parsed.error) };
 }
 
-export function checkPermissions(value: unknown): { ok: true; body: PermissionSettings } | { ok: false; error: string } {
+export function checkPermissions(value: unknown): Checked<PermissionSettings> {
   const parsed = PermissionSettings.safeParse(value);
-  return parsed.success ? { ok: true, body: parsed.data } : { ok: false, error: fieldErrors(parsed.error, 'permissions') };
+  if (!parsed.success) return { ok: false, error: fieldErrors(parsed.error, 'permissions') };
+  return { ok: true, body: parsed.data };
 }
 
 /** A contributed setting as package.json declares it. */
@@ -68,7 +77,9 @@ export function parseImportFile(text: string, portable: readonly string[]): Pars
     return { ok: false, error: `The file is not JSON: ${e instanceof Error ? e.message : String(e)}` };
   }
   const parsed = SettingsExport.safeParse(json);
-  if (!parsed.success) return { ok: false, error: `Not a settings file Hangar can import: ${fieldErrors(parsed.error)}` };
+  if (!parsed.success) {
+    return { ok: false, error: `Not a settings file Hangar can import: ${fieldErrors(parsed.error)}` };
+  }
   const client: Record<string, unknown> = {};
   const unknownClientKeys: string[] = [];
   for (const [key, value] of Object.entries(parsed.data.client ?? {})) {
@@ -79,12 +90,15 @@ export function parseImportFile(text: string, portable: readonly string[]): Pars
 }
 
 /** The lines of the preview the user confirms: server items that change, then client settings. */
-export function previewLines(preview: ImportPreview, client: Record<string, unknown>, current: Record<string, unknown>): string[] {
+export function previewLines(
+  preview: ImportPreview, client: Record<string, unknown>, current: Record<string, unknown>,
+): string[] {
   const lines = preview.changes.filter((c) => c.change !== 'same').map((c) =>
     c.change === 'add' ? `+ ${c.item}: ${c.after}` : c.change === 'remove' ? `- ${c.item} (was ${c.before})`
       : `~ ${c.item}: ${c.before} → ${c.after}`);
   for (const [key, value] of Object.entries(client)) {
-    if (JSON.stringify(current[key]) !== JSON.stringify(value)) lines.push(`~ ${key}: ${JSON.stringify(current[key])} → ${JSON.stringify(value)}`);
+    const [before, after] = [JSON.stringify(current[key]), JSON.stringify(value)];
+    if (before !== after) lines.push(`~ ${key}: ${before} → ${after}`);
   }
   return lines;
 }

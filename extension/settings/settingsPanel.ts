@@ -81,23 +81,30 @@ export class SettingsPanel implements vscode.Disposable {
     if (!channel) return;
     const { session, log } = this.deps;
     if (session.state.kind !== 'connected') {
-      channel.postState({ type: 'state', state: { kind: 'unavailable', message: 'Connect to a Hangar server to see its settings.' } });
+      const message = 'Connect to a Hangar server to see its settings.';
+      channel.postState({ type: 'state', state: { kind: 'unavailable', message } });
       return;
     }
     try {
       const projects = session.store.projects.map((p) => ({ id: p.id, name: p.name }));
       if (this.projectId && !projects.some((p) => p.id === this.projectId)) this.projectId = null;
       const id = this.projectId;
-      const [settings, eff] = await Promise.all([session.api.settings(), id ? session.api.projectPermissions(id) : undefined]);
+      const [settings, eff] = await Promise.all([
+        session.api.settings(), id ? session.api.projectPermissions(id) : undefined,
+      ]);
       const name = projects.find((p) => p.id === id)?.name ?? '';
       channel.postState({
         type: 'state',
-        state: { kind: 'ready', settings: settingsView(settings), projects, project: id && eff ? projectPermissionsView(id, name, eff) : null },
+        state: {
+          kind: 'ready', settings: settingsView(settings), projects,
+          project: id && eff ? projectPermissionsView(id, name, eff) : null,
+        },
       });
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       log.warn(`settings: could not load: ${message}`);
-      channel.postState({ type: 'state', state: { kind: 'unavailable', message: `Could not load the settings: ${message}` } });
+      const unavailable = `Could not load the settings: ${message}`;
+      channel.postState({ type: 'state', state: { kind: 'unavailable', message: unavailable } });
     }
   }
 }

@@ -31,7 +31,9 @@ export const ProjectPermissionsView = z.strictObject({
 });
 export type ProjectPermissionsView = z.infer<typeof ProjectPermissionsView>;
 
-export const WebhookView = z.strictObject({ url: z.string(), kinds: z.array(z.enum(['done', 'failed', 'needs-approval'])) });
+export const WebhookView = z.strictObject({
+  url: z.string(), kinds: z.array(z.enum(['done', 'failed', 'needs-approval'])),
+});
 export type WebhookView = z.infer<typeof WebhookView>;
 
 /** The server-side settings as the view shows them (secrets never: only which ones exist). */
@@ -39,7 +41,9 @@ export const SettingsView = z.strictObject({
   defaultModel: z.nullable(z.strictObject({ providerId: z.string(), modelId: z.string() })),
   permissions: PermissionsView,
   notificationWebhook: z.nullable(WebhookView),
-  customProviders: z.array(z.strictObject({ id: z.string(), name: z.string(), baseURL: z.string(), models: z.number() })),
+  customProviders: z.array(z.strictObject({
+    id: z.string(), name: z.string(), baseURL: z.string(), models: z.number(),
+  })),
   githubHosts: z.array(z.string()),
   pullMode: z.enum(['merge', 'rebase']),
 });
@@ -68,7 +72,10 @@ export const SettingsEdit = z.discriminatedUnion('section', [
   z.strictObject({ section: z.literal('permissions'), value: PermissionsView }),
   z.strictObject({ section: z.literal('pullMode'), value: z.enum(['merge', 'rebase']) }),
   z.strictObject({ section: z.literal('notificationWebhook'), value: z.nullable(WebhookView) }),
-  z.strictObject({ section: z.literal('defaultModel'), value: z.nullable(z.strictObject({ providerId: z.string(), modelId: z.string() })) }),
+  z.strictObject({
+    section: z.literal('defaultModel'),
+    value: z.nullable(z.strictObject({ providerId: z.string(), modelId: z.string() })),
+  }),
 ]);
 export type SettingsEdit = z.infer<typeof SettingsEdit>;
 
@@ -77,7 +84,10 @@ export const SettingsWebviewToHost = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('refresh'), requestId: RequestId }),
   z.strictObject({ type: z.literal('save'), requestId: RequestId, edit: SettingsEdit }),
   z.strictObject({ type: z.literal('selectProject'), requestId: RequestId, projectId: z.nullable(z.string()) }),
-  z.strictObject({ type: z.literal('saveProjectPermissions'), requestId: RequestId, projectId: z.string(), permissions: PermissionsView }),
+  z.strictObject({
+    type: z.literal('saveProjectPermissions'), requestId: RequestId,
+    projectId: z.string(), permissions: PermissionsView,
+  }),
   z.strictObject({ type: z.literal('exportSettings'), requestId: RequestId }),
   z.strictObject({ type: z.literal('importSettings'), requestId: RequestId }),
   z.strictObject({ type: z.literal('openClientSettings'), requestId: RequestId }),

@@ -23,11 +23,14 @@ const BUDGETS: Record<string, { js: number; css: number }> = {
   settings: { js: 140_000, css: 8_000 },
 };
 
-/** Per-webview esbuild plugins, as esbuild.mjs applies them (importing esbuild.mjs builds nothing). */
+type WebviewPage = Pick<esbuild.BuildOptions, 'platform' | 'format' | 'target' | 'jsx' | 'jsxImportSource' | 'loader'>;
+interface EsbuildConfig { novncNoTopLevelAwait: esbuild.Plugin; webviewPage: WebviewPage }
+/** What esbuild.mjs exports (importing it builds nothing). */
+const config = async () => (await import(path.join(root, 'esbuild.mjs'))) as EsbuildConfig;
+
+/** Per-webview esbuild plugins, as esbuild.mjs applies them. */
 async function pluginsFor(name: string): Promise<esbuild.Plugin[]> {
-  if (name !== 'desktop') return [];
-  const { novncNoTopLevelAwait } = (await import(path.join(root, 'esbuild.mjs'))) as { novncNoTopLevelAwait: esbuild.Plugin };
-  return [novncNoTopLevelAwait];
+  return name === 'desktop' ? [(await config()).novncNoTopLevelAwait] : [];
 }
 
 /** The webview options of esbuild.mjs, production flavour. */
@@ -45,12 +48,7 @@ async function buildWebview(name: string): Promise<{ js: number; css: number; to
     logLevel: 'silent',
     legalComments: 'none',
     define: { 'process.env.HANGAR_BUILD': JSON.stringify('production') },
-    platform: 'browser',
-    format: 'iife',
-    target: 'es2022',
-    jsx: 'automatic',
-    jsxImportSource: 'preact',
-    loader: { '.css': 'css', '.ttf': 'file', '.woff2': 'file' },
+    ...(await config()).webviewPage,
     plugins: await pluginsFor(name),
   });
   const size = (ext: string) => result.outputFiles.filter((f) => f.path.endsWith(ext)).reduce((n, f) => n + f.contents.length, 0);
