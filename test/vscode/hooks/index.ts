@@ -36,6 +36,8 @@ export function register({ shell, features }: HangarParts): vscode.Disposable[] 
         lastState: last?.type === 'state' ? last.state : undefined,
       };
     },
+    /** What a window opening does with the stored token (the offline suite: a "reload" while the API is down). */
+    'hangar.internal.resume': async (url: string) => (await projects()).session.resume(url),
     'hangar.internal.containerLogs': async (projectId: string) => (await projects()).logs.probe(projectId),
     'hangar.internal.activity': async (args?: ActivityInternalArgs) => (await features.load('activity')).internal(args),
     'hangar.internal.chat': async (args: ChatInternalArgs) => chat.command(await features.load('chat'), args),
