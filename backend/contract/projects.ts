@@ -68,7 +68,21 @@ export const Project = z.object({
 });
 export type Project = z.infer<typeof Project>;
 
-export const ProjectList = listOf(Project);
+/** GET /api/projects: one page, newest first (a stable order: creation time, then insertion). */
+export const PROJECT_PAGE_DEFAULT = 100;
+export const PROJECT_PAGE_MAX = 500;
+
+export const ProjectListQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(PROJECT_PAGE_MAX).default(PROJECT_PAGE_DEFAULT)
+    .describe(`projects per page, at most ${PROJECT_PAGE_MAX}`),
+  cursor: z.string().min(1).max(200).optional().describe('nextCursor of the previous page'),
+});
+export type ProjectListQuery = z.input<typeof ProjectListQuery>;
+
+export const ProjectList = listOf(Project).extend({
+  /** Pass as `cursor` for the next (older) page; null on the last page (an older server sends none). */
+  nextCursor: z.string().nullable().default(null),
+});
 export type ProjectList = z.infer<typeof ProjectList>;
 
 export const ProjectCreate = z.strictObject({
@@ -96,3 +110,13 @@ export const ProjectUpdate = z.strictObject({
   }).nullable(),
 }).partial();
 export type ProjectUpdate = z.infer<typeof ProjectUpdate>;
+
+/**
+ * POST /api/projects/:id/redeploy: a new tier and/or another runtime, applied by a force redeploy that
+ * keeps the workspace and the agent's sessions (Change Tier…, Move to Runtime…).
+ */
+export const ProjectRedeploy = z.strictObject({
+  tierId: TierId.optional().describe('the tier to redeploy on; the current one when absent'),
+  runtime: RuntimeName.optional().describe('the runtime to move the project to, with its workspace and sessions; the current one when absent'),
+}).refine((b) => b.tierId !== undefined || b.runtime !== undefined, { message: 'name a tierId, a runtime or both' });
+export type ProjectRedeploy = z.infer<typeof ProjectRedeploy>;

@@ -41,3 +41,31 @@ export async function lockKey(trx: AnyDb, key: string): Promise<void> {
   if (dialectOf(trx) !== 'postgres') return;
   await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
 }
+
+/**
+ * Migration 0017: triggers that give an owner's project list a new random tag whenever one of their
+ * projects is inserted, updated or deleted (the ETag of GET /api/projects, backend/routes/projects.ts).
+ */
+export function projectListTagTriggers(dialect: DialectName): string[] {
+  if (dialect === 'postgres') {
+    return [
+      `create function hangar_project_list_tag() returns trigger language plpgsql as $$
+       declare owner text;
+       begin
+         if tg_op = 'DELETE' then owner := old.owner_id; else owner := new.owner_id; end if;
+         insert into project_list_versions (owner_id, tag) values (owner, md5(random()::text || clock_timestamp()::text))
+           on conflict (owner_id) do update set tag = excluded.tag;
+         return null;
+       end $$`,
+      `create trigger projects_list_tag after insert or update or delete on projects
+         for each row execute function hangar_project_list_tag()`,
+    ];
+  }
+  const bump = (row: 'new' | 'old') => `insert into project_list_versions (owner_id, tag) values (${row}.owner_id, lower(hex(randomblob(12))))
+    on conflict (owner_id) do update set tag = excluded.tag;`;
+  return [
+    `create trigger projects_list_tag_insert after insert on projects begin ${bump('new')} end`,
+    `create trigger projects_list_tag_update after update on projects begin ${bump('new')} end`,
+    `create trigger projects_list_tag_delete after delete on projects begin ${bump('old')} end`,
+  ];
+}

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Migration, MigrationProvider } from 'kysely/migration';
-import { dialectOf, epochMsType, floatType } from './dialect';
+import { dialectOf, epochMsType, floatType, projectListTagTriggers } from './dialect';
 
 /**
  * Versioned migrations, applied in name order at start-up. Never edit one that has shipped:
@@ -356,6 +356,50 @@ const migrations: Record<string, Migration> = {
         .addColumn('permissions', 'text', (c) => c.notNull())
         .addColumn('updated_at', 'text', (c) => c.notNull())
         .execute();
+    },
+  },
+  '0014_shared_events': {
+    async up(db: Kysely<unknown>) {
+      // Issue #19: the events of every user's /api/events stream, numbered by the database so
+      // that every replica sends them in one order and replays them from any replica
+      // (backend/events/sharedEventHub.ts). SQLite (one process) keeps its in-memory hub.
+      if (dialectOf(db) !== 'postgres') return;
+      await db.schema.createTable('events')
+        .addColumn('id', 'bigint', (c) => c.primaryKey().generatedAlwaysAsIdentity())
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('data', 'text', (c) => c.notNull())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('events_user_id').on('events').columns(['user_id', 'id']).execute();
+    },
+  },
+  '0015_replica_leases': {
+    async up(db: Kysely<unknown>) {
+      // Issue #19: which replica runs an operation and when it last said so (a replica that stops
+      // renewing is dead: another fails its operations), and one lease per background job so that
+      // each runs in one replica at a time (backend/services/operationLeases.ts, backend/jobs).
+      await db.schema.alterTable('operations').addColumn('replica_id', 'text').execute();
+      await db.schema.alterTable('operations').addColumn('heartbeat_at', epochMsType(db)).execute();
+      await db.schema.createTable('job_leases')
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('owner', 'text', (c) => c.notNull())
+        .addColumn('expires_at', epochMsType(db), (c) => c.notNull())
+        .addColumn('acquired_at', epochMsType(db), (c) => c.notNull())
+        .execute();
+    },
+  },
+  '0017_project_list_versions': {
+    async up(db: Kysely<unknown>) {
+      // Issue #18: GET /api/projects answers If-None-Match with 304. Each owner's list has a tag that a
+      // trigger renews on every insert, update and delete of one of their projects (whoever writes it,
+      // on whichever replica), so checking it is one primary-key read. No row: the owner never had a
+      // project, so the list is empty. No foreign key: deleting a user deletes their projects first.
+      await db.schema.createTable('project_list_versions')
+        .addColumn('owner_id', 'text', (c) => c.primaryKey())
+        .addColumn('tag', 'text', (c) => c.notNull())
+        .execute();
+      for (const statement of projectListTagTriggers(dialectOf(db))) await sql.raw(statement).execute(db);
     },
   },
 };

@@ -29,6 +29,10 @@ export function buildOpenApi(defs: RouteDef[], version: string): Json {
           },
         },
     };
+    if (d.conditional) {
+      responses['304'] = { description: 'Not modified: the If-None-Match request header named the current ETag' };
+      parameters.push({ name: 'If-None-Match', in: 'header', required: false, schema: { type: 'string' }, description: 'the ETag of a previous answer' });
+    }
     for (const code of new Set([400, ...(d.access === 'public' ? [] : [401]), ...(d.errors ?? []), 500])) {
       responses[String(code)] = { description: 'Error', content: { 'application/json': { schema: errorSchema } } };
     }

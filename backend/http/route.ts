@@ -6,6 +6,17 @@ import { forbidden, unauthorized } from '../errors';
 
 export type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
 
+/** A handler returns this when the client's If-None-Match matched the ETag it set: the answer is 304, no body. */
+export const NOT_MODIFIED = Symbol('not modified');
+
+/** Whether an If-None-Match header (a list of tags, weak or strong, or `*`) names `etag`. */
+export function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === '*') return true;
+  const bare = etag.replace(/^W\//, '');
+  return header.split(',').some((t) => t.trim().replace(/^W\//, '') === bare);
+}
+
 export interface RouteInput<P, Q, B> {
   params: P;
   query: Q;
@@ -33,7 +44,9 @@ export interface RouteDef<P extends z.ZodType = z.ZodType, Q extends z.ZodType =
   /** Streaming routes (SSE) write ctx.body themselves. */
   stream?: boolean;
   errors?: number[];
-  handler: (input: RouteInput<z.infer<P>, z.infer<Q>, z.infer<B>>) => Promise<z.infer<R> | void>;
+  handler: (input: RouteInput<z.infer<P>, z.infer<Q>, z.infer<B>>) => Promise<z.infer<R> | void | typeof NOT_MODIFIED>;
+  /** Answers may be 304 Not Modified (the handler checks If-None-Match against the ETag it sets). */
+  conditional?: boolean;
 }
 
 export function route<P extends z.ZodType = z.ZodUnknown, Q extends z.ZodType = z.ZodUnknown, B extends z.ZodType = z.ZodUnknown, R extends z.ZodType = z.ZodUnknown>(
@@ -54,6 +67,10 @@ export function mountRoutes(router: Router, defs: RouteDef[]): void {
       const body = def.body ? def.body.parse((ctx.request as { body?: unknown }).body ?? {}) : undefined;
       const result = await def.handler({ params, query, body, user: user as AuthUser, ctx });
       if (def.stream) return;
+      if (result === NOT_MODIFIED) {
+        ctx.status = 304;
+        return;
+      }
       ctx.status = def.status ?? 200;
       if (ctx.status !== 204) ctx.body = def.response ? def.response.parse(result) : result;
     });

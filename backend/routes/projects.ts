@@ -1,19 +1,28 @@
 import { z } from 'zod';
-import { DeleteProjectQuery, Project, ProjectCreate, ProjectList, ProjectUpdate, UnsyncedGuardQuery } from '../contract';
+import { createHash } from 'node:crypto';
+import { DeleteProjectQuery, Operation, Project, ProjectCreate, ProjectList, ProjectListQuery, ProjectRedeploy, ProjectUpdate, UnsyncedGuardQuery } from '../contract';
 import { conflict } from '../errors';
-import { route } from '../http/route';
+import { matchesIfNoneMatch, NOT_MODIFIED, route } from '../http/route';
 import type { Services } from '../compositionRoot';
 
 /** What these routes use of the API's parts (backend/compositionRoot.ts), and nothing else. */
-type Deps = Pick<Services, 'drivers' | 'operations' | 'projects' | 'sync'>;
+type Deps = Pick<Services, 'drivers' | 'operations' | 'projects' | 'redeploy' | 'sync'>;
 
 const IdParams = z.object({ id: z.string().uuid('a project id') });
 
 export const projectRoutes = (s: Deps) => [
   route({
-    method: 'get', path: '/api/projects', summary: 'Your projects, newest first', tag: 'projects', access: 'user',
-    response: ProjectList,
-    handler: async ({ user }) => ({ items: await s.projects.list(user.id) }),
+    method: 'get', path: '/api/projects',
+    summary: 'Your projects, newest first, a page at a time (?limit, default 100; ?cursor=nextCursor for the next); with If-None-Match, 304 while the list is unchanged',
+    tag: 'projects', access: 'user', query: ProjectListQuery, response: ProjectList, conditional: true,
+    handler: async ({ user, query, ctx }) => {
+      // The tag first: a change between it and the page makes the client's next request a 200, never a stale 304.
+      const etag = listEtag(await s.projects.listTag(user.id), query.limit, query.cursor);
+      ctx.set('ETag', etag);
+      ctx.set('Cache-Control', 'private, no-cache');
+      if (matchesIfNoneMatch(ctx.get('If-None-Match'), etag)) return NOT_MODIFIED;
+      return s.projects.page(user.id, query.limit, query.cursor);
+    },
   }),
   route({
     method: 'post', path: '/api/projects', summary: 'Create a project', tag: 'projects', access: 'user',
@@ -40,6 +49,13 @@ export const projectRoutes = (s: Deps) => [
     },
   }),
   route({
+    method: 'post', path: '/api/projects/:id/redeploy',
+    summary: 'Change the tier and/or move to another runtime by a force redeploy that keeps the workspace and the agent\'s sessions; 409 while an operation runs, 409 unsynced_changes when work is not on GitHub (unless ?ignoreUnsynced=true)',
+    tag: 'projects', access: 'user',
+    params: IdParams, query: UnsyncedGuardQuery, body: ProjectRedeploy, response: Operation, status: 202, errors: [400, 404, 409],
+    handler: async ({ user, params, query, body }) => s.redeploy.submit(user.id, params.id, body, query.ignoreUnsynced === 'true'),
+  }),
+  route({
     method: 'delete', path: '/api/projects/:id',
     summary: 'Delete a project and its container; its workspace too with ?deleteVolumes=true&confirm=<slug>; 409 unsynced_changes when work is not on GitHub, unless ?ignoreUnsynced=true', tag: 'projects', access: 'user',
     params: IdParams, query: DeleteProjectQuery, status: 204, errors: [404, 409, 502],
@@ -49,3 +65,9 @@ export const projectRoutes = (s: Deps) => [
     },
   }),
 ];
+
+/** The ETag of one page: the owner's list tag (any change renews it) and which page this is. */
+function listEtag(listTag: string, limit: number, cursor: string | undefined): string {
+  const page = cursor ? createHash('sha256').update(cursor).digest('base64url').slice(0, 16) : 'first';
+  return `"${listTag}.${limit}.${page}"`;
+}

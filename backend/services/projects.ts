@@ -4,7 +4,7 @@ import { insertionOrder, lockKey } from '../db/dialect';
 import type { ProjectRow, ProjectsTable } from '../db/schema';
 import { ProjectCreate, type Project, type ProjectStatus, type ProjectUpdate } from '../contract';
 import type { EventHub } from '../events/eventHub';
-import { notFound } from '../errors';
+import { badRequest, notFound } from '../errors';
 import { newId } from '../security/tokens';
 import type { TierService } from './tiers';
 import { slugCandidates, slugify } from './slug';
@@ -29,10 +29,40 @@ export class ProjectService implements ProjectRecords {
     private readonly status: ProjectStatusAuthority,
   ) {}
 
+  /** Every project of the owner, newest first (for callers inside the API; routes page with `page`). */
   async list(ownerId: string): Promise<Project[]> {
     const rows = await this.db.selectFrom('projects').selectAll().where('owner_id', '=', ownerId)
       .orderBy('created_at', 'desc').orderBy(insertionOrder(this.db), 'desc').execute();
     return rows.map(toProject);
+  }
+
+  /**
+   * One page of the owner's projects, newest first: keyset paging on (created_at, insertion order), so a
+   * project created or deleted between two pages neither repeats nor shifts the rest.
+   */
+  async page(ownerId: string, limit: number, cursor?: string): Promise<{ items: Project[]; nextCursor: string | null }> {
+    const seq = insertionOrder(this.db);
+    let query = this.db.selectFrom('projects').selectAll().select(seq.as('list_seq')).where('owner_id', '=', ownerId);
+    if (cursor) {
+      const c = decodeListCursor(cursor);
+      query = query.where((eb) => eb.or([
+        eb('created_at', '<', c.at),
+        eb.and([eb('created_at', '=', c.at), eb(seq, '<', c.seq)]),
+      ]));
+    }
+    const rows = await query.orderBy('created_at', 'desc').orderBy(seq, 'desc').limit(limit + 1).execute();
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      items: page.map(toProject),
+      nextCursor: rows.length > limit && last ? encodeListCursor(last.created_at, Number(last.list_seq)) : null,
+    };
+  }
+
+  /** The tag of the owner's list, renewed by a trigger on every change of one of their projects (migration 0017). */
+  async listTag(ownerId: string): Promise<string> {
+    const row = await this.db.selectFrom('project_list_versions').select('tag').where('owner_id', '=', ownerId).executeTakeFirst();
+    return row?.tag ?? 'none';
   }
 
   async get(ownerId: string, id: string): Promise<Project> {
@@ -87,6 +117,14 @@ export class ProjectService implements ProjectRecords {
     const project = await this.get(ownerId, id);
     this.hub.publish(ownerId, 'project.updated', { project });
     return project;
+  }
+
+  /** The runtime the project is driven by from now on (Move to Runtime…, once its state has moved). */
+  async setRuntime(id: string, runtime: string): Promise<void> {
+    const row = await this.rowById(id);
+    if (!row) throw notFound('Project');
+    await this.db.updateTable('projects').set({ runtime, updated_at: new Date().toISOString() }).where('id', '=', id).execute();
+    this.hub.publish(row.owner_id, 'project.updated', { project: await this.get(row.owner_id, id) });
   }
 
   async delete(ownerId: string, id: string): Promise<void> {
@@ -175,4 +213,18 @@ function parseNotes(json: string): string[] {
   } catch {
     return [];
   }
+}
+
+function encodeListCursor(at: string, seq: number): string {
+  return Buffer.from(JSON.stringify({ a: at, s: seq })).toString('base64url');
+}
+
+function decodeListCursor(cursor: string): { at: string; seq: number } {
+  try {
+    const c = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { a?: unknown; s?: unknown };
+    if (typeof c.a === 'string' && Number.isSafeInteger(c.s)) return { at: c.a, seq: c.s as number };
+  } catch {
+    // fall through
+  }
+  throw badRequest('invalid_cursor', 'This cursor is not one GET /api/projects returned.');
 }

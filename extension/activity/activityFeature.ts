@@ -5,8 +5,8 @@ import type { OpenSessionArgs } from '../core/commandIds';
 import type { HangarSession } from '../core/hangarSession';
 import type { Logger } from '../core/ports';
 import { ActivityTreeProvider } from './activityTree';
-import { NotificationCenter, type Decision, type NotificationAction } from './notifications/notificationCenter';
-import { readNotifySettings, VscodeNotificationSinks, type SinkRecord } from './notifications/vscodeNotifications';
+import { NotificationCenter } from './notifications/notificationCenter';
+import { readNotifySettings, VscodeNotificationSinks } from './notifications/vscodeNotifications';
 import { parseSessionLink } from './notifications/sessionLink';
 import type { UriRouter } from '../core/uriRouter';
 import type { Feature } from '../core/feature';
@@ -18,24 +18,6 @@ import type { OfflineCache } from '../core/store/offlineCache';
 
 export const ACTIVITY_VIEW_ID = 'hangar.activity';
 const NOTIFY_SETTINGS = ['hangar.notifications.inApp', 'hangar.notifications.system', 'hangar.notifications.quietHours'];
-
-export interface ActivityProbe {
-  rows: Array<{ id: string; label: string; description: string; tooltip: string; icon: string; contextValue: string }>;
-  badge: number;
-  visible: boolean;
-  notifications: Array<ActivityNotification & { shown: boolean; decision: Decision }>;
-  opened: OpenSessionArgs[];
-  /** Notifications held back by quiet hours, not yet summed up. */
-  held: number;
-  sinks: SinkRecord[];
-  agentStates: Record<string, AgentState>;
-}
-
-/** The activity probe's optional argument (test/vscode/hooks): act on a notification, or route a deep link, as a user would. */
-export interface ActivityInternalArgs {
-  respond?: { sessionId: string; action: NotificationAction };
-  uri?: string;
-}
 
 export interface ActivityFeatureOptions {
   /** The extension's URI router: the feature registers `/session`. */
@@ -60,8 +42,6 @@ export class ActivityFeature implements vscode.Disposable, Feature<(typeof ACTIV
   readonly tree: ActivityTreeProvider;
   readonly view: vscode.TreeView<unknown>;
   private readonly subscriptions: vscode.Disposable[];
-  private readonly recentNotifications: ActivityProbe['notifications'] = [];
-  private readonly opened: OpenSessionArgs[] = [];
   private ticker: NodeJS.Timeout | undefined;
   private flushTimer: NodeJS.Timeout | undefined;
   private loading: Promise<void> | undefined;
@@ -151,7 +131,6 @@ export class ActivityFeature implements vscode.Disposable, Feature<(typeof ACTIV
   /** hangar.openSession: the project's chat, at that session (opened if it was not). */
   async openSession(args: OpenSessionArgs | undefined): Promise<boolean> {
     if (!args?.projectId || !args.sessionId) throw new Error('hangar.openSession needs {projectId, sessionId}');
-    this.opened.push(args);
     this.log.info(`open session ${args.sessionId} of project ${args.projectId} in its chat`);
     await vscode.commands.executeCommand('hangar.openChat', { id: args.projectId, sessionId: args.sessionId });
     return true;
@@ -172,37 +151,6 @@ export class ActivityFeature implements vscode.Disposable, Feature<(typeof ACTIV
     await vscode.commands.executeCommand('hangar.openSession', link);
   }
 
-  /** The suite's probe (test/vscode/hooks); with `respond`, clicks a notification's button; with `uri`, routes a deep link. */
-  async internal(args?: ActivityInternalArgs): Promise<ActivityProbe | boolean> {
-    if (args?.respond) {
-      const { sessionId, action } = args.respond;
-      const note = [...this.recentNotifications].reverse().find((n) => n.sessionId === sessionId);
-      if (!note) throw new Error(`no notification for session ${sessionId}`);
-      return this.sinks.act(note, action);
-    }
-    if (args?.uri) {
-      const uri = vscode.Uri.parse(args.uri);
-      if (!this.options.uriRouter) throw new Error('no URI router');
-      return this.options.uriRouter.handle(uri.path, uri.query);
-    }
-    return this.probe();
-  }
-
-  probe(): ActivityProbe {
-    return {
-      rows: this.tree.getChildren().map((i) => ({
-        id: i.model.id, label: i.model.label, description: i.model.description, tooltip: i.model.tooltip, icon: i.model.icon.id, contextValue: i.model.contextValue,
-      })),
-      badge: this.model.badgeCount,
-      visible: this.view.visible,
-      notifications: [...this.recentNotifications],
-      opened: [...this.opened],
-      held: this.center.heldCount,
-      sinks: [...this.sinks.records],
-      agentStates: Object.fromEntries(this.session.store.projects.map((p) => [p.id, this.agentState(p.id)])),
-    };
-  }
-
   dispose(): void {
     if (this.ticker) clearInterval(this.ticker);
     for (const d of this.subscriptions) d.dispose();
@@ -221,8 +169,6 @@ export class ActivityFeature implements vscode.Disposable, Feature<(typeof ACTIV
       this.log.debug(`activity: cannot tell which chat is in front: ${e instanceof Error ? e.message : String(e)}`);
     }
     const decision = this.center.offer(note, front?.projectId === note.projectId && front.sessionId === note.sessionId);
-    this.recentNotifications.push({ ...note, shown: decision === 'shown', decision });
-    if (this.recentNotifications.length > 50) this.recentNotifications.shift();
     this.log.info(`notification ${note.kind} for session ${note.sessionId}: ${decision}`);
     if (decision === 'held') this.scheduleFlush();
   }

@@ -23,7 +23,11 @@ export async function createAgentFilesFeature(core: FeatureCore): Promise<AgentF
   const files = new AgentFiles(core.session, core.log);
   // The Agent node hangs below each project row.
   (await core.feature('projects')).projectsTree.setChildSource(files);
-  return { id: 'agentFiles', files, commands: files.handlers(), disposables: [files] };
+  // The placeholder `hangar:` provider registered at activation forwards to this one (core/featureHost).
+  return {
+    id: 'agentFiles', files, commands: files.handlers(), disposables: [files],
+    fileSystems: { [HANGAR_SCHEME]: files.provider },
+  };
 }
 
 type TreeArg<T> = T | AgentTreeItem | { projectId: string } | undefined;
@@ -35,7 +39,8 @@ type TreeArg<T> = T | AgentTreeItem | { projectId: string } | undefined;
  */
 export class AgentFiles implements vscode.Disposable {
   readonly fs: WorkspaceFs;
-  private readonly provider: HangarFileSystem;
+  /** The `hangar:` file system (registered by the feature host, see agentFilesManifest.ts). */
+  readonly provider: HangarFileSystem;
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private readonly disposables: vscode.Disposable[];
@@ -47,7 +52,6 @@ export class AgentFiles implements vscode.Disposable {
     this.tree = { fs: this.fs, mcpStatus: (projectId) => this.session.api.agent(projectId, 'GET', '/mcp', AgentMcpStatus) };
     this.disposables = [
       this.provider, this.changed,
-      vscode.workspace.registerFileSystemProvider(HANGAR_SCHEME, this.provider, { isCaseSensitive: true }),
       session.onDidReceiveEvent((e) => {
         if (e.type !== 'workspace.changed') return;
         this.fs.noteChanged(e.data.projectId, e.data.changes);

@@ -7,10 +7,18 @@ export const AGENT_FILES_COMMANDS = [
   'hangar.agentFiles.disconnectMcpServer',
 ] as const;
 
-/** Loads right after activation: `hangar:` editors restored with the window need their file system. */
+/** The `hangar:` scheme: hangar://<projectId>/<path> is a file of a project's workspace. */
+export const HANGAR_SCHEME = 'hangar';
+
+/**
+ * Loads on first use: one of its commands, the first `hangar:` file call (an editor restored with the
+ * window, through the placeholder provider), or the Projects feature loading (it adds the Agent node
+ * below each project row).
+ */
 export const agentFilesManifest: FeatureManifest<AgentFilesFeature> = {
   id: 'agentFiles',
   commands: AGENT_FILES_COMMANDS,
-  loadOn: 'startup',
+  fileSystems: [HANGAR_SCHEME],
+  loadOn: { with: 'projects' },
   load: async () => (await import('./agentFilesFeature')).createAgentFilesFeature,
 };

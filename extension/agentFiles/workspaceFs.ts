@@ -3,7 +3,7 @@
 import type { WorkspaceChange, WorkspaceDirectory, WorkspaceFileContent, WorkspaceStat } from '../../backend/contract';
 import { ApiError } from '../core/apiError';
 
-export const HANGAR_SCHEME = 'hangar';
+export { HANGAR_SCHEME } from './agentFilesManifest';
 
 /** The file routes of ApiClient this module uses (a fake in the unit tests). */
 export interface FilesApi {

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import {
   ActivityPage, NotificationDeliveryList, NotificationWebhook, NotificationWebhookState, CredentialList, CredentialMeta, CustomProvider, DefaultModel, EffectiveModel, ErrorBody, Health, LogLines, Me, ModelList,
-  Operation, OperationList, Project, ProjectList, ProviderList, Tier, TierList,
+  Operation, OperationList, PROJECT_PAGE_MAX, Project, ProjectList, ProviderList, Tier, TierList,
   ConnectionTestResult, DeviceFlowStart, DeviceFlowStatus, RedirectAuthorize, VncTicket,
   WorkspaceDirectory, WorkspaceFileContent, WorkspaceStat,
   GithubCredentialInfo, SyncConflictFile, SyncOperationAccepted, SyncStatus, RuntimeList, type RuntimeInfo,
@@ -72,7 +72,33 @@ export class ApiClient {
   async deleteNotificationWebhook(): Promise<void> { await this.request('DELETE', '/api/notifications/webhook', NoContent); }
   notificationDeliveries(): Promise<NotificationDeliveryList> { return this.request('GET', '/api/notifications/deliveries', NotificationDeliveryList); }
 
-  async projects(): Promise<Project[]> { return (await this.request('GET', '/api/projects', ProjectList)).items; }
+  /** Every project, following the pages of GET /api/projects (pickers; the Projects tree pages with projectsPage). */
+  async projects(): Promise<Project[]> {
+    const all: Project[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: ProjectList = await this.request('GET', `/api/projects?limit=${PROJECT_PAGE_MAX}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, ProjectList);
+      all.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return all;
+  }
+
+  /**
+   * One page of GET /api/projects (newest first). With `etag` (an earlier first page's), `unchanged` when the
+   * server answers 304: no project of the user changed since.
+   */
+  projectsPage(q: { cursor?: string; limit?: number; etag?: string } = {}): Promise<ProjectPage | { unchanged: true }> {
+    const params = new URLSearchParams();
+    if (q.limit) params.set('limit', String(q.limit));
+    if (q.cursor) params.set('cursor', q.cursor);
+    const path = `/api/projects${params.size ? `?${params.toString()}` : ''}`;
+    return this.reported('GET', path, async () => {
+      const answer = await this.exchange('GET', path, undefined, q.etag ? { 'If-None-Match': q.etag } : undefined);
+      if (answer.status === 304) return { unchanged: true as const };
+      return { ...decode(answer, ProjectList, { method: 'GET', path }), etag: answer.etag };
+    });
+  }
   project(id: string): Promise<Project> { return this.request('GET', `/api/projects/${encodeURIComponent(id)}`, Project); }
   createProject(body: ProjectCreate): Promise<Project> { return this.request('POST', '/api/projects', Project, body); }
   /** The runtimes a project can be created on (Create Project's runtime step). */
@@ -261,11 +287,16 @@ export class ApiClient {
     return this.request('POST', '/api/settings/import', ImportReport, { file, ...(passphrase ? { passphrase } : {}) });
   }
 
-  private async request<T>(
+  private request<T>(
     method: string, path: string, schema: { parse(v: unknown): T }, body?: unknown, extra?: Record<string, string>,
   ): Promise<T> {
+    return this.reported(method, path, async () => decode(await this.exchange(method, path, body, extra), schema, { method, path }));
+  }
+
+  /** Runs one request; a failure becomes an ApiError, is reported to onFailure and thrown. */
+  private async reported<T>(method: string, path: string, run: () => Promise<T>): Promise<T> {
     try {
-      return await this.send(method, path, schema, body, extra);
+      return await run();
     } catch (e) {
       const err = e instanceof ApiError ? e : new ApiError(0, 'network_error', String(e), { method, path });
       this.options.onFailure?.({ method, path, status: err.status, code: err.code, message: err.message });
@@ -273,16 +304,15 @@ export class ApiClient {
     }
   }
 
-  private async send<T>(method: string, path: string, schema: { parse(v: unknown): T }, body?: unknown, extra?: Record<string, string>): Promise<T> {
+  /** The HTTP exchange: the status, the body text and the ETag; a timeout or network failure throws. */
+  private async exchange(method: string, path: string, body?: unknown, extra?: Record<string, string>): Promise<Answer> {
     const context = { method, path };
-    // `extra` is only ever Idempotency-Key (the outbox's); it never overrides auth or content headers.
+    // `extra` is Idempotency-Key (the outbox's) or If-None-Match; it never overrides auth or content headers.
     const headers: Record<string, string> = { ...extra, Accept: 'application/json' };
     if (this.options.token) headers.Authorization = `Bearer ${this.options.token}`;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), this.timeoutMs);
-    let status: number;
-    let text: string;
     try {
       const res = await this.options.fetch(this.baseUrl + path, {
         method,
@@ -290,28 +320,36 @@ export class ApiClient {
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: abort.signal,
       });
-      status = res.status;
-      text = await res.text();
+      return { status: res.status, text: await res.text(), etag: res.headers.get('etag') };
     } catch (e) {
       if (abort.signal.aborted) throw new ApiError(0, 'timeout', `no answer within ${this.timeoutMs} ms`, context);
       throw new ApiError(0, 'network_error', networkMessage(e), context);
     } finally {
       clearTimeout(timer);
     }
+  }
+}
 
-    if (status < 200 || status >= 300) throw errorFromBody(status, text, context);
-    if (status === 204 || (schema as unknown) === NoContent) return schema.parse(undefined);
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      throw new ApiError(status, 'invalid_response', 'the server answered with something other than JSON', context);
-    }
-    try {
-      return schema.parse(json);
-    } catch (e) {
-      throw new ApiError(status, 'invalid_response', `the response does not match the contract: ${zodSummary(e)}`, context);
-    }
+interface Answer { status: number; text: string; etag: string | null }
+
+/** One page of projects as projectsPage returns it, with the ETag to send next time. */
+export type ProjectPage = ProjectList & { etag: string | null };
+
+/** An answer as the schema's value, or the ApiError it stands for. */
+function decode<T>(answer: Answer, schema: { parse(v: unknown): T }, context: { method: string; path: string }): T {
+  const { status, text } = answer;
+  if (status < 200 || status >= 300) throw errorFromBody(status, text, context);
+  if (status === 204 || (schema as unknown) === NoContent) return schema.parse(undefined);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new ApiError(status, 'invalid_response', 'the server answered with something other than JSON', context);
+  }
+  try {
+    return schema.parse(json);
+  } catch (e) {
+    throw new ApiError(status, 'invalid_response', `the response does not match the contract: ${zodSummary(e)}`, context);
   }
 }
 

@@ -39,8 +39,6 @@ export interface TestProviderConnectionArgs { providerId: string }
 export interface AddCustomProviderArgs { name: string; baseURL: string; apiKey?: string; models: string; id?: string }
 /** A project's provider/model override; `providerId: null` = the user's default. */
 export interface SetProjectModelArgs { id: string; providerId?: string | null; modelId?: string | null }
-/** Tests drive the visible sign-in prompts through this: press a button, or paste a code. */
-export interface ProviderSignInProbeArgs { action?: 'copyAndOpen' | 'cancel' | 'paste'; text?: string }
 /** Without `modelId` the model is picked in a quick pick. */
 export interface SetDefaultProviderArgs { providerId: string; modelId?: string }
 /** A Providers row, or code/tests; `confirm: true` skips the confirmation. */
@@ -54,8 +52,6 @@ export interface PullArgs extends SyncArgs { mode?: 'merge' | 'rebase'; dirty?: 
 /** Without `token` a password input box asks for it. */
 export interface SetGithubTokenArgs { token?: string; host?: string }
 export interface ImportFromGithubArgs { url: string; branch?: string; name?: string; tierId?: string }
-/** Hidden: the sync state for tests; `select` selects the project's row in the Projects view (which focuses it). */
-export interface SyncProbeArgs { select?: string }
 
 /** Export without UI: `to` the file, `passphrase` when `includeSecrets`. */
 export interface ExportSettingsArgs { to?: string; includeSecrets?: boolean; passphrase?: string }
@@ -71,6 +67,7 @@ export interface CommandSignatures {
   'hangar.disconnect': () => unknown;
   'hangar.testConnection': () => unknown;
   'hangar.refresh': () => unknown;
+  'hangar.loadMoreProjects': () => unknown;
   'hangar.createProject': (args?: CreateProjectArgs) => unknown;
   'hangar.deleteProject': (args?: DeleteProjectArgs | ProjectRowArg) => unknown;
   'hangar.startLocalServer': () => unknown;
@@ -129,6 +126,7 @@ export const COMMAND_IDS = Object.keys({
   'hangar.disconnect': true,
   'hangar.testConnection': true,
   'hangar.refresh': true,
+  'hangar.loadMoreProjects': true,
   'hangar.createProject': true,
   'hangar.deleteProject': true,
   'hangar.startLocalServer': true,

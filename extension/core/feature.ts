@@ -15,6 +15,8 @@ export interface AnyFeature {
   readonly disposables: vscode.Disposable[];
   /** A webview panel VS Code restores after a reload (see FeatureManifest.panelSerializers). */
   restorePanel?(viewType: string, panel: vscode.WebviewPanel, state: unknown): void;
+  /** The providers of the schemes its manifest declares (FeatureManifest.fileSystems), by scheme. */
+  readonly fileSystems?: Readonly<Record<string, vscode.FileSystemProvider>>;
 }
 
 /** A feature owning the commands C: a handler missing from its map is a compile error. */
@@ -34,7 +36,15 @@ export interface FeatureManifest<F extends AnyFeature = AnyFeature> {
   readonly uriPaths?: readonly string[];
   /** Webview panel types VS Code restores after a reload: a placeholder serializer loads the feature. */
   readonly panelSerializers?: readonly string[];
-  /** `startup`: right after activation; `connected`: once a server answers (events and notifications). */
-  readonly loadOn?: 'startup' | 'connected';
+  /**
+   * File system schemes it serves (case-sensitive): a placeholder provider, registered at activation so
+   * that editors restored with the window find it, loads the feature on the first file call.
+   */
+  readonly fileSystems?: readonly string[];
+  /**
+   * `startup`: right after activation; `connected`: once a server answers (events and notifications);
+   * `{ with }`: as soon as that other feature has loaded (it adds to that feature's views).
+   */
+  readonly loadOn?: 'startup' | 'connected' | { readonly with: FeatureId };
   load(): Promise<(core: FeatureCore) => F | Promise<F>>;
 }

@@ -5,6 +5,7 @@ import type { AnyFeature, FeatureId, FeatureManifest, ViewId } from './feature';
 import type { FeatureCore, FeatureTypes, Shell } from './featureCore';
 import type { HangarSession } from './hangarSession';
 import { isNetworkOnly, offlineMessage } from '../connection/onlineGate';
+import { LazyFileSystemProvider } from './lazyFileSystem';
 import { LazyTreeProvider } from './lazyTreeProvider';
 import type { OfflineCache } from './store/offlineCache';
 import type { showError } from './userErrors';
@@ -55,6 +56,16 @@ export class FeatureHost implements vscode.Disposable {
         this.views.set(viewId, { provider, view });
         this.disposables.push(view, provider);
       }
+      for (const scheme of m.fileSystems ?? []) {
+        const provider = new LazyFileSystemProvider(async () => {
+          const feature: AnyFeature = await this.load(m.id);
+          const target = feature.fileSystems?.[scheme];
+          if (!target) throw new Error(`the ${m.id} feature serves no ${scheme}: file system`);
+          return target;
+        });
+        const registration = vscode.workspace.registerFileSystemProvider(scheme, provider, { isCaseSensitive: true });
+        this.disposables.push(registration, provider);
+      }
       this.serializers.set(m.id, (m.panelSerializers ?? []).map((viewType) =>
         vscode.window.registerWebviewPanelSerializer(viewType, {
           deserializeWebviewPanel: async (panel, state) => {
@@ -96,6 +107,9 @@ export class FeatureHost implements vscode.Disposable {
     this.ready.set(id, feature);
     for (const l of [...this.loadListeners]) l(feature);
     this.shell.log.debug(`feature ${id} loaded in ${(performance.now() - started).toFixed(1)} ms`);
+    for (const m of this.manifests) {
+      if (typeof m.loadOn === 'object' && m.loadOn.with === id) void this.loadLogged(m.id);
+    }
     return feature;
   }
 

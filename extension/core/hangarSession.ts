@@ -6,6 +6,7 @@ import { EventStream, type EventStreamOptions, type StreamState } from './eventS
 import type { Fetch } from './fetchTypes';
 import { HangarStore } from './hangarStore';
 import { LogFollower, type LogFollowerOptions } from '../projects/logFollower';
+import { ProjectPaging } from '../projects/projectPaging';
 import type { Disposable, Logger, SecretStore } from './ports';
 import type { SecretRegistry } from './redact';
 import { normaliseServerUrl, tokenSecretKey } from './serverUrl';
@@ -49,6 +50,9 @@ export class HangarSession implements Disposable {
   private readonly listeners = new Set<(s: ConnectionState) => void>();
   private readonly eventListeners = new Set<(e: HangarEvent) => void>();
   private refreshing: Promise<void> | undefined;
+  /** The pages of projects loaded (only those are kept), and the link they came from. */
+  private readonly projectPaging = new ProjectPaging();
+  private pagedLink: Link | undefined;
   private refreshAgain = false;
   private readonly timers: Timers;
 
@@ -153,6 +157,19 @@ export class HangarSession implements Disposable {
     if (url) await this.deps.secrets.delete(tokenSecretKey(url));
     this.deps.secretRegistry.remove(token);
     if (url) this.deps.log.info(`disconnected from ${url}; token removed`);
+  }
+
+  /** Whether the server has projects beyond the pages loaded (the Projects view's "Load more" row). */
+  get hasMoreProjects(): boolean {
+    return this.projectPaging.hasMore;
+  }
+
+  /** Loads the next page of projects into the store. */
+  async loadMoreProjects(): Promise<void> {
+    const link = this.link;
+    if (!link) return;
+    const more = await this.projectPaging.more(link.api);
+    if (this.link === link) this.store.addProjects(more);
   }
 
   /** Refetches projects and tiers; concurrent calls share one fetch (plus one more if asked meanwhile). */
@@ -281,9 +298,14 @@ export class HangarSession implements Disposable {
   private async fetchAll(): Promise<void> {
     const link = this.link;
     if (!link) return;
+    // Revalidate (If-None-Match) only while the store holds what the last fetch of this link returned.
+    const revalidate = this.store.projectsLoad.kind === 'loaded' && this.pagedLink === link;
+    this.pagedLink = link;
     this.store.beginLoad();
     const [projects, tiers] = await Promise.all([
-      link.api.projects().catch((e: unknown) => ({ error: errorText(e) })),
+      this.projectPaging.first(link.api, revalidate)
+        .then((p) => (p === 'unchanged' ? this.store.projects : p))
+        .catch((e: unknown) => ({ error: errorText(e) })),
       link.api.tiers().catch((e: unknown) => ({ error: errorText(e) })),
     ]);
     if (this.link !== link) return;

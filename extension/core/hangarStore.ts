@@ -13,6 +13,8 @@ export interface Snapshot {
 
 type Listener = () => void;
 
+const NAME_ORDER = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
+
 /**
  * The in-memory copy of the server's projects and tiers. Filled by a full fetch, then kept fresh by
  * events. Events that arrive while a fetch is in flight are held and replayed on top of its result,
@@ -33,10 +35,9 @@ export class HangarStore {
     return { dispose: () => this.listeners.delete(listener) };
   }
 
-  /** Projects by name (case-insensitive), then id, so the tree order is stable. */
+  /** Projects by name (case-insensitive, numbers by value: "scale 2" before "scale 10"), then id, so the tree order is stable. */
   get projects(): Project[] {
-    return [...this.projectMap.values()].sort((a, b) =>
-      a.name.localeCompare(b.name, undefined, { sensitivity: 'base' }) || a.id.localeCompare(b.id));
+    return [...this.projectMap.values()].sort((a, b) => NAME_ORDER.compare(a.name, b.name) || a.id.localeCompare(b.id));
   }
 
   /** The default tier first, then by CPU and memory, then id. */
@@ -110,6 +111,17 @@ export class HangarStore {
     this.projectMap.set(id, { ...current, status, statusReason: null });
     this.emit();
     return true;
+  }
+
+  /** Another page of projects (Load more); a project an event already brought stays as the newer of the two. */
+  addProjects(projects: Project[]): void {
+    for (const p of projects) {
+      const current = this.projectMap.get(p.id);
+      if (current && current.updatedAt > p.updatedAt) continue;
+      this.noteStatus(p.id, p.status, p.statusReason);
+      this.projectMap.set(p.id, p);
+    }
+    if (projects.length) this.emit();
   }
 
   removeProject(id: string): void {

@@ -1,25 +1,13 @@
 import * as vscode from 'vscode';
 import type { HangarSession } from '../core/hangarSession';
-import type { LogFollower, LogFollowerState } from './logFollower';
+import type { LogFollower } from './logFollower';
 import type { Logger } from '../core/ports';
-
-/** What the in-VS-Code suite reads about one project's log terminal. */
-export interface LogTerminalProbe {
-  open: boolean;
-  state: LogFollowerState['kind'];
-  lines: string[];
-  notices: string[];
-}
 
 interface Entry {
   terminal: vscode.Terminal;
   follower: LogFollower;
-  lines: string[];
-  notices: string[];
-  opened: boolean;
 }
 
-const KEEP = 2_000;
 const DIM = '\x1b[2m';
 const RESET = '\x1b[0m';
 
@@ -40,16 +28,11 @@ export class LogTerminals implements vscode.Disposable {
       return;
     }
     const write = new vscode.EventEmitter<string>();
-    const entry = { lines: [] as string[], notices: [] as string[], opened: false } as Partial<Entry> as Entry;
+    const entry = {} as Partial<Entry> as Entry;
     const out = (text: string) => write.fire(text.replace(/\r?\n/g, '\r\n'));
     entry.follower = this.session.logFollower(projectId, {
-      onLines: (lines) => {
-        entry.lines.push(...lines);
-        if (entry.lines.length > KEEP) entry.lines.splice(0, entry.lines.length - KEEP);
-        out(lines.map((l) => `${l}\n`).join(''));
-      },
+      onLines: (lines) => out(lines.map((l) => `${l}\n`).join('')),
       onNotice: (text) => {
-        entry.notices.push(text);
         this.log.info(`logs of ${projectId}: ${text}`);
         out(`${DIM}[hangar] ${text}${RESET}\n`);
       },
@@ -57,7 +40,6 @@ export class LogTerminals implements vscode.Disposable {
     const pty: vscode.Pseudoterminal = {
       onDidWrite: write.event,
       open: () => {
-        entry.opened = true;
         out(`${DIM}[hangar] following the logs of "${projectName}"; they continue across restarts. Close this terminal to stop.${RESET}\n`);
         entry.follower.start();
       },
@@ -78,12 +60,6 @@ export class LogTerminals implements vscode.Disposable {
       this.forget(projectId);
     });
     entry.terminal.show(true);
-  }
-
-  probe(projectId: string): LogTerminalProbe | undefined {
-    const e = this.entries.get(projectId);
-    if (!e) return undefined;
-    return { open: e.opened, state: e.follower.state.kind, lines: [...e.lines], notices: [...e.notices] };
   }
 
   /** The connection ended (disconnect, token refused): followers hold the old token, so they go with their terminals. */

@@ -23,7 +23,8 @@ export interface PickProjectOptions {
 
 /** The palette's project quick pick, shared by every command that acts on one project. */
 export async function pickProject(session: HangarSession, o: PickProjectOptions): Promise<Project | undefined> {
-  const all = session.store.projects.length ? session.store.projects : await session.api.projects();
+  // The store holds the pages the Projects view loaded; with more on the server, the picker lists them all.
+  const all = session.store.projects.length && !session.hasMoreProjects ? session.store.projects : await session.api.projects();
   const fitting = o.filter ? all.filter(o.filter) : [...all];
   if (!fitting.length) {
     if (o.none) void vscode.window.showInformationMessage(`Hangar: ${o.none}.`);

@@ -3,7 +3,7 @@ import { VIEW_IDS } from '../core/commandIds';
 import type { ProjectsFeature } from './projectsFeature';
 
 export const PROJECTS_COMMANDS = [
-  'hangar.refresh', 'hangar.createProject', 'hangar.deleteProject',
+  'hangar.refresh', 'hangar.loadMoreProjects', 'hangar.createProject', 'hangar.deleteProject',
   'hangar.openProjectDetails',
   'hangar.deployContainer', 'hangar.forceDeployContainer', 'hangar.retryDeploy', 'hangar.startContainer',
   'hangar.stopContainer', 'hangar.restartContainer', 'hangar.showContainerLogs', 'hangar.copyAgentUrl',

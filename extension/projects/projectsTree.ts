@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { SyncStatus } from '../../backend/contract';
 import type { AgentState } from '../activity/activityModel';
 import type { HangarSession } from '../core/hangarSession';
-import { projectRow, viewRows } from './treeModel';
+import { loadMoreRow, projectRow, viewRows } from './treeModel';
 import { RowTreeItem } from '../core/views/rowTreeItem';
 
 /** What is shown below a project row (the Agent node, extension/agentFiles), and below those items. */
@@ -67,7 +67,10 @@ export class ProjectsTreeProvider implements vscode.TreeDataProvider<vscode.Tree
 
   private rows(): RowTreeItem[] {
     const { store } = this.session;
-    return viewRows('projects', this.session.state, store.projectsLoad, store.projects, (p) => projectRow(p, store.tier(p.tierId), this.syncSource?.status(p.id), this.agentSource?.agentState(p.id)))
+    const projects = store.projects;
+    const rows = viewRows('projects', this.session.state, store.projectsLoad, projects, (p) => projectRow(p, store.tier(p.tierId), this.syncSource?.status(p.id), this.agentSource?.agentState(p.id)));
+    if (projects.length > 0 && rows.length > 0 && this.session.hasMoreProjects) rows.push(loadMoreRow(projects.length));
+    return rows
       .map((row) => {
         const item = new RowTreeItem(row, row.id.startsWith('project:') ? row.id.slice('project:'.length) : undefined);
         if (item.projectId && this.childSource) item.collapsibleState = vscode.TreeItemCollapsibleState.Collapsed;

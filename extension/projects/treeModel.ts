@@ -185,6 +185,15 @@ export function viewRows<T>(
   }
 }
 
+/** The last row of the Projects view while the server has more (older) projects than the pages loaded. */
+export function loadMoreRow(shown: number): RowModel {
+  return {
+    id: 'projects:more', label: 'Load more projects…', description: `${shown} shown`,
+    tooltip: 'Older projects are loaded a page at a time.', contextValue: 'loadMore', icon: { id: 'ellipsis' },
+    command: { command: 'hangar.loadMoreProjects', title: 'Load More Projects' },
+  };
+}
+
 export interface TierPick {
   tierId: string;
   label: string;

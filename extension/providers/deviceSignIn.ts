@@ -4,8 +4,8 @@ import type { ApiClient } from '../core/apiClient';
 import type { Logger } from '../core/ports';
 import { deviceFlowOutcome, followDeviceFlow } from './deviceFlowPoller';
 
-/** What the hidden probe command reports about a device sign-in in progress (tests read the code here). */
-export interface DeviceSignInProbe {
+/** The device sign-in in progress (or the last one): what "Copy Code and Open" copies and opens. */
+export interface DeviceSignInState {
   providerId: string;
   userCode: string;
   verificationUri: string;
@@ -22,10 +22,12 @@ const COPY_AND_OPEN = 'Copy Code and Open';
  * runs. The token never reaches the extension: the API stores it.
  */
 export class DeviceSignIn {
-  current: DeviceSignInProbe | undefined;
+  private _current: DeviceSignInState | undefined;
   private abort: AbortController | undefined;
 
   constructor(private readonly log: Logger) {}
+
+  get current(): DeviceSignInState | undefined { return this._current; }
 
   async run(api: ApiClient, providerId: string, providerName: string): Promise<boolean> {
     this.abort?.abort();
@@ -35,7 +37,7 @@ export class DeviceSignIn {
       { location: vscode.ProgressLocation.Notification, title: `Asking GitHub for a sign-in code for ${providerName}…` },
       () => api.startDeviceFlow(providerId));
     const prompt = `Sign in to ${providerName}: enter the code ${start.userCode} at ${start.verificationUri}`;
-    this.current = { providerId, userCode: start.userCode, verificationUri: start.verificationUri, status: 'pending', prompt };
+    this._current = { providerId, userCode: start.userCode, verificationUri: start.verificationUri, status: 'pending', prompt };
     this.log.info(`device sign-in for ${providerId} started (flow ${start.flowId})`);
     void vscode.window.showInformationMessage(prompt, COPY_AND_OPEN, 'Cancel').then((choice) => {
       if (choice === COPY_AND_OPEN) void this.copyAndOpen();
@@ -48,7 +50,7 @@ export class DeviceSignIn {
         return followDeviceFlow(api, providerId, start, {
           signal: abort.signal,
           onStatus: (s) => {
-            if (this.current) this.current.status = s.status;
+            if (this._current) this._current.status = s.status;
             progress.report({ message: progressText(s, start) });
           },
         });
@@ -67,7 +69,7 @@ export class DeviceSignIn {
 
   /** The "Copy Code and Open" button: the code to the clipboard, GitHub's page in the browser. */
   async copyAndOpen(): Promise<boolean> {
-    const c = this.current;
+    const c = this._current;
     if (!c) return false;
     await vscode.env.clipboard.writeText(c.userCode);
     return vscode.env.openExternal(vscode.Uri.parse(c.verificationUri));

@@ -1,15 +1,13 @@
 import * as vscode from 'vscode';
 import type { ConnectionTestResult, CredentialMeta, HangarEvent, ProviderSummary } from '../../backend/contract';
-import type { ConfigureProviderArgs, ProviderSignInProbeArgs, RemoveProviderCredentialArgs, SetDefaultProviderArgs } from '../core/commandIds';
+import type { ConfigureProviderArgs, RemoveProviderCredentialArgs, SetDefaultProviderArgs } from '../core/commandIds';
 import type { CommandHandlers } from '../core/commandRegistry';
 import type { HangarSession } from '../core/hangarSession';
 import type { Logger } from '../core/ports';
-import { DeviceSignIn, type DeviceSignInProbe } from './deviceSignIn';
+import { DeviceSignIn } from './deviceSignIn';
 import { ProviderCommands } from './providerCommands';
-import { RedirectSignIn, type RedirectSignInProbe } from './redirectSignIn';
-import {
-  catalogPicks, modelPicks, signInChoices, type LoadStatus,
-} from './providersModel';
+import { RedirectSignIn } from './redirectSignIn';
+import { catalogPicks, modelPicks, signInChoices } from './providersModel';
 import type { UriRouter } from '../core/uriRouter';
 import { showError } from '../core/userErrors';
 import type { RowTreeItem } from '../core/views/rowTreeItem';
@@ -23,20 +21,6 @@ import { providersForCache, providersFromCache } from './providersCache';
 
 export const PROVIDERS_VIEW_ID = 'hangar.providers';
 
-export interface ProvidersProbe {
-  status: LoadStatus['kind'];
-  rows: Array<{ id: string; label: string; description: string | undefined; tooltip: string | undefined; icon: string; contextValue: string }>;
-  /** Where this extension's logs are written (the suite greps them for secrets). */
-  logDir: string;
-  /** Warnings shown about credentials that need a new sign-in, in order. */
-  signInNotices: string[];
-}
-
-export interface ProviderSignInState {
-  device: DeviceSignInProbe | undefined;
-  redirect: RedirectSignInProbe | undefined;
-}
-
 type ProviderCommand = (typeof PROVIDERS_COMMANDS)[number];
 
 /**
@@ -47,21 +31,20 @@ export class ProvidersFeature implements vscode.Disposable, Feature<ProviderComm
   readonly id = 'providers';
   readonly disposables: vscode.Disposable[] = [this];
   readonly commands: Pick<CommandHandlers, ProviderCommand>;
-  private readonly tree: ProvidersTreeProvider;
+  readonly tree: ProvidersTreeProvider;
   private readonly view: vscode.TreeView<RowTreeItem>;
   private readonly subscriptions: vscode.Disposable[];
   private loading: Promise<void> | undefined;
   private again = false;
-  private readonly device: DeviceSignIn;
-  private readonly redirect: RedirectSignIn;
+  /** GitHub's device flow and the browser redirect: the sign-in in progress and its buttons. */
+  readonly device: DeviceSignIn;
+  readonly redirect: RedirectSignIn;
   private readonly providerCommands: ProviderCommands;
   /** Test Provider Connection results of this window, shown as "failing" in the view. */
   private readonly tests = new Map<string, ConnectionTestResult>();
-  private readonly signInNotices: string[] = [];
 
   constructor(
-    private readonly session: HangarSession, private readonly log: Logger, private readonly logDir: string,
-    uriRouter: UriRouter, extensionId: string,
+    private readonly session: HangarSession, private readonly log: Logger, uriRouter: UriRouter, extensionId: string,
     treeView: (tree: ProvidersTreeProvider) => vscode.TreeView<RowTreeItem>,
     private readonly offline: OfflineCache,
   ) {
@@ -144,15 +127,6 @@ export class ProvidersFeature implements vscode.Disposable, Feature<ProviderComm
     return this.loading;
   }
 
-  /** The sign-in prompts' state; `action` does what the prompt's buttons (or typing into the paste box) do. */
-  async signInProbe(args?: ProviderSignInProbeArgs): Promise<ProviderSignInState & { rejectedRedirects: number; done?: boolean }> {
-    let done: boolean | undefined;
-    if (args?.action === 'copyAndOpen') done = await this.device.copyAndOpen();
-    if (args?.action === 'cancel') { this.device.cancel(); this.redirect.cancel(); done = true; }
-    if (args?.action === 'paste') done = this.redirect.paste(args.text ?? '');
-    return { device: this.device.current, redirect: this.redirect.current, rejectedRedirects: this.redirect.rejected, ...(done === undefined ? {} : { done }) };
-  }
-
   /** A credential that newly needs a sign-in (its refresh failed): say so once, with "Sign in again". */
   private noticeNeedsSignIn(before: CredentialMeta[] | undefined, after: CredentialMeta[], providers: ProviderSummary[]): void {
     const was = new Map((before ?? []).map((c) => [c.providerId, c.status]));
@@ -160,23 +134,11 @@ export class ProvidersFeature implements vscode.Disposable, Feature<ProviderComm
       if (c.status !== 'needs_sign_in' || was.get(c.providerId) === 'needs_sign_in') continue;
       const name = providers.find((p) => p.id === c.providerId)?.name ?? c.providerId;
       const text = `Hangar: ${name} needs a new sign-in. ${c.statusReason ?? ''}`.trim();
-      this.signInNotices.push(text);
       this.log.warn(`provider ${c.providerId} needs a new sign-in`);
       void vscode.window.showWarningMessage(text, 'Sign in again').then((choice) => {
         if (choice) void vscode.commands.executeCommand('hangar.configureProvider', { providerId: c.providerId });
       });
     }
-  }
-
-  probe(): ProvidersProbe {
-    return {
-      status: this.tree.status.kind,
-      rows: this.tree.getChildren().map((i) => ({
-        id: i.model.id, label: i.model.label, description: i.model.description, tooltip: i.model.tooltip, icon: i.model.icon.id, contextValue: i.model.contextValue,
-      })),
-      logDir: this.logDir,
-      signInNotices: [...this.signInNotices],
-    };
   }
 
   dispose(): void {
@@ -334,6 +296,6 @@ export class ProvidersFeature implements vscode.Disposable, Feature<ProviderComm
 
 /** Built on first use or once a server answers (credentials that need a new sign-in are announced then). */
 export function createProvidersFeature(core: FeatureCore): ProvidersFeature {
-  return new ProvidersFeature(core.session, core.log, core.context.logUri.fsPath, core.uriRouter, core.context.extension.id,
+  return new ProvidersFeature(core.session, core.log, core.uriRouter, core.context.extension.id,
     (tree) => core.treeView(PROVIDERS_VIEW_ID, tree), core.offline);
 }

@@ -125,6 +125,14 @@ export function modelPicks(models: ModelSummary[], current: DefaultModel, provid
 }
 
 /** Create Project's provider step: "Use default (X)" and every configured provider; `providerId` null = the default. */
+/** The last pick of Create Project's provider step: configure one there and then, and come back to the step. */
+export const CONFIGURE_PROVIDER_PICK = {
+  label: '$(add) Configure a Provider…',
+  description: 'add a key or sign in, then choose it here',
+  providerId: null,
+  configure: true,
+} as const;
+
 export function projectProviderPicks(configured: ProviderSummary[], def: DefaultModel): Array<{ label: string; description?: string; providerId: string | null }> {
   const defName = def.providerId ? configured.find((p) => p.id === def.providerId)?.name ?? def.providerId : undefined;
   const first = {

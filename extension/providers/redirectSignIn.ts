@@ -7,13 +7,12 @@ import { parsePastedCode } from './pastedCode';
 
 export const OAUTH_CALLBACK_PATH = '/oauth/callback';
 
-/** What the hidden probe reports about a browser sign-in in progress. */
-export interface RedirectSignInProbe {
+/** The browser sign-in in progress (or the last one). */
+export interface RedirectSignInState {
   providerId: string;
   authorizeUrl: string;
   /** The redirect URI the provider was given (from vscode.env.asExternalUri). */
   redirectUri: string;
-  pasteBoxVisible: boolean;
   /** How the code arrived: through the URI handler, or pasted. */
   via: 'uri' | 'paste' | undefined;
 }
@@ -31,21 +30,22 @@ interface Pending {
  * "paste the code" box is open at once for providers that cannot redirect to the editor.
  */
 export class RedirectSignIn implements vscode.Disposable {
-  current: RedirectSignInProbe | undefined;
+  private _current: RedirectSignInState | undefined;
   private pending: Pending | undefined;
   private readonly route: { dispose(): void };
-  private acceptPaste: ((text: string) => void) | undefined;
 
   constructor(private readonly log: Logger, router: UriRouter, private readonly extensionId: string) {
     this.route = router.register(OAUTH_CALLBACK_PATH, (query) => this.onRedirect(query));
   }
+
+  get current(): RedirectSignInState | undefined { return this._current; }
 
   async run(api: ApiClient, providerId: string, providerName: string): Promise<CredentialMeta | undefined> {
     this.pending?.settle(undefined);
     const editorUri = vscode.Uri.parse(`${vscode.env.uriScheme}://${this.extensionId}${OAUTH_CALLBACK_PATH}`);
     const redirectUri = (await vscode.env.asExternalUri(editorUri)).toString(true);
     const auth = await api.authorizeRedirect(providerId, redirectUri);
-    this.current = { providerId, authorizeUrl: auth.authorizeUrl, redirectUri, pasteBoxVisible: false, via: undefined };
+    this._current = { providerId, authorizeUrl: auth.authorizeUrl, redirectUri, via: undefined };
     const answer = new Promise<Parameters<Pending['settle']>[0]>((resolve) => {
       this.pending = { providerId, state: auth.state, settle: resolve };
     });
@@ -60,33 +60,21 @@ export class RedirectSignIn implements vscode.Disposable {
         return answer;
       })).finally(() => clearTimeout(expiry));
     input.dispose();
-    this.acceptPaste = undefined;
     this.pending = undefined;
-    if (this.current) this.current.pasteBoxVisible = false;
     if (!got) return undefined;
     if ('error' in got) {
       void vscode.window.showErrorMessage(`Hangar: signing in to ${providerName} failed: ${got.error}`);
       return undefined;
     }
-    if (this.current) this.current.via = got.via;
+    if (this._current) this._current.via = got.via;
     return vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Finishing the sign-in to ${providerName}…` },
       () => api.completeRedirect(providerId, got.state, got.code));
   }
 
-  /** Redirects that arrived with a state this window did not start (ignored, with a warning). */
-  rejected = 0;
-
   /** The progress notification's Cancel. */
   cancel(): void {
     this.pending?.settle(undefined);
-  }
-
-  /** Tests: what a user typing into the paste box and pressing Enter does. */
-  paste(text: string): boolean {
-    if (!this.acceptPaste) return false;
-    this.acceptPaste(text);
-    return true;
   }
 
   dispose(): void {
@@ -103,21 +91,16 @@ export class RedirectSignIn implements vscode.Disposable {
     input.placeholder = 'code, code#state, or the address the page ended on';
     input.ignoreFocusOut = true;
     input.password = false;
-    this.acceptPaste = (text) => {
-      const parsed = parsePastedCode(text, state);
+    // Closing the box while waiting for the browser keeps waiting; the notification says how to stop.
+    input.onDidAccept(() => {
+      const parsed = parsePastedCode(input.value, state);
       if ('error' in parsed) {
         input.validationMessage = parsed.error;
         return;
       }
       this.pending?.settle({ ...parsed, via: 'paste' });
-    };
-    input.onDidAccept(() => this.acceptPaste?.(input.value));
-    input.onDidHide(() => {
-      // Closing the box while waiting for the browser keeps waiting; the notification says how to stop.
-      if (this.current) this.current.pasteBoxVisible = false;
     });
     input.show();
-    if (this.current) this.current.pasteBoxVisible = true;
     return input;
   }
 
@@ -125,7 +108,6 @@ export class RedirectSignIn implements vscode.Disposable {
     const state = query.get('state') ?? '';
     const p = this.pending;
     if (!p || p.state !== state) {
-      this.rejected++;
       this.log.warn('a sign-in redirect arrived that matches no sign-in in progress; ignored');
       void vscode.window.showWarningMessage('Hangar: this sign-in link does not belong to a sign-in in progress in this window. Start the sign-in again.');
       return;

@@ -2,28 +2,20 @@
 // (edits checked with the API's own schemas first), the permission editor per project, and the
 // Export…/Import… buttons, which run the commands.
 import * as vscode from 'vscode';
-import {
-  SettingsHostToWebview, SettingsWebviewToHost, type SettingsPanelState,
-} from '../../webviews/protocol/settings';
+import { SettingsHostToWebview, SettingsWebviewToHost } from '../../webviews/protocol/settings';
 import type { HangarSession } from '../core/hangarSession';
 import type { Logger } from '../core/ports';
-import { PanelChannel, type PanelHandlers } from '../core/webview/panelChannel';
-import { resourceRoots, webviewHtml } from '../core/webview/webviewHtml';
+import type { PanelHandlers } from '../core/webview/panelChannel';
+import { PanelHost } from '../core/webview/panelHost';
 import { checkPermissions, projectPermissionsView, settingsView, updateFromEdit } from './settingsModel';
 
-const VIEW_TYPE = 'hangarSettings';
-const WEBVIEW = 'settings';
-
-export interface SettingsPanelProbe { visible: boolean; ready: boolean; lastState: SettingsPanelState | undefined }
-
 export class SettingsPanel implements vscode.Disposable {
-  private panel: vscode.WebviewPanel | undefined;
-  private channel: PanelChannel<SettingsWebviewToHost, SettingsHostToWebview> | undefined;
-  private subscriptions: vscode.Disposable[] = [];
+  /** The open panel (one at a time), on the shared panel host. */
+  private _host: PanelHost<SettingsWebviewToHost, SettingsHostToWebview> | undefined;
   private projectId: string | null = null;
 
-  /** The webview's requests; the suite's hooks send the same messages (test/vscode/hooks). */
-  private readonly handlers: PanelHandlers<SettingsWebviewToHost> = {
+  /** The webview's requests, one handler per message type. */
+  readonly handlers: PanelHandlers<SettingsWebviewToHost> = {
     refresh: () => this.load(),
     save: async ({ edit }) => {
       const checked = updateFromEdit(edit);
@@ -53,72 +45,39 @@ export class SettingsPanel implements vscode.Disposable {
 
   constructor(private readonly deps: { session: HangarSession; extensionUri: vscode.Uri; log: Logger }) {}
 
+  /** The open panel's host, if the panel is open. */
+  get host(): PanelHost<SettingsWebviewToHost, SettingsHostToWebview> | undefined { return this._host; }
+
   show(): void {
-    if (this.panel) {
-      this.panel.reveal();
+    if (this._host) {
+      this._host.reveal();
       void this.load();
       return;
     }
-    const { extensionUri, log } = this.deps;
-    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, 'Hangar Settings', vscode.ViewColumn.Active, {
-      enableScripts: true,
-      localResourceRoots: resourceRoots(WEBVIEW).map((p) => vscode.Uri.joinPath(extensionUri, ...p.split('/'))),
-    });
-    this.panel = panel;
-    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'hangar.svg');
-    const channel = new PanelChannel<SettingsWebviewToHost, SettingsHostToWebview>(panel.webview, {
-      name: 'settings', incoming: SettingsWebviewToHost, outgoing: SettingsHostToWebview, log,
+    const host = new PanelHost(this.deps, {
+      viewType: 'hangarSettings',
+      webview: 'settings',
+      title: 'Hangar Settings',
+      pageTitle: 'Hangar Settings',
+      icon: 'media/hangar.svg',
+      name: 'settings',
+      incoming: SettingsWebviewToHost,
+      outgoing: SettingsHostToWebview,
       handlers: this.handlers,
     });
-    this.channel = channel;
-    panel.webview.html = webviewHtml({
-      name: WEBVIEW, title: 'Hangar Settings', cspSource: panel.webview.cspSource, hasStylesheet: true,
-      resourceUri: (p) => panel.webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...p.split('/'))).toString(),
-    });
-    this.subscriptions = [
-      channel,
-      panel.onDidChangeViewState(() => { if (!panel.visible) channel.reset(); }),
-      panel.onDidDispose(() => this.closed()),
-      this.deps.session.onDidChangeState(() => void this.load()),
-    ];
-    channel.postState({ type: 'state', state: { kind: 'loading' } });
+    this._host = host;
+    host.onDidDispose(() => { if (this._host === host) this._host = undefined; });
+    host.own(this.deps.session.onDidChangeState(() => void this.load()));
+    host.channel.postState({ type: 'state', state: { kind: 'loading' } });
     void this.load();
   }
 
-  /** Runs one webview message (validated like the webview's) and settles like its request. */
-  async inject(raw: unknown): Promise<{ ok: boolean; error?: string }> {
-    const parsed = SettingsWebviewToHost.safeParse(raw);
-    if (!parsed.success || parsed.data.type === 'ready') return { ok: false, error: 'not a settings request' };
-    const message = parsed.data;
-    const handler = this.handlers[message.type] as (m: typeof message) => Promise<unknown>;
-    try {
-      await handler(message);
-      return { ok: true };
-    } catch (e) {
-      return { ok: false, error: e instanceof Error ? e.message : String(e) };
-    }
-  }
-
-  probe(): SettingsPanelProbe | undefined {
-    if (!this.panel || !this.channel) return undefined;
-    const last = this.channel.lastState;
-    return { visible: this.panel.visible, ready: this.channel.ready, lastState: last?.type === 'state' ? last.state : undefined };
-  }
-
   dispose(): void {
-    this.panel?.dispose();
-    this.closed();
-  }
-
-  private closed(): void {
-    for (const d of this.subscriptions) d.dispose();
-    this.subscriptions = [];
-    this.panel = undefined;
-    this.channel = undefined;
+    this._host?.dispose();
   }
 
   private async load(): Promise<void> {
-    const channel = this.channel;
+    const channel = this._host?.channel;
     if (!channel) return;
     const { session, log } = this.deps;
     if (session.state.kind !== 'connected') {

@@ -1,36 +1,23 @@
 import * as vscode from 'vscode';
+import type { Logger } from '../core/ports';
 
 export type NoticeKind = 'summary' | 'conflict' | 'pushRefused' | 'failed' | 'info';
 
-export interface NoticeRecord {
-  kind: NoticeKind;
-  level: 'info' | 'warning' | 'error';
-  projectId: string | undefined;
-  message: string;
-  items: string[];
-  /** The button the user chose, once they did ('' when dismissed). */
-  choice?: string;
-}
+export type NoticeLevel = 'info' | 'warning' | 'error';
 
 /**
- * The sync notifications, shown and remembered: the in-VS-Code suite reads what was raised with which
- * choices (toasts cannot be clicked there). Never holds a secret: messages are built from sync results.
+ * The sync notifications, shown and logged with their kind and project. Never holds a secret: messages
+ * are built from sync results.
  */
 export class Notices {
-  private readonly recent: NoticeRecord[] = [];
+  constructor(private readonly log: Logger) {}
 
-  raise<T extends string>(kind: NoticeKind, level: NoticeRecord['level'], projectId: string | undefined, message: string, items: readonly T[] = []): Thenable<T | undefined> {
-    const record: NoticeRecord = { kind, level, projectId, message, items: [...items] };
-    this.recent.push(record);
-    if (this.recent.length > 30) this.recent.shift();
-    const show = level === 'info' ? vscode.window.showInformationMessage : level === 'warning' ? vscode.window.showWarningMessage : vscode.window.showErrorMessage;
-    return show(message, ...items).then((choice) => {
-      record.choice = choice ?? '';
-      return choice as T | undefined;
-    });
-  }
-
-  list(): NoticeRecord[] {
-    return this.recent.map((r) => ({ ...r, items: [...r.items] }));
+  raise<T extends string>(
+    kind: NoticeKind, level: NoticeLevel, projectId: string | undefined, message: string, items: readonly T[] = [],
+  ): Thenable<T | undefined> {
+    this.log.info(`sync ${kind}${projectId ? ` (${projectId})` : ''}: ${message}`);
+    const show = level === 'info' ? vscode.window.showInformationMessage
+      : level === 'warning' ? vscode.window.showWarningMessage : vscode.window.showErrorMessage;
+    return show(message, ...items) as Thenable<T | undefined>;
   }
 }

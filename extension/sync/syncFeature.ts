@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import type { HangarEvent, SyncStatus } from '../../backend/contract';
-import type { SyncProbeArgs } from '../core/commandIds';
 import type { CommandHandlers } from '../core/commandRegistry';
 import type { HangarSession } from '../core/hangarSession';
 import type { OperationTracker } from '../projects/operationTracker';
@@ -8,11 +7,10 @@ import type { Logger } from '../core/ports';
 import type { SecretRegistry } from '../core/redact';
 import type { ProjectsTreeProvider } from '../projects/projectsTree';
 import { githubCommands } from './githubCommands';
-import { Notices, type NoticeRecord } from './notices';
+import { Notices } from './notices';
 import { CONFLICT_SCHEME, ConflictFiles, REMOTE_SCHEME, RemoteFileProvider } from './remoteFiles';
 import { syncCommands } from './syncCommands';
 import { reportImportFailure } from './syncReport';
-import type { StatusBarView } from './syncFormat';
 import { SyncModel } from './syncModel';
 import { SyncStatusBar } from './syncStatusBar';
 import type { Feature } from '../core/feature';
@@ -31,15 +29,6 @@ export interface SyncFeatureDeps {
   chat: { activeProjectId(): string | undefined; onDidChangeActive(l: () => void): vscode.Disposable };
 }
 
-/** What the suite's sync probe returns (test/vscode/hooks): the model's state and what the user was shown. */
-export interface SyncProbe {
-  focused: string | undefined;
-  focusSource: string | undefined;
-  statusBar: StatusBarView & { projectId: string | undefined };
-  statuses: Record<string, SyncStatus>;
-  notices: NoticeRecord[];
-}
-
 /** At most this many projects' statuses are fetched after a full refresh (the rest come by events or focus). */
 const PREFETCH_LIMIT = 25;
 
@@ -52,8 +41,10 @@ export class SyncFeature implements vscode.Disposable, Feature<(typeof SYNC_COMM
   readonly disposables: vscode.Disposable[] = [this];
   readonly commands: Pick<CommandHandlers, (typeof SYNC_COMMANDS)[number]>;
   readonly model = new SyncModel();
-  private readonly statusBar = new SyncStatusBar();
-  private readonly notices = new Notices();
+  /** The focused project's status bar item. */
+  readonly statusBar = new SyncStatusBar();
+  /** The sync notifications (the commands raise them). */
+  readonly notices: Notices;
   private readonly subscriptions: vscode.Disposable[];
   private readonly loading = new Map<string, Promise<SyncStatus | undefined>>();
   private readonly ownOperations = new Set<string>();
@@ -61,6 +52,7 @@ export class SyncFeature implements vscode.Disposable, Feature<(typeof SYNC_COMM
   private ticker: NodeJS.Timeout | undefined;
 
   constructor(private readonly d: SyncFeatureDeps) {
+    this.notices = new Notices(d.log);
     this.conflictSides = new ConflictFiles(async (projectId, file, content) => {
       await d.session.api.syncResolve(projectId, file, content);
       d.log.info(`sync: saved the resolution of ${file} in ${projectId}`);
@@ -95,8 +87,6 @@ export class SyncFeature implements vscode.Disposable, Feature<(typeof SYNC_COMM
     this.commands = this.handlers();
   }
 
-  get lastStatusBarText(): string { return this.statusBar.view.text; }
-
   private handlers(): Pick<CommandHandlers, (typeof SYNC_COMMANDS)[number]> {
     return {
       ...syncCommands({
@@ -105,24 +95,6 @@ export class SyncFeature implements vscode.Disposable, Feature<(typeof SYNC_COMM
         ownOperations: this.ownOperations, conflictSides: this.conflictSides,
       }),
       ...githubCommands(this.d.session, this.d.log, this.d.secretRegistry, this.notices),
-    };
-  }
-
-  async probe(args?: SyncProbeArgs): Promise<SyncProbe> {
-    if (args?.select) {
-      // The real path: select the row; onDidChangeSelection moves the focus.
-      const item = this.d.projectsTree.getChildren().find((i) => i.projectId === args.select);
-      if (item) {
-        await Promise.resolve(this.d.projectsView.reveal(item, { select: true, focus: true }))
-          .catch((e: unknown) => this.d.log.warn(`sync: could not select ${args.select}: ${e instanceof Error ? e.message : String(e)}`));
-      }
-    }
-    return {
-      focused: this.model.focused,
-      focusSource: this.model.focusSource,
-      statusBar: this.statusBar.view,
-      statuses: this.model.all(),
-      notices: this.notices.list(),
     };
   }
 

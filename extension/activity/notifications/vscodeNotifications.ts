@@ -8,13 +8,6 @@ import { showError } from '../../core/userErrors';
 import type { NotificationAction, NotificationSinks, NotifySettings } from './notificationCenter';
 import { soundCommand, systemNotificationCommand, type OsCommand } from './systemNotification';
 
-/** What the sinks did, newest last (the in-VS-Code suite reads it through hangar.internal.activity). */
-export type SinkRecord =
-  | { sink: 'inApp'; sessionId: string; actions: NotificationAction[] }
-  | { sink: 'system' | 'sound'; command: string; error?: string }
-  | { sink: 'summary'; text: string }
-  | { sink: 'action'; sessionId: string; action: NotificationAction; ok: boolean };
-
 export function readNotifySettings(): NotifySettings {
   const c = vscode.workspace.getConfiguration('hangar');
   return {
@@ -30,13 +23,11 @@ const ACTIVITY_VIEW = 'hangar.activity';
 
 /** The vscode side of NotificationCenter: toasts with actions, the OS notification and sound, the quiet-hours summary. */
 export class VscodeNotificationSinks implements NotificationSinks {
-  readonly records: SinkRecord[] = [];
   private missingTool = new Set<string>();
 
   constructor(private readonly session: HangarSession, private readonly log: Logger, private readonly platform = process.platform) {}
 
   inApp(note: ActivityNotification, actions: NotificationAction[]): void {
-    this.record({ sink: 'inApp', sessionId: note.sessionId, actions });
     const show = { info: vscode.window.showInformationMessage, warning: vscode.window.showWarningMessage, error: vscode.window.showErrorMessage }[NOTIFICATION_LEVEL[note.kind]];
     void show(note.text, ...actions).then((choice) => {
       if (choice) void this.act(note, choice as NotificationAction);
@@ -45,7 +36,6 @@ export class VscodeNotificationSinks implements NotificationSinks {
 
   /** What a click on a notification's button does. */
   async act(note: ActivityNotification, action: NotificationAction): Promise<boolean> {
-    let ok = true;
     try {
       if (action === 'Open Session') {
         await vscode.commands.executeCommand('hangar.openSession', { projectId: note.projectId, sessionId: note.sessionId });
@@ -55,12 +45,11 @@ export class VscodeNotificationSinks implements NotificationSinks {
           { reply: action === 'Approve' ? 'once' : 'reject' });
         this.log.info(`${action === 'Approve' ? 'approved (once)' : 'rejected'} ${note.permission.name} for session ${note.sessionId}`);
       }
+      return true;
     } catch (e) {
-      ok = false;
       void showError(`Hangar: could not ${action === 'Open Session' ? 'open the session' : action.toLowerCase()}`, e, { 'Open Session': () => vscode.commands.executeCommand('hangar.openSession', { projectId: note.projectId, sessionId: note.sessionId }) });
+      return false;
     }
-    this.record({ sink: 'action', sessionId: note.sessionId, action, ok });
-    return ok;
   }
 
   system(note: ActivityNotification, sound: boolean): void {
@@ -73,7 +62,6 @@ export class VscodeNotificationSinks implements NotificationSinks {
   }
 
   summary(text: string): void {
-    this.record({ sink: 'summary', text });
     void vscode.window.showInformationMessage(text, 'Show Activity').then((c) => {
       if (c) void vscode.commands.executeCommand(`${ACTIVITY_VIEW}.focus`);
     });
@@ -87,21 +75,15 @@ export class VscodeNotificationSinks implements NotificationSinks {
 
   private run(sink: 'system' | 'sound', cmd: OsCommand | undefined): void {
     if (!cmd) {
-      this.record({ sink, command: '', error: `no ${sink} notification on ${this.platform}` });
+      this.log.debug(`no ${sink} notification on ${this.platform}`);
       return;
     }
     execFile(cmd.file, cmd.args, { timeout: 10_000, windowsHide: true }, (err) => {
       const error = err ? ((err as NodeJS.ErrnoException).code === 'ENOENT' ? `${cmd.file} is not installed` : err.message.split('\n')[0]) : undefined;
-      this.record({ sink, command: cmd.file, ...(error ? { error } : {}) });
       if (error && !this.missingTool.has(cmd.file)) {
         this.missingTool.add(cmd.file);
         this.log.warn(`${sink} notification: ${error}${cmd.file === 'notify-send' ? ' (apt-get install libnotify-bin)' : ''}`);
       }
     });
-  }
-
-  private record(r: SinkRecord): void {
-    this.records.push(r);
-    if (this.records.length > 100) this.records.shift();
   }
 }

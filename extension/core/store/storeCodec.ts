@@ -21,7 +21,9 @@ export function encodeStore(data: StoreData): string {
  * (the body is equivalent JSON; the checksum is of it): a large store is never one long stall of the
  * extension host, and is never one large string either (the pieces are written in turn).
  */
-export async function encodeStoreInPieces(data: StoreData, pause: () => Promise<void>): Promise<{ pieces: string[]; bytes: number }> {
+export async function encodeStoreInPieces(
+  data: StoreData, pause: () => Promise<void>,
+): Promise<{ pieces: string[]; bytes: number }> {
   const hash = crypto.createHash('sha256');
   const parts: string[] = [];
   let bytes = 0;
@@ -31,7 +33,8 @@ export async function encodeStoreInPieces(data: StoreData, pause: () => Promise<
   for (const [url, cache] of Object.entries(data.servers)) {
     const { transcripts, ...lists } = cache;
     const listsText = JSON.stringify(lists);
-    push(`${server++ ? ',' : ''}${JSON.stringify(url)}:{${listsText.length > 2 ? `${listsText.slice(1, -1)},` : ''}"transcripts":{`);
+    const listsPart = listsText.length > 2 ? `${listsText.slice(1, -1)},` : '';
+    push(`${server++ ? ',' : ''}${JSON.stringify(url)}:{${listsPart}"transcripts":{`);
     let project = 0;
     for (const [projectId, sessions] of Object.entries(transcripts)) {
       push(`${project++ ? ',' : ''}${JSON.stringify(projectId)}:{`);

@@ -32,7 +32,7 @@ export interface Trimmed {
   kept: { server: string; project: string; session: string; usedAt: number }[];
 }
 
-/** The cheap part, without encoding: what is too old goes, and each project keeps its N most recently used transcripts. */
+/** The cheap part, without encoding: what is too old goes; each project keeps its N most recently used transcripts. */
 export function trimStore(data: StoreData, limits: StoreLimits, now: number): Trimmed {
   const oldest = now - limits.maxAgeMs;
   let evicted = 0;
@@ -59,7 +59,9 @@ export function trimStore(data: StoreData, limits: StoreLimits, now: number): Tr
  * `encoded`: the trimmed data's file. Within the limit it is the answer; over it (rare: measured and
  * encoded again at once), transcripts go, least recently used first, then activity, then whole servers.
  */
-export function shrinkToFit(data: StoreData, limits: StoreLimits, trimmed: Trimmed, encoded: { pieces: readonly string[]; bytes: number }): Fitted {
+export function shrinkToFit(
+  data: StoreData, limits: StoreLimits, trimmed: Trimmed, encoded: { pieces: readonly string[]; bytes: number },
+): Fitted {
   let evicted = trimmed.evicted;
   let bytes = encoded.bytes;
   if (bytes <= limits.maxBytes) return { text: encoded.pieces, bytes, evicted };

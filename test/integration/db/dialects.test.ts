@@ -110,6 +110,22 @@ describe('database: SQLite and PostgreSQL run the same schema', function () {
       await db.insertInto('projects').values({ ...base, id: 'aaaa-second', name: 'second', slug: 'same-ms-2' }).execute();
       const names = (await admin.get<{ items: Project[] }>('/api/projects')).body.items.map((p) => p.name);
       assert.deepEqual(names.slice(-2), ['second', 'first']);
+      // The cursor carries the insertion order too: a page boundary between the two loses neither.
+      const total = (await admin.get<{ items: Project[] }>('/api/projects')).body.items.length;
+      const page = (await admin.get<{ items: Project[]; nextCursor: string }>(`/api/projects?limit=${total - 1}`)).body;
+      const rest = (await admin.get<{ items: Project[] }>(`/api/projects?limit=5&cursor=${page.nextCursor}`)).body;
+      assert.deepEqual([page.items.at(-1)!.name, ...rest.items.map((p) => p.name)], ['second', 'first']);
+    });
+
+    it("renews the list's ETag by trigger on every change (migration 0017), so an unchanged list answers 304", async () => {
+      const admin = client(api.url, api.adminToken);
+      const etag = (await admin.get('/api/projects')).headers.get('etag')!;
+      assert.equal((await admin.call('GET', '/api/projects', undefined, { 'If-None-Match': etag })).status, 304);
+      // A write straight to the table, as another replica's would be: the trigger renews the tag.
+      await api.server.services.db.updateTable('projects').set({ status: 'stopped' }).where('id', '=', 'zzzz-first').execute();
+      const after = await admin.call('GET', '/api/projects', undefined, { 'If-None-Match': etag });
+      assert.equal(after.status, 200);
+      assert.notEqual(after.headers.get('etag'), etag);
     });
   });
 });

@@ -2,6 +2,7 @@
 // hold no `hangar.internal.*` command and no module of test/ (the hooks live in test/vscode/hooks and are
 // built only as dist/testHooks.mjs by the test build). Built here in memory, as `esbuild.mjs --production`.
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
 
@@ -44,6 +45,24 @@ describe('no test hooks in the production bundles', function () {
     assert.deepEqual(inputs.filter((i) => i.startsWith('test/')), []);
     // The loader is there, and it only imports a file beside the bundle at run time (never in production).
     assert.ok(text.includes('dist/testHooks.mjs'));
+  });
+
+  it('no product class carries a probe, an injector, a stream cutter or a buffer of what it posted', () => {
+    // Members that only a test reads or calls: the hooks reach the product through its public parts instead.
+    const member = /^\s*(?:(?:private|readonly|public|async|get)\s+)*(probe|inject|internal|signInProbe|dropStream|posted|records|paste)\s*[(:=]/m;
+    const offenders: string[] = [];
+    const scan = (dir: string): void => {
+      for (const d of readdirSync(dir, { withFileTypes: true })) {
+        const file = path.join(dir, d.name);
+        if (d.isDirectory()) scan(file);
+        else if (d.name.endsWith('.ts')) {
+          const found = member.exec(readFileSync(file, 'utf8'));
+          if (found) offenders.push(`${path.relative(root, file)}: ${found[1]}`);
+        }
+      }
+    };
+    scan(path.join(root, 'extension'));
+    assert.deepEqual(offenders, []);
   });
 
   it('the Desktop page neither accepts nor answers the suite\'s probes', async () => {

@@ -4,20 +4,36 @@
 // loads the feature it reads (as the product's own commands do); panels are tapped as their feature loads.
 import * as vscode from 'vscode';
 import type { HangarParts } from '../../../extension/core/testHooksLoader';
-import type { ActivityInternalArgs } from '../../../extension/activity/activityFeature';
+import type { ActivityFeature } from '../../../extension/activity/activityFeature';
 import type { ChatFeature } from '../../../extension/chat/chatFeature';
-import type { ProviderSignInProbeArgs, SyncProbeArgs } from '../../../extension/core/commandIds';
 import type { DesktopFeature } from '../../../extension/desktop/desktopFeature';
+import type { ProjectsFeature } from '../../../extension/projects/projectsFeature';
+import type { ProvidersFeature } from '../../../extension/providers/providersFeature';
+import type { SyncFeature } from '../../../extension/sync/syncFeature';
+import { activityHooks, type ActivityInternalArgs } from './activityHooks';
 import { chatHooks, type ChatInternalArgs } from './chatHooks';
 import { desktopHooks, type DesktopInternalArgs } from './desktopHooks';
+import { logHooks } from './logHooks';
+import { providerHooks, type ProviderSignInArgs } from './providerHooks';
+import { settingsCommand, type SettingsInternalArgs } from './settingsHooks';
 import { snapshot } from './snapshot';
+import { syncHooks, type SyncProbeArgs } from './syncHooks';
 
 export function register({ shell, features }: HangarParts): vscode.Disposable[] {
   const chat = chatHooks(shell.context.extensionUri);
   const desktop = desktopHooks(shell.context.extensionUri);
+  const activity = activityHooks(shell.uriRouter);
+  const providers = providerHooks(shell.context.logUri.fsPath);
+  const sync = syncHooks();
+  const logs = logHooks();
+  // Each feature's parts are tapped as it loads, before its first command runs or event arrives.
   const loaded = features.onDidLoad((f) => {
     if (f.id === 'chat') chat.loaded(f as ChatFeature);
     if (f.id === 'desktop') desktop.loaded(f as DesktopFeature);
+    if (f.id === 'activity') activity.loaded(f as ActivityFeature);
+    if (f.id === 'providers') providers.loaded(f as ProvidersFeature);
+    if (f.id === 'sync') sync.loaded(f as SyncFeature);
+    if (f.id === 'projects') logs.tapSession((f as ProjectsFeature).services.session);
   });
   const projects = async () => (await features.load('projects')).services;
   const commands: Record<string, (...args: never[]) => unknown> = {
@@ -38,18 +54,23 @@ export function register({ shell, features }: HangarParts): vscode.Disposable[] 
     },
     /** What a window opening does with the stored token (the offline suite: a "reload" while the API is down). */
     'hangar.internal.resume': async (url: string) => (await projects()).session.resume(url),
-    'hangar.internal.containerLogs': async (projectId: string) => (await projects()).logs.probe(projectId),
-    'hangar.internal.activity': async (args?: ActivityInternalArgs) => (await features.load('activity')).internal(args),
-    'hangar.internal.chat': async (args: ChatInternalArgs) => chat.command(await features.load('chat'), args),
-    'hangar.internal.providers': async () => (await features.load('providers')).probe(),
-    'hangar.internal.providerSignIn': async (args?: ProviderSignInProbeArgs) => {
-      return (await features.load('providers')).signInProbe(args);
+    'hangar.internal.containerLogs': async (projectId: string) => {
+      await features.load('projects');
+      return logs.probe(projectId);
     },
-    'hangar.internal.sync': async (args?: SyncProbeArgs) => (await features.load('sync')).probe(args),
-    /** The settings panel's probe, or (with `inject`) a webview request run through its host. */
-    'hangar.internal.settings': async (args?: { inject?: unknown }) => {
-      const { panel } = await features.load('settings');
-      return args?.inject ? panel.inject(args.inject) : panel.probe();
+    'hangar.internal.activity': async (args?: ActivityInternalArgs) => {
+      return activity.command(await features.load('activity'), (await projects()).session, args);
+    },
+    'hangar.internal.chat': async (args: ChatInternalArgs) => chat.command(await features.load('chat'), args),
+    'hangar.internal.providers': async () => providers.providers(await features.load('providers')),
+    'hangar.internal.providerSignIn': async (args?: ProviderSignInArgs) => {
+      return providers.signIn(await features.load('providers'), args);
+    },
+    'hangar.internal.sync': async (args?: SyncProbeArgs) => {
+      return sync.command(await features.load('sync'), await features.load('projects'), args);
+    },
+    'hangar.internal.settings': async (args?: SettingsInternalArgs) => {
+      return settingsCommand(await features.load('settings'), args);
     },
     'hangar.internal.desktop': async (args: DesktopInternalArgs) => {
       return desktop.command(await features.load('desktop'), args);
@@ -58,6 +79,7 @@ export function register({ shell, features }: HangarParts): vscode.Disposable[] 
   return [
     loaded,
     desktop.disposable,
+    providers.disposable,
     ...Object.entries(commands).map(([id, handler]) => vscode.commands.registerCommand(id, handler)),
   ];
 }

@@ -13,8 +13,16 @@ describe('ApiClient', () => {
     failures = [];
     server = await startServer((req, res) => {
       if (req.headers.authorization !== 'Bearer tok-123456789') return json(res, 401, { error: { code: 'unauthorised', message: 'missing or invalid token' } });
+      const url = new URL(req.url!, 'http://x');
+      if (req.method === 'GET' && url.pathname === '/api/projects') {
+        // Two pages (a cursor to the second) and an ETag: a paged server as GET /api/projects is.
+        if (req.headers['if-none-match'] === '"v1"') { res.writeHead(304, { ETag: '"v1"' }); return res.end(); }
+        res.setHeader('ETag', '"v1"');
+        return url.searchParams.get('cursor') === 'page2'
+          ? json(res, 200, { items: [aProject({ id: 'p2', name: 'older' })], nextCursor: null })
+          : json(res, 200, { items: [aProject()], nextCursor: 'page2' });
+      }
       switch (`${req.method} ${req.url}`) {
-        case 'GET /api/projects': return json(res, 200, { items: [aProject()] });
         case 'POST /api/projects': return json(res, 409, { error: { code: 'conflict', message: 'a project named "alpha" exists', details: { field: 'name' } } });
         case 'DELETE /api/projects/p%2F1': res.writeHead(204); return res.end();
         case 'GET /api/me': return json(res, 200, { id: 'u1', username: 'ada' }); // role, tokenName missing
@@ -32,10 +40,23 @@ describe('ApiClient', () => {
   });
   afterEach(() => server.close());
 
-  it('parses a good response with the contract and sends the bearer token', async () => {
+  it('parses a good response with the contract and sends the bearer token; projects() follows every page', async () => {
     const projects = await client().projects();
-    assert.deepEqual(projects, [aProject()]);
+    assert.deepEqual(projects, [aProject(), aProject({ id: 'p2', name: 'older' })]);
     assert.equal(server.requests[0]?.headers.authorization, 'Bearer tok-123456789');
+    assert.deepEqual(server.requests.map((r) => r.url), ['/api/projects?limit=500', '/api/projects?limit=500&cursor=page2']);
+  });
+
+  it('pages projects with the ETag: 200 carries it, If-None-Match that matches is "unchanged"', async () => {
+    const first = await client().projectsPage({ limit: 100 });
+    assert.ok(!('unchanged' in first));
+    assert.deepEqual([first.items.length, first.nextCursor, first.etag], [1, 'page2', '"v1"']);
+    assert.deepEqual(await client().projectsPage({ limit: 100, etag: '"v1"' }), { unchanged: true });
+    assert.equal(server.requests[1]?.headers['if-none-match'], '"v1"');
+    const stale = await client().projectsPage({ etag: '"v0"', cursor: 'page2' });
+    assert.ok(!('unchanged' in stale));
+    assert.deepEqual(stale.items.map((p) => p.name), ['older']);
+    assert.equal(server.requests[2]?.url, '/api/projects?cursor=page2');
   });
 
   it('turns an error body into ApiError {status, code, message, details} and reports it', async () => {

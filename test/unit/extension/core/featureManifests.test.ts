@@ -33,12 +33,20 @@ describe('feature manifests', () => {
     assert.deepEqual([...listed].sort(), Object.values(VIEW_IDS).sort());
   });
 
-  it('name each feature once, and only the connection and agent files load by themselves at start-up', () => {
+  it('name each feature once, and only the connection loads by itself at start-up', () => {
     assert.deepEqual(duplicates(manifests.map((m) => m.id)), []);
-    assert.deepEqual(manifests.filter((m) => m.loadOn === 'startup').map((m) => m.id).sort(),
-      ['agentFiles', 'connection']);
+    assert.deepEqual(manifests.filter((m) => m.loadOn === 'startup').map((m) => m.id).sort(), ['connection']);
     assert.deepEqual(manifests.filter((m) => m.loadOn === 'connected').map((m) => m.id).sort(),
       ['activity', 'providers', 'sync']);
+    // The Agent node below each project row comes with the Projects view.
+    const withOther = manifests.flatMap((m) => typeof m.loadOn === 'object' ? [[m.id, m.loadOn.with]] : []);
+    assert.deepEqual(withOther, [['agentFiles', 'projects']]);
+  });
+
+  it('give each file system scheme to one feature, served by a placeholder from activation', () => {
+    const owner = (scheme: string) => manifests.filter((m) => m.fileSystems?.includes(scheme)).map((m) => m.id);
+    assert.deepEqual(owner('hangar'), ['agentFiles']);
+    assert.deepEqual(duplicates(manifests.flatMap((m) => m.fileSystems ?? [])), []);
   });
 
   it('route the deep links and restored panels to the feature that answers them', () => {

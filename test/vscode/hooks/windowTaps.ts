@@ -1,0 +1,72 @@
+// Test code, never shipped: records what the product shows through vscode.window that the suite cannot
+// see in the workbench (warning toasts), and keeps hold of input boxes so a test can type into them.
+import * as vscode from 'vscode';
+
+type Listener = () => unknown;
+
+/** An input box the product created, as the suite sees it. */
+export interface TappedInputBox {
+  readonly box: vscode.InputBox;
+  readonly visible: boolean;
+  /** What typing `text` and pressing Enter does. */
+  accept(text: string): void;
+}
+
+export class WindowTaps implements vscode.Disposable {
+  /** Every warning toast's text, oldest first (at most KEEP). */
+  readonly warnings: string[] = [];
+  private readonly restore: Array<() => void> = [];
+
+  /** `onInputBox` sees every input box the product creates, before the product shows it. */
+  constructor(onInputBox: (box: TappedInputBox) => void) {
+    const window = vscode.window as { -readonly [K in keyof typeof vscode.window]: (typeof vscode.window)[K] };
+    const showWarningMessage = window.showWarningMessage;
+    window.showWarningMessage = ((message: string, ...rest: never[]) => {
+      this.warnings.push(message);
+      if (this.warnings.length > KEEP) this.warnings.shift();
+      return (showWarningMessage as (m: string, ...r: never[]) => unknown)(message, ...rest);
+    }) as typeof window.showWarningMessage;
+    const createInputBox = window.createInputBox;
+    window.createInputBox = () => {
+      const box = createInputBox();
+      onInputBox(tapInputBox(box));
+      return box;
+    };
+    this.restore.push(() => {
+      window.showWarningMessage = showWarningMessage;
+      window.createInputBox = createInputBox;
+    });
+  }
+
+  dispose(): void {
+    for (const r of this.restore.splice(0)) r();
+  }
+}
+
+const KEEP = 200;
+
+/** Follows show/hide/dispose, and keeps the Enter listeners (VS Code's API cannot press Enter). */
+function tapInputBox(box: vscode.InputBox): TappedInputBox {
+  let visible = false;
+  const accepted: Listener[] = [];
+  const own = <K extends keyof vscode.InputBox>(key: K, value: vscode.InputBox[K]): void => {
+    Object.defineProperty(box, key, { value, configurable: true, writable: true });
+  };
+  const { show, hide, dispose, onDidAccept } = { show: box.show, hide: box.hide, dispose: box.dispose, onDidAccept: box.onDidAccept };
+  own('show', () => { visible = true; show.call(box); });
+  own('hide', () => { visible = false; hide.call(box); });
+  own('dispose', () => { visible = false; dispose.call(box); });
+  own('onDidAccept', (listener, thisArg, disposables) => {
+    accepted.push(() => listener.call(thisArg));
+    return onDidAccept(listener, thisArg, disposables);
+  });
+  box.onDidHide(() => { visible = false; });
+  return {
+    box,
+    get visible() { return visible; },
+    accept(text) {
+      box.value = text;
+      for (const l of accepted) l();
+    },
+  };
+}
