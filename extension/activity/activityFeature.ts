@@ -73,7 +73,7 @@ export class ActivityFeature implements vscode.Disposable, Feature<(typeof ACTIV
       session.onDidChangeState((s) => {
         if (s.kind === 'connected') void this.load();
         if (s.kind === 'offline') void this.restore();
-        if (s.kind === 'disconnected' || s.kind === 'unauthorised') {
+        if (s.kind === 'disconnected' || s.kind === 'unauthorised' || (s.kind === 'connecting' && !s.reconnecting)) {
           this.tree.loadedAt = undefined;
           this.model.clear();
         }

@@ -63,8 +63,11 @@ export class ChatOfflineCopy {
     const messages = views(entry.transcript.messages);
     this.deps.post({ type: 'chat.transcript', sessionId: entry.sessionId, messages, replace: true, hasOlder: false });
     this.shownAt = entry.transcript.at;
-    this.deps.post({ type: 'chat.offlineCopy', copy: { savedAt: entry.transcript.at, age: dataAge(entry.transcript.at, this.deps.now()) } });
-    this.deps.log.info(`chat ${this.deps.projectId}: showing the offline copy of session ${entry.sessionId} (${messages.length} message(s))`);
+    const savedAt = entry.transcript.at;
+    this.deps.post({ type: 'chat.offlineCopy', copy: { savedAt, age: dataAge(savedAt, this.deps.now()) } });
+    this.deps.log.info(
+      `chat ${this.deps.projectId}: offline copy of ${entry.sessionId} shown (${messages.length} messages)`,
+    );
     return entry.sessionId;
   }
 

@@ -67,7 +67,8 @@ export class ProvidersFeature implements vscode.Disposable, Feature<ProviderComm
       session.onDidChangeState((s) => {
         if (s.kind === 'connected') void this.load();
         if (s.kind === 'offline') void this.restore();
-        if (s.kind === 'disconnected' || s.kind === 'unauthorised') {
+        // A new link (another server, a window starting) starts empty: the old rows were another copy's.
+        if (s.kind === 'disconnected' || s.kind === 'unauthorised' || (s.kind === 'connecting' && !s.reconnecting)) {
           this.tree.data = undefined;
           this.tree.status = { kind: 'idle' };
           this.tree.loadedAt = undefined;

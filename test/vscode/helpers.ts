@@ -12,6 +12,7 @@ export interface Snapshot {
   projectNames: string[];
   tierIds: string[];
   projectRows: ProjectRow[];
+  tierRows: Array<{ id: string; description: string | undefined }>;
   autoRefreshScheduled: boolean;
 }
 

@@ -1,7 +1,7 @@
 import type { Logger } from '../ports';
 import type { Timers } from '../timers';
-import { CorruptStore, decodeStore } from './storeCodec';
-import { fitStore, type StoreLimits } from './storeEviction';
+import { CorruptStore, decodeStore, encodeStoreInPieces } from './storeCodec';
+import { shrinkToFit, trimStore, type StoreLimits } from './storeEviction';
 import type { StoreFile } from './storeFile';
 import { emptyServer, emptyStore, type CachedTranscript, type ListSection, type ServerCache, type StoreData } from './storeSchema';
 
@@ -135,7 +135,11 @@ export class LocalStore {
     this.writing = this.writing.then(async () => {
       if (!this.dirty) return;
       this.dirty = false;
-      const fitted = fitStore(this.data, this.ports.limits(), this.ports.timers.now());
+      // Encoded a transcript at a time, yielding between them: a large store never stalls the host.
+      const limits = this.ports.limits();
+      const trimmed = trimStore(this.data, limits, this.ports.timers.now());
+      const encoded = await encodeStoreInPieces(this.data, yieldToHost);
+      const fitted = shrinkToFit(this.data, limits, trimmed, encoded);
       if (fitted.evicted > 0) this.ports.log.info(`Offline store: ${fitted.evicted} old transcript(s) evicted to stay within its limits.`);
       try {
         await this.ports.file.write(fitted.text);
@@ -148,6 +152,8 @@ export class LocalStore {
     return this.writing;
   }
 }
+
+const yieldToHost = () => new Promise<void>((r) => setImmediate(r));
 
 /** What was put before the file was read is newer than the file: it wins, list by list. */
 function mergeInto(fromFile: StoreData, inMemory: StoreData): StoreData {

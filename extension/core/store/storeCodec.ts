@@ -16,6 +16,42 @@ export function encodeStore(data: StoreData): string {
   return `${JSON.stringify({ format: FORMAT, v: data.v, sha256: sha256(body) })}\n${body}`;
 }
 
+/**
+ * The same file as encodeStore, as pieces built one transcript at a time with `pause()` between them
+ * (the body is equivalent JSON; the checksum is of it): a large store is never one long stall of the
+ * extension host, and is never one large string either (the pieces are written in turn).
+ */
+export async function encodeStoreInPieces(
+  data: StoreData, pause: () => Promise<void>,
+): Promise<{ pieces: string[]; bytes: number }> {
+  const hash = crypto.createHash('sha256');
+  const parts: string[] = [];
+  let bytes = 0;
+  const push = (piece: string) => { parts.push(piece); hash.update(piece); bytes += Buffer.byteLength(piece); };
+  push(`{"v":${data.v},"servers":{`);
+  let server = 0;
+  for (const [url, cache] of Object.entries(data.servers)) {
+    const { transcripts, ...lists } = cache;
+    const listsText = JSON.stringify(lists);
+    const listsPart = listsText.length > 2 ? `${listsText.slice(1, -1)},` : '';
+    push(`${server++ ? ',' : ''}${JSON.stringify(url)}:{${listsPart}"transcripts":{`);
+    let project = 0;
+    for (const [projectId, sessions] of Object.entries(transcripts)) {
+      push(`${project++ ? ',' : ''}${JSON.stringify(projectId)}:{`);
+      let session = 0;
+      for (const [sessionId, t] of Object.entries(sessions)) {
+        push(`${session++ ? ',' : ''}${JSON.stringify(sessionId)}:${JSON.stringify(t)}`);
+        await pause();
+      }
+      push('}');
+    }
+    push('}}');
+  }
+  push('}}');
+  const header = `${JSON.stringify({ format: FORMAT, v: data.v, sha256: hash.digest('hex') })}\n`;
+  return { pieces: [header, ...parts], bytes: bytes + Buffer.byteLength(header) };
+}
+
 /** The data of a file's text, migrated to the current version; throws CorruptStore with the reason. */
 export function decodeStore(text: string, migrations: Readonly<Record<number, StoreMigration>> = STORE_MIGRATIONS): StoreData {
   const nl = text.indexOf('\n');

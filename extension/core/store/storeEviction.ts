@@ -11,7 +11,8 @@ export interface StoreLimits {
 }
 
 export interface Fitted {
-  text: string;
+  /** the file's text, whole or in pieces to write in turn */
+  text: string | readonly string[];
   bytes: number;
   /** transcripts dropped to stay within the limits */
   evicted: number;
@@ -20,14 +21,22 @@ export interface Fitted {
 const SECTIONS: readonly ListSection[] = ['projects', 'tiers', 'providers', 'activity'];
 
 /**
- * Trims the data in place to the limits and encodes it: what is too old goes, then each project keeps
- * its N most recently used transcripts, then the least recently used transcripts of all servers go
- * until the file fits; if lists alone are too large, activity goes, then whole servers.
+ * Fitting the data in place to the limits, in two steps (localStore.ts encodes in between): what is
+ * too old goes, then each project keeps its N most recently used transcripts (trimStore); then the
+ * least recently used transcripts of all servers go until the file fits; if lists alone are too large,
+ * activity goes, then whole servers (shrinkToFit).
  */
-export function fitStore(data: StoreData, limits: StoreLimits, now: number): Fitted {
+export interface Trimmed {
+  evicted: number;
+  /** the transcripts left, to evict from when the file is still too large */
+  kept: { server: string; project: string; session: string; usedAt: number }[];
+}
+
+/** The cheap part, without encoding: what is too old goes; each project keeps its N most recently used transcripts. */
+export function trimStore(data: StoreData, limits: StoreLimits, now: number): Trimmed {
   const oldest = now - limits.maxAgeMs;
   let evicted = 0;
-  const all: { server: string; project: string; session: string; usedAt: number }[] = [];
+  const kept: Trimmed['kept'] = [];
   for (const [server, cache] of Object.entries(data.servers)) {
     for (const s of SECTIONS) if (cache[s] && cache[s].at < oldest) delete cache[s];
     for (const [project, sessions] of Object.entries(cache.transcripts)) {
@@ -37,16 +46,27 @@ export function fitStore(data: StoreData, limits: StoreLimits, now: number): Fit
           delete sessions[session];
           evicted++;
         } else {
-          all.push({ server, project, session, usedAt: t.usedAt });
+          kept.push({ server, project, session, usedAt: t.usedAt });
         }
       });
       if (Object.keys(sessions).length === 0) delete cache.transcripts[project];
     }
   }
-  let text = encodeStore(data);
-  let bytes = Buffer.byteLength(text);
-  if (bytes <= limits.maxBytes) return { text, bytes, evicted };
-  all.sort((a, b) => a.usedAt - b.usedAt);
+  return { evicted, kept };
+}
+
+/**
+ * `encoded`: the trimmed data's file. Within the limit it is the answer; over it (rare: measured and
+ * encoded again at once), transcripts go, least recently used first, then activity, then whole servers.
+ */
+export function shrinkToFit(
+  data: StoreData, limits: StoreLimits, trimmed: Trimmed, encoded: { pieces: readonly string[]; bytes: number },
+): Fitted {
+  let evicted = trimmed.evicted;
+  let bytes = encoded.bytes;
+  if (bytes <= limits.maxBytes) return { text: encoded.pieces, bytes, evicted };
+  let text: string;
+  const all = [...trimmed.kept].sort((a, b) => a.usedAt - b.usedAt);
   let estimate = bytes;
   for (const t of all) {
     if (estimate <= limits.maxBytes) break;

@@ -5,8 +5,8 @@ import path from 'node:path';
 export interface StoreFile {
   /** The file's text, or undefined when there is none yet. */
   read(): Promise<string | undefined>;
-  /** Replaces the file whole: a reader sees the old or the new text, never a mix. */
-  write(text: string): Promise<void>;
+  /** Replaces the file whole: a reader sees the old or the new text, never a mix. Pieces are written in turn. */
+  write(text: string | readonly string[]): Promise<void>;
   /** Keeps an unreadable file aside (for a bug report) before it is rebuilt. */
   quarantine(): Promise<void>;
 }
@@ -28,7 +28,8 @@ export function nodeStoreFile(file: string): StoreFile {
       const tmp = `${file}.${process.pid}.${Date.now().toString(36)}.tmp`;
       const handle = await fs.open(tmp, 'w', 0o600);
       try {
-        await handle.writeFile(text, 'utf8');
+        // Piece by piece: no single large string or buffer, and the host runs between pieces.
+        for (const piece of typeof text === 'string' ? [text] : text) await handle.write(piece, null, 'utf8');
         await handle.sync();
       } finally {
         await handle.close();

@@ -59,6 +59,8 @@ export function register({ shell, features }: HangarParts): vscode.Disposable[] 
       dialogs.modalAnswers.push(...(args?.answers ?? []));
       return dialogs.modals;
     },
+    /** What a window opening does with the stored token (the offline suite: a "reload" while the API is down). */
+    'hangar.internal.resume': async (url: string) => (await projects()).session.resume(url),
     'hangar.internal.containerLogs': async (projectId: string) => {
       await features.load('projects');
       return logs.probe(projectId);

@@ -15,6 +15,8 @@ export interface Snapshot {
     id: string; label: string; description: string | undefined; contextValue: string; icon: string;
     tooltip: string | undefined;
   }>;
+  /** The tiers tree as shown (offline, each row says how old its copy is). */
+  tierRows: Array<{ id: string; description: string | undefined }>;
   autoRefreshScheduled: boolean;
 }
 
@@ -33,6 +35,7 @@ export async function snapshot(s: Services): Promise<Snapshot> {
       id: i.projectId!, label: i.model.label, description: i.model.description, contextValue: i.model.contextValue,
       icon: i.model.icon.id, tooltip: i.model.tooltip,
     })),
+    tierRows: s.tiersTree.getChildren().map((i) => ({ id: i.model.id, description: i.model.description })),
     autoRefreshScheduled: s.autoRefreshScheduled(),
   };
 }

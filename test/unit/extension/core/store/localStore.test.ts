@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { LocalStore, WRITE_DELAY_MS } from '../../../../../extension/core/store/localStore';
-import { decodeStore, encodeStore } from '../../../../../extension/core/store/storeCodec';
+import { decodeStore, encodeStore, encodeStoreInPieces } from '../../../../../extension/core/store/storeCodec';
 import type { StoreLimits } from '../../../../../extension/core/store/storeEviction';
 import { nodeStoreFile, type StoreFile } from '../../../../../extension/core/store/storeFile';
 import type { Timers } from '../../../../../extension/core/timers';
@@ -31,7 +31,7 @@ function memoryFile(text?: string): StoreFile & { text?: string; writes: number;
   const f = {
     text, writes: 0, quarantined: 0,
     read: async () => f.text,
-    write: async (t: string) => { f.text = t; f.writes++; },
+    write: async (t: string | readonly string[]) => { f.text = typeof t === 'string' ? t : t.join(''); f.writes++; },
     quarantine: async () => { f.quarantined++; f.text = undefined; },
   };
   return f;
@@ -164,6 +164,28 @@ describe('LocalStore (offline cache)', () => {
     store.putList(URL, 'projects', ['new']);
     await store.load();
     assert.deepEqual([store.list(URL, 'projects')?.items, store.list(URL, 'tiers')?.items], [['new'], ['t']]);
+  });
+});
+
+describe('encodeStoreInPieces (writes off the hot path)', () => {
+  it('is the same file, built a transcript at a time with a pause between them', async () => {
+    const data = {
+      v: 1 as const,
+      servers: {
+        [URL]: {
+          projects: { at: 5, items: [{ id: 'p1' }] },
+          transcripts: { p1: { s1: { at: 1, usedAt: 2, title: 'a "quoted" title', messages: [{ text: 'é ✓' }] }, s2: { at: 1, usedAt: 3, messages: [] } } },
+        },
+        'http://other': { transcripts: {} },
+      },
+    };
+    let pauses = 0;
+    const encoded = await encodeStoreInPieces(data, async () => { pauses++; });
+    const text = encoded.pieces.join('');
+    assert.deepEqual(decodeStore(text), data);
+    assert.equal(encoded.bytes, Buffer.byteLength(text));
+    assert.equal(pauses, 2, 'one pause per transcript');
+    assert.ok(encoded.pieces.length > 2, 'never one large string');
   });
 });
 

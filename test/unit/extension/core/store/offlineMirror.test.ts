@@ -22,7 +22,7 @@ function fakeSession(state: ConnectionState) {
 }
 
 function memoryStore() {
-  const file = { text: undefined as string | undefined, read: async () => file.text, write: async (t: string) => { file.text = t; }, quarantine: async () => {} };
+  const file = { text: undefined as string | undefined, read: async () => file.text, write: async (t: string | readonly string[]) => { file.text = typeof t === 'string' ? t : t.join(''); }, quarantine: async () => {} };
   const quiet = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
   const make = () => new LocalStore({ file, log: quiet, timers: realTimers, limits: () => ({ maxBytes: 1e7, transcriptsPerProject: 5, maxAgeMs: 1e12 }) });
   return { file, make };
