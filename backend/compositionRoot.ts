@@ -5,6 +5,7 @@ import type { Config } from './config';
 import type { Db } from './db/database';
 import { DomainBus } from './events/domainBus';
 import { EventHub } from './events/eventHub';
+import { SharedEventHub } from './events/sharedEventHub';
 import type { Logger } from './logger';
 import { DeviceFlowService } from './oauth/deviceFlow';
 import { pruneOAuthFlows, RedirectFlowService } from './oauth/redirectFlow';
@@ -21,14 +22,18 @@ import type { RuntimeDriver } from './runtime/driver';
 import type { RuntimeDrivers } from './runtime/drivers';
 import { AgentApiUrls } from './runtime/agentApiUrls';
 import { Lifecycle } from './runtime/lifecycle';
+import { createRelocation } from './runtime/relocation';
 import { createDrivers, type DriverFactory } from './runtime/registry';
 import type { SealedSettings } from './runtime/runtimeSettings';
 import { SecretBox } from './runtime/secretBox';
 import { StatusMonitor } from './runtime/statusMonitor';
 import { PerUserSlots } from './security/perUserSlots';
+import { newId } from './security/tokens';
+import { OperationLeases } from './services/operationLeases';
 import { OperationService } from './services/operations';
 import { ProjectService, toProject } from './services/projects';
 import { ProjectStatusAuthority } from './services/projectStatusAuthority';
+import { RedeployService } from './services/redeploy';
 import { TierService } from './services/tiers';
 import { UserService } from './services/users';
 import { GithubCredentials } from './sync/githubCredentials';
@@ -64,6 +69,10 @@ export interface Services {
   /** Where each runtime's agents reach the API (recorded by server.ts once it listens). */
   agentApiUrls: AgentApiUrls;
   operations: OperationService;
+  /** This process's operations' heartbeats, and dead replicas' operations failed (services/operationLeases.ts). */
+  leases: OperationLeases;
+  /** Change Tier… and Move to Runtime…: a force redeploy that keeps the workspace and sessions. */
+  redeploy: RedeployService;
   monitor: StatusMonitor;
   startedAt: number;
   /** The agent proxy: project → running opencode, and one event relay per project. */
@@ -114,7 +123,10 @@ export interface StartupState {
 export function createServices(
   config: Config, db: Db, log: Logger, encryptionKey: Buffer, startup: StartupState = {},
 ): Services {
-  const hub = new EventHub(config.eventBufferSize);
+  // Replicas on PostgreSQL share one event order through the database; SQLite is one process.
+  const hub = config.database.kind === 'postgres'
+    ? new SharedEventHub(config.eventBufferSize, db, config.database.url, log)
+    : new EventHub(config.eventBufferSize);
   const bus = new DomainBus();
   const box = new SecretBox(encryptionKey);
   const users = new UserService(db);
@@ -134,8 +146,11 @@ export function createServices(
   const agentApiUrls = new AgentApiUrls(config.runtime);
   const lifecycle = new Lifecycle(
     drivers, projects, tiers, config.healthTimeoutMs, log, bus, agentApiUrls, () => injection.envFor());
-  const operations = new OperationService(db, hub, projects, lifecycle, log, bus, status);
-  const monitor = new StatusMonitor(drivers, projects, (id) => operations.isBusy(id), config.statusPollMs, log);
+  const replicaId = newId();
+  const operations = new OperationService(db, hub, projects, lifecycle, log, bus, status, replicaId);
+  const leases = new OperationLeases(db, hub, projects, replicaId, log);
+  const busy = (id: string) => operations.isBusy(id) || leases.busyElsewhere(id);
+  const monitor = new StatusMonitor(drivers, projects, busy, config.statusPollMs, log);
 
   // Provider changes and a newly healthy agent reach running agents through opencode's own API.
   const permissions = new PermissionService(db, projects, bus);
@@ -178,8 +193,10 @@ export function createServices(
   const streams = new PerUserSlots(
     config.maxStreamsPerUser, 'event streams', 'Close a window or panel that follows events and try again.');
   const settings = createSettings({ db, permissions, providers, credentials, notifications, github, urlGuard });
+  const redeploy = new RedeployService(projects, tiers, drivers, lifecycle, operations, sync, createRelocation(config, drivers));
   return {
-    settings, config, db, log, hub, bus, agentApiUrls, users, tiers, projects, drivers, lifecycle, operations, monitor,
+    settings, config, db, log, hub, bus, agentApiUrls, users, tiers, projects, drivers, lifecycle, operations, leases, redeploy,
+    monitor,
     credentials, providers,
     injection, oauth, notifications, vnc, github, sync, urlGuard, streams,
     driver, driverProblem: driver ? undefined : drivers.problem(config.runtime),

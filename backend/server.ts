@@ -7,12 +7,14 @@ import { createApp } from './http/app';
 import { startWebhookTarget } from './activity/webhookTarget';
 import type { Logger } from './logger';
 import { bootstrap, type BootstrapResult } from './services/bootstrap';
-import { createServices, type Services } from './compositionRoot';
+import { createServices, type Services, type StartupState } from './compositionRoot';
 import { loadEncryptionKey } from './security/encryptionKey';
 import { ensurePrivateDir } from './security/dataDirMode';
 import { reconcile, type ReconcileReport } from './runtime/reconcile';
 import { loadSealedSettings } from './runtime/runtimeSettings';
 import { rotateEncryptionKey } from './providers/keyRotation';
+import { createBackgroundJobs } from './jobs/serviceJobs';
+import type { BackgroundJobs } from './jobs/backgroundJobs';
 
 export interface RunningServer {
   url: string;
@@ -20,11 +22,16 @@ export interface RunningServer {
   boot: BootstrapResult;
   /** What the start-up reconciliation found; `settled` resolves when its health checks end. */
   reconciled: ReconcileReport;
+  /** The background jobs and which of them this replica runs (backend/jobs). */
+  jobs: BackgroundJobs;
   close(): Promise<void>;
 }
 
-/** Opens the database, migrates, seeds, and listens. Used by main.ts and by the tests. */
-export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
+/**
+ * Opens the database, migrates, seeds, and listens. Used by main.ts and by the tests; `factories`
+ * replaces runtime drivers (a test or benchmark entry point injects its own, e.g. the fleet simulator's).
+ */
+export async function startServer(config: Config, log: Logger, inject: Pick<StartupState, 'factories'> = {}): Promise<RunningServer> {
   ensurePrivateDir(config.dataDir);
   const key = loadEncryptionKey(config.encryptionKey);
   const db = await openDatabase(config.database);
@@ -35,19 +42,21 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   }
   // Projects keep the runtime they were deployed on: those drivers run whatever HANGAR_RUNTIME says now.
   const inUse = (await db.selectFrom('projects').select('runtime').distinct().execute()).map((r) => r.runtime);
-  const services = createServices(config, db, log, key, { settings: await loadSealedSettings(db), runtimesInUse: inUse });
+  const services = createServices(config, db, log, key, { settings: await loadSealedSettings(db), runtimesInUse: inUse, factories: inject.factories });
+  await services.hub.start();
   const boot = await bootstrap(config.dataDir, services.users, services.tiers);
   // Before the first request: nothing may act on state the last process left half-done.
+  // SQLite is one process: whatever it left open is dead. On PostgreSQL a live replica renews its operations.
+  const staleBefore = config.database.kind === 'postgres' ? Date.now() - services.leases.times.leaseMs : undefined;
   const reconciled = await reconcile({
-    db, drivers: services.drivers, projects: services.projects, log, healthTimeoutMs: config.healthTimeoutMs,
+    db, drivers: services.drivers, projects: services.projects, log, healthTimeoutMs: config.healthTimeoutMs, staleBefore,
   });
   if (reconciled.interruptedOperations || reconciled.orphansRemoved.length) {
     log.info('reconciled with the runtime', { interruptedOperations: reconciled.interruptedOperations, orphansRemoved: reconciled.orphansRemoved.length });
   }
-  services.monitor.start();
-  services.sync.start();
-  services.oauth.refresher.start();
-  services.notifications.start();
+  services.leases.start();
+  const jobs = createBackgroundJobs(services);
+  await jobs.start();
   const app = createApp(services);
   const server = http.createServer(app.callback());
   server.keepAliveTimeout = 65_000;
@@ -78,14 +87,13 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     services,
     boot,
     reconciled,
+    jobs,
     async close() {
-      await services.monitor.stop();
-      services.sync.stop();
-      await services.oauth.refresher.stop();
+      await jobs.stop();
       await services.oauth.device.shutdown();
-      await services.notifications.stop();
       await webhookTarget.close();
       await services.operations.shutdown();
+      await services.leases.stop();
       await reconciled.settled;
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -94,6 +102,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       });
       services.vnc.close();
       await services.agent.relays.close();
+      await services.hub.close();
       await services.drivers.close();
       await db.destroy();
     },

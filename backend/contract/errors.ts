@@ -26,6 +26,8 @@ export const API_ERROR_CODES = [
   'confirmation_required', 'operation_in_progress', 'operation_not_cancellable', 'runtime_failed',
   'runtime_unavailable',
   'project_not_running',
+  // Change Tier… and Move to Runtime… (backend/services/redeploy.ts).
+  'nothing_to_change', 'move_unsupported',
   // The agent proxy (backend/opencode).
   'not_proxied', 'agent_unreachable', 'agent_timeout', 'agent_auth_failed', 'agent_rejected', 'agent_failed',
   'file_not_found', 'file_part_refused', 'workspace_missing',

@@ -110,3 +110,13 @@ export const ProjectUpdate = z.strictObject({
   }).nullable(),
 }).partial();
 export type ProjectUpdate = z.infer<typeof ProjectUpdate>;
+
+/**
+ * POST /api/projects/:id/redeploy: a new tier and/or another runtime, applied by a force redeploy that
+ * keeps the workspace and the agent's sessions (Change Tier…, Move to Runtime…).
+ */
+export const ProjectRedeploy = z.strictObject({
+  tierId: TierId.optional().describe('the tier to redeploy on; the current one when absent'),
+  runtime: RuntimeName.optional().describe('the runtime to move the project to, with its workspace and sessions; the current one when absent'),
+}).refine((b) => b.tierId !== undefined || b.runtime !== undefined, { message: 'name a tierId, a runtime or both' });
+export type ProjectRedeploy = z.infer<typeof ProjectRedeploy>;

@@ -358,6 +358,37 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0014_shared_events': {
+    async up(db: Kysely<unknown>) {
+      // Issue #19: the events of every user's /api/events stream, numbered by the database so
+      // that every replica sends them in one order and replays them from any replica
+      // (backend/events/sharedEventHub.ts). SQLite (one process) keeps its in-memory hub.
+      if (dialectOf(db) !== 'postgres') return;
+      await db.schema.createTable('events')
+        .addColumn('id', 'bigint', (c) => c.primaryKey().generatedAlwaysAsIdentity())
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('data', 'text', (c) => c.notNull())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('events_user_id').on('events').columns(['user_id', 'id']).execute();
+    },
+  },
+  '0015_replica_leases': {
+    async up(db: Kysely<unknown>) {
+      // Issue #19: which replica runs an operation and when it last said so (a replica that stops
+      // renewing is dead: another fails its operations), and one lease per background job so that
+      // each runs in one replica at a time (backend/services/operationLeases.ts, backend/jobs).
+      await db.schema.alterTable('operations').addColumn('replica_id', 'text').execute();
+      await db.schema.alterTable('operations').addColumn('heartbeat_at', epochMsType(db)).execute();
+      await db.schema.createTable('job_leases')
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('owner', 'text', (c) => c.notNull())
+        .addColumn('expires_at', epochMsType(db), (c) => c.notNull())
+        .addColumn('acquired_at', epochMsType(db), (c) => c.notNull())
+        .execute();
+    },
+  },
   '0017_project_list_versions': {
     async up(db: Kysely<unknown>) {
       // Issue #18: GET /api/projects answers If-None-Match with 304. Each owner's list has a tag that a

@@ -76,6 +76,10 @@ export interface OperationsTable {
   created_at: string;
   started_at: string | null;
   finished_at: string | null;
+  /** 0015: the replica that runs it (null: finished, or written before 0015). */
+  replica_id: string | null;
+  /** 0015: epoch ms of that replica's last renewal; older than the lease → the replica is dead. */
+  heartbeat_at: number | null;
 }
 
 export interface Database {
@@ -100,7 +104,26 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   user_settings: UserSettingsTable;
   project_permissions: ProjectPermissionsTable;
+  events: EventsTable;
+  job_leases: JobLeasesTable;
   project_list_versions: ProjectListVersionsTable;
+}
+
+/** 0014 (PostgreSQL only): one /api/events event; the identity id is its SSE id. `data` is JSON. */
+export interface EventsTable {
+  id: Generated<number>;
+  user_id: string;
+  type: string;
+  data: string;
+  at: string;
+}
+
+/** 0015: who runs a background job now (backend/jobs/jobLeases.ts); epoch ms. */
+export interface JobLeasesTable {
+  name: string;
+  owner: string;
+  expires_at: number;
+  acquired_at: number;
 }
 
 /** One opencode session (migration 0005_activity); times ISO strings. */

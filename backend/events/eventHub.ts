@@ -30,27 +30,42 @@ export class EventHub {
     return this.ids.firstId;
   }
 
+  /** The newest id this process has delivered (a resync event carries it). */
   get lastIssuedId(): number {
     return this.ids.last;
   }
 
-  publish<T extends HangarEventType>(userId: string, type: T, data: HangarEventData<T>): HangarEvent {
+  /** Sends the event to the user's streams (and observers); its id is issued here, or by the database (sharedEventHub.ts). */
+  publish<T extends HangarEventType>(userId: string, type: T, data: HangarEventData<T>): void {
     const event = { id: this.ids.issue(), at: new Date().toISOString(), type, data } as HangarEvent;
+    this.deliver(userId, event);
+    this.tellObservers(userId, event);
+  }
+
+  /** Starts what feeds the hub from outside the process (none here: see sharedEventHub.ts). */
+  async start(): Promise<void> {}
+
+  async close(): Promise<void> {}
+
+  /** To this process's subscribers of the user, in id order. */
+  protected deliver(userId: string, event: HangarEvent): void {
     const ch = this.channel(userId);
     ch.buffer.push(event);
     for (const l of ch.listeners) l(event);
-    for (const o of this.observers) o(userId, event);
-    return event;
   }
 
-  /** Every user's events, for services that react to others' (sync re-reads a working agent's git state). */
+  protected tellObservers(userId: string, event: HangarEvent): void {
+    for (const o of this.observers) o(userId, event);
+  }
+
+  /** Every user's events published by this process, for services that react to others' (sync re-reads a working agent's git state). */
   observe(observer: (userId: string, event: HangarEvent) => void): () => void {
     this.observers.add(observer);
     return () => this.observers.delete(observer);
   }
 
   /** What a client that last saw `lastId` must receive to be up to date. */
-  replaySince(userId: string, lastId: number): ReplayResult {
+  async replaySince(userId: string, lastId: number): Promise<ReplayResult> {
     if (!Number.isSafeInteger(lastId) || lastId < this.firstId - 1) {
       return { kind: 'resync', reason: 'the server restarted since your last event' };
     }

@@ -20,24 +20,26 @@ export const eventRoutes = (s: Deps) => [
       sse.onClose(release);
       sse.comment('connected');
       const header = ctx.get('Last-Event-ID') || query.lastEventId;
-      // Subscribe before replaying so nothing published in between is lost; the replay
-      // covers ids up to `replayedUpTo`, live events after that.
+      // Subscribe before replaying so nothing published in between is lost; the client has
+      // every id up to `sentUpTo` (its Last-Event-ID, then the replay): only later ones are sent.
+      // (On replicas this replica can deliver an event after the replay, or the client's id, covered it.)
       const pending: HangarEvent[] = [];
       let live = false;
-      const unsubscribe = s.hub.subscribe(user.id, (e) => (live ? sse.send(e, e) : pending.push(e)));
+      let sentUpTo = 0;
+      const send = (e: HangarEvent) => { if (e.id > sentUpTo) { sentUpTo = e.id; sse.send(e, e); } };
+      const unsubscribe = s.hub.subscribe(user.id, (e) => (live ? send(e) : pending.push(e)));
       sse.onClose(unsubscribe);
-      let replayedUpTo = 0;
       if (header && /^[0-9]+$/.test(header)) {
-        const replay = s.hub.replaySince(user.id, Number(header));
+        const replay = await s.hub.replaySince(user.id, Number(header));
         if (replay.kind === 'resync') {
           const id = s.hub.lastIssuedId;
           sse.send({ id, type: 'resync' }, { id, at: new Date().toISOString(), type: 'resync', data: { reason: replay.reason } });
         } else {
-          for (const e of replay.events) sse.send(e, e);
-          replayedUpTo = replay.events.at(-1)?.id ?? 0;
+          sentUpTo = Number(header);
+          for (const e of replay.events) send(e);
         }
       }
-      for (const e of pending) if (e.id > replayedUpTo) sse.send(e, e);
+      for (const e of pending) send(e);
       live = true;
     },
   }),

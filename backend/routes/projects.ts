@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { createHash } from 'node:crypto';
-import { DeleteProjectQuery, Project, ProjectCreate, ProjectList, ProjectListQuery, ProjectUpdate, UnsyncedGuardQuery } from '../contract';
+import { DeleteProjectQuery, Operation, Project, ProjectCreate, ProjectList, ProjectListQuery, ProjectRedeploy, ProjectUpdate, UnsyncedGuardQuery } from '../contract';
 import { conflict } from '../errors';
 import { matchesIfNoneMatch, NOT_MODIFIED, route } from '../http/route';
 import type { Services } from '../compositionRoot';
 
 /** What these routes use of the API's parts (backend/compositionRoot.ts), and nothing else. */
-type Deps = Pick<Services, 'drivers' | 'operations' | 'projects' | 'sync'>;
+type Deps = Pick<Services, 'drivers' | 'operations' | 'projects' | 'redeploy' | 'sync'>;
 
 const IdParams = z.object({ id: z.string().uuid('a project id') });
 
@@ -47,6 +47,13 @@ export const projectRoutes = (s: Deps) => [
       }
       return s.projects.update(user.id, params.id, body);
     },
+  }),
+  route({
+    method: 'post', path: '/api/projects/:id/redeploy',
+    summary: 'Change the tier and/or move to another runtime by a force redeploy that keeps the workspace and the agent\'s sessions; 409 while an operation runs, 409 unsynced_changes when work is not on GitHub (unless ?ignoreUnsynced=true)',
+    tag: 'projects', access: 'user',
+    params: IdParams, query: UnsyncedGuardQuery, body: ProjectRedeploy, response: Operation, status: 202, errors: [400, 404, 409],
+    handler: async ({ user, params, query, body }) => s.redeploy.submit(user.id, params.id, body, query.ignoreUnsynced === 'true'),
   }),
   route({
     method: 'delete', path: '/api/projects/:id',

@@ -26,10 +26,19 @@ const TRANSITIONAL = new Set(['deploying', 'starting', 'stopping']);
  */
 export async function reconcile(opts: {
   db: Db; drivers: RuntimeDrivers; projects: ProjectRecords; log: Logger; healthTimeoutMs: number;
+  /**
+   * Open operations whose heartbeat is at least this old (epoch ms) were left by a dead process;
+   * newer ones belong to a live replica on the same database and are left alone, with their
+   * projects (default: every open operation, as with SQLite's one process).
+   */
+  staleBefore?: number;
 }): Promise<ReconcileReport> {
   const { db, drivers, projects, log } = opts;
   const now = new Date().toISOString();
-  const open = await db.selectFrom('operations').select(['id', 'steps']).where('state', 'in', ['queued', 'running']).execute();
+  const staleBefore = opts.staleBefore ?? Infinity;
+  const all = await db.selectFrom('operations').select(['id', 'steps', 'project_id', 'heartbeat_at']).where('state', 'in', ['queued', 'running']).execute();
+  const open = all.filter((op) => op.heartbeat_at === null || op.heartbeat_at < staleBefore);
+  const live = new Set(all.filter((op) => !open.includes(op)).map((op) => op.project_id));
   for (const op of open) {
     const steps = [...(JSON.parse(op.steps) as unknown[]), { at: now, message: INTERRUPTED }];
     await db.updateTable('operations')
@@ -37,14 +46,17 @@ export async function reconcile(opts: {
       .where('id', '=', op.id).execute();
   }
   const report: ReconcileReport = { interruptedOperations: open.length, orphansRemoved: [], statuses: new Map(), settled: Promise.resolve() };
-  const rows = await projects.allRows();
+  // Another replica is working on these: its operation, not this pass, says what their status is.
+  const allRows = await projects.allRows();
+  const known = new Set(allRows.map((r) => r.id));
+  const rows = allRows.filter((r) => !live.has(r.id));
   for (const row of rows.filter((r) => TRANSITIONAL.has(r.status) && !drivers.get(r.runtime))) {
     await projects.applyRuntime(row.id, { status: 'failed', reason: `${INTERRUPTED}; ${drivers.problem(row.runtime)}` });
   }
   const checks: Promise<void>[] = [];
   for (const driver of drivers.all()) {
     try {
-      checks.push((await reconcileDriver(driver, rows, report, opts)).settled);
+      checks.push((await reconcileDriver(driver, rows, known, report, opts)).settled);
     } catch (err) {
       // One unreachable engine must not keep the API (and the other runtimes' projects) down.
       log.error('cannot reconcile a runtime', { runtime: driver.name, error: err instanceof Error ? err.message : String(err) });
@@ -56,12 +68,11 @@ export async function reconcile(opts: {
 }
 
 async function reconcileDriver(
-  driver: RuntimeDriver, rows: Awaited<ReturnType<ProjectRecords['allRows']>>, report: ReconcileReport,
+  driver: RuntimeDriver, rows: Awaited<ReturnType<ProjectRecords['allRows']>>, known: ReadonlySet<string>, report: ReconcileReport,
   opts: { projects: ProjectRecords; log: Logger; healthTimeoutMs: number },
 ): Promise<{ settled: Promise<void> }> {
   const { projects, log } = opts;
   const held = new Map((await driver.list()).map((e) => [e.projectId, e.status]));
-  const known = new Set(rows.map((r) => r.id));
   for (const id of held.keys()) {
     if (known.has(id)) continue;
     try {

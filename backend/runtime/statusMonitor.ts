@@ -1,3 +1,4 @@
+import { HttpError } from '../errors';
 import type { Logger } from '../logger';
 import type { ProjectRecords } from './projectRecords';
 import type { RuntimeDriver, RuntimeStatus } from './driver';
@@ -59,9 +60,23 @@ export class StatusMonitor {
       try {
         await this.refresh(driver, row.id, row.status);
       } catch (err) {
-        this.log.warn('status poll failed', { projectId: row.id, error: err instanceof Error ? err.message : String(err) });
+        if (err instanceof HttpError && err.status === 503) await this.unreachable(row, err.message);
+        else this.log.warn('status poll failed', { projectId: row.id, error: err instanceof Error ? err.message : String(err) });
       }
     }
+  }
+
+  /**
+   * The runtime itself does not answer (a Docker engine stopped or restarting): a row that said
+   * running becomes stopped, and every row says why, instead of a stale green row or a bare
+   * "stopped" the user did not ask for. The next poll that reaches the runtime sets it right.
+   */
+  private async unreachable(row: { id: string; status: string; status_reason: string | null }, why: string): Promise<void> {
+    const reason = `${why} Hangar shows this project's state again as soon as the runtime answers.`;
+    if (row.status_reason === reason) return;
+    this.log.warn('runtime unreachable', { projectId: row.id, error: why });
+    const leaves = ['running', 'starting', 'stopped'].includes(row.status);
+    await this.projects.applyRuntime(row.id, leaves ? { status: 'stopped', reason } : { reason }, OBSERVED);
   }
 
   private async onPush(driver: RuntimeDriver, projectId: string, status: RuntimeStatus): Promise<void> {
@@ -85,10 +100,20 @@ export class StatusMonitor {
       return;
     }
     if (!rs.agentUrl) return;
-    // A project still starting (after an API restart, say) is being waited on by whoever started
-    // it; probing it here would call a process that is not listening yet "crashed".
-    if (current === 'starting') return;
     const { opencodePassword } = await this.projects.secrets(projectId);
+    // Only a row that said running can be called crashed here. Any other row the runtime reports
+    // running (still starting after an API restart, or brought back by the runtime itself after an
+    // engine restart) is not listening yet, perhaps: one probe that answers makes it running,
+    // otherwise it is starting (a reason is kept, e.g. the reconciler's that waits on it).
+    if (current !== 'running') {
+      const ok = (await probeHealth(rs.agentUrl, opencodePassword, PROBE_TIMEOUT_MS)).ok;
+      if (this.isBusy(projectId) || (!ok && current === 'starting')) return;
+      const urls = { agentUrl: rs.agentUrl, instanceId: rs.instanceId ?? null };
+      await this.projects.applyRuntime(projectId, ok
+        ? { status: 'running', reason: rs.reason ?? null, ...urls }
+        : { status: 'starting', reason: 'the runtime runs it again; waiting for opencode to answer', ...urls }, OBSERVED);
+      return;
+    }
     let why = '';
     for (let i = 0; i < UNHEALTHY_AFTER; i++) {
       if (i > 0) await new Promise((r) => setTimeout(r, PROBE_GAP_MS));

@@ -29,7 +29,7 @@ const CANCELLABLE: ReadonlySet<OperationKind> = new Set(['deploy', 'start', 'res
 /**
  * Container actions as operation rows: queued → running → succeeded | failed | cancelled,
  * run in the background, one at a time per project (in memory for this process, and a partial
- * unique index for the database), reported on the owner's event stream.
+ * unique index for the database: across replicas), reported on the owner's event stream.
  */
 export class OperationService {
   private readonly active = new Map<string, Active>();
@@ -46,6 +46,8 @@ export class OperationService {
     private readonly bus: DomainBus,
     /** Held from claim to release: while an operation runs, it alone says what the project's status is. */
     private readonly status: ProjectStatusAuthority,
+    /** This process among the API's replicas: its rows carry it, and operationLeases.ts renews them. */
+    private readonly replicaId: string,
   ) {}
 
   isBusy(projectId: string): boolean {
@@ -161,6 +163,7 @@ export class OperationService {
       await this.db.insertInto('operations').values({
         id: entry.id, project_id: projectId, owner_id: ownerId, kind, force: force ? 1 : 0, state: 'queued',
         steps: '[]', error: null, cancellable: CANCELLABLE.has(kind) ? 1 : 0, created_at: new Date().toISOString(), started_at: null, finished_at: null,
+        replica_id: this.replicaId, heartbeat_at: Date.now(),
       }).execute();
     } catch (err) {
       this.release(entry);

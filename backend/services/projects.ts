@@ -119,6 +119,14 @@ export class ProjectService implements ProjectRecords {
     return project;
   }
 
+  /** The runtime the project is driven by from now on (Move to Runtime…, once its state has moved). */
+  async setRuntime(id: string, runtime: string): Promise<void> {
+    const row = await this.rowById(id);
+    if (!row) throw notFound('Project');
+    await this.db.updateTable('projects').set({ runtime, updated_at: new Date().toISOString() }).where('id', '=', id).execute();
+    this.hub.publish(row.owner_id, 'project.updated', { project: await this.get(row.owner_id, id) });
+  }
+
   async delete(ownerId: string, id: string): Promise<void> {
     await this.row(ownerId, id);
     await this.db.deleteFrom('projects').where('id', '=', id).where('owner_id', '=', ownerId).execute();

@@ -13,6 +13,8 @@ import type { Feature } from '../core/feature';
 import type { FeatureCore } from '../core/featureCore';
 import type { ACTIVITY_COMMANDS } from './activityManifest';
 import { activityCommands } from './activityCommands';
+import { ActivitySession } from '../../backend/contract';
+import type { OfflineCache } from '../core/store/offlineCache';
 
 export const ACTIVITY_VIEW_ID = 'hangar.activity';
 const NOTIFY_SETTINGS = ['hangar.notifications.inApp', 'hangar.notifications.system', 'hangar.notifications.quietHours'];
@@ -24,6 +26,8 @@ export interface ActivityFeatureOptions {
   chatInFront?: () => Promise<{ projectId: string; sessionId: string | null } | undefined>;
   /** The Activity view (created at activation), showing this feature's rows. */
   treeView(tree: ActivityTreeProvider): vscode.TreeView<unknown>;
+  /** The offline store: each load is kept, and shown (with its age) while the server cannot be reached. */
+  offline?: OfflineCache;
 }
 
 /**
@@ -68,7 +72,11 @@ export class ActivityFeature implements vscode.Disposable, Feature<(typeof ACTIV
       session.onDidReceiveEvent((e) => this.onEvent(e)),
       session.onDidChangeState((s) => {
         if (s.kind === 'connected') void this.load();
-        if (s.kind === 'disconnected' || s.kind === 'unauthorised') this.model.clear();
+        if (s.kind === 'offline') void this.restore();
+        if (s.kind === 'disconnected' || s.kind === 'unauthorised') {
+          this.tree.loadedAt = undefined;
+          this.model.clear();
+        }
       }),
       // A full refetch of projects (connect, reconnect, resync, Refresh) refetches activity too.
       session.store.onDidChange(() => {
@@ -81,7 +89,22 @@ export class ActivityFeature implements vscode.Disposable, Feature<(typeof ACTIV
       ...(options.uriRouter ? [options.uriRouter.register('/session', (q) => this.openLink(q))] : []),
     ];
     if (session.state.kind === 'connected') void this.load();
+    if (session.state.kind === 'offline') void this.restore();
     this.commands = activityCommands(this, session);
+  }
+
+  /** A window opened while the server cannot be reached: the offline store's sessions, with their age. */
+  private async restore(): Promise<void> {
+    const offline = this.options.offline;
+    if (!offline) return;
+    await offline.ready;
+    if (this.tree.loadedAt !== undefined || this.session.state.kind !== 'offline') return;
+    const cached = offline.list('activity');
+    if (!cached) return;
+    const items = cached.items.flatMap((i) => { const r = ActivitySession.safeParse(i); return r.success ? [r.data] : []; });
+    this.tree.loadedAt = cached.at;
+    this.model.finishLoad(items);
+    this.log.info(`activity: showing the offline copy (${items.length} session(s))`);
   }
 
   /** GET /api/activity (first page: the view shows the most recent sessions). */
@@ -91,7 +114,9 @@ export class ActivityFeature implements vscode.Disposable, Feature<(typeof ACTIV
       try {
         const page = await this.session.api.activity({ limit: 100 });
         this.tree.loadError = undefined;
+        this.tree.loadedAt = Date.now();
         this.model.finishLoad(page.items);
+        this.options.offline?.putList('activity', page.items, this.tree.loadedAt);
       } catch (e) {
         this.tree.loadError = e instanceof Error ? e.message : String(e);
         this.log.warn(`activity: could not load sessions: ${this.tree.loadError}`);
@@ -181,6 +206,7 @@ export function createActivityFeature(core: FeatureCore): ActivityFeature {
   return new ActivityFeature(core.session, core.log, {
     uriRouter: core.uriRouter,
     treeView: (tree) => core.treeView(ACTIVITY_VIEW_ID, tree),
+    offline: core.offline,
     chatInFront: () => Promise.resolve(core.loaded('chat')?.panels.activeSession()),
   });
 }

@@ -3,6 +3,7 @@ import type { ActivitySession } from '../../backend/contract';
 import { activityRow, type ActivityRowModel } from './activityFormat';
 import type { ActivityModel } from './activityModel';
 import type { HangarSession } from '../core/hangarSession';
+import { markStale, staleSince } from '../core/views/staleRows';
 
 /** One row of the Activity view: a session, or a message (empty, error, not connected). */
 export class ActivityTreeItem extends vscode.TreeItem {
@@ -29,6 +30,8 @@ export class ActivityTreeProvider implements vscode.TreeDataProvider<ActivityTre
   private readonly subscriptions: vscode.Disposable[];
   /** Set when the last fetch failed; shown as an error row over the last known sessions. */
   loadError: string | undefined;
+  /** When the shown sessions were fetched (offline, each row says how old it is). */
+  loadedAt: number | undefined;
 
   constructor(private readonly session: HangarSession, private readonly model: ActivityModel, private readonly now: () => number = Date.now) {
     this.subscriptions = [
@@ -59,7 +62,11 @@ export class ActivityTreeProvider implements vscode.TreeDataProvider<ActivityTre
       return rows;
     }
     const now = this.now();
-    return [...rows, ...sessions.map((s) => new ActivityTreeItem(activityRow(s, now), s))];
+    const stale = staleSince(this.session.state, this.loadedAt);
+    return [...rows, ...sessions.map((s) => {
+      const row = activityRow(s, now);
+      return new ActivityTreeItem(stale === undefined ? row : markStale(row, stale, now), s);
+    })];
   }
 
   dispose(): void {

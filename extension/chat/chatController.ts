@@ -18,6 +18,7 @@ import { PromptSender } from './promptSender';
 import { NEW_SESSION, type PromptQueue } from './promptQueue';
 import { SessionActivity } from './sessionActivity';
 import { safeUrl, sameModel } from './chatLinks';
+import { ChatOfflineCopy, type TranscriptCache } from './chatOfflineCopy';
 
 export * from './agentEvents';
 export * from './chatApi';
@@ -55,6 +56,8 @@ export interface ChatControllerOptions {
   /** open this session (hangar.openSession) instead of the last one */
   sessionId?: string;
   now?: () => number;
+  /** the project's transcripts in the offline store: shown read-only while the agent cannot be reached */
+  cache?: TranscriptCache;
 }
 
 export class ChatController {
@@ -71,6 +74,7 @@ export class ChatController {
   private readying: Promise<void> | undefined;
   private needsRedeploy: string | null = null;
   private readonly changes: ChatChanges;
+  private readonly copy: ChatOfflineCopy;
 
   constructor(
     private readonly api: ChatApi,
@@ -87,8 +91,12 @@ export class ChatController {
       api, activity: this.activity, post, persist, log, projectId: project.id,
       pump: () => this.sender.queue.pump(),
       resume: () => this.sender.queue.resume(),
-      onMessages: (raw) => { if (!this.choice.model && !this.choice.agent) this.choice = lastChoice(raw); },
+      onMessages: (raw, sessionId) => {
+        if (!this.choice.model && !this.choice.agent) this.choice = lastChoice(raw);
+        this.copy.save(sessionId, this.transcript.sessions.find((s) => s.id === sessionId)?.title, raw);
+      },
     });
+    this.copy = new ChatOfflineCopy({ cache: options.cache, post, log, projectId: project.id, now });
     this.sender = new PromptSender({
       api, transcript: this.transcript, activity: this.activity, post, persist, log, now,
       project: () => this.project,
@@ -173,14 +181,20 @@ export class ChatController {
       this.log.warn(`chat ${this.project.id}: could not load the sessions: ${errorText(e)}`);
       t.loaded = false;
       this.retryLoad();
+      // The offline copy, if the store has one: the last transcripts, read-only (chatOfflineCopy.ts).
+      if (this.copy.showing) return;
+      await this.copy.ready;
+      const shown = this.copy.pick(t.activeSessionId);
       this.post({
-        type: 'chat.init', project: this.project, sessions: [], activeSessionId: null, models: [], agents: [],
-        draft: this.drafts.get('') ?? '', ...this.choiceFields(),
+        type: 'chat.init', project: this.project, sessions: this.copy.sessions(), activeSessionId: shown, models: [], agents: [],
+        draft: this.drafts.get(shown ?? '') ?? '', ...this.choiceFields(),
       });
       this.sender.postState();
+      this.copy.show(shown);
       return;
     }
     t.loaded = true;
+    this.copy.live();
     this.loadAttempts = 0;
     const requested = this.requestedSessionId;
     this.requestedSessionId = undefined;
@@ -212,8 +226,8 @@ export class ChatController {
 
   connection(state: ConnectionState): void {
     this.post({ type: 'chat.connection', state });
-    // Back: what waits in the outbox goes now, in order, without a click.
-    if (state === 'connected') void this.sender.queue.resume();
+    // Back: what waits in the outbox goes now, in order, without a click (a panel that could not load, loads).
+    if (state === 'connected') void (this.transcript.loaded ? this.sender.queue.resume() : this.onReady());
   }
 
   /** An event from the project's relayed stream. */
@@ -287,6 +301,7 @@ export class ChatController {
       await this.transcript.switchTo(created.id);
     },
     'chat.switchSession': async (m) => {
+      if (this.copy.switchTo(m.sessionId)) return;
       if (!this.transcript.has(m.sessionId)) throw new Error('No such session.');
       await this.transcript.switchTo(m.sessionId);
     },

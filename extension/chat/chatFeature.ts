@@ -14,11 +14,11 @@ export interface ChatFeature extends Feature<(typeof CHAT_COMMANDS)[number]> {
   readonly mentionIndex: WorkspaceFileIndex;
 }
 
-export function createChatFeature({ session, log, context }: FeatureCore): ChatFeature {
+export function createChatFeature({ session, log, context, offline }: FeatureCore): ChatFeature {
   // The workspace's file index is built when the first chat opens, not here.
   const mentionIndex = new WorkspaceFileIndex(log);
   const panels = new ChatPanels({
-    session, extensionUri: context.extensionUri, log, workspaceState: context.workspaceState, mentions: mentionIndex,
+    session, extensionUri: context.extensionUri, log, workspaceState: context.workspaceState, mentions: mentionIndex, offline,
   });
   const mentionCommands = new MentionCommands(session, panels, mentionIndex);
   return {

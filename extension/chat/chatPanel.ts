@@ -19,6 +19,8 @@ import { DiffDocuments } from './diffDocuments';
 import { startAndWait } from './projectStarter';
 import { chatMentions } from './mentions/chatMentions';
 import type { WorkspaceFileIndex } from './mentions/workspaceFiles';
+import type { OfflineCache } from '../core/store/offlineCache';
+import type { TranscriptCache } from './chatOfflineCopy';
 
 /** VS Code's view type of the chat panel (its serializer reopens it after a window reload). */
 export const CHAT_VIEW_TYPE = 'hangarChat';
@@ -31,6 +33,18 @@ export interface ChatPanelDeps {
   workspaceState?: ChatMemento;
   /** the workspace's file index for @mentions (built on the first chat that opens) */
   mentions?: WorkspaceFileIndex;
+  /** the offline store: each chat keeps its last transcripts there and shows them while offline */
+  offline?: OfflineCache;
+}
+
+/** One project's transcripts in the offline store. */
+function transcriptCache(offline: OfflineCache, projectId: string): TranscriptCache {
+  return {
+    ready: offline.ready,
+    list: () => offline.transcripts(projectId),
+    put: (sessionId, t) => offline.putTranscript(projectId, sessionId, t),
+    touch: (sessionId) => offline.touchTranscript(projectId, sessionId),
+  };
 }
 
 /** A restored panel (the serializer's) and the session to open. */
@@ -170,6 +184,7 @@ export class ChatPanel {
     }, project, log, {
       ...(memento ? { persisted: loadChatState(memento, projectId) } : {}),
       ...(options.sessionId ? { sessionId: options.sessionId } : {}),
+      ...(deps.offline ? { cache: transcriptCache(deps.offline, projectId) } : {}),
     });
     this.host = new PanelHost(deps, {
       viewType: CHAT_VIEW_TYPE,

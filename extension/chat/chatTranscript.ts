@@ -30,8 +30,8 @@ export interface ChatTranscriptDeps {
   resume(): Promise<void>;
   /** The open session changed: keep it across reloads. */
   persist(): void;
-  /** Each transcript read, raw (the model pickers start on the session's last choice). */
-  onMessages?(raw: unknown[]): void;
+  /** Each transcript read, raw (the model pickers start on the session's last choice; the offline copy keeps it). */
+  onMessages?(raw: unknown[], sessionId: string): void;
 }
 
 export class ChatTranscript {
@@ -151,7 +151,7 @@ export class ChatTranscript {
     ]);
     this.loadedCount.set(sessionId, raw.length);
     activity.onSnapshot(statusTypes(statuses), this.sessions.map((s) => s.id));
-    this.deps.onMessages?.(raw);
+    this.deps.onMessages?.(raw, sessionId);
     if (this.activeSessionId !== sessionId) return; // switched meanwhile
     const messages = this.live.patch(views(raw));
     if (messages.length !== raw.length) {

@@ -33,6 +33,8 @@ export function createConnectionFeature(core: FeatureCore): ConnectionFeature {
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('hangar.localServer.path')) updateCanStartLocalServer(context, log);
     }),
+    // Coming back to the window is a sign the network may be back: offline, the server is tried at once.
+    vscode.window.onDidChangeWindowState((w) => { if (w.focused) session.probeNow(); }),
   ];
   void resume(core);
   return {

@@ -12,6 +12,7 @@ import type { ViewId } from './feature';
 import type { Fetch } from './fetchTypes';
 import type { HangarSession } from './hangarSession';
 import type { Logger } from './ports';
+import type { OfflineCache } from './store/offlineCache';
 import type { SecretRegistry } from './redact';
 import type { UriRouter } from './uriRouter';
 
@@ -44,6 +45,8 @@ export interface Shell {
 /** The shell plus the session (API client, store, event stream): what every feature is built with. */
 export interface FeatureCore extends Shell {
   session: HangarSession;
+  /** The offline store of the current server: what each view shows while the server cannot be reached. */
+  offline: OfflineCache;
   /** The TreeView of a view the feature owns (created at activation); its rows come from `provider` from now on. */
   treeView<T>(id: ViewId, provider: vscode.TreeDataProvider<T>): vscode.TreeView<T>;
   /** Another feature, loading it first if needed. */

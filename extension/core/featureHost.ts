@@ -7,13 +7,14 @@ import type { HangarSession } from './hangarSession';
 import { isNetworkOnly, offlineMessage } from '../connection/onlineGate';
 import { LazyFileSystemProvider } from './lazyFileSystem';
 import { LazyTreeProvider } from './lazyTreeProvider';
+import type { OfflineCache } from './store/offlineCache';
 import type { showError } from './userErrors';
 
 /**
  * Builds the session once, from its own chunk (the API client and its schemas are most of the code),
  * and hands over that chunk's showError: it knows the ApiError class the features throw.
  */
-export type SessionLoader = (shell: Shell) => Promise<{ session: HangarSession; showError: typeof showError }>;
+export type SessionLoader = (shell: Shell) => Promise<{ session: HangarSession; showError: typeof showError; offline: OfflineCache }>;
 
 /**
  * Registers every feature's commands, views and deep links at activation without loading any feature,
@@ -114,11 +115,12 @@ export class FeatureHost implements vscode.Disposable {
 
   private loadCore(): Promise<FeatureCore> {
     this.core ??= (async () => {
-      const { session, showError } = await this.loadSession(this.shell);
+      const { session, showError, offline } = await this.loadSession(this.shell);
       this.showError = showError;
       const core: FeatureCore = {
         ...this.shell,
         session,
+        offline,
         treeView: <T>(id: ViewId, provider: vscode.TreeDataProvider<T>) => {
           const entry = this.views.get(id);
           if (!entry) throw new Error(`the view ${id} is not declared by any feature`);

@@ -213,6 +213,14 @@ export class HangarSession implements Disposable {
     return { url: link.url, version: health.version, user, latencyMs };
   }
 
+  /**
+   * A sign that the network may be back (the window got focus, the user acted): while the server
+   * cannot be reached, try it now instead of at the end of the backoff. Costs nothing when connected.
+   */
+  probeNow(): void {
+    if (this._state.kind === 'offline' || this._state.kind === 'connecting') this.link?.stream.reconnectNow();
+  }
+
   dispose(): void {
     this.closeLink();
     this.listeners.clear();

@@ -2,6 +2,7 @@ import type { Shell } from './featureCore';
 import { HangarSession } from './hangarSession';
 import { settings } from './settings';
 import { attachOfflineStore } from './store/offlineStoreAdapter';
+import type { OfflineCache } from './store/offlineCache';
 import { showError } from './userErrors';
 
 /**
@@ -9,7 +10,7 @@ import { showError } from './userErrors';
  * first use, with the showError of the chunks (the entry's copy of ApiError is not theirs).
  */
 export function createSession({ context, fetch, log, secretRegistry }: Shell): {
-  session: HangarSession; showError: typeof showError;
+  session: HangarSession; showError: typeof showError; offline: OfflineCache;
 } {
   const session = new HangarSession({
     secrets: {
@@ -23,6 +24,6 @@ export function createSession({ context, fetch, log, secretRegistry }: Shell): {
     saveServerUrl: settings.saveServerUrl,
   });
   context.subscriptions.push(session);
-  attachOfflineStore(context, session, log);
-  return { session, showError };
+  const offline = attachOfflineStore(context, session, log);
+  return { session, showError, offline };
 }

@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
-import { ProjectName, type Project, type SyncStatus, type Tier } from '../../backend/contract';
+import { ProjectName, type DefaultModel, type Project, type SyncStatus, type Tier } from '../../backend/contract';
 import { ApiError } from '../core/apiError';
 import type { CreateProjectArgs, DeleteProjectArgs, ProjectRowArg } from '../core/commandIds';
 import type { CommandHandlers } from '../core/commandRegistry';
-import { modelPicks, projectProviderPicks } from '../providers/providersModel';
+import { CONFIGURE_PROVIDER_PICK, modelPicks, projectProviderPicks } from '../providers/providersModel';
 import { statusLabel, tierPicks } from './treeModel';
 import { showError } from '../core/userErrors';
 import { unsyncedChangesOf } from '../sync/syncMessages';
@@ -67,17 +67,25 @@ export function projectCommands(s: Services): ProjectHandlers {
         if (!picked) return undefined;
         runtime = picked.runtime;
       }
-      const [configured, def] = await Promise.all([
+      const listProviders = () => Promise.all([
         api.providers({ configured: true }).then((l) => l.items),
         api.defaultModel(),
       ]).catch((e: unknown) => {
         s.log.warn(`create project: could not list providers: ${e instanceof Error ? e.message : String(e)}`);
         return [[], { providerId: null, modelId: null }] as const;
       });
-      const provider = await vscode.window.showQuickPick(projectProviderPicks([...configured], def), {
-        title: 'Create Project (3/3): model provider', placeHolder: 'The provider the project\'s agents use', matchOnDescription: true, ignoreFocusOut: true,
-      });
-      if (!provider) return undefined;
+      let provider: ReturnType<typeof projectProviderPicks>[number] | typeof CONFIGURE_PROVIDER_PICK | undefined;
+      let def: DefaultModel;
+      // "Configure a Provider…" runs that command and comes back to this step with the new list.
+      do {
+        const [configured, current] = await listProviders();
+        def = current;
+        provider = await vscode.window.showQuickPick([...projectProviderPicks([...configured], def), CONFIGURE_PROVIDER_PICK], {
+          title: 'Create Project (3/3): model provider', placeHolder: 'The provider the project\'s agents use', matchOnDescription: true, ignoreFocusOut: true,
+        });
+        if (!provider) return undefined;
+        if (provider === CONFIGURE_PROVIDER_PICK) await vscode.commands.executeCommand('hangar.configureProvider');
+      } while (provider === CONFIGURE_PROVIDER_PICK);
       providerOverride = provider.providerId;
       if (providerOverride) {
         // The chosen provider's models; the project keeps that model (PUT /model) once it exists.

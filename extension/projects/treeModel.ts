@@ -6,6 +6,7 @@ import { syncBadge } from '../sync/syncFormat';
 import { projectContextValue } from './containerActions';
 import type { ConnectionState } from '../connection/connectionState';
 import type { LoadState } from '../core/hangarStore';
+import { markStale, staleSince } from '../core/views/staleRows';
 
 /** What a tree row shows, built without vscode so it can be unit-tested; the tree providers map it 1:1. */
 export interface RowModel {
@@ -163,9 +164,11 @@ export function viewRows<T>(
   load: LoadState,
   items: T[],
   row: (item: T) => RowModel,
+  now: number = Date.now(),
 ): RowModel[] {
   if (connection.kind === 'disconnected' || connection.kind === 'unauthorised') return [];
-  if (items.length > 0) return items.map(row);
+  const stale = staleSince(connection, load.kind === 'loaded' ? load.at : undefined);
+  if (items.length > 0) return stale === undefined ? items.map(row) : items.map((i) => markStale(row(i), stale, now));
   switch (load.kind) {
     case 'idle':
     case 'loading':

@@ -16,6 +16,8 @@ import type { Feature } from '../core/feature';
 import type { FeatureCore } from '../core/featureCore';
 import type { PROVIDERS_COMMANDS } from './providersManifest';
 import { providersCommands } from './providersCommands';
+import type { OfflineCache } from '../core/store/offlineCache';
+import { providersForCache, providersFromCache } from './providersCache';
 
 export const PROVIDERS_VIEW_ID = 'hangar.providers';
 
@@ -44,6 +46,7 @@ export class ProvidersFeature implements vscode.Disposable, Feature<ProviderComm
   constructor(
     private readonly session: HangarSession, private readonly log: Logger, uriRouter: UriRouter, extensionId: string,
     treeView: (tree: ProvidersTreeProvider) => vscode.TreeView<RowTreeItem>,
+    private readonly offline: OfflineCache,
   ) {
     this.tree = new ProvidersTreeProvider(session);
     this.view = treeView(this.tree);
@@ -63,9 +66,11 @@ export class ProvidersFeature implements vscode.Disposable, Feature<ProviderComm
       session.onDidReceiveEvent((e) => this.onEvent(e)),
       session.onDidChangeState((s) => {
         if (s.kind === 'connected') void this.load();
+        if (s.kind === 'offline') void this.restore();
         if (s.kind === 'disconnected' || s.kind === 'unauthorised') {
           this.tree.data = undefined;
           this.tree.status = { kind: 'idle' };
+          this.tree.loadedAt = undefined;
         }
         this.tree.fire();
       }),
@@ -74,6 +79,21 @@ export class ProvidersFeature implements vscode.Disposable, Feature<ProviderComm
       }),
     ];
     if (session.state.kind === 'connected') void this.load();
+    if (session.state.kind === 'offline') void this.restore();
+  }
+
+  /** A window opened while the server cannot be reached: the view shows the offline store's copy, with its age. */
+  private async restore(): Promise<void> {
+    await this.offline.ready;
+    if (this.tree.data || this.session.state.kind !== 'offline') return;
+    const cached = this.offline.list('providers');
+    const data = cached && providersFromCache(cached.items);
+    if (!cached || !data) return;
+    this.tree.data = { ...data, tests: this.tests };
+    this.tree.status = { kind: 'loaded' };
+    this.tree.loadedAt = cached.at;
+    this.log.info(`providers: showing the offline copy (${data.providers.length} provider(s))`);
+    this.tree.fire();
   }
 
   /** Fetches configured providers, credentials and the default; a call during a load runs once more after it. */
@@ -93,6 +113,8 @@ export class ProvidersFeature implements vscode.Disposable, Feature<ProviderComm
           this.noticeNeedsSignIn(this.tree.data?.credentials, credentials, list.items);
           this.tree.data = { providers: list.items, credentials, defaultModel, tests: this.tests };
           this.tree.status = { kind: 'loaded' };
+          this.tree.loadedAt = Date.now();
+          this.offline.putList('providers', [providersForCache(this.tree.data)], this.tree.loadedAt);
         } catch (e) {
           const message = e instanceof Error ? e.message : String(e);
           this.tree.status = { kind: 'error', message };
@@ -274,5 +296,5 @@ export class ProvidersFeature implements vscode.Disposable, Feature<ProviderComm
 /** Built on first use or once a server answers (credentials that need a new sign-in are announced then). */
 export function createProvidersFeature(core: FeatureCore): ProvidersFeature {
   return new ProvidersFeature(core.session, core.log, core.uriRouter, core.context.extension.id,
-    (tree) => core.treeView(PROVIDERS_VIEW_ID, tree));
+    (tree) => core.treeView(PROVIDERS_VIEW_ID, tree), core.offline);
 }

@@ -98,7 +98,7 @@ export function providerRows(data: ProvidersData, now = Date.now()): RowModel[] 
         `Status: ${status.text}`,
         cred?.status === 'needs_sign_in' && cred.statusReason ? md(cred.statusReason) : undefined,
         test ? `Last test: ${test.verdict.replace('_', ' ')} in ${test.latencyMs} ms. ${md(test.message)}` : undefined,
-        cred ? `${cred.type === 'oauth' ? 'Token' : 'Key'}: \`${cred.hint.replace(/`/g, '')}\` · updated ${cred.updatedAt}${cred.expiresAt ? ` · expires ${cred.expiresAt}` : ''}` : p.custom ? 'Custom provider' : undefined,
+        cred ? `${cred.type === 'oauth' ? 'Token' : 'Key'}${cred.hint ? `: \`${cred.hint.replace(/`/g, '')}\`` : ''} · updated ${cred.updatedAt}${cred.expiresAt ? ` · expires ${cred.expiresAt}` : ''}` : p.custom ? 'Custom provider' : undefined,
         def ? `Default${model ? `: ${md(data.defaultModel.modelId!)}` : ''}` : undefined,
       ].filter(Boolean).join('\n\n');
       return {
@@ -125,6 +125,14 @@ export function modelPicks(models: ModelSummary[], current: DefaultModel, provid
 }
 
 /** Create Project's provider step: "Use default (X)" and every configured provider; `providerId` null = the default. */
+/** The last pick of Create Project's provider step: configure one there and then, and come back to the step. */
+export const CONFIGURE_PROVIDER_PICK = {
+  label: '$(add) Configure a Provider…',
+  description: 'add a key or sign in, then choose it here',
+  providerId: null,
+  configure: true,
+} as const;
+
 export function projectProviderPicks(configured: ProviderSummary[], def: DefaultModel): Array<{ label: string; description?: string; providerId: string | null }> {
   const defName = def.providerId ? configured.find((p) => p.id === def.providerId)?.name ?? def.providerId : undefined;
   const first = {

@@ -3,6 +3,7 @@ import type { HangarSession } from '../core/hangarSession';
 import { providerRows, type LoadStatus, type ProvidersData } from './providersModel';
 import type { RowModel } from '../projects/treeModel';
 import { RowTreeItem } from '../core/views/rowTreeItem';
+import { markStale, staleSince } from '../core/views/staleRows';
 
 class ProviderTreeItem extends RowTreeItem {
   constructor(model: RowModel, readonly providerId: string) {
@@ -15,6 +16,8 @@ export class ProvidersTreeProvider implements vscode.TreeDataProvider<RowTreeIte
   readonly onDidChangeTreeData = this.changed.event;
   data: ProvidersData | undefined;
   status: LoadStatus = { kind: 'idle' };
+  /** When the shown data was fetched (offline, the rows say how old it is). */
+  loadedAt: number | undefined;
 
   constructor(private readonly session: HangarSession) {}
 
@@ -34,7 +37,11 @@ export class ProvidersTreeProvider implements vscode.TreeDataProvider<RowTreeIte
         command: { command: 'hangar.configureProvider', title: 'Configure Provider' },
       })];
     }
-    return providerRows(this.data).map((row) => new ProviderTreeItem(row, row.id.slice('provider:'.length)));
+    const now = Date.now();
+    const stale = staleSince(this.session.state, this.loadedAt);
+    return providerRows(this.data, now)
+      .map((row) => (stale === undefined ? row : markStale(row, stale, now)))
+      .map((row) => new ProviderTreeItem(row, row.id.slice('provider:'.length)));
   }
 
   dispose(): void { this.changed.dispose(); }

@@ -3,10 +3,10 @@
 // read from /proc, with 0 clients as the baseline). Two shapes: 1 user × N windows, and U users × W windows.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 // @ts-expect-error -- the harness is plain .mjs without type declarations
 import { startApi } from '../harness/api.mjs';
+import { closeAgents, openSse, type Stream } from './load';
 import { record } from './results';
 import { percentile } from './stats';
 
@@ -19,28 +19,12 @@ interface Api { url: string; token: string; dataDir: string; pid: number; stop: 
 
 const rssKiB = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
 
 /** One idle event stream that notes when a project named `name` is announced to it. */
-function openStream(api: Api, token: string, seen: Map<string, number>): Promise<http.ClientRequest> {
-  return new Promise((resolve, reject) => {
-    const req = http.get(`${api.url}/api/events`, { agent, headers: { Authorization: `Bearer ${token}` } }, (res) => {
-      if (res.statusCode !== 200) { reject(new Error(`events: ${res.statusCode}`)); return; }
-      let buffer = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        buffer += chunk;
-        let at: number;
-        while ((at = buffer.indexOf('\n\n')) >= 0) {
-          const frame = buffer.slice(0, at);
-          buffer = buffer.slice(at + 2);
-          const m = /"type":"project\.created".*?"name":"(fanout [^"]+)"/.exec(frame);
-          if (m) seen.set(m[1]!, performance.now());
-        }
-      });
-      resolve(req);
-    });
-    req.on('error', reject);
+function openStream(api: Api, token: string, seen: Map<string, number>): Promise<Stream> {
+  return openSse(`${api.url}/api/events`, token, (event, data) => {
+    const m = event === 'project.created' ? /"name":"(fanout [^"]+)"/.exec(data) : null;
+    if (m) seen.set(m[1]!, performance.now());
   });
 }
 
@@ -58,7 +42,7 @@ async function createProject(api: Api, token: string, name: string): Promise<num
 async function shape(api: Api, tokens: string[], windows: number, label: string) {
   await sleep(1000);
   const before = rssKiB(api.pid);
-  const clients: { token: string; seen: Map<string, number>; req: http.ClientRequest }[] = [];
+  const clients: { token: string; seen: Map<string, number>; req: Stream }[] = [];
   for (const token of tokens) {
     for (let i = 0; i < windows; i++) {
       const seen = new Map<string, number>();
@@ -83,7 +67,7 @@ async function shape(api: Api, tokens: string[], windows: number, label: string)
       else delays.push(got - s.at);
     }
   }
-  for (const c of clients) c.req.destroy();
+  for (const c of clients) c.req.close();
   delays.sort((a, b) => a - b);
   return { clients: clients.length, perClientKiB: (after - before) / clients.length, beforeKiB: before, delays, missing };
 }
@@ -111,7 +95,7 @@ async function main(): Promise<void> {
         + ` ${r.missing} missing; API +${r.perClientKiB.toFixed(1)} KiB per idle client (RSS ${(r.beforeKiB / 1024).toFixed(1)} MiB before)`);
     }
   } finally {
-    agent.destroy();
+    closeAgents();
     await api.stop();
   }
 }

@@ -67,13 +67,25 @@ export function markdown(figures: Figure[], m: ReturnType<typeof machine>, when:
   return lines.join('\n');
 }
 
+/**
+ * `--merge` (npm run bench:fleet): this run's suites replace the same suites in docs/benchmarks.json and
+ * the other suites stay as the last full run wrote them (each figure keeps its own `at`).
+ */
+function kept(docs: string, fresh: Figure[]): Figure[] {
+  const file = path.join(docs, 'benchmarks.json');
+  if (!process.argv.includes('--merge') || !fs.existsSync(file)) return [];
+  const suites = new Set(fresh.map((f) => f.suite));
+  return (JSON.parse(fs.readFileSync(file, 'utf8')) as { figures: Figure[] }).figures.filter((f) => !suites.has(f.suite));
+}
+
 function main(): void {
   if (!fs.existsSync(RESULTS_FILE)) throw new Error(`no results at ${RESULTS_FILE}: run the benchmarks first`);
-  const figures = fs.readFileSync(RESULTS_FILE, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Figure);
+  const fresh = fs.readFileSync(RESULTS_FILE, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Figure);
   const when = new Date().toISOString();
   const m = machine();
   const docs = path.join(ROOT, 'docs');
   fs.mkdirSync(docs, { recursive: true });
+  const figures = [...kept(docs, fresh), ...fresh];
   fs.writeFileSync(path.join(docs, 'benchmarks.json'), JSON.stringify({ when, machine: m, figures }, null, 2) + '\n');
   fs.writeFileSync(path.join(docs, 'benchmarks.md'), markdown(figures, m, when));
   console.log(`bench: ${figures.length} figures → docs/benchmarks.md, docs/benchmarks.json`);

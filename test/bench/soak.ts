@@ -3,7 +3,9 @@
 // process, as the extension would drive it (one user event stream, one agent event stream per
 // project, prompt_async, then the turn's session.idle). Figures: the API's RSS and open file
 // descriptors after warm-up and at the end (flat means within 10 %), turns and their latency.
-// Figures, no assertions.
+// Figures, no assertions. HANGAR_SOAK_HEAP_DIR=<dir>: the API writes a heap snapshot there after
+// warm-up and at the end (node --heapsnapshot-signal), to find what grows (test/bench/heapDiff.ts);
+// writing a snapshot raises the API's RSS itself, so the RSS figures of such a run are not the soak's.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -19,6 +21,7 @@ import { record } from './results';
 const ROOT = path.resolve(__dirname, '../..');
 const MINUTES = Number(process.env.HANGAR_SOAK_MINUTES ?? 15);
 const PROJECTS = Number(process.env.HANGAR_SOAK_PROJECTS ?? 10);
+const HEAP_DIR = process.env.HANGAR_SOAK_HEAP_DIR;
 const REPLY = Array.from({ length: 40 }, (_, i) => `token${i}`).join(' ');
 
 interface Sample { rssMb: number; fds: number }
@@ -33,7 +36,8 @@ async function spawnApi(dataDir: string): Promise<{ proc: ChildProcess; url: str
   // The bundled API (as users run it), not tsx: its memory is the product's, not a compiler's.
   const main = path.join(ROOT, 'dist/backend/main.js');
   const entry = fs.existsSync(main) ? [main] : ['--import', 'tsx', path.join(ROOT, 'backend/main.ts')];
-  const proc = spawn(process.execPath, entry, {
+  const heap = HEAP_DIR ? [`--heapsnapshot-signal=SIGUSR2`, `--diagnostic-dir=${HEAP_DIR}`] : [];
+  const proc = spawn(process.execPath, [...heap, ...entry], {
     cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, HANGAR_DATA_DIR: dataDir, HANGAR_PORT: '0', HANGAR_HOST: '127.0.0.1', HANGAR_RUNTIME: 'local', HANGAR_LOG_LEVEL: 'info' },
   });
@@ -48,6 +52,29 @@ async function spawnApi(dataDir: string): Promise<{ proc: ChildProcess; url: str
     proc.once('exit', (code) => { clearTimeout(timer); reject(new Error(`API exited with ${code}: ${log}`)); });
   });
   return { proc, url, token: fs.readFileSync(path.join(dataDir, 'local-token'), 'utf8').trim() };
+}
+
+/** With HANGAR_SOAK_HEAP_DIR: the API writes a snapshot (it pauses while it does); renamed <label>.heapsnapshot. */
+async function heapSnapshot(proc: ChildProcess, label: string): Promise<void> {
+  if (!HEAP_DIR) return;
+  const before = new Set(fs.readdirSync(HEAP_DIR));
+  proc.kill('SIGUSR2');
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const file = fs.readdirSync(HEAP_DIR).find((f) => !before.has(f) && f.endsWith('.heapsnapshot'));
+    if (!file) continue;
+    // Written when it has content and its size stops changing for 3 s (the API pauses while it writes).
+    let size = -1;
+    for (let stable = 0; stable < 3;) {
+      await new Promise((r) => setTimeout(r, 1000));
+      const now = fs.statSync(path.join(HEAP_DIR, file)).size;
+      stable = now > 0 && now === size ? stable + 1 : 0;
+      size = now;
+    }
+    fs.renameSync(path.join(HEAP_DIR, file), path.join(HEAP_DIR, `${label}.heapsnapshot`));
+    console.log(`soak: heap snapshot ${label} (${(size / 1048576).toFixed(1)} MB) in ${HEAP_DIR}`);
+    return;
+  }
 }
 
 async function main(): Promise<void> {
@@ -113,6 +140,7 @@ async function main(): Promise<void> {
     const warmStart = Date.now();
     while (projects.some((p) => (done.get(p.id) ?? 0) < 3)) await new Promise((r) => setTimeout(r, 500));
     const warm = sample(api.proc.pid!);
+    await heapSnapshot(api.proc, 'warm');
     const warmTurns = latencies.length;
     console.log(`soak: warmed up in ${((Date.now() - warmStart) / 1000).toFixed(0)} s (${warmTurns} turns)`);
     deadline.at = Date.now() + MINUTES * 60_000;
@@ -123,6 +151,7 @@ async function main(): Promise<void> {
     // Let the last turns' streams and sockets settle before the end sample.
     await new Promise((r) => setTimeout(r, 3000));
     const end = sample(api.proc.pid!);
+    await heapSnapshot(api.proc, 'end');
     const s = summarize(latencies);
     const pct = (a: number, b: number) => `${(((b - a) / a) * 100).toFixed(1)} %`;
     console.log(`soak: ${latencies.length} turns (${latencies.length - warmTurns} after warm-up), ${failures} failed; turn latency median ${fmt(s.median)}, p99 ${fmt(s.p99)}, max ${fmt(s.max)}`);

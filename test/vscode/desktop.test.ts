@@ -17,6 +17,7 @@ interface DesktopProbe {
   state?: { state: string; detail?: string; viewOnly: boolean; scale: string; width?: number; height?: number; connects: number };
   ticketsIssued: number;
   lastSavedScreenshot?: string;
+  screenshotNotices: string[];
 }
 interface TestResult { ok: boolean; colors?: string[]; error?: string }
 
@@ -111,6 +112,8 @@ describe('desktop panel (noVNC over the ticketed bridge)', function () {
     await vscode.commands.executeCommand('hangar.internal.desktop', { projectId: project!.id, screenshotTo: file });
     assert.deepEqual(await test(project!.id, { action: 'screenshot' }), { ok: true });
     await waitFor('the screenshot file', probe(project!.id), (x) => x?.lastSavedScreenshot === file);
+    // The user is told where it went (the save dialog closes without a word).
+    await waitFor('the saved confirmation', probe(project!.id), (x) => !!x?.screenshotNotices.includes(`Hangar: desktop screenshot saved to ${file}`));
     const png = fs.readFileSync(file);
     assert.equal(png.readUInt32BE(0), 0x89504e47);
     assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [1280, 800]);

@@ -69,7 +69,7 @@ export function App({ ipc }: { ipc: ChatIpc }) {
     const handlers: MessageHandlers<HostMessage> = {
       'chat.init': apply, 'chat.project': apply, 'chat.models': apply, 'chat.sessions': apply, 'chat.transcript': apply, 'chat.message': apply,
       'chat.part': apply, 'chat.delta': apply, 'chat.status': apply, 'chat.permission': apply, 'chat.permissionReplied': apply,
-      'chat.error': apply, 'chat.connection': apply, 'chat.queue': apply, 'chat.mentionResults': apply,
+      'chat.error': apply, 'chat.connection': apply, 'chat.offlineCopy': apply, 'chat.queue': apply, 'chat.mentionResults': apply,
       'chat.starting': apply, 'chat.changes': apply,
       'chat.insertMention': (m) => setInsertMention((prev) => ({ seq: (prev?.seq ?? 0) + 1, mention: m.mention })),
     };
@@ -179,6 +179,11 @@ export function App({ ipc }: { ipc: ChatIpc }) {
             </div>
           )
           : <ConnectionBanner state={store.connection} />}
+        {store.offlineCopy !== null && (
+          <div class="banner banner-offline-copy" role="status">
+            Offline copy from {store.offlineCopy}: read-only until the agent is back. What you send waits in the queue and is delivered then.
+          </div>
+        )}
         <StartingBanner
           project={store.project} starting={store.starting}
           onCancel={() => ipc.post({ type: 'chat.start.cancel' })}

@@ -221,6 +221,11 @@ export const ChatHostToWebview = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('chat.permissionReplied'), sessionId: Id, requestId: Id, reply: PermissionReply }),
   z.strictObject({ type: z.literal('chat.error'), sessionId: Id, error: ChatError }),
   z.strictObject({ type: z.literal('chat.connection'), state: ConnectionState }),
+  /**
+   * The agent cannot be reached and the transcript shown is the offline store's copy (read-only until
+   * it is back): when it was saved, and how long ago in words. `null`: live again.
+   */
+  z.strictObject({ type: z.literal('chat.offlineCopy'), copy: z.nullable(z.strictObject({ savedAt: z.number(), age: z.string() })) }),
   z.strictObject({ type: z.literal('chat.queue'), items: z.array(QueuedPrompt) }),
   z.strictObject({ type: z.literal('chat.mentionResults'), seq: z.number(), items: z.array(MentionResult) }),
   /** "Hangar: Use in Chat": put this mention (a chip) into the composer at the cursor */

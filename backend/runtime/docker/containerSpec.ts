@@ -12,6 +12,12 @@ export const LABEL_IMAGE_TYPE = 'dev.hangar.image-type';
 export const AGENT_PORT = 4096;
 export const VNC_PORT = 6080;
 export const WORKSPACE = '/workspace';
+/**
+ * opencode's data dir (XDG_DATA_HOME/opencode: its sessions, messages, auth) is a volume of its own, so a
+ * force deploy, a tier change or a move keeps the agent's sessions along with the workspace. Not inside
+ * /workspace: the agent's files and git must not see (or commit) its own database.
+ */
+export const AGENT_DATA = '/home/hangar/.local/share/opencode';
 /** Root here has a hard nofile limit of 20000 (docker.md): a higher ulimit fails the start. */
 export const NOFILE_LIMIT = 16384;
 
@@ -28,6 +34,9 @@ export const containerName = (spec: Pick<DeploySpec, 'slug' | 'projectId'>) =>
   `hangar-${spec.slug.replace(/[^a-z0-9-]/g, '-').slice(0, 40)}-${spec.projectId.replace(/[^a-zA-Z0-9]/g, '').slice(0, 8).toLowerCase()}`;
 
 export const volumeName = (projectId: string) => `hangar-ws-${projectId}`;
+export const agentDataVolumeName = (projectId: string) => `hangar-agent-${projectId}`;
+/** Every volume a project owns on docker: the workspace and the agent's data. */
+export const projectVolumes = (projectId: string) => [volumeName(projectId), agentDataVolumeName(projectId)];
 
 /** The ports the tier publishes: its exposedPorts, plus 6080 whenever the tier is a desktop one. */
 export function tierPorts(spec: DeploySpec): number[] {
@@ -47,7 +56,8 @@ export const imageFor = (spec: DeploySpec, config: DockerConfig) =>
  */
 export function specHash(spec: DeploySpec, config: DockerConfig): string {
   const doc = {
-    v: 1,
+    // v2: the agent's data volume (AGENT_DATA); a v1 container is recreated once at its next deploy.
+    v: 2,
     image: imageFor(spec, config),
     slug: spec.slug,
     cpus: spec.tier.cpus,
@@ -100,7 +110,11 @@ export function createOptions(spec: DeploySpec, config: DockerConfig): Docker.Co
       PidsLimit: config.pidsLimit,
       Ulimits: [{ Name: 'nofile', Soft: NOFILE_LIMIT, Hard: NOFILE_LIMIT }],
       PortBindings: bindings,
-      Mounts: [{ Type: 'volume', Source: volumeName(spec.projectId), Target: WORKSPACE }],
+      // An empty named volume takes the image's directory (owner hangar) at first mount: the images create AGENT_DATA.
+      Mounts: [
+        { Type: 'volume', Source: volumeName(spec.projectId), Target: WORKSPACE },
+        { Type: 'volume', Source: agentDataVolumeName(spec.projectId), Target: AGENT_DATA },
+      ],
       // unless-stopped: crashes and daemon restarts bring the agent back, our `docker stop` does not.
       RestartPolicy: { Name: 'unless-stopped', MaximumRetryCount: 0 },
       // docker's tini as PID 1 forwards SIGTERM to opencode, so stop is quick, and reaps zombies.

@@ -5,7 +5,7 @@ import type { DeploySpec, ExecResult, Progress, RuntimeDriver, RuntimeStatus } f
 import type { DockerConfig } from './config';
 import {
   LABEL_MANAGED, LABEL_PROJECT, LABEL_SPEC_HASH, WORKSPACE,
-  createOptions, imageFor, specHash, unenforcedLimits, volumeName,
+  createOptions, imageFor, projectVolumes, specHash, unenforcedLimits,
 } from './containerSpec';
 import { toRuntimeStatus } from './containerStatus';
 import { DockerRuntimeError, engineMessage, imageMissing, notDeployed, statusOf, wrapEngineError } from './dockerErrors';
@@ -109,8 +109,10 @@ export class DockerDriver implements RuntimeDriver {
   async remove(projectId: string, opts: { volumes: boolean }, progress: Progress): Promise<void> {
     for (const c of await this.containersOf(projectId)) await this.removeContainer(c.Id, progress, 'delete');
     if (opts.volumes) {
-      progress(`Removing volume ${volumeName(projectId)}`);
-      await this.call('remove the workspace volume', () => this.docker.getVolume(volumeName(projectId)).remove(), [404]);
+      for (const name of projectVolumes(projectId)) {
+        progress(`Removing volume ${name}`);
+        await this.call('remove a project volume', () => this.docker.getVolume(name).remove(), [404]);
+      }
     }
     this.unenforced.delete(projectId);
   }
@@ -286,15 +288,17 @@ export class DockerDriver implements RuntimeDriver {
     }
   }
 
+  /** The workspace volume and the agent's data volume (containerSpec.ts), created when absent. */
   private async ensureVolume(projectId: string, progress: Progress): Promise<void> {
-    const name = volumeName(projectId);
-    try {
-      await this.docker.getVolume(name).inspect();
-    } catch (err) {
-      if (statusOf(err) !== 404) throw wrapEngineError('inspect the workspace volume', this.config.dockerHost, err);
-      progress(`Creating volume ${name}`);
-      await this.call('create the workspace volume', () =>
-        this.docker.createVolume({ Name: name, Labels: { [LABEL_MANAGED]: 'true', [LABEL_PROJECT]: projectId } }));
+    for (const name of projectVolumes(projectId)) {
+      try {
+        await this.docker.getVolume(name).inspect();
+      } catch (err) {
+        if (statusOf(err) !== 404) throw wrapEngineError(`inspect the volume ${name}`, this.config.dockerHost, err);
+        progress(`Creating volume ${name}`);
+        await this.call(`create the volume ${name}`, () =>
+          this.docker.createVolume({ Name: name, Labels: { [LABEL_MANAGED]: 'true', [LABEL_PROJECT]: projectId } }));
+      }
     }
   }
 

@@ -98,7 +98,7 @@ describe('docker runtime driver (real dockerd, real opencode)', function () {
       // Belt and braces: nothing labelled with this test's project survives a failed test.
       const left = await docker.listContainers({ all: true, filters: { label: [`dev.hangar.project=${projectId}`] } });
       for (const c of left) await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
-      await docker.getVolume(`hangar-ws-${projectId}`).remove().catch(() => undefined);
+      for (const v of [`hangar-ws-${projectId}`, `hangar-agent-${projectId}`]) await docker.getVolume(v).remove().catch(() => undefined);
       await driver?.close();
     } finally {
       await dockerd.stop();
@@ -162,7 +162,10 @@ describe('docker runtime driver (real dockerd, real opencode)', function () {
     assert.equal(info.Name, `/hangar-driver-test-${projectId.slice(0, 8)}`);
     assert.equal(info.Config.Labels['dev.hangar.project'], projectId);
     assert.equal(info.Config.Labels['dev.hangar.managed'], 'true');
-    assert.deepEqual(info.Mounts.map((m) => [m.Type, m.Name, m.Destination]), [['volume', `hangar-ws-${projectId}`, '/workspace']]);
+    assert.deepEqual(info.Mounts.map((m) => [m.Type, m.Name, m.Destination]).sort(), [
+      ['volume', `hangar-agent-${projectId}`, '/home/hangar/.local/share/opencode'],
+      ['volume', `hangar-ws-${projectId}`, '/workspace'],
+    ]);
     assert.ok(info.Config.Env.includes(`OPENCODE_SERVER_PASSWORD=${password}`));
     const imageEnv = (await docker.getImage(image).inspect()).Config.Env ?? [];
     assert.ok(!imageEnv.some((e) => /PASSWORD|AUTH_CONTENT/.test(e)), `image env must hold no credentials: ${imageEnv.join(' ')}`);
@@ -294,7 +297,10 @@ describe('docker runtime driver (real dockerd, real opencode)', function () {
     assert.equal((await docker.listContainers({ all: true, filters: { label: [`dev.hangar.project=${projectId}`] } })).length, 0);
     assert.deepEqual((await driver.list()).filter((p) => p.projectId === projectId), []);
     await docker.getVolume(`hangar-ws-${projectId}`).inspect(); // still there
+    await docker.getVolume(`hangar-agent-${projectId}`).inspect(); // the agent's sessions too
     await driver.remove(projectId, { volumes: true }, progress);
-    await assert.rejects(docker.getVolume(`hangar-ws-${projectId}`).inspect(), (err: { statusCode?: number }) => err.statusCode === 404);
+    for (const v of [`hangar-ws-${projectId}`, `hangar-agent-${projectId}`]) {
+      await assert.rejects(docker.getVolume(v).inspect(), (err: { statusCode?: number }) => err.statusCode === 404);
+    }
   });
 });

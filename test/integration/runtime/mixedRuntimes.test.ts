@@ -2,24 +2,14 @@
 // (a real dockerd from test/harness/dockerd.mjs, the test image, the real opencode), and switching
 // HANGAR_RUNTIME only changes where new projects go: a local project can still be stopped, without orphans.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
 import Docker from 'dockerode';
-import type { ErrorBody, Operation, OperationList, Project, RuntimeList } from '../../../backend/contract';
+import type { ErrorBody, Operation, Project, RuntimeList } from '../../../backend/contract';
 import { scanProcesses, isAlive } from '../../../backend/runtime/local/processes';
 import { ensureTestImage } from '../../fixtures/images/testImage.mjs';
 import { requireDockerd, type Dockerd } from '../../harness/dockerd.mjs';
 import { client, startTestApi, type TestApi } from '../support/apiServer';
-
-async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 120_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+import { projectContainers, removeEverything, settledOperation } from '../support/mixedRuntimeApi';
 
 describe('runtimes: local and docker projects in one API, each on its own runtime (real dockerd, real opencode)', function () {
   this.timeout(180_000);
@@ -31,10 +21,7 @@ describe('runtimes: local and docker projects in one API, each on its own runtim
   let loc: Project;
   let dock: Project;
 
-  const finished = async (p: Project, op: Operation) => until(`operation ${op.kind} on ${p.name}`, async () => {
-    const found = (await admin.get<OperationList>(`/api/projects/${p.id}/operations`)).body.items.find((o) => o.id === op.id);
-    return found && ['succeeded', 'failed', 'cancelled'].includes(found.state) ? found : undefined;
-  });
+  const finished = (p: Project, op: Operation) => settledOperation(admin, p, op);
   const act = async (p: Project, what: 'deploy' | 'stop') => {
     const res = await admin.post<Operation>(`/api/projects/${p.id}/${what}`, what === 'deploy' ? { force: false } : undefined);
     assert.equal(res.status, 202, JSON.stringify(res.body));
@@ -43,7 +30,7 @@ describe('runtimes: local and docker projects in one API, each on its own runtim
   };
   const get = async (p: Project) => (await admin.get<Project>(`/api/projects/${p.id}`)).body;
   const localPids = (p: Project) => scanProcesses(path.join(api!.dataDir, 'projects')).filter((s) => s.projectId === p.id).map((s) => s.pid);
-  const containers = (p: Project) => docker.listContainers({ all: true, filters: { label: [`dev.hangar.project=${p.id}`] } });
+  const containers = (p: Project) => projectContainers(docker, p);
 
   before(async function () {
     this.timeout(300_000);
@@ -61,16 +48,7 @@ describe('runtimes: local and docker projects in one API, each on its own runtim
     this.timeout(60_000);
     if (!dockerd) return;
     try {
-      for (const p of [loc, dock]) {
-        if (!p || !api) continue;
-        await admin.del(`/api/projects/${p.id}?deleteVolumes=true&confirm=${p.slug}`).catch(() => undefined);
-        for (const c of await containers(p)) await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
-      }
-      await api?.close();
-      if (api) {
-        for (const s of scanProcesses(path.join(api.dataDir, 'projects'))) process.kill(-s.pid, 'SIGKILL');
-        fs.rmSync(api.dataDir, { recursive: true, force: true });
-      }
+      await removeEverything(api, admin, docker, [loc, dock]);
     } finally {
       await dockerd.stop();
     }

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../../backend/config';
 import { silentLogger } from '../../../backend/logger';
+import type { StartupState } from '../../../backend/compositionRoot';
 import { startServer, type RunningServer } from '../../../backend/server';
 import { testDatabaseEnv } from '../../harness/postgres.mjs';
 
@@ -15,12 +16,12 @@ export interface TestApi {
 }
 
 /** A real API on an ephemeral loopback port with its own SQLite file (or PostgreSQL database, see postgres.mjs). */
-export async function startTestApi(env: Record<string, string> = {}, dataDir?: string): Promise<TestApi> {
+export async function startTestApi(env: Record<string, string> = {}, dataDir?: string, inject: Pick<StartupState, 'factories'> = {}): Promise<TestApi> {
   const dir = dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'hangar-it-'));
   // The fake LLM and other stand-ins listen on loopback: allowed here, refused by default (test/integration/security).
   const config = loadConfig({ HANGAR_DATA_DIR: dir, HANGAR_PORT: '0', HANGAR_HOST: '127.0.0.1', HANGAR_ALLOW_PRIVATE_HOSTS: '127.0.0.1,localhost,::1,host.docker.internal',
     ...(await testDatabaseEnv(dir)), ...env });
-  const server = await startServer(config, silentLogger);
+  const server = await startServer(config, silentLogger, inject);
   let adminToken: string;
   try {
     adminToken = fs.readFileSync(path.join(dir, 'local-token'), 'utf8').trim();

@@ -13,6 +13,8 @@ export interface DesktopPanelProbe {
   state: Record<string, unknown> | undefined;
   ticketsIssued: number;
   lastSavedScreenshot: string | undefined;
+  /** The information toasts shown about saved screenshots, oldest first. */
+  screenshotNotices: string[];
 }
 
 export interface DesktopInternalArgs { projectId: string; test?: unknown; screenshotTo?: string }
@@ -62,6 +64,15 @@ export function desktopHooks(extensionUri: vscode.Uri): {
     return Promise.resolve(target);
   };
 
+  // The confirmation toast after a save: the suite cannot see toasts in the workbench, so it reads them here.
+  const notices: string[] = [];
+  const window = vscode.window as { -readonly [K in keyof typeof vscode.window]: (typeof vscode.window)[K] };
+  const showInformationMessage = window.showInformationMessage;
+  window.showInformationMessage = ((message: string, ...rest: never[]) => {
+    if (/screenshot saved/.test(message)) notices.push(message);
+    return (showInformationMessage as (m: string, ...r: never[]) => unknown)(message, ...rest);
+  }) as typeof window.showInformationMessage;
+
   const probe = (panel: DesktopPanel): DesktopPanelProbe => {
     const last = panel.state;
     const state = last ? Object.fromEntries(Object.entries(last).filter(([k]) => k !== 'type')) : undefined;
@@ -71,6 +82,7 @@ export function desktopHooks(extensionUri: vscode.Uri): {
       state,
       ticketsIssued: panel.ticketsIssued,
       lastSavedScreenshot: panel.lastSaved,
+      screenshotNotices: [...notices],
     };
   };
 
@@ -99,6 +111,9 @@ export function desktopHooks(extensionUri: vscode.Uri): {
     if (args.test !== undefined) return runTest(panel, DesktopTestAction.parse(args.test));
     return probe(panel);
   };
-  const disposable = new vscode.Disposable(() => { vscode.window.showSaveDialog = showSaveDialog; });
+  const disposable = new vscode.Disposable(() => {
+    vscode.window.showSaveDialog = showSaveDialog;
+    window.showInformationMessage = showInformationMessage;
+  });
   return { loaded, command, disposable };
 }

@@ -92,6 +92,9 @@ export function applyHostMessage(state: ChatState, m: HostMessage): void {
     case 'chat.connection':
       state.connection = m.state;
       return;
+    case 'chat.offlineCopy':
+      state.offlineCopy = m.copy ? m.copy.age : null;
+      return;
     case 'chat.queue':
       state.queue = m.items;
       return;

@@ -69,6 +69,8 @@ export interface ChatState {
   /** the agent needs a redeploy to take its provider (with a Redeploy button) */
   needsRedeploy: string | null;
   connection: ConnectionState;
+  /** the transcript shown is the offline copy saved this long ago (read-only); null when live */
+  offlineCopy: string | null;
   queue: QueuedPrompt[];
   /** starting the stopped project because a prompt waits (null: nothing going on) */
   starting: ChatStarting;
@@ -84,7 +86,7 @@ export interface ChatState {
 export function createChatState(): ChatState {
   return {
     project: null, sessions: [], activeSessionId: null, models: [], agents: [], model: null, agent: null, modelNotice: null, needsRedeploy: null,
-    connection: 'connected', queue: [], starting: null, changes: new Map(), bySession: new Map(), drafts: {}, mentions: { seq: 0, items: [] }, rev: 0,
+    connection: 'connected', offlineCopy: null, queue: [], starting: null, changes: new Map(), bySession: new Map(), drafts: {}, mentions: { seq: 0, items: [] }, rev: 0,
   };
 }
 

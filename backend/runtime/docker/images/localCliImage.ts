@@ -84,6 +84,8 @@ export function planLocalCliImage(src: CliImageSources): RootfsPlan {
     }, null, 2) + '\n',
   });
   b.plan.generated.set(`${OPENCODE_CONFIG}/node_modules/@opencode-ai/plugin/package.json`, { content: JSON.stringify({ name: '@opencode-ai/plugin', version: v, type: 'module' }, null, 2) + '\n' });
+  // The agent-data volume's mount point (AGENT_DATA in containerSpec.ts), owned by hangar like the Dockerfile's.
+  b.plan.dirs.push('home/hangar/.local/share/opencode');
   b.plan.summary = `${b.plan.files.size} files (${busybox ? 'busybox' : 'bash'} shell)`;
   return b.plan;
 }

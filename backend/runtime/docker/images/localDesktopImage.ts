@@ -88,6 +88,7 @@ export function planLocalDesktopImage(src: DesktopImageSources): RootfsPlan {
   for (const [k, v] of cli.files) b.plan.files.set(k, v);
   for (const [k, v] of cli.links) b.plan.links.set(k, v);
   for (const [k, v] of cli.generated) b.plan.generated.set(k, v);
+  b.plan.dirs.push(...cli.dirs);
   for (const name of Object.keys(bins)) b.add(`/usr/bin/${name}`, bins[name]!);
   b.add('/opt/hangar/node', fs.realpathSync(src.node));
   b.add('/usr/local/bin/hangar-desktop-start', src.desktopStart);

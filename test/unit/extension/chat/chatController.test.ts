@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { ChatController, type ChatApi, type OcSession, type PromptBody } from '../../../../extension/chat/chatController';
 import type { PersistedChat } from '../../../../extension/chat/chatPersistence';
+import type { TranscriptCache } from '../../../../extension/chat/chatOfflineCopy';
 import type { Logger } from '../../../../extension/core/ports';
 import { ChatHostToWebview, type ChatWebviewToHost } from '../../../../webviews/protocol/chat';
 
@@ -39,7 +40,7 @@ class FakeApi implements ChatApi {
   fileContent() { return Promise.resolve(undefined); }
 }
 
-function setup(opts: { api?: FakeApi; persisted?: PersistedChat; sessionId?: string } = {}) {
+function setup(opts: { api?: FakeApi; persisted?: PersistedChat; sessionId?: string; cache?: TranscriptCache; now?: () => number } = {}) {
   const api = opts.api ?? new FakeApi();
   const posted: ChatHostToWebview[] = [];
   const saved: PersistedChat[] = [];
@@ -53,7 +54,10 @@ function setup(opts: { api?: FakeApi; persisted?: PersistedChat; sessionId?: str
     openExternal: () => Promise.resolve(false),
     copy: () => Promise.resolve(),
     persist: (s) => saved.push(structuredClone(s)),
-  }, project, log, { ...(opts.persisted ? { persisted: opts.persisted } : {}), ...(opts.sessionId ? { sessionId: opts.sessionId } : {}) });
+  }, project, log, {
+    ...(opts.persisted ? { persisted: opts.persisted } : {}), ...(opts.sessionId ? { sessionId: opts.sessionId } : {}),
+    ...(opts.cache ? { cache: opts.cache } : {}), ...(opts.now ? { now: opts.now } : {}),
+  });
   const send = (text: string, sessionId: string | null = 'ses_a') =>
     controller.handlers['chat.send']({ type: 'chat.send', requestId: 'r', sessionId, text, mentions: [] } as Extract<ChatWebviewToHost, { type: 'chat.send' }>);
   const lastQueue = () => posted.filter((m) => m.type === 'chat.queue').at(-1) as Extract<ChatHostToWebview, { type: 'chat.queue' }> | undefined;
@@ -227,5 +231,83 @@ describe('chat: controller models after a provider change', () => {
     const s = posted.find((m) => m.type === 'chat.starting');
     assert.ok(s?.type === 'chat.starting');
     assert.deepEqual(s.starting, { phase: 'starting', message: 'Starting demo…' });
+  });
+});
+
+// The offline copy (issue #14): a transcript read from the agent is kept; when the agent cannot be
+// reached, the copy is shown read-only with its age; when it answers again, the live one replaces it.
+type CachedEntry = { at: number; usedAt: number; title?: string; messages: readonly unknown[] };
+function memoryCache(now: () => number): TranscriptCache & { map: Map<string, CachedEntry> } {
+  const map = new Map<string, CachedEntry>();
+  return {
+    map,
+    ready: Promise.resolve(),
+    list: () => [...map].sort(([, a], [, b]) => b.usedAt - a.usedAt).map(([sessionId, transcript]) => ({ sessionId, transcript })),
+    put: (sessionId, t) => { map.set(sessionId, { at: now(), usedAt: now(), ...t }); },
+    touch: (sessionId) => { const t = map.get(sessionId); if (t) t.usedAt = now(); },
+  };
+}
+
+/** The agent through the proxy: `offline` fails every read as the extension sees it with the API gone. */
+class OfflineCapableApi extends FakeApi {
+  offline = false;
+  override sessions() { return this.offline ? Promise.reject(new Error('fetch failed')) : super.sessions(); }
+  override messages(id?: string): Promise<unknown[]> {
+    return Promise.resolve([{
+      info: { id: `msg_${id}1`, sessionID: id, role: 'user', time: { created: 1 } },
+      parts: [{ id: `prt_${id}1`, sessionID: id, messageID: `msg_${id}1`, type: 'text', text: `hello from ${id}` }],
+    }]);
+  }
+}
+
+describe('chat: offline copy (issue #14)', () => {
+  it('keeps what it read, shows it read-only with its age when the agent is gone, and goes live again', async () => {
+    let clock = Date.parse('2026-01-01T12:00:00Z');
+    const now = () => clock;
+    const api = new OfflineCapableApi();
+    api.sessionList = [{ ...ses('ses_a', 2), title: 'Fix the build' }, ses('ses_b', 1)];
+    const cache = memoryCache(now);
+    const first = setup({ api, cache, now });
+    await first.controller.onReady();
+    first.controller.dispose();
+    assert.deepEqual([...cache.map.keys()], ['ses_a'], 'the open session was kept');
+    assert.equal(cache.map.get('ses_a')?.title, 'Fix the build');
+
+    // A new window, 5 minutes later, while the API is down.
+    clock += 5 * 60_000;
+    api.offline = true;
+    const second = setup({ api, cache, now });
+    await second.controller.onReady();
+    const init = second.posted.find((m) => m.type === 'chat.init');
+    assert.ok(init?.type === 'chat.init');
+    assert.deepEqual(init.sessions.map((s) => [s.id, s.title]), [['ses_a', 'Fix the build']]);
+    assert.equal(init.activeSessionId, 'ses_a');
+    const transcript = second.posted.find((m) => m.type === 'chat.transcript');
+    assert.ok(transcript?.type === 'chat.transcript');
+    assert.deepEqual([transcript.sessionId, transcript.hasOlder, transcript.messages.map((m) => m.info.id)], ['ses_a', false, ['msg_ses_a1']]);
+    const banner = second.posted.find((m) => m.type === 'chat.offlineCopy');
+    assert.deepEqual(banner, { type: 'chat.offlineCopy', copy: { savedAt: clock - 5 * 60_000, age: '5 min ago' } });
+
+    // The agent answers again: the chat loads by itself and the banner goes.
+    api.offline = false;
+    second.controller.connection('connected');
+    await new Promise((r) => setTimeout(r, 10));
+    assert.deepEqual(second.posted.filter((m) => m.type === 'chat.offlineCopy').at(-1), { type: 'chat.offlineCopy', copy: null });
+    const live = second.posted.filter((m) => m.type === 'chat.init').at(-1);
+    assert.ok(live?.type === 'chat.init');
+    assert.deepEqual(live.sessions.map((s) => s.id), ['ses_a', 'ses_b']);
+    second.controller.dispose();
+  });
+
+  it('shows nothing from the copy when the store has none (the plain offline init)', async () => {
+    const api = new OfflineCapableApi();
+    api.offline = true;
+    const t = setup({ api, cache: memoryCache(Date.now) });
+    await t.controller.onReady();
+    const init = t.posted.find((m) => m.type === 'chat.init');
+    assert.ok(init?.type === 'chat.init');
+    assert.deepEqual([init.sessions, init.activeSessionId], [[], null]);
+    assert.equal(t.posted.some((m) => m.type === 'chat.offlineCopy' || m.type === 'chat.transcript'), false);
+    t.controller.dispose();
   });
 });

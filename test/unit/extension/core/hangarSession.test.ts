@@ -109,6 +109,39 @@ describe('HangarSession against a fake API', () => {
     }
   });
 
+  it('offline, a sign that the network is back (window focus) tries the server at once, not after the backoff', async () => {
+    const slow = new HangarSession({
+      secrets, fetch, log, secretRegistry: new SecretRegistry(), saveServerUrl: async () => undefined,
+      streamOptions: { initialBackoffMs: 60_000, maxBackoffMs: 60_000 },
+    });
+    try {
+      const port = new URL(server.url).port;
+      await server.close();
+      secrets.map.set(`hangar.token:${server.url}`, TOKEN);
+      await slow.resume(server.url);
+      await eventually(() => slow.state.kind === 'offline', 3000, 'offline');
+      const http = await import('node:http');
+      const revived = http.createServer((req, res) => {
+        if (req.url === '/api/events') { res.writeHead(200, { 'Content-Type': 'text/event-stream' }); res.write(': hi\n\n'); return; }
+        if (req.url === '/api/me') return json(res, 200, { id: 'u1', username: 'ada', role: 'admin', tokenName: 'local' });
+        return json(res, 200, { items: [] });
+      });
+      await new Promise<void>((r) => revived.listen(Number(port), '127.0.0.1', r));
+      try {
+        // Without the probe the next attempt is 30–60 s away.
+        await new Promise((r) => setTimeout(r, 300));
+        assert.equal(slow.state.kind, 'offline');
+        slow.probeNow();
+        await eventually(() => slow.state.kind === 'connected', 2000, 'connected right after the probe');
+      } finally {
+        revived.closeAllConnections();
+        await new Promise((r) => revived.close(r));
+      }
+    } finally {
+      slow.dispose();
+    }
+  });
+
   it('resumes with the stored token and forgets it on disconnect', async () => {
     secrets.map.set(`hangar.token:${server.url}`, TOKEN);
     assert.equal(await session.resume(server.url), true);
