@@ -148,7 +148,7 @@ export function createServices(
     drivers, projects, tiers, config.healthTimeoutMs, log, bus, agentApiUrls, () => injection.envFor());
   const replicaId = newId();
   const operations = new OperationService(db, hub, projects, lifecycle, log, bus, status, replicaId);
-  const leases = new OperationLeases(db, hub, projects, replicaId, log);
+  const leases = new OperationLeases(db, hub, projects, replicaId, log, (id) => operations.cancelRequested(id));
   const busy = (id: string) => operations.isBusy(id) || leases.busyElsewhere(id);
   const monitor = new StatusMonitor(drivers, projects, busy, config.statusPollMs, log);
 

@@ -381,6 +381,8 @@ const migrations: Record<string, Migration> = {
       // each runs in one replica at a time (backend/services/operationLeases.ts, backend/jobs).
       await db.schema.alterTable('operations').addColumn('replica_id', 'text').execute();
       await db.schema.alterTable('operations').addColumn('heartbeat_at', epochMsType(db)).execute();
+      // A cancel asked of another replica than the one running it: the runner sees it at its next renewal.
+      await db.schema.alterTable('operations').addColumn('cancel_requested', 'integer', (c) => c.notNull().defaultTo(0)).execute();
       await db.schema.createTable('job_leases')
         .addColumn('name', 'text', (c) => c.primaryKey())
         .addColumn('owner', 'text', (c) => c.notNull())

@@ -80,6 +80,8 @@ export interface OperationsTable {
   replica_id: string | null;
   /** 0015: epoch ms of that replica's last renewal; older than the lease → the replica is dead. */
   heartbeat_at: number | null;
+  /** 0015: 1 once a user asked another replica to cancel it (operationLeases.ts hands it to the runner). */
+  cancel_requested: Generated<number>;
 }
 
 export interface Database {

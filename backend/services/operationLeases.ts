@@ -29,6 +29,8 @@ export class OperationLeases {
     private readonly projects: Pick<ProjectRecords, 'rowById' | 'applyRuntime'>,
     readonly replicaId: string,
     private readonly log: Logger,
+    /** Told the id of each of this replica's operations that a user asked another replica to cancel. */
+    private readonly cancelRequested: (operationId: string) => void,
     readonly times: LeaseTimes = DEFAULT_LEASE_TIMES,
   ) {}
 
@@ -47,11 +49,14 @@ export class OperationLeases {
     await this.ticking;
   }
 
-  /** One round: renew ours, fail dead replicas' operations, note what the live ones hold. */
+  /** One round: renew ours (and pass on cancels asked elsewhere), fail dead replicas' operations, note what the live ones hold. */
   async tick(now = Date.now()): Promise<void> {
     try {
       await this.db.updateTable('operations').set({ heartbeat_at: now })
         .where('replica_id', '=', this.replicaId).where('state', 'in', ['queued', 'running']).execute();
+      const cancels = await this.db.selectFrom('operations').select('id').where('replica_id', '=', this.replicaId)
+        .where('state', 'in', ['queued', 'running']).where('cancel_requested', '=', 1).execute();
+      for (const c of cancels) this.cancelRequested(c.id);
       await this.failDead(now);
       const open = await this.db.selectFrom('operations').select('project_id')
         .where('state', 'in', ['queued', 'running'])

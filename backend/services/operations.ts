@@ -109,6 +109,13 @@ export class OperationService {
     const row = await this.db.selectFrom('operations').selectAll().where('id', '=', operationId).where('project_id', '=', projectId).executeTakeFirst();
     if (!row) throw notFound('Operation');
     const active = this.active.get(projectId);
+    if ((!active || active.id !== operationId) && row.cancellable && row.replica_id !== null && row.replica_id !== this.replicaId
+      && (row.state === 'queued' || row.state === 'running')) {
+      // Another replica runs it: it aborts it at its next lease renewal (operationLeases.ts).
+      await this.db.updateTable('operations').set({ cancel_requested: 1 }).where('id', '=', operationId)
+        .where('state', 'in', ['queued', 'running']).execute();
+      return toOperation(row);
+    }
     if (!active || active.id !== operationId) {
       throw conflict('operation_not_cancellable', `Operation ${operationId} has already ${row.state === 'queued' || row.state === 'running' ? 'been interrupted' : row.state}; there is nothing to cancel.`, { operationId, state: row.state });
     }
@@ -139,6 +146,12 @@ export class OperationService {
     } finally {
       this.release(entry);
     }
+  }
+
+  /** A cancel asked through another replica (operationLeases.ts): aborts the operation if this process runs it. */
+  cancelRequested(operationId: string): void {
+    const active = [...this.active.values()].find((a) => a.id === operationId);
+    if (active && CANCELLABLE.has(active.kind)) active.controller.abort(new Error('cancelled by the user'));
   }
 
   /** Aborts what runs and waits for it (server shutdown). */

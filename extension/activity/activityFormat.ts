@@ -1,4 +1,5 @@
 import type { ActivitySession, ActivityStatus, NotificationKind } from '../../backend/contract';
+import { sessionTitleText } from '../../webviews/shared/units';
 
 /** Codicon per status; `loading~spin` is VS Code's spinning icon. */
 export const STATUS_ICONS: Record<ActivityStatus, { id: string; color?: string }> = {
@@ -50,7 +51,7 @@ function aborted(s: ActivitySession): boolean {
 }
 
 export function activityRow(s: ActivitySession, now: number): ActivityRowModel {
-  const title = s.title || 'Untitled session';
+  const title = sessionTitleText(s.title);
   const statusText = aborted(s) ? 'aborted' : STATUS_TEXT[s.status];
   const parts = [s.projectName, statusText];
   const duration = liveDuration(s, now);

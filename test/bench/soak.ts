@@ -22,6 +22,9 @@ const ROOT = path.resolve(__dirname, '../..');
 const MINUTES = Number(process.env.HANGAR_SOAK_MINUTES ?? 15);
 const PROJECTS = Number(process.env.HANGAR_SOAK_PROJECTS ?? 10);
 const HEAP_DIR = process.env.HANGAR_SOAK_HEAP_DIR;
+/** The API's replay buffers (its defaults: HANGAR_AGENT_EVENT_BUFFER, HANGAR_EVENT_BUFFER). */
+const AGENT_BUFFER = Number(process.env.HANGAR_AGENT_EVENT_BUFFER ?? 2000);
+const USER_BUFFER = Number(process.env.HANGAR_EVENT_BUFFER ?? 1000);
 const REPLY = Array.from({ length: 40 }, (_, i) => `token${i}`).join(' ');
 
 interface Sample { rssMb: number; fds: number }
@@ -37,7 +40,9 @@ async function spawnApi(dataDir: string): Promise<{ proc: ChildProcess; url: str
   const main = path.join(ROOT, 'dist/backend/main.js');
   const entry = fs.existsSync(main) ? [main] : ['--import', 'tsx', path.join(ROOT, 'backend/main.ts')];
   const heap = HEAP_DIR ? [`--heapsnapshot-signal=SIGUSR2`, `--diagnostic-dir=${HEAP_DIR}`] : [];
-  const proc = spawn(process.execPath, [...heap, ...entry], {
+  // HANGAR_SOAK_MEMORY_LOG=<file>: the API appends its memory breakdown there every 10 s (bench-only preload).
+  const memory = process.env.HANGAR_SOAK_MEMORY_LOG ? ['--import', path.join(__dirname, 'memoryProbe', 'apiMemory.mjs')] : [];
+  const proc = spawn(process.execPath, [...heap, ...memory, ...entry], {
     cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, HANGAR_DATA_DIR: dataDir, HANGAR_PORT: '0', HANGAR_HOST: '127.0.0.1', HANGAR_RUNTIME: 'local', HANGAR_LOG_LEVEL: 'info' },
   });
@@ -112,12 +117,15 @@ async function main(): Promise<void> {
     /** One chat loop per project: a turn, wait for its session.idle on the project's relayed stream, again. */
     const deadline = { at: 0 };
     const done = new Map<string, number>();
+    /** Agent events each project's relayed stream has carried (the API keeps the last AGENT_BUFFER of them). */
+    const relayed = new Map<string, number>();
     const loop = async (p: Project) => {
       const base = `/api/projects/${p.id}/opencode`;
       const stream = await readSse(`${api.url}${base}/event`, api.token);
       streams.push(stream);
       const session = (await http.post<{ id: string }>(`${base}/session`, {})).body;
       let turn = 0;
+      let dropped = 0;
       while (!deadline.at || Date.now() < deadline.at) {
         const mark = stream.frames.length;
         const t0 = performance.now();
@@ -131,14 +139,20 @@ async function main(): Promise<void> {
           failures++;
         }
         // The stream keeps every frame: drop what is read so the bench's own memory stays flat.
-        if (stream.frames.length > 2000) stream.frames.splice(0, stream.frames.length - 100);
+        if (stream.frames.length > 2000) dropped += stream.frames.splice(0, stream.frames.length - 100).length;
+        relayed.set(p.id, dropped + stream.frames.length);
       }
     };
     // Warm-up: every project has answered 3 turns (each agent's first turns load its provider and
     // the API's proxy paths), then the first sample; the soak itself lasts MINUTES after that.
     const running = projects.map((p) => loop(p));
     const warmStart = Date.now();
-    while (projects.some((p) => (done.get(p.id) ?? 0) < 3)) await new Promise((r) => setTimeout(r, 500));
+    // The API's replay buffers are bounded but fill as the chat goes (each project's relay keeps its
+    // last AGENT_BUFFER agent events, the user's stream its last 1000 events): until they are full
+    // the API's memory grows by design (a heap snapshot diff shows just those events), so the
+    // steady state, and the first sample, begins once they are.
+    while (projects.some((p) => (done.get(p.id) ?? 0) < 3 || (relayed.get(p.id) ?? 0) < AGENT_BUFFER)
+      || userEvents.events().length < USER_BUFFER) await new Promise((r) => setTimeout(r, 500));
     const warm = sample(api.proc.pid!);
     await heapSnapshot(api.proc, 'warm');
     const warmTurns = latencies.length;

@@ -2,6 +2,7 @@
 import { useState } from 'preact/hooks';
 import type { ChatProject, ChatSession, ConnectionState } from '../protocol/chat';
 import { statusText } from '../shared/format';
+import { sessionTitleText } from '../shared/units';
 
 export function SessionBar({ project, sessions, activeId, onSwitch, onNew, onRename, onDelete }: {
   project: ChatProject | null; sessions: ChatSession[]; activeId: string | null;
@@ -28,7 +29,7 @@ export function SessionBar({ project, sessions, activeId, onSwitch, onNew, onRen
         : (
           <select class="bar-session picker-select" aria-label="Session" value={activeId ?? ''} onChange={(e) => onSwitch((e.currentTarget as HTMLSelectElement).value)}>
             {!active && <option value="">New session</option>}
-            {sorted.map((s) => <option key={s.id} value={s.id}>{s.title || 'Untitled session'}</option>)}
+            {sorted.map((s) => <option key={s.id} value={s.id}>{sessionTitleText(s.title)}</option>)}
           </select>
         )}
       <span class="spacer" />

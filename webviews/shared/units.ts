@@ -1,5 +1,6 @@
 // Sizes and counts as people read them, the one formatter the trees (extension/) and the webviews
-// share: "4 GB" in the Tiers view and in Project details alike, "32k" context for 32,768 tokens.
+// share: "4 GB" in the Tiers view and in Project details alike, "32k" context for 32,768 tokens,
+// and a new session's name the same in the chat and the Activity view.
 // No imports: the extension may import this file (eslint.config.mjs) as it does webviews/protocol.
 
 /** Docker-style sizes: "4g" → "4 GB", "512m" → "512 MB", "1.5g" → "1.5 GB"; anything else as given. */
@@ -24,4 +25,15 @@ export function tokenCountText(n: number): string {
 
 function trim(x: number): string {
   return x >= 100 ? String(Math.round(x)) : String(Math.round(x * 10) / 10);
+}
+
+/**
+ * opencode names a session "New session - <ISO time>" until the model titles it: shown as
+ * "New session (Mar 10, 2025, 14:05)" in the viewer's time zone; an empty title as "Untitled session".
+ */
+export function sessionTitleText(title: string, timeZone?: string): string {
+  const m = /^(New session|Child session) - (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z)$/.exec(title.trim());
+  if (!m) return title.trim() || 'Untitled session';
+  const when = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short', hourCycle: 'h23', ...(timeZone ? { timeZone } : {}) }).format(Date.parse(m[2]!));
+  return `${m[1]} (${when})`;
 }

@@ -79,6 +79,34 @@ describe('replicas: one event order on PostgreSQL', function () {
     }
   });
 
+  it('delivers an event published through one replica to a client on the other within a second', async () => {
+    const [a, b] = apis as [ApiProcess, ApiProcess];
+    const onA = await openEventStream(a.url, a.token);
+    const onB = await openEventStream(b.url, b.token);
+    const same: number[] = [];
+    const other: number[] = [];
+    try {
+      await Promise.all([onA, onB].map((s) => s.waitFor((f) => f.comment === 'connected')));
+      for (let i = 0; i < 20; i++) {
+        const t0 = performance.now();
+        const created = a.http.post('/api/projects', { name: `latency-${i}` });
+        const seen = (s: typeof onA, into: number[]) =>
+          s.waitFor((f) => f.data?.includes(`"latency-${i}"`) ?? false, 10_000).then(() => into.push(performance.now() - t0));
+        await Promise.all([created, seen(onA, same), seen(onB, other)]);
+      }
+    } finally {
+      await onA.close();
+      await onB.close();
+    }
+    const p = (xs: number[], q: number) => { const s = [...xs].sort((x, y) => x - y); return s[Math.min(s.length - 1, Math.floor(q * s.length))]!; };
+    // NOTIFY wakes the other replica; the 1 s poll is only the backstop: well under it.
+    assert.ok(p(other, 0.5) < 500, `p50 ${p(other, 0.5).toFixed(1)} ms`);
+    if (process.env.HANGAR_REPORT_TIMINGS) {
+      const f = (xs: number[]) => `p50 ${p(xs, 0.5).toFixed(1)} ms, p95 ${p(xs, 0.95).toFixed(1)} ms`;
+      console.log(`      POST on A → event on B: ${f(other)}; on A itself: ${f(same)} (n=20)`);
+    }
+  });
+
   it('an id the database never issued gets a resync on either replica', async () => {
     for (const api of apis) {
       const s = await openEventStream(api.url, api.token, '999999999');

@@ -1,7 +1,8 @@
 // Operations across API processes on one PostgreSQL (issue #19): one per project whichever replica
 // is asked; each replica renews the heartbeat of what it runs, so a replica that starts leaves the
 // others' live operations alone, and the operation of a replica killed with SIGKILL is failed by
-// another once its lease expires (seconds), the project then free for the next deploy.
+// another once its lease expires (seconds), the project then free for the next deploy. A cancel
+// asked through another replica reaches the one running the operation.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -89,6 +90,21 @@ describe('replicas: operations across API processes on PostgreSQL', function () 
     assert.equal(failed.error, REPLICA_DIED);
     assert.ok(tookMs < 15_000, `took ${tookMs} ms`);
     if (process.env.HANGAR_REPORT_TIMINGS) console.log(`      heartbeat stopped → failed in ${tookMs} ms`);
+  });
+
+  it('cancels through the other replica: the one running the deploy aborts it at its next renewal', async () => {
+    const [a, b] = apis as [ApiProcess, ApiProcess];
+    const project = (await a.http.post<Project>('/api/projects', { name: 'cancelled-elsewhere' })).body;
+    const started = await a.http.post<Operation>(`/api/projects/${project.id}/deploy`, { force: false });
+    assert.equal(started.status, 202);
+    const cancel = await b.http.post<Operation>(`/api/projects/${project.id}/operations/${started.body.id}/cancel`);
+    assert.equal(cancel.status, 202, JSON.stringify(cancel.body));
+    const done = await until('the deploy to end', async () => {
+      const op = await operation(b, project.id, started.body.id);
+      return op && op.state !== 'queued' && op.state !== 'running' ? op : undefined;
+    });
+    assert.equal(done.state, 'cancelled', done.error ?? '');
+    assert.match(done.error ?? '', /cancelled by the user/);
   });
 
   it('kill -9 of the replica running a deploy: the other fails it within seconds, tells the owner, and the project deploys again', async () => {

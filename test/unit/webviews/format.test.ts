@@ -30,4 +30,13 @@ describe('the shared formatter (trees and webviews)', () => {
     assert.deepEqual([memoryText('4g'), memoryText('512m'), memoryText('1.5g'), memoryText('2GB'), memoryText('weird')], ['4 GB', '512 MB', '1.5 GB', '2 GB', 'weird']);
     assert.deepEqual([32768, 128000, 131072, 200000, 1048576, 1000000, 950, 8192].map(tokenCountText), ['32k', '128k', '128k', '200k', '1M', '1M', '950', '8k']);
   });
+
+  it('shows opencode\'s default session title as a time people read, other titles as they are', async () => {
+    const { sessionTitleText } = await import('../../../webviews/shared/units');
+    assert.equal(sessionTitleText('New session - 2025-03-10T14:05:09.123Z', 'UTC'), 'New session (Mar 10, 2025, 14:05)');
+    assert.equal(sessionTitleText('Child session - 2025-03-10T14:05:09Z', 'UTC'), 'Child session (Mar 10, 2025, 14:05)');
+    assert.equal(sessionTitleText('Fix the login form'), 'Fix the login form');
+    assert.equal(sessionTitleText('New session - tomorrow'), 'New session - tomorrow');
+    assert.equal(sessionTitleText('  '), 'Untitled session');
+  });
 });
