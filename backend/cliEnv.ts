@@ -25,6 +25,7 @@ export const ENV_HELP: { group: string; vars: [name: string, help: string][] }[]
     vars: [
       ['HANGAR_RUNTIME', 'local | docker | coolify: where agents run (default local)'],
       ['HANGAR_LOCAL_SANDBOX', 'auto | bwrap | off: bubblewrap sandbox for local agents (default auto)'],
+      ['HANGAR_WARM_POOL_LOCAL', 'local agents kept started ahead of time for first deploys, 0-32 (default 0 = off; PUT /api/runtimes/local/warm-pool overrides)'],
       ['HANGAR_WEBHOOK_URL', "this API's URL as agents reach it (default: chosen per runtime)"],
       ['HANGAR_STATUS_POLL_MS', 'backstop poll of agent status (default 30000)'],
       ['HANGAR_HEALTH_TIMEOUT_MS', 'how long a deploy waits for opencode to answer (default 60000)'],

@@ -26,6 +26,7 @@ import { createRelocation } from './runtime/relocation';
 import { createDrivers, type DriverFactory } from './runtime/registry';
 import type { SealedSettings } from './runtime/runtimeSettings';
 import { SecretBox } from './runtime/secretBox';
+import { WarmPoolSettings } from './runtime/warmPoolSettings';
 import { StatusMonitor } from './runtime/statusMonitor';
 import { PerUserSlots } from './security/perUserSlots';
 import { newId } from './security/tokens';
@@ -74,6 +75,8 @@ export interface Services {
   /** Change Tier… and Move to Runtime…: a force redeploy that keeps the workspace and sessions. */
   redeploy: RedeployService;
   monitor: StatusMonitor;
+  /** The runtimes' warm pool sizes as an admin setting (backend/runtime/warmPoolSettings.ts). */
+  warmPools: WarmPoolSettings;
   startedAt: number;
   /** The agent proxy: project → running opencode, and one event relay per project. */
   agent: AgentProxy;
@@ -151,6 +154,7 @@ export function createServices(
   const leases = new OperationLeases(db, hub, projects, replicaId, log, (id) => operations.cancelRequested(id));
   const busy = (id: string) => operations.isBusy(id) || leases.busyElsewhere(id);
   const monitor = new StatusMonitor(drivers, projects, busy, config.statusPollMs, log);
+  const warmPools = new WarmPoolSettings(db, box, drivers);
 
   // Provider changes and a newly healthy agent reach running agents through opencode's own API.
   const permissions = new PermissionService(db, projects, bus);
@@ -196,7 +200,7 @@ export function createServices(
   const redeploy = new RedeployService(projects, tiers, drivers, lifecycle, operations, sync, createRelocation(config, drivers));
   return {
     settings, config, db, log, hub, bus, agentApiUrls, users, tiers, projects, drivers, lifecycle, operations, leases, redeploy,
-    monitor,
+    monitor, warmPools,
     credentials, providers,
     injection, oauth, notifications, vnc, github, sync, urlGuard, streams,
     driver, driverProblem: driver ? undefined : drivers.problem(config.runtime),

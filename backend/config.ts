@@ -41,6 +41,7 @@ const EnvSchema = z.object({
   HANGAR_ENCRYPTION_KEY_PREVIOUS: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes in base64 (44 characters)').optional(),
   // Local runtime: checked by backend/runtime/local/sandbox.ts when the local driver is built.
   HANGAR_LOCAL_SANDBOX: z.string().optional(),
+  HANGAR_WARM_POOL_LOCAL: z.coerce.number().int().min(0).max(32).default(0),
   // GitHub sync (backend/sync). A poll that is not a number ≥ 0 falls back to its default.
   HANGAR_GIT_CA_FILE: z.string().trim().optional().transform((s) => s || undefined),
   HANGAR_SYNC_POLL_MS: z.coerce.number().min(0).catch(15_000).default(15_000),
@@ -126,6 +127,8 @@ export type Config = {
   runtimeEnv: { docker: EnvSection; coolify: EnvSection };
   /** HANGAR_LOCAL_SANDBOX: auto | bwrap | off (validated by the local driver's sandbox choice). */
   localSandbox: string | undefined;
+  /** Agents each runtime keeps started ahead of time for first deploys (HANGAR_WARM_POOL_LOCAL); 0 = off. */
+  warmPool: { local: number };
   /** GitHub sync: a CA bundle git trusts (HANGAR_GIT_CA_FILE) and the status polls (0 = never). */
   sync: { caFile: string | undefined; pollMs: number; activePollMs: number };
   version: string;
@@ -185,6 +188,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     previousEncryptionKey: e.HANGAR_ENCRYPTION_KEY_PREVIOUS,
     runtimeEnv: { docker: section(env, DOCKER_VARS), coolify: section(env, COOLIFY_VARS) },
     localSandbox: e.HANGAR_LOCAL_SANDBOX,
+    warmPool: { local: e.HANGAR_WARM_POOL_LOCAL },
     sync: { caFile: e.HANGAR_GIT_CA_FILE, pollMs: e.HANGAR_SYNC_POLL_MS, activePollMs: e.HANGAR_SYNC_ACTIVE_POLL_MS },
     version: '0.1.0',
   };

@@ -24,7 +24,7 @@ export const API_ERROR_CODES = [
   // Users, tiers, projects, operations, runtimes.
   'invalid_username', 'user_exists', 'unknown_tier', 'tier_exists', 'tier_in_use', 'tier_is_default', 'tier_retired',
   'confirmation_required', 'operation_in_progress', 'operation_not_cancellable', 'runtime_failed',
-  'runtime_unavailable',
+  'runtime_unavailable', 'warm_pool_unsupported',
   'project_not_running',
   // Change Tier… and Move to Runtime… (backend/services/redeploy.ts).
   'nothing_to_change', 'move_unsupported',

@@ -17,3 +17,16 @@ export type RuntimeInfo = z.infer<typeof RuntimeInfo>;
 
 export const RuntimeList = listOf(RuntimeInfo);
 export type RuntimeList = z.infer<typeof RuntimeList>;
+
+/** A runtime's warm pool (GET/PUT /api/runtimes/:name/warm-pool, admin): agents started ahead of time for first deploys. */
+export const WarmPoolState = z.object({
+  runtime: RuntimeName,
+  /** How many agents the runtime keeps started; 0 = off (every deploy starts one cold). */
+  size: z.number().int().min(0),
+  ready: z.number().int().min(0),
+  starting: z.number().int().min(0),
+});
+export type WarmPoolState = z.infer<typeof WarmPoolState>;
+
+export const WarmPoolBody = z.strictObject({ size: z.number().int().min(0).max(32).describe('0 = off; at most 32') });
+export const RuntimeParams = z.object({ name: RuntimeName });

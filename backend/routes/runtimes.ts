@@ -1,9 +1,9 @@
-import { RuntimeList } from '../contract';
+import { RuntimeList, RuntimeParams, WarmPoolBody, WarmPoolState } from '../contract';
 import { route } from '../http/route';
 import type { Services } from '../compositionRoot';
 
 /** What these routes use of the API's parts (backend/compositionRoot.ts), and nothing else. */
-type Deps = Pick<Services, 'drivers'>;
+type Deps = Pick<Services, 'drivers' | 'warmPools'>;
 
 /** Which runtimes this API drives (Create Project offers the available ones; the default is preselected). */
 export const runtimeRoutes = (s: Deps) => [
@@ -11,5 +11,15 @@ export const runtimeRoutes = (s: Deps) => [
     method: 'get', path: '/api/runtimes', summary: 'The runtimes projects can be created on, and the default', tag: 'projects', access: 'user',
     response: RuntimeList,
     handler: async () => ({ items: s.drivers.availability() }),
+  }),
+  route({
+    method: 'get', path: '/api/runtimes/:name/warm-pool', summary: 'The runtime\'s warm pool: its size and its ready agents (admin)', tag: 'projects', access: 'admin',
+    params: RuntimeParams, response: WarmPoolState,
+    handler: async ({ params }) => s.warmPools.state(params.name),
+  }),
+  route({
+    method: 'put', path: '/api/runtimes/:name/warm-pool', summary: 'Set the runtime\'s warm pool size, 0 = off (admin); kept across restarts', tag: 'projects', access: 'admin',
+    params: RuntimeParams, body: WarmPoolBody, response: WarmPoolState,
+    handler: async ({ params, body }) => s.warmPools.resize(params.name, body.size),
   }),
 ];

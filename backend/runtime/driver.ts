@@ -76,6 +76,16 @@ export interface RuntimeDriver {
   /** Pushed status changes (docker events, child exit); returns an unsubscribe function. */
   watch(onChange: (projectId: string, status: RuntimeStatus) => void): () => void;
   close(): Promise<void>;
+  /**
+   * A deploy from the runtime's warm pool: an agent started ahead of time, bound to this project
+   * (workspace, limits, webhook target). The project must adopt `opencodePassword` (the pooled
+   * agent's own). Undefined when the pool is off, empty or cannot serve this deploy: deploy() cold.
+   */
+  claimWarm?(spec: DeploySpec, progress: Progress): Promise<{ status: RuntimeStatus; opencodePassword: string } | undefined>;
+  /** A runtime with a warm pool: its size now (0 = off) and how many pooled agents are ready or starting. */
+  warmPoolState?(): { size: number; ready: number; starting: number };
+  /** Changes the warm pool's size at once (the API's setting); 0 stops the unclaimed agents. */
+  resizeWarmPool?(size: number): Promise<void>;
 }
 
 /** What every runtime's driver factory is built from (backend/runtime/registry.ts). */

@@ -85,7 +85,13 @@ export class Lifecycle {
         const secrets = await this.projects.secrets(projectId);
         await this.projects.applyRuntime(projectId, { status: 'deploying', reason: null });
         progress(`${force ? 'Force deploying' : 'Deploying'} on the ${driver.name} runtime, tier ${tier.name} (${tier.cpus} CPU, ${tier.memory} memory)`);
-        const rs = await driver.deploy({ projectId, slug: row.slug, tier, env: { ...(await this.providerEnv(projectId)), ...agentEnv(projectId, secrets, this.webhookUrl(driver.name)) }, force }, progress, signal);
+        const spec = { projectId, slug: row.slug, tier, env: { ...(await this.providerEnv(projectId)), ...agentEnv(projectId, secrets, this.webhookUrl(driver.name)) }, force };
+        const warm = force ? undefined : await driver.claimWarm?.(spec, progress);
+        if (warm) {
+          await this.projects.adoptOpencodePassword(projectId, warm.opencodePassword);
+          return this.becomeHealthy(driver, projectId, warm.status, { ...secrets, opencodePassword: warm.opencodePassword }, progress, signal);
+        }
+        const rs = await driver.deploy(spec, progress, signal);
         return this.becomeHealthy(driver, projectId, rs, secrets, progress, signal);
       }
       case 'start':

@@ -33,6 +33,8 @@ export interface ProjectRecords {
   rowById(id: string): Promise<ProjectRow | undefined>;
   allRows(): Promise<ProjectRow[]>;
   secrets(id: string): Promise<ProjectSecrets>;
+  /** A deploy from a warm pool: the project takes the pooled agent's password (sealed, replacing its own). */
+  adoptOpencodePassword(id: string, password: string): Promise<void>;
   /** Records what the runtime says; the only way a project's status changes. */
   applyRuntime(id: string, patch: RuntimePatch, options?: ApplyOptions): Promise<unknown>;
 }

@@ -3,19 +3,22 @@ import type { DriverContext, DriverFactory, RuntimeDriver } from './driver';
 import { coolifyDriverFactory } from './coolify';
 import { dockerDriverFactory } from './docker';
 import { LocalDriver } from './local/localDriver';
-import { RUNTIME_SETTINGS } from './runtimeSettings';
+import { openRuntimeSecret, RUNTIME_SETTINGS } from './runtimeSettings';
 import { RuntimeDrivers, type RuntimeName } from './drivers';
 import { resolveSandbox } from './local/sandbox';
+import { BASE_AGENT_CONFIG } from '../providers/injection';
 
 export type { DriverContext, DriverFactory } from './driver';
 
 /** One factory per runtime name; docker and coolify register theirs here. */
 export const driverFactories: Partial<Record<Config['runtime'], DriverFactory>> = {
-  local: ({ config, box, log }) => new LocalDriver({
+  local: ({ config, box, log, settings }) => new LocalDriver({
     dataDir: config.dataDir, box, log, opencodeBin: config.opencodeBin,
     // PATH and CI are the host's, not configuration: where bwrap is, and whether a fallback is allowed.
     sandbox: resolveSandbox({ PATH: process.env.PATH, CI: process.env.CI, HANGAR_LOCAL_SANDBOX: config.localSandbox },
       log),
+    // A pooled agent starts with what every agent starts with; the project's part is bound at claim.
+    warmPool: { size: Number(openRuntimeSecret(box, settings, 'localWarmPool') ?? config.warmPool.local), env: { OPENCODE_CONFIG_CONTENT: JSON.stringify(BASE_AGENT_CONFIG) } },
   }),
   docker: (ctx) => dockerDriverFactory(ctx),
   coolify: (ctx) => coolifyDriverFactory(ctx),

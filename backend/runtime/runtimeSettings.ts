@@ -8,6 +8,8 @@ import type { SecretBox } from './secretBox';
  */
 export const RUNTIME_SETTINGS = {
   coolifyToken: { key: 'coolify.token', context: 'runtime:coolify:token' },
+  /** Not a secret, sealed like every row: the local warm pool's size set through the API (wins over HANGAR_WARM_POOL_LOCAL). */
+  localWarmPool: { key: 'local.warm-pool-size', context: 'runtime:local:warm-pool-size' },
 } as const;
 
 export type RuntimeSettingName = keyof typeof RUNTIME_SETTINGS;

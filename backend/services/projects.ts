@@ -159,6 +159,11 @@ export class ProjectService implements ProjectRecords {
     return { opencodePassword: this.box.open(pw, passwordContext(id)), webhookSecret: this.box.open(hook, webhookContext(id)) };
   }
 
+  /** A warm-pool deploy: the project takes the pooled agent's password; the old one reached no agent. */
+  async adoptOpencodePassword(id: string, password: string): Promise<void> {
+    await this.db.updateTable('projects').set({ opencode_password_enc: this.box.seal(password, passwordContext(id)) }).where('id', '=', id).execute();
+  }
+
   /**
    * Records what the runtime says, through the project's status authority (projectStatusAuthority.ts), which
    * publishes project.status when the status or reason changes and project.updated when what the

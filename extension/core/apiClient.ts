@@ -5,7 +5,7 @@ import {
   ConnectionTestResult, DeviceFlowStart, DeviceFlowStatus, RedirectAuthorize, VncTicket,
   WorkspaceDirectory, WorkspaceFileContent, WorkspaceStat,
   GithubCredentialInfo, SyncConflictFile, SyncOperationAccepted, SyncStatus, RuntimeList, type RuntimeInfo,
-  type CustomProviderCreate, type ModelChoice, type ModelSummary, type ProjectCreate, type ProjectModelUpdate, type ProjectUpdate,
+  type CustomProviderCreate, type ModelChoice, type ModelSummary, type ProjectCreate, type ProjectModelUpdate, type ProjectRedeploy, type ProjectUpdate,
 } from '../../backend/contract';
 import {
   EffectivePermissions, ImportPreview, ImportReport, PermissionSettings, ServerSettings, SettingsExport,
@@ -123,6 +123,10 @@ export class ApiClient {
   /** Container actions answer 202 with the operation; a second one while one runs gets 409 operation_in_progress. */
   deploy(id: string, force = false): Promise<Operation> {
     return this.request('POST', `${projectPath(id)}/deploy`, Operation, { force });
+  }
+  /** Change Tier… / Move to Runtime…: a force redeploy that keeps the workspace and the agent's sessions. */
+  redeploy(id: string, body: ProjectRedeploy, opts: { ignoreUnsynced?: boolean } = {}): Promise<Operation> {
+    return this.request('POST', `${projectPath(id)}/redeploy${opts.ignoreUnsynced ? '?ignoreUnsynced=true' : ''}`, Operation, body);
   }
   startProject(id: string): Promise<Operation> { return this.request('POST', `${projectPath(id)}/start`, Operation, {}); }
   stopProject(id: string, opts: { ignoreUnsynced?: boolean } = {}): Promise<Operation> {

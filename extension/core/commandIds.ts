@@ -14,6 +14,8 @@ export interface CreateProjectArgs { name: string; tierId?: string; providerOver
 export interface DeleteProjectArgs { id: string; confirm?: boolean; deleteVolumes?: boolean }
 /** A container action from code or tests; `confirm: true` skips the deploy confirmation. */
 export interface ContainerActionArgs { id: string; confirm?: boolean }
+/** Change Tier… / Move to Runtime… from code: the project, the target (else a pick), `confirm` skips the preview. */
+export interface RedeployArgs { id: string; tierId?: string; runtime?: 'local' | 'docker' | 'coolify'; confirm?: boolean }
 /** A projects-tree row, as VS Code passes it to a context-menu command. */
 export interface ProjectRowArg { projectId: string }
 export interface OpenProjectDetailsArgs { id: string }
@@ -79,6 +81,8 @@ export interface CommandSignatures {
   'hangar.startContainer': (args?: ContainerActionArgs | ProjectRowArg) => unknown;
   'hangar.stopContainer': (args?: ContainerActionArgs | ProjectRowArg) => unknown;
   'hangar.restartContainer': (args?: ContainerActionArgs | ProjectRowArg) => unknown;
+  'hangar.changeTier': (args?: RedeployArgs | ProjectRowArg) => unknown;
+  'hangar.moveToRuntime': (args?: RedeployArgs | ProjectRowArg) => unknown;
   'hangar.showContainerLogs': (args?: ContainerActionArgs | ProjectRowArg) => unknown;
   'hangar.copyAgentUrl': (args?: ContainerActionArgs | ProjectRowArg) => unknown;
   'hangar.openSession': (args?: OpenSessionArgs) => unknown;
@@ -138,6 +142,8 @@ export const COMMAND_IDS = Object.keys({
   'hangar.startContainer': true,
   'hangar.stopContainer': true,
   'hangar.restartContainer': true,
+  'hangar.changeTier': true,
+  'hangar.moveToRuntime': true,
   'hangar.showContainerLogs': true,
   'hangar.copyAgentUrl': true,
   'hangar.openSession': true,

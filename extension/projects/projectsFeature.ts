@@ -6,6 +6,7 @@ import type { FeatureCore } from '../core/featureCore';
 import { settings } from '../core/settings';
 import { AutoRefresh } from './autoRefresh';
 import { containerCommands } from './containerCommands';
+import { redeployCommands } from './redeployCommands';
 import { LogTerminals } from './logTerminals';
 import { OperationTracker } from './operationTracker';
 import { projectCommands } from './projectCommands';
@@ -90,6 +91,7 @@ export async function createProjectsFeature(core: FeatureCore): Promise<Projects
       ...projectCommands(services),
       ...projectDetailsCommands(services),
       ...containerCommands(services),
+      ...redeployCommands(services),
     },
     disposables,
     projectsTree,

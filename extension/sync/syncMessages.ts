@@ -94,9 +94,9 @@ export function unsyncedChangesOf(e: unknown): UnsyncedChanges | undefined {
   return parsed.success ? parsed.data : { commitsAhead: [], dirty: [] };
 }
 
-export type GuardedAction = 'stop' | 'delete' | 'changeTier';
+export type GuardedAction = 'stop' | 'delete' | 'changeTier' | 'move';
 
-const VERB: Record<GuardedAction, string> = { stop: 'Stopping', delete: 'Deleting', changeTier: 'Changing the tier of' };
+const VERB: Record<GuardedAction, string> = { stop: 'Stopping', delete: 'Deleting', changeTier: 'Changing the tier of', move: 'Moving' };
 
 /**
  * The buttons of a guard, the safe one first: a modal's first button is its default (Enter), so
@@ -107,9 +107,9 @@ export interface GuardButtons { safe: string; push: boolean; anyway: string }
 export function guardButtons(action: GuardedAction, changes: UnsyncedChanges): GuardButtons {
   const push = changes.commitsAhead.length > 0;
   const safe = push
-    ? { stop: 'Push, then Stop', delete: 'Push, then Delete', changeTier: 'Push, then Change the Tier' }[action]
-    : { stop: 'Keep Running', delete: 'Keep Project', changeTier: 'Keep the Tier' }[action];
-  return { safe, push, anyway: { stop: 'Stop Anyway', delete: 'Delete Anyway', changeTier: 'Change Anyway' }[action] };
+    ? { stop: 'Push, then Stop', delete: 'Push, then Delete', changeTier: 'Push, then Change the Tier', move: 'Push, then Move' }[action]
+    : { stop: 'Keep Running', delete: 'Keep Project', changeTier: 'Keep the Tier', move: 'Stay Here' }[action];
+  return { safe, push, anyway: { stop: 'Stop Anyway', delete: 'Delete Anyway', changeTier: 'Change Anyway', move: 'Move Anyway' }[action] };
 }
 
 /** The warning before an action would strand unpushed commits or uncommitted changes. */

@@ -2,6 +2,8 @@
 export interface HangarWebhookDeps {
   env?: Record<string, string | undefined>;
   fetch?: (url: string, init: { method: string; headers: Record<string, string>; body: string; signal: AbortSignal }) => Promise<Response>;
+  /** Reads $HANGAR_BINDING_FILE (a warm-pool agent learns its project when a deploy claims it). */
+  readFile?: (file: string) => string;
   log?: (message: string) => void;
   now?: () => number;
   retryDelaysMs?: number[];

@@ -6,6 +6,7 @@
 //
 // opencode calls every exported function of a plugin module as a plugin: export nothing else.
 import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 
 const FORWARDED = new Set([
   'session.created', 'session.updated', 'session.status', 'session.idle', 'session.error',
@@ -18,17 +19,29 @@ const EXCERPT_CHARS = 280;
 
 /**
  * @param {{directory?: string}} _input what opencode passes (client, project, directory, ...)
- * @param {{env?: Record<string, string|undefined>, fetch?: typeof fetch, log?: (m: string) => void, now?: () => number, retryDelaysMs?: number[], maxQueue?: number}} [deps] for tests only
+ * @param {{env?: Record<string, string|undefined>, fetch?: typeof fetch, readFile?: (file: string) => string, log?: (m: string) => void, now?: () => number, retryDelaysMs?: number[], maxQueue?: number}} [deps] for tests only
  */
 export const HangarWebhook = async (_input, deps = {}) => {
   const env = deps.env ?? process.env;
   const log = deps.log ?? ((m) => console.error(`[hangar-webhook] ${m}`));
-  const url = env.HANGAR_WEBHOOK_URL;
-  const secret = env.HANGAR_WEBHOOK_SECRET;
-  const projectId = env.HANGAR_PROJECT_ID ?? '';
-  if (!url || !secret) {
+  const readFile = deps.readFile ?? ((file) => readFileSync(file, 'utf8'));
+  // A warm-pool agent starts before it belongs to a project: Hangar writes the webhook target to
+  // $HANGAR_BINDING_FILE when a deploy claims it, so the target is read when the first event is sent.
+  const bindingFile = env.HANGAR_BINDING_FILE;
+  if (!bindingFile && (!env.HANGAR_WEBHOOK_URL || !env.HANGAR_WEBHOOK_SECRET)) {
     log('HANGAR_WEBHOOK_URL or HANGAR_WEBHOOK_SECRET is not set: not forwarding events');
     return {};
+  }
+  let bound = bindingFile ? undefined : { url: env.HANGAR_WEBHOOK_URL, secret: env.HANGAR_WEBHOOK_SECRET, projectId: env.HANGAR_PROJECT_ID ?? '' };
+  function target() {
+    if (bound) return bound;
+    try {
+      const b = JSON.parse(readFile(bindingFile));
+      if (typeof b.url === 'string' && typeof b.secret === 'string' && typeof b.projectId === 'string') bound = b;
+    } catch {
+      // not claimed yet: events before the claim have no project to go to
+    }
+    return bound;
   }
   const doFetch = deps.fetch ?? globalThis.fetch;
   const now = deps.now ?? Date.now;
@@ -47,6 +60,7 @@ export const HangarWebhook = async (_input, deps = {}) => {
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms).unref?.());
 
   async function sendOnce(body) {
+    const { url, secret } = bound;
     const timestamp = String(Math.floor(now() / 1000));
     const signature = createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
     const res = await doFetch(url, {
@@ -89,6 +103,8 @@ export const HangarWebhook = async (_input, deps = {}) => {
   }
 
   function enqueue(event) {
+    const to = target();
+    if (!to) return;
     const sessionID = sessionOf(event);
     const meta = {};
     if (sessionID) {
@@ -97,7 +113,7 @@ export const HangarWebhook = async (_input, deps = {}) => {
       const excerpt = excerpts.get(sessionID);
       if (excerpt) meta.excerpt = excerpt;
     }
-    const body = JSON.stringify({ projectId, event: { type: event.type, properties: event.properties ?? {} }, meta, sentAt: new Date(now()).toISOString() });
+    const body = JSON.stringify({ projectId: to.projectId, event: { type: event.type, properties: event.properties ?? {} }, meta, sentAt: new Date(now()).toISOString() });
     queue.push(body);
     if (queue.length > maxQueue) {
       queue.shift();

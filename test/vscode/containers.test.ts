@@ -47,6 +47,28 @@ describe('containers', () => {
     await api('DELETE', `/api/projects/${id}`);
   });
 
+  it('Change Tier… shows the impact before it is applied, and applies it only when confirmed', async () => {
+    const name = uniqueName('tier');
+    const { id } = (await api('POST', '/api/projects', { name, tierId: 'standard' })).json as ProjectLike;
+    await waitFor(`"${name}" in the tree`, () => row(id), (v) => v !== undefined, 5000);
+    const modals = (answers: (string | null)[] = []) =>
+      vscode.commands.executeCommand<{ message: string; detail: string; buttons: string[] }[]>('hangar.internal.modals', { answers });
+    const seen = (await modals([null])).length;
+    assert.equal(await vscode.commands.executeCommand('hangar.changeTier', { id, tierId: 'lite' }), undefined, 'cancelled');
+    const cancelled = (await modals()).at(-1);
+    assert.equal((await modals()).length, seen + 1);
+    assert.equal(cancelled?.message, `Change the tier of "${name}" from Standard to Lite?`);
+    assert.deepEqual(cancelled?.detail.split('\n').slice(0, 4), ['CPU: 2 → 1', 'RAM: 4 GB → 2 GB', 'Storage: 30 GB → 20 GB', 'Desktop: off (unchanged)']);
+    assert.deepEqual(cancelled?.buttons, ['Change Tier']);
+    assert.equal(((await api('GET', `/api/projects/${id}`)).json as { tierId: string }).tierId, 'standard', 'nothing applied on Cancel');
+
+    await modals(['Change Tier']);
+    const result = await vscode.commands.executeCommand<{ operation: { kind: string } } | undefined>('hangar.changeTier', { id, tierId: 'lite' });
+    assert.equal(result?.operation.kind, 'deploy');
+    await waitFor('the new tier on the server', async () => ((await api('GET', `/api/projects/${id}`)).json as { tierId: string }).tierId, (t) => t === 'lite', 10_000);
+    await api('DELETE', `/api/projects/${id}`);
+  });
+
   describe('with the local runtime', function () {
     this.timeout(120_000);
     let project: ProjectLike;

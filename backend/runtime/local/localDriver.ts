@@ -18,6 +18,8 @@ import { ProcessWatcher } from './processWatcher';
 import { fileSize, followFile, tailLines } from './rotatingLog';
 import { resolveSandbox, type Sandbox } from './sandbox';
 import { sameSpec, SpecStore, type StoredSpec } from './storedSpec';
+import { claimWarmAgent } from './warmClaim';
+import { LocalWarmPool, type WarmPoolOptions } from './warmPool';
 import { execInWorkspace } from './workspaceExec';
 
 const run = promisify(execFile);
@@ -40,6 +42,8 @@ export interface LocalDriverOptions {
   sandbox?: Sandbox;
   /** How many desktop restarts within how long before supervision gives up. */
   desktopSupervision?: SupervisorOptions;
+  /** Agents started ahead of time for first deploys (warmPool.ts); off when absent or size 0. */
+  warmPool?: WarmPoolOptions;
 }
 
 /**
@@ -60,8 +64,9 @@ export class LocalDriver implements RuntimeDriver {
   private readonly watcher: ProcessWatcher;
   private readonly launcher: AgentLauncher;
   private readonly specs: SpecStore;
+  private warmPool: LocalWarmPool | undefined;
 
-  constructor(opts: LocalDriverOptions) {
+  constructor(private readonly opts: LocalDriverOptions) {
     this.root = path.join(opts.dataDir, 'projects');
     this.bin = resolveOpencodeBinary(opts.opencodeBin);
     this.cgroups = new CgroupLimiter(opts.cgroupRoot);
@@ -75,6 +80,37 @@ export class LocalDriver implements RuntimeDriver {
       root: this.root, bin: this.bin, sandbox: this.sandbox, cgroups: this.cgroups, desktop: this.desktop, supervisor: this.supervisor,
       watcher: this.watcher, baseEnv: (id, p) => this.baseEnv(id, p), startTimeoutMs: opts.startTimeoutMs ?? 60_000,
     });
+    if (opts.warmPool?.size) this.startPool(opts.warmPool.size);
+  }
+
+  /** The warm pool, while its size is above 0. */
+  get pool(): LocalWarmPool | undefined {
+    return this.warmPool;
+  }
+
+  async resizeWarmPool(size: number): Promise<void> {
+    if (this.warmPool) await this.warmPool.resize(size);
+    else if (size > 0) this.startPool(size);
+  }
+
+  warmPoolState(): { size: number; ready: number; starting: number } {
+    const { ready, starting } = this.warmPool?.stats() ?? { ready: 0, starting: 0 };
+    return { size: this.warmPool?.size ?? 0, ready, starting };
+  }
+
+  private startPool(size: number): void {
+    const onExit = (id: string, pid: number, how: string) => this.watcher.exited(id, pid, how);
+    this.warmPool = new LocalWarmPool(path.join(this.opts.dataDir, 'pool'), { size, env: this.opts.warmPool?.env ?? {} }, {
+      bin: this.bin, sandbox: this.sandbox, startTimeoutMs: this.opts.startTimeoutMs ?? 60_000, onExit, log: this.opts.log,
+    });
+    this.warmPool.start().catch((err: unknown) => this.opts.log?.warn('local runtime: the warm pool did not start', { error: String(err) }));
+  }
+
+  async claimWarm(spec: DeploySpec, progress: Progress): Promise<{ status: RuntimeStatus; opencodePassword: string } | undefined> {
+    if (!this.warmPool?.size || (await this.status(spec.projectId)).state !== 'absent') return undefined;
+    const deps = { root: this.root, pool: this.warmPool, cgroups: this.cgroups, sandbox: this.sandbox, specs: this.specs, watcher: this.watcher };
+    const claimed = claimWarmAgent(deps, spec, progress);
+    return claimed && { status: await this.status(spec.projectId), opencodePassword: claimed.password };
   }
 
   async deploy(spec: DeploySpec, progress: Progress, signal: AbortSignal): Promise<RuntimeStatus> {
@@ -211,9 +247,10 @@ export class LocalDriver implements RuntimeDriver {
     return this.watcher.watch(onChange);
   }
 
-  /** Leaves the processes running: the next API adopts them. */
+  /** Leaves the projects' processes running (the next API adopts them); stops the unclaimed pooled ones. */
   async close(): Promise<void> {
     this.watcher.close();
+    await this.warmPool?.close();
   }
 
   private launch(projectId: string, spec: StoredSpec, progress: Progress, signal: AbortSignal): Promise<RuntimeStatus> {

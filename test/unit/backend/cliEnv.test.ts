@@ -7,7 +7,7 @@ const backend = path.resolve(__dirname, '../../../backend');
 // Names in backend/ that the API sets for its agents or uses as constants, never reads itself.
 const NOT_READ = new Set(['HANGAR_PROJECT_ID', 'HANGAR_WORKSPACE', 'HANGAR_AGENT_PORT', 'HANGAR_WEBHOOK_SECRET',
   'HANGAR_LOCAL_ROOT', 'HANGAR_GIT_CA', 'HANGAR_PLUGIN_FILE', 'HANGAR_BUILD',
-  'HANGAR_SCREEN', 'HANGAR_CONTENT']);
+  'HANGAR_SCREEN', 'HANGAR_CONTENT', 'HANGAR_BINDING_FILE']);
 
 function namesInBackend(): Set<string> {
   const names = new Set<string>();

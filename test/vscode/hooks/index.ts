@@ -18,6 +18,7 @@ import { providerHooks, type ProviderSignInArgs } from './providerHooks';
 import { settingsCommand, type SettingsInternalArgs } from './settingsHooks';
 import { snapshot } from './snapshot';
 import { syncHooks, type SyncProbeArgs } from './syncHooks';
+import { WindowTaps } from './windowTaps';
 
 export function register({ shell, features }: HangarParts): vscode.Disposable[] {
   const chat = chatHooks(shell.context.extensionUri);
@@ -26,6 +27,7 @@ export function register({ shell, features }: HangarParts): vscode.Disposable[] 
   const providers = providerHooks(shell.context.logUri.fsPath);
   const sync = syncHooks();
   const logs = logHooks();
+  const dialogs = new WindowTaps(() => undefined);
   // Each feature's parts are tapped as it loads, before its first command runs or event arrives.
   const loaded = features.onDidLoad((f) => {
     if (f.id === 'chat') chat.loaded(f as ChatFeature);
@@ -51,6 +53,11 @@ export function register({ shell, features }: HangarParts): vscode.Disposable[] 
         readyCount: panel.host.channel.readyCount,
         lastState: last?.type === 'state' ? last.state : undefined,
       };
+    },
+    /** Queues answers for the next modal warnings ({answers}), and returns the modals answered so far. */
+    'hangar.internal.modals': (args?: { answers?: (string | null)[] }) => {
+      dialogs.modalAnswers.push(...(args?.answers ?? []));
+      return dialogs.modals;
     },
     'hangar.internal.containerLogs': async (projectId: string) => {
       await features.load('projects');
@@ -78,6 +85,7 @@ export function register({ shell, features }: HangarParts): vscode.Disposable[] 
     loaded,
     desktop.disposable,
     providers.disposable,
+    dialogs,
     ...Object.entries(commands).map(([id, handler]) => vscode.commands.registerCommand(id, handler)),
   ];
 }

@@ -12,9 +12,19 @@ export interface TappedInputBox {
   accept(text: string): void;
 }
 
+/** A modal warning the product asked, with its detail (the preview of what an action does). */
+export interface TappedModal { message: string; detail: string; buttons: string[]; answer: string | undefined }
+
 export class WindowTaps implements vscode.Disposable {
   /** Every warning toast's text, oldest first (at most KEEP). */
   readonly warnings: string[] = [];
+  /** Modal warnings, oldest first (at most KEEP). */
+  readonly modals: TappedModal[] = [];
+  /**
+   * Answers for the next modal warnings, in order: the suite cannot click a dialog's button, so a queued
+   * answer (a button's title, or null for Cancel) is returned instead of showing the dialog.
+   */
+  readonly modalAnswers: (string | null)[] = [];
   private readonly restore: Array<() => void> = [];
 
   /** `onInputBox` sees every input box the product creates, before the product shows it. */
@@ -24,6 +34,14 @@ export class WindowTaps implements vscode.Disposable {
     window.showWarningMessage = ((message: string, ...rest: never[]) => {
       this.warnings.push(message);
       if (this.warnings.length > KEEP) this.warnings.shift();
+      const options = rest[0] as unknown;
+      if (options && typeof options === 'object' && (options as vscode.MessageOptions).modal && this.modalAnswers.length) {
+        const answer = this.modalAnswers.shift() ?? undefined;
+        const buttons = (rest.slice(1) as unknown[]).map((b) => (typeof b === 'string' ? b : (b as vscode.MessageItem).title));
+        this.modals.push({ message, detail: (options as vscode.MessageOptions).detail ?? '', buttons, answer });
+        if (this.modals.length > KEEP) this.modals.shift();
+        return Promise.resolve(answer);
+      }
       return (showWarningMessage as (m: string, ...r: never[]) => unknown)(message, ...rest);
     }) as typeof window.showWarningMessage;
     const createInputBox = window.createInputBox;

@@ -37,6 +37,23 @@ describe('opencode plugin (media/opencode-plugin/hangar-webhook.js)', () => {
     assert.deepEqual(verifyWebhook('sekret', last.headers['X-Hangar-Timestamp'], last.headers['X-Hangar-Signature'], last.body, Date.now()), { ok: true });
   });
 
+  it('a warm-pool agent sends nothing before its claim, then to the project in $HANGAR_BINDING_FILE', async () => {
+    const calls: { url: string; body: string }[] = [];
+    const fetch = async (url: string, init: { body: string }) => { calls.push({ url, body: init.body }); return new Response('{}', { status: 200 }); };
+    const disk: { file?: string } = {};
+    const readFile = (f: string) => { assert.equal(f, '/cfg/hangar-binding.json'); if (!disk.file) throw new Error('ENOENT'); return disk.file; };
+    const plugin = await (await load())({}, { env: { HANGAR_BINDING_FILE: '/cfg/hangar-binding.json', HANGAR_PROJECT_ID: 'warm-1' }, fetch, readFile, log: () => {} });
+    await plugin.event!({ event: { type: 'session.idle', properties: { sessionID: 's0' } } });
+    await settle();
+    assert.equal(calls.length, 0, 'unclaimed: no project to post to');
+    disk.file = JSON.stringify({ url: 'http://api.test/hook', secret: 'bound', projectId: 'p9' });
+    await plugin.event!({ event: { type: 'session.idle', properties: { sessionID: 's1' } } });
+    await settle();
+    assert.equal(calls.length, 1);
+    assert.equal(calls[0]!.url, 'http://api.test/hook');
+    assert.equal((JSON.parse(calls[0]!.body) as { projectId: string }).projectId, 'p9', 'the claimed project, not the pool slot');
+  });
+
   it('never throws or blocks when the API is down: retries with backoff, then drops with a log line', async () => {
     let attempts = 0;
     const logs: string[] = [];
