@@ -205,7 +205,7 @@ export function createServices(
     injection, oauth, notifications, vnc, github, sync, urlGuard, streams,
     driver, driverProblem: driver ? undefined : drivers.problem(config.runtime),
     startedAt: Date.now(),
-    agent: createAgentProxy(config, projects, log),
+    agent: createAgentProxy(config, projects, log, hub),
     activity: new ActivityService(db, hub, projects, log, Date.now, notifications),
     connectionTester: new ConnectionTester(providers, credentials, 10_000, urlGuard),
   };

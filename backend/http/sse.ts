@@ -9,6 +9,22 @@ export interface SseStream {
 }
 
 /**
+ * The frame of an event sent as its own data (`send(e, e)`), written once however many streams carry it:
+ * with 1,000 windows of one user, one event is serialised once, not 1,000 times.
+ */
+const frames = new WeakMap<object, string>();
+
+/** The `id:`/`event:`/`data:` frame of one event. */
+export function sseFrame(event: { id: number; type: string }, data: unknown): string {
+  const shared = data === event;
+  const cached = shared ? frames.get(event) : undefined;
+  if (cached !== undefined) return cached;
+  const frame = `id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(data)}\n\n`;
+  if (shared) frames.set(event, frame);
+  return frame;
+}
+
+/**
  * Turns a Koa response into a server-sent-event stream: no buffering by proxies, no socket
  * timeout, a heartbeat comment every `heartbeatMs`, and cleanup when the client leaves.
  */
@@ -40,7 +56,7 @@ export function openSse(ctx: Context, heartbeatMs: number): SseStream {
   return {
     send(event, data) {
       if (closed) return;
-      stream.write(`id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(data)}\n\n`);
+      stream.write(sseFrame(event, data));
     },
     comment(text) {
       if (!closed) stream.write(`: ${text.replace(/\n/g, ' ')}\n\n`);

@@ -1,4 +1,5 @@
 import type { Config } from '../config';
+import type { EventHub } from '../events/eventHub';
 import type { Logger } from '../logger';
 import type { ProjectService } from '../services/projects';
 import { AgentEventRelays } from './eventRelay';
@@ -12,8 +13,9 @@ export interface AgentProxy {
   workspace: (projectId: string, runtime: string) => AgentWorkspace;
 }
 
-export function createAgentProxy(config: Config, projects: ProjectService, log: Logger): AgentProxy {
-  const targets = new AgentTargets(projects);
+export function createAgentProxy(config: Config, projects: ProjectService, log: Logger, hub?: Pick<EventHub, 'observe'>): AgentProxy {
+  // Resolved targets are dropped on every event about their project (status, update, delete).
+  const targets = new AgentTargets(projects, hub);
   const relays = new AgentEventRelays({
     bufferSize: config.agent.eventBuffer,
     bufferBytes: 16 * 1024 * 1024,

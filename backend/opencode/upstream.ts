@@ -3,6 +3,8 @@ import type { ProjectRow } from '../db/schema';
 import { conflict, HttpError, notFound } from '../errors';
 import { basicAuth } from '../runtime/health';
 import type { ProjectService } from '../services/projects';
+import type { HangarEvent } from '../contract';
+import type { EventHub } from '../events/eventHub';
 
 /** Where one project's opencode answers and the password it wants. Never log `password`. */
 export interface AgentTarget {
@@ -11,18 +13,47 @@ export interface AgentTarget {
   password: string;
 }
 
+/** How long a resolved agent is reused without an event about its project (a safety net: events invalidate it). */
+const RESOLVED_TTL_MS = 5000;
+const MAX_RESOLVED = 10_000;
+
 /**
- * Resolves a project to its running agent. The password is decrypted once per sealed value and
- * kept in memory, so a proxied request costs one indexed row read.
+ * Resolves a project to its running agent. A running project's target is kept (with its owner) until an
+ * event about the project (status, update, delete) or RESOLVED_TTL_MS, so a proxied request costs no
+ * database read; the password is decrypted once per sealed value. A project that is not running is
+ * read every time, so its 409 says the current status.
  */
 export class AgentTargets {
   private readonly passwords = new Map<string, { sealed: string; password: string }>();
+  private readonly resolved = new Map<string, { ownerId: string; target: AgentTarget; until: number }>();
+  /** Bumped by every invalidation: a lookup that started before one does not cache what it read. */
+  private epoch = 0;
 
-  constructor(private readonly projects: ProjectService) {}
+  constructor(
+    private readonly projects: ProjectService,
+    hub?: Pick<EventHub, 'observe'>,
+    private readonly now: () => number = Date.now,
+  ) {
+    hub?.observe((_userId, event) => {
+      const id = projectOf(event);
+      if (id === undefined) return;
+      this.epoch++;
+      this.resolved.delete(id);
+    });
+  }
 
   /** Owner-checked: another user's project is 404; a project that is not running is 409. */
   async forUser(userId: string, projectId: string): Promise<AgentTarget> {
-    return this.fromRow(await this.projects.ownedRow(userId, projectId));
+    const hit = this.resolved.get(projectId);
+    if (hit && hit.ownerId === userId && hit.until > this.now()) return hit.target;
+    const epoch = this.epoch;
+    const row = await this.projects.ownedRow(userId, projectId);
+    const target = await this.fromRow(row);
+    if (epoch === this.epoch) {
+      if (this.resolved.size >= MAX_RESOLVED) this.resolved.clear();
+      this.resolved.set(projectId, { ownerId: row.owner_id, target, until: this.now() + RESOLVED_TTL_MS });
+    }
+    return target;
   }
 
   /** For the event relay's reconnects (the owner was checked when the client attached). */
@@ -156,5 +187,15 @@ function parseErrorBody(body: Buffer): unknown {
     return JSON.parse(text) as unknown;
   } catch {
     return text;
+  }
+}
+
+/** The project an event changes the agent of, if any. */
+function projectOf(event: HangarEvent): string | undefined {
+  switch (event.type) {
+    case 'project.status': return event.data.projectId;
+    case 'project.updated': return event.data.project.id;
+    case 'project.deleted': return event.data.id;
+    default: return undefined;
   }
 }
