@@ -18,7 +18,10 @@ export type RuntimeInfo = z.infer<typeof RuntimeInfo>;
 export const RuntimeList = listOf(RuntimeInfo);
 export type RuntimeList = z.infer<typeof RuntimeList>;
 
-/** A runtime's warm pool (GET/PUT /api/runtimes/:name/warm-pool, admin): agents started ahead of time for first deploys. */
+/**
+ * A runtime's warm pool (GET/PUT /api/runtimes/:name/warm-pool, admin): agents started ahead of time for first
+ * deploys.
+ */
 export const WarmPoolState = z.object({
   runtime: RuntimeName,
   /** How many agents the runtime keeps started; 0 = off (every deploy starts one cold). */

@@ -13,7 +13,9 @@ export interface AgentProxy {
   workspace: (projectId: string, runtime: string) => AgentWorkspace;
 }
 
-export function createAgentProxy(config: Config, projects: ProjectService, log: Logger, hub?: Pick<EventHub, 'observe'>): AgentProxy {
+export function createAgentProxy(
+  config: Config, projects: ProjectService, log: Logger, hub?: Pick<EventHub, 'observe'>,
+): AgentProxy {
   // Resolved targets are dropped on every event about their project (status, update, delete).
   const targets = new AgentTargets(projects, hub);
   const relays = new AgentEventRelays({

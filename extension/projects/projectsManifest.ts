@@ -6,7 +6,8 @@ export const PROJECTS_COMMANDS = [
   'hangar.refresh', 'hangar.loadMoreProjects', 'hangar.createProject', 'hangar.deleteProject',
   'hangar.openProjectDetails',
   'hangar.deployContainer', 'hangar.forceDeployContainer', 'hangar.retryDeploy', 'hangar.startContainer',
-  'hangar.stopContainer', 'hangar.restartContainer', 'hangar.changeTier', 'hangar.moveToRuntime', 'hangar.showContainerLogs', 'hangar.copyAgentUrl',
+  'hangar.stopContainer', 'hangar.restartContainer', 'hangar.changeTier', 'hangar.moveToRuntime',
+  'hangar.showContainerLogs', 'hangar.copyAgentUrl',
   
 ] as const;
 

@@ -28,7 +28,10 @@ export function redeployCommands(s: Services): Handlers {
   async function projectFor(arg: Arg, title: string): Promise<Project | undefined> {
     const id = projectIdOf(arg);
     if (id) return session.store.project(id) ?? await session.api.project(id);
-    return pickProject(session, { title, placeHolder: 'The project', filter: (p) => !BUSY.has(p.status), none: 'every project is busy with an operation', withReason: true });
+    return pickProject(session, {
+      title, placeHolder: 'The project', filter: (p) => !BUSY.has(p.status),
+      none: 'every project is busy with an operation', withReason: true,
+    });
   }
 
   async function pickTier(project: Project, tiers: Tier[], wanted?: string): Promise<Tier | undefined> {
@@ -38,7 +41,9 @@ export function redeployCommands(s: Services): Handlers {
       void vscode.window.showInformationMessage(`Hangar: there is no other tier to move "${project.name}" to.`);
       return undefined;
     }
-    const picked = await vscode.window.showQuickPick(choices, { title: `Change Tier of "${project.name}"`, placeHolder: `Now: ${project.tierId}. The new tier` });
+    const picked = await vscode.window.showQuickPick(choices, {
+      title: `Change Tier of "${project.name}"`, placeHolder: `Now: ${project.tierId}. The new tier`,
+    });
     return picked && tiers.find((t) => t.id === picked.tierId);
   }
 
@@ -46,21 +51,27 @@ export function redeployCommands(s: Services): Handlers {
     if (wanted) return wanted;
     const picks = runtimePicks(await session.api.runtimes()).filter((r) => r.runtime !== project.runtime);
     if (!picks.length) {
-      void vscode.window.showInformationMessage(`Hangar: this server has no other runtime to move "${project.name}" to.`);
+      void vscode.window.showInformationMessage(
+        `Hangar: this server has no other runtime to move "${project.name}" to.`);
       return undefined;
     }
-    const picked = await vscode.window.showQuickPick(picks, { title: `Move "${project.name}" to Runtime`, placeHolder: `Now: ${project.runtime}. The runtime to move it to` });
+    const picked = await vscode.window.showQuickPick(picks, {
+      title: `Move "${project.name}" to Runtime`, placeHolder: `Now: ${project.runtime}. The runtime to move it to`,
+    });
     return picked?.runtime;
   }
 
   async function confirm(project: Project, tier: Tier | undefined, runtime: RuntimeName | undefined): Promise<boolean> {
     const from = session.store.tier(project.tierId) ?? await session.api.tier(project.tierId).catch(() => undefined);
     const preview = redeployPreview({ project, from, ...(tier ? { to: tier } : {}), ...(runtime ? { runtime } : {}) });
-    const answer = await vscode.window.showWarningMessage(preview.message, { modal: true, detail: preview.lines.join('\n') }, preview.button);
+    const answer = await vscode.window.showWarningMessage(
+      preview.message, { modal: true, detail: preview.lines.join('\n') }, preview.button);
     return answer === preview.button;
   }
 
-  async function submit(project: Project, body: { tierId?: string; runtime?: RuntimeName }, ignoreUnsynced = false): Promise<RedeployResult | undefined> {
+  async function submit(
+    project: Project, body: { tierId?: string; runtime?: RuntimeName }, ignoreUnsynced = false,
+  ): Promise<RedeployResult | undefined> {
     let accepted: Operation;
     try {
       accepted = await session.api.redeploy(project.id, body, { ignoreUnsynced });
@@ -72,10 +83,13 @@ export function redeployCommands(s: Services): Handlers {
       }
       const busy = operationInProgress(e);
       if (busy) {
-        void vscode.window.showWarningMessage(`Hangar: "${project.name}" is busy: a ${busy.kind} is running. Try again when it has finished.`);
+        void vscode.window.showWarningMessage(
+          `Hangar: "${project.name}" is busy: a ${busy.kind} is running. Try again when it has finished.`);
         return undefined;
       }
-      await showError(`Could not ${body.runtime ? 'move' : 'change the tier of'} "${project.name}"`, e, { Retry: () => submit(project, body, ignoreUnsynced) });
+      await showError(`Could not ${body.runtime ? 'move' : 'change the tier of'} "${project.name}"`, e, {
+        Retry: () => submit(project, body, ignoreUnsynced),
+      });
       return undefined;
     }
     s.log.info(`redeploy ${accepted.id} accepted for ${project.id}: ${JSON.stringify(body)}`);
@@ -90,7 +104,9 @@ export function redeployCommands(s: Services): Handlers {
     const args = arg && 'id' in arg ? arg : undefined;
     const project = await projectFor(arg, what === 'tier' ? 'Change Tier' : 'Move to Runtime');
     if (!project) return undefined;
-    const tier = what === 'tier' || args?.tierId ? await pickTier(project, await session.api.tiers(), args?.tierId) : undefined;
+    const tier = what === 'tier' || args?.tierId
+      ? await pickTier(project, await session.api.tiers(), args?.tierId)
+      : undefined;
     if (what === 'tier' && !tier) return undefined;
     const runtime = what === 'runtime' || args?.runtime ? await pickRuntime(project, args?.runtime) : undefined;
     if (what === 'runtime' && !runtime) return undefined;

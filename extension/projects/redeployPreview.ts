@@ -41,13 +41,19 @@ export function redeployPreview(c: RedeployChange): RedeployPreview {
   } else if (to) {
     lines.push(`New tier: ${tierResources(to)}`);
   }
-  if (moving) lines.push(`Runtime: ${p.runtime} → ${c.runtime} (the workspace and the agent's sessions are copied over, then removed from ${p.runtime})`);
+  if (moving) {
+    lines.push(`Runtime: ${p.runtime} → ${c.runtime} `
+      + `(the workspace and the agent's sessions are copied over, then removed from ${p.runtime})`);
+  }
   if (p.status === 'not_deployed') {
-    lines.push(moving ? 'Not deployed yet: it will deploy on the new runtime.' : 'Not deployed yet: the new tier applies at its first deploy.');
+    lines.push(moving
+      ? 'Not deployed yet: it will deploy on the new runtime.'
+      : 'Not deployed yet: the new tier applies at its first deploy.');
   } else {
     const running = ['running', 'starting', 'deploying'].includes(p.status);
     lines.push(running
-      ? 'A restart is needed: the agent is redeployed and stops answering until it is back (a reply being written is cut off).'
+      ? 'A restart is needed: the agent is redeployed and stops answering until it is back '
+        + '(a reply being written is cut off).'
       : 'The project is redeployed and started on the new settings.');
     lines.push('Kept: the workspace and the agent\'s sessions.');
     if (p.repository?.sync.enabled) lines.push('Work not pushed to GitHub is checked first, as for Stop.');

@@ -34,6 +34,8 @@ function trim(x: number): string {
 export function sessionTitleText(title: string, timeZone?: string): string {
   const m = /^(New session|Child session) - (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z)$/.exec(title.trim());
   if (!m) return title.trim() || 'Untitled session';
-  const when = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short', hourCycle: 'h23', ...(timeZone ? { timeZone } : {}) }).format(Date.parse(m[2]!));
+  const when = new Intl.DateTimeFormat('en', {
+    dateStyle: 'medium', timeStyle: 'short', hourCycle: 'h23', ...(timeZone ? { timeZone } : {}),
+  }).format(Date.parse(m[2]!));
   return `${m[1]} (${when})`;
 }
