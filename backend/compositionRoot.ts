@@ -35,6 +35,7 @@ import { OperationService } from './services/operations';
 import { ProjectService, toProject } from './services/projects';
 import { ProjectStatusAuthority } from './services/projectStatusAuthority';
 import { RedeployService } from './services/redeploy';
+import { TimelineService } from './timeline/timelineService';
 import { TierService } from './services/tiers';
 import { UserService } from './services/users';
 import { GithubCredentials } from './sync/githubCredentials';
@@ -74,6 +75,8 @@ export interface Services {
   leases: OperationLeases;
   /** Change Tier… and Move to Runtime…: a force redeploy that keeps the workspace and sessions. */
   redeploy: RedeployService;
+  /** Each project's timeline (deploys, crashes, pushes, …), stored from the hub's events. */
+  timeline: TimelineService;
   monitor: StatusMonitor;
   /** The runtimes' warm pool sizes as an admin setting (backend/runtime/warmPoolSettings.ts). */
   warmPools: WarmPoolSettings;
@@ -198,8 +201,10 @@ export function createServices(
     config.maxStreamsPerUser, 'event streams', 'Close a window or panel that follows events and try again.');
   const settings = createSettings({ db, permissions, providers, credentials, notifications, github, urlGuard });
   const redeploy = new RedeployService(projects, tiers, drivers, lifecycle, operations, sync, createRelocation(config, drivers));
+  const timeline = new TimelineService(db, projects, log);
+  hub.observe((_userId, event) => void timeline.observe(event));
   return {
-    settings, config, db, log, hub, bus, agentApiUrls, users, tiers, projects, drivers, lifecycle, operations, leases, redeploy,
+    settings, config, db, log, hub, bus, agentApiUrls, users, tiers, projects, drivers, lifecycle, operations, leases, redeploy, timeline,
     monitor, warmPools,
     credentials, providers,
     injection, oauth, notifications, vnc, github, sync, urlGuard, streams,

@@ -17,3 +17,4 @@ export * from './agentMcp';
 export * from './errors';
 export * from './idempotency';
 export * from './settings';
+export * from './timeline';

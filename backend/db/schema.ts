@@ -109,6 +109,7 @@ export interface Database {
   events: EventsTable;
   job_leases: JobLeasesTable;
   project_list_versions: ProjectListVersionsTable;
+  project_timeline: ProjectTimelineTable;
 }
 
 /** 0014 (PostgreSQL only): one /api/events event; the identity id is its SSE id. `data` is JSON. */
@@ -320,4 +321,15 @@ export interface IdempotencyKeysTable {
 export interface ProjectListVersionsTable {
   owner_id: string;
   tag: string;
+}
+
+/** 0019: one entry of a project's timeline (backend/timeline); `at` is epoch milliseconds. */
+export interface ProjectTimelineTable {
+  id: string;
+  project_id: string;
+  kind: string;
+  actor: string;
+  outcome: string;
+  detail: string | null;
+  at: number;
 }

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { createHash } from 'node:crypto';
-import { DeleteProjectQuery, Operation, Project, ProjectCreate, ProjectList, ProjectListQuery, ProjectRedeploy, ProjectUpdate, UnsyncedGuardQuery } from '../contract';
+import { DeleteProjectQuery, Operation, Project, ProjectCreate, ProjectList, ProjectListQuery, ProjectRedeploy, ProjectUpdate, TimelinePage, TimelineQuery, UnsyncedGuardQuery } from '../contract';
 import { conflict } from '../errors';
 import { matchesIfNoneMatch, NOT_MODIFIED, route } from '../http/route';
 import type { Services } from '../compositionRoot';
 
 /** What these routes use of the API's parts (backend/compositionRoot.ts), and nothing else. */
-type Deps = Pick<Services, 'drivers' | 'operations' | 'projects' | 'redeploy' | 'sync'>;
+type Deps = Pick<Services, 'drivers' | 'operations' | 'projects' | 'redeploy' | 'sync' | 'timeline'>;
 
 const IdParams = z.object({ id: z.string().uuid('a project id') });
 
@@ -47,6 +47,12 @@ export const projectRoutes = (s: Deps) => [
       }
       return s.projects.update(user.id, params.id, body);
     },
+  }),
+  route({
+    method: 'get', path: '/api/projects/:id/timeline',
+    summary: 'What happened to one of your projects (deploys, restarts, crashes with their reason, pushes, pulls, …), newest first, a page at a time (?limit, ?cursor=nextCursor, ?kind=deploy,crash)',
+    tag: 'projects', access: 'user', params: IdParams, query: TimelineQuery, response: TimelinePage, errors: [400, 404],
+    handler: async ({ user, params, query }) => s.timeline.page(user.id, params.id, query),
   }),
   route({
     method: 'post', path: '/api/projects/:id/redeploy',
