@@ -4,7 +4,7 @@ import {
   Operation, OperationList, PROJECT_PAGE_MAX, Project, ProjectList, ProviderList, Tier, TierList,
   ConnectionTestResult, DeviceFlowStart, DeviceFlowStatus, RedirectAuthorize, VncTicket,
   WorkspaceDirectory, WorkspaceFileContent, WorkspaceStat,
-  GithubCredentialInfo, SyncConflictFile, SyncOperationAccepted, SyncStatus, RuntimeList, type RuntimeInfo,
+  GithubCredentialInfo, SyncConflictFile, TimelinePage, type TimelineKind, SyncOperationAccepted, SyncStatus, RuntimeList, type RuntimeInfo,
   type CustomProviderCreate, type ModelChoice, type ModelSummary, type ProjectCreate, type ProjectModelUpdate, type ProjectRedeploy, type ProjectUpdate,
 } from '../../backend/contract';
 import {
@@ -139,6 +139,13 @@ export class ApiClient {
   /** Recent first. */
   async operations(projectId: string): Promise<Operation[]> {
     return (await this.request('GET', `${projectPath(projectId)}/operations`, OperationList)).items;
+  }
+  /** One page of the project's timeline, newest first (GET /api/projects/:id/timeline). */
+  timeline(projectId: string, q: { cursor?: string | null; kinds?: TimelineKind[]; limit?: number }): Promise<TimelinePage> {
+    const params = new URLSearchParams({ limit: String(q.limit ?? 50) });
+    if (q.cursor) params.set('cursor', q.cursor);
+    if (q.kinds?.length) params.set('kind', q.kinds.join(','));
+    return this.request('GET', `${projectPath(projectId)}/timeline?${params.toString()}`, TimelinePage);
   }
   /** A one-use ticket (≤ 60 s) for the project's VNC websocket; the token itself never reaches a webview. */
   vncTicket(projectId: string): Promise<VncTicket> {

@@ -8,6 +8,7 @@ import type { Logger } from '../core/ports';
 import { PanelHost } from '../core/webview/panelHost';
 import { linkTarget, panelState, panelTitle } from './projectDetailsModel';
 import { PanelsByProject } from '../core/webview/panelsByProject';
+import { ProjectTimeline } from './projectTimeline';
 
 export interface ProjectPanelDeps {
   session: HangarSession;
@@ -39,10 +40,14 @@ export class ProjectDetailsPanel {
   private notFound = false;
   private lookingUp = false;
   private lookupError: string | undefined;
+  private readonly timeline: ProjectTimeline;
+  /** The status the timeline was last loaded at: a change (an operation, a crash) reloads it. */
+  private timelineStatus: string | undefined;
 
   constructor(private readonly deps: ProjectPanelDeps, private readonly projectId: string, onDisposed: () => void) {
     const { session } = deps;
     this.knownName = session.store.project(projectId)?.name;
+    this.timeline = new ProjectTimeline(session.api, projectId, () => this.update());
     this.host = new PanelHost(deps, {
       viewType: 'hangarProjectDetails',
       webview: 'project',
@@ -58,7 +63,9 @@ export class ProjectDetailsPanel {
           this.lookupError = undefined;
           await vscode.commands.executeCommand('hangar.refresh');
           this.update();
+          await this.timeline.reload();
         },
+        loadTimeline: async ({ kinds, more }) => (more ? this.timeline.more() : this.timeline.reload(kinds)),
         deleteProject: async () => {
           // The command asks for confirmation, reports its own errors and updates the store.
           await vscode.commands.executeCommand('hangar.deleteProject', { id: projectId });
@@ -79,6 +86,10 @@ export class ProjectDetailsPanel {
       session.onDidChangeState(() => this.update()),
     );
     this.update();
+  }
+
+  private reloadTimeline(): void {
+    this.timeline.reload().catch((e: unknown) => this.deps.log.warn(`project panel: timeline: ${String(e)}`));
   }
 
   reveal(): void {
@@ -110,6 +121,14 @@ export class ProjectDetailsPanel {
       // Opened by id and never seen in the list: ask the server before calling it deleted.
       state = this.lookupError ? { kind: 'unavailable', message: this.lookupError } : { kind: 'loading' };
       if (!this.lookupError) void this.lookUp();
+    }
+    if (state.kind === 'project') {
+      if (state.project.status !== this.timelineStatus) {
+        this.timelineStatus = state.project.status;
+        this.reloadTimeline();
+      }
+      const timeline = this.timeline.view;
+      if (timeline) state = { ...state, timeline };
     }
     this.host.title = panelTitle(state, this.knownName);
     this.host.channel.postState({ type: 'state', state });

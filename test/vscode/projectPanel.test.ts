@@ -73,3 +73,37 @@ describe('project details panel', () => {
     await waitFor('the panel to be gone', probe(project.id), (v) => v === undefined, 5000);
   });
 });
+
+describe('project details panel: timeline (issue #15)', () => {
+  let project: ProjectLike;
+  interface TimelineProbe { entries: { kind: string; actor: string; outcome: string }[]; hasMore: boolean }
+  const timelineOf = (p: PanelProbe | undefined) =>
+    (p?.lastState as { timeline?: TimelineProbe } | undefined)?.timeline;
+
+  before(async () => {
+    const created = await api('POST', '/api/projects', { name: uniqueName('timeline') });
+    assert.equal(created.status, 201, JSON.stringify(created.json));
+    project = created.json as ProjectLike;
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    if (project) await api('DELETE', `/api/projects/${project.id}`);
+  });
+
+  it('shows the deploy and the stop made through the API, newest first, with actor and outcome', async function () {
+    this.timeout(120_000);
+    for (const action of ['deploy', 'stop']) {
+      const res = await api('POST', `/api/projects/${project.id}/${action}`, action === 'deploy' ? { force: false } : undefined);
+      assert.equal(res.status, 202, JSON.stringify(res.json));
+      await waitFor(`the ${action} on the timeline`, async () => api('GET', `/api/projects/${project.id}/timeline`),
+        (r) => (r.json as { items: { kind: string }[] }).items[0]?.kind === action, 60_000);
+    }
+    assert.equal(await vscode.commands.executeCommand('hangar.openProjectDetails', { id: project.id }), true);
+    const p = await waitFor('the timeline in the panel', probe(project.id),
+      (v) => (timelineOf(v)?.entries.length ?? 0) >= 2, 15_000);
+    assert.deepEqual(timelineOf(p)?.entries.map((e) => [e.kind, e.actor, e.outcome]),
+      [['stop', 'user', 'succeeded'], ['deploy', 'user', 'succeeded']]);
+    assert.equal(timelineOf(p)?.hasMore, false);
+  });
+});

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { RequestBody } from '../protocol/common';
 import type {
-  ProjectHostToWebview, ProjectPanelState, ProjectPersistedState, ProjectWebviewToHost,
+  ProjectHostToWebview, ProjectPanelState, ProjectPersistedState, ProjectWebviewToHost, TimelineKindView,
 } from '../protocol/project';
 import { EmptyState, Loading } from '../shared/components';
 import type { Ipc } from '../shared/ipc';
@@ -40,6 +40,12 @@ export function App({ ipc }: { ipc: ProjectIpc }) {
       .finally(() => setBusy(null));
   };
 
+  const loadTimeline = (kinds: TimelineKindView[], more: boolean): void => {
+    setError(null);
+    ipc.request({ type: 'loadTimeline', kinds, more }, 30_000)
+      .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+  };
+
   switch (state.kind) {
     case 'loading':
       return <Loading label="Loading project…" />;
@@ -64,10 +70,12 @@ export function App({ ipc }: { ipc: ProjectIpc }) {
           project={state.project}
           tier={state.tier}
           offline={state.offline}
+          timeline={state.timeline}
           busy={busy}
           error={error}
           onAction={run}
           onDismissError={() => setError(null)}
+          onLoadTimeline={loadTimeline}
         />
       );
   }

@@ -1,5 +1,6 @@
 import type { ProjectStatusView } from '../protocol/common';
-import type { ProjectView, TierView } from '../protocol/project';
+import type { ProjectView, TierView, TimelineKindView, TimelineView } from '../protocol/project';
+import { Timeline } from './Timeline';
 import { Field, Fields, LinkButton, Muted, Notice, Section } from '../shared/components';
 import { absoluteTime, cpuText, memoryText, relativeTime, statusText } from '../shared/format';
 
@@ -9,10 +10,12 @@ interface Props {
   project: ProjectView;
   tier: TierView | null;
   offline: string | null;
+  timeline: TimelineView | undefined;
   busy: Action | null;
   error: string | null;
   onAction(action: Action): void;
   onDismissError(): void;
+  onLoadTimeline(kinds: TimelineKindView[], more: boolean): void;
 }
 
 /** Colour family of each status (see project.css). */
@@ -21,7 +24,8 @@ const STATUS_TONE: Record<ProjectStatusView, 'ok' | 'busy' | 'idle' | 'bad'> = {
   stopping: 'busy', stopped: 'idle', crashed: 'bad', failed: 'bad',
 };
 
-export function ProjectDetails({ project, tier, offline, busy, error, onAction, onDismissError }: Props) {
+export function ProjectDetails(props: Props) {
+  const { project, tier, offline, busy, error, onAction, onDismissError } = props;
   const disabled = busy !== null || offline !== null;
   return (
     <main class="project">
@@ -94,6 +98,7 @@ export function ProjectDetails({ project, tier, offline, busy, error, onAction, 
           </Fields>
         </Section>
       </div>
+      <Timeline timeline={props.timeline} disabled={offline !== null} onLoad={props.onLoadTimeline} />
     </main>
   );
 }

@@ -38,6 +38,33 @@ export const ProjectView = z.strictObject({
 });
 export type ProjectView = z.infer<typeof ProjectView>;
 
+/** The timeline's kinds (a copy of the contract's TimelineKind). */
+export const TimelineKindView = z.enum([
+  'deploy', 'start', 'stop', 'restart', 'crash', 'delete', 'push', 'pull', 'fetch', 'import', 'config',
+]);
+export type TimelineKindView = z.infer<typeof TimelineKindView>;
+
+/** One entry of the project's timeline (a copy of the contract's TimelineEntry fields it shows). */
+export const TimelineEntryView = z.strictObject({
+  id: z.string(),
+  kind: TimelineKindView,
+  actor: z.enum(['user', 'agent', 'system']),
+  outcome: z.enum(['succeeded', 'failed', 'cancelled', 'observed']),
+  detail: z.nullable(z.string()),
+  at: z.string(),
+});
+export type TimelineEntryView = z.infer<typeof TimelineEntryView>;
+
+/** The Timeline section: the entries loaded so far (newest first), the filter, and whether more are older. */
+export const TimelineView = z.strictObject({
+  entries: z.array(TimelineEntryView),
+  kinds: z.array(TimelineKindView),
+  hasMore: z.boolean(),
+  loading: z.boolean(),
+  error: z.nullable(z.string()),
+});
+export type TimelineView = z.infer<typeof TimelineView>;
+
 /** Everything the panel renders; the host sends it whole (it is small) whenever anything changes. */
 export const ProjectPanelState = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('loading') }),
@@ -48,6 +75,8 @@ export const ProjectPanelState = z.discriminatedUnion('kind', [
     tier: z.nullable(TierView),
     /** Set while the API is unreachable: the data is the last known copy and actions are disabled. */
     offline: z.nullable(z.string()),
+    /** Absent until the panel's host has loaded it (issue #15). */
+    timeline: z.optional(TimelineView),
   }),
   z.strictObject({ kind: z.literal('deleted'), name: z.string() }),
   z.strictObject({ kind: z.literal('unavailable'), message: z.string() }),
@@ -69,6 +98,11 @@ export const ProjectWebviewToHost = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('refresh'), requestId: RequestId }),
   z.strictObject({ type: z.literal('deleteProject'), requestId: RequestId }),
   z.strictObject({ type: z.literal('openLink'), requestId: RequestId, link: ProjectLink }),
+  /** Reloads the timeline with these kinds (none: all), or appends the next older page (`more`). */
+  z.strictObject({
+    type: z.literal('loadTimeline'), requestId: RequestId,
+    kinds: z.array(TimelineKindView).check(z.maxLength(20)), more: z.boolean(),
+  }),
 ]);
 export type ProjectWebviewToHost = z.infer<typeof ProjectWebviewToHost>;
 

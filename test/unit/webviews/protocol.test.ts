@@ -80,12 +80,18 @@ describe('webview protocol', () => {
       refresh: (m) => seen.push(`refresh ${m.requestId}`),
       deleteProject: (m) => seen.push(`delete ${m.requestId}`),
       openLink: (m) => seen.push(`open ${m.link}`),
+      loadTimeline: (m) => seen.push(`timeline ${m.kinds.join(',')} ${m.more}`),
     };
     dispatch(handlers, { type: 'openLink', requestId: 'x', link: 'agent' });
     dispatch(handlers, { type: 'refresh', requestId: 'y' });
-    assert.deepEqual(seen, ['open agent', 'refresh y']);
+    dispatch(handlers, { type: 'loadTimeline', requestId: 'z', kinds: ['crash', 'push'], more: false });
+    assert.deepEqual(seen, ['open agent', 'refresh y', 'timeline crash,push false']);
+    assert.equal(ProjectWebviewToHost.safeParse({ type: 'loadTimeline', requestId: 'z', kinds: ['reboot'], more: false })
+      .success, false, 'an unknown kind is refused');
     // @ts-expect-error a handler map without `openLink` does not compile
-    const missing: MessageHandlers<ProjectWebviewToHost> = { ready: () => 0, refresh: () => 0, deleteProject: () => 0 };
+    const missing: MessageHandlers<ProjectWebviewToHost> = {
+      ready: () => 0, refresh: () => 0, deleteProject: () => 0, loadTimeline: () => 0,
+    };
     void missing;
   });
 });

@@ -31,6 +31,7 @@ function setup(handlers: Partial<Record<'refresh' | 'deleteProject' | 'openLink'
       refresh: async () => { calls.push('refresh'); await handlers.refresh?.(); },
       deleteProject: async () => { calls.push('delete'); await handlers.deleteProject?.(); },
       openLink: async (m) => { calls.push(`open ${m.link}`); await handlers.openLink?.(); },
+      loadTimeline: async (m) => { calls.push(`timeline ${m.kinds.join(',')}`); },
     },
   });
   return { webview, log, calls, channel, readies: () => readies };
