@@ -4,7 +4,9 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import path from 'node:path';
 import type { ErrorBody, Operation, Project, SyncResult, TimelinePage } from '../../../backend/contract';
+import { silentLogger } from '../../../backend/logger';
 import { scanProcesses } from '../../../backend/runtime/local/processes';
+import { TimelineService } from '../../../backend/timeline/timelineService';
 import { startFakeGithub, type FakeGithub } from '../../fixtures/gitHttp/fakeGithub';
 import { client } from '../support/apiServer';
 import { finished, startSyncApi, syncAction, until, workspace, type SyncApi } from '../sync/support';
@@ -98,4 +100,26 @@ describe('API: a project\'s timeline (issue #15; local runtime, real opencode an
     const doc = (await api.http.get<{ paths: Record<string, { get?: unknown }> }>('/api/openapi.json')).body;
     assert.ok(doc.paths['/api/projects/{id}/timeline']?.get, 'in the OpenAPI document');
   });
+
+  it('keeps only the newest entries of each project (retention), and drops them with the project', async () => {
+    const other = (await api.http.post<Project>('/api/projects', { name: 'kept' })).body;
+    const { db, projects } = api.server.services;
+    const kept = new TimelineService(db, projects, silentLogger, 3);
+    for (let i = 0; i < 5; i++) {
+      await kept.record({
+        projectId: other.id, kind: 'restart', actor: 'user', outcome: 'succeeded', detail: `#${i}`, at: 1000 + i,
+      });
+    }
+    const page = await kept.page(await ownerOf(other.id), other.id, { limit: 10 });
+    assert.deepEqual(page.items.map((e) => e.detail), ['#4', '#3', '#2']);
+    assert.equal((await timeline()).body.items.length, 4, 'another project\'s timeline is untouched');
+    assert.equal((await api.http.del(`/api/projects/${other.id}`)).status, 204);
+    const left = await db.selectFrom('project_timeline').select('id').where('project_id', '=', other.id).execute();
+    assert.deepEqual(left, []);
+  });
+
+  async function ownerOf(projectId: string): Promise<string> {
+    const row = await api.server.services.projects.rowById(projectId);
+    return row!.owner_id;
+  }
 });
