@@ -58,8 +58,9 @@ export async function placeOnServer(
   };
   const r = placeProject(usable, placed, spec.projectId, need);
   if ('problem' in r) {
-    throw new CoolifyError('coolify_no_capacity', `Cannot deploy: ${r.problem}. Free capacity (stop or delete projects), `
-      + 'register another server in HANGAR_COOLIFY_SERVERS, or pick a smaller tier.');
+    throw new CoolifyError('coolify_no_capacity', `Cannot deploy: ${r.problem}. `
+      + 'Free capacity (stop or delete projects), register another server in HANGAR_COOLIFY_SERVERS, '
+      + 'or pick a smaller tier.');
   }
   const from = placed.find((p) => p.projectId === spec.projectId)?.server;
   const fromName = from && (config.servers.find((s) => s.uuid === from)?.name ?? from);
