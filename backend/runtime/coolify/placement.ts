@@ -42,7 +42,11 @@ export function memoryBytes(size: string | null | undefined): number {
 const gib = (b: number) => `${(b / 1024 ** 3).toFixed(1).replace(/\.0$/, '')} GiB`;
 
 /** What each server has left, leaving out the project being placed (its own reservation moves with it). */
-export function freeCapacity(servers: readonly CoolifyServer[], placed: readonly Placed[], exceptProject?: string): Map<string, { cpus: number; memoryBytes: number }> {
+export function freeCapacity(
+  servers: readonly CoolifyServer[],
+  placed: readonly Placed[],
+  exceptProject?: string,
+): Map<string, { cpus: number; memoryBytes: number }> {
   const free = new Map(servers.map((s) => [s.uuid, { cpus: s.cpus, memoryBytes: s.memoryBytes }]));
   for (const p of placed) {
     if (p.projectId === exceptProject) continue;
@@ -58,7 +62,12 @@ export function freeCapacity(servers: readonly CoolifyServer[], placed: readonly
  * The server for a project: where it runs now if that still fits (no move), otherwise the fitting
  * server with the most memory left (then CPU). None fits: a problem that says why, per server.
  */
-export function placeProject(servers: readonly CoolifyServer[], placed: readonly Placed[], projectId: string, need: Need): Placement {
+export function placeProject(
+  servers: readonly CoolifyServer[],
+  placed: readonly Placed[],
+  projectId: string,
+  need: Need,
+): Placement {
   if (!servers.length) return { problem: 'no Coolify server is registered (HANGAR_COOLIFY_SERVERS)' };
   const free = freeCapacity(servers, placed, projectId);
   const current = placed.find((p) => p.projectId === projectId)?.server;
@@ -67,14 +76,19 @@ export function placeProject(servers: readonly CoolifyServer[], placed: readonly
     const f = free.get(s.uuid)!;
     if (need.desktop && !s.desktop) why.set(s.uuid, 'cannot run the desktop image');
     else if (f.cpus < need.cpus) why.set(s.uuid, `${f.cpus} of ${s.cpus} CPU free, ${need.cpus} needed`);
-    else if (f.memoryBytes < need.memoryBytes) why.set(s.uuid, `${gib(f.memoryBytes)} of ${gib(s.memoryBytes)} free, ${gib(need.memoryBytes)} needed`);
+    else if (f.memoryBytes < need.memoryBytes) {
+      why.set(s.uuid, `${gib(f.memoryBytes)} of ${gib(s.memoryBytes)} free, ${gib(need.memoryBytes)} needed`);
+    }
     else return true;
     return false;
   };
   const fitting = servers.filter(fits);
   const stay = fitting.find((s) => s.uuid === current);
   if (stay) return { server: stay, moved: false };
-  const best = [...fitting].sort((a, b) => free.get(b.uuid)!.memoryBytes - free.get(a.uuid)!.memoryBytes || free.get(b.uuid)!.cpus - free.get(a.uuid)!.cpus)[0];
+  const left = (s: CoolifyServer) => free.get(s.uuid)!;
+  const best = [...fitting].sort((a, b) => left(b).memoryBytes - left(a).memoryBytes || left(b).cpus - left(a).cpus)[0];
   if (best) return { server: best, moved: current !== undefined };
-  return { problem: `no Coolify server fits this tier (${need.cpus} CPU, ${gib(need.memoryBytes)}${need.desktop ? ', desktop' : ''}): ${servers.map((s) => `${s.name}: ${why.get(s.uuid)}`).join('; ')}` };
+  const tier = `${need.cpus} CPU, ${gib(need.memoryBytes)}${need.desktop ? ', desktop' : ''}`;
+  const perServer = servers.map((s) => `${s.name}: ${why.get(s.uuid)}`).join('; ');
+  return { problem: `no Coolify server fits this tier (${tier}): ${perServer}` };
 }

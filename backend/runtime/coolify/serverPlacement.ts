@@ -20,7 +20,8 @@ export function placedApps(apps: readonly Application[], fallbackServer: string 
     const projectId = projectIdOf(a.description);
     const server = serverOf(a.description) ?? fallbackServer;
     if (!projectId || !server) return [];
-    return [{ projectId, server, cpus: Number(a.limits_cpus ?? 0) || 0, memoryBytes: memoryBytes(a.limits_memory as string | undefined) }];
+    const cpus = Number(a.limits_cpus ?? 0) || 0;
+    return [{ projectId, server, cpus, memoryBytes: memoryBytes(a.limits_memory as string | undefined) }];
   });
 }
 
@@ -29,22 +30,40 @@ export function placedApps(apps: readonly Application[], fallbackServer: string 
  * Several (HANGAR_COOLIFY_SERVERS): each must exist and be usable in Coolify (GET /servers), and the
  * project goes where its tier fits (placement.ts), staying where it is while it fits.
  */
-export async function placeOnServer(client: CoolifyClient, config: CoolifyConfig, apps: readonly Application[], spec: DeploySpec, signal?: AbortSignal): Promise<ChosenServer> {
+export async function placeOnServer(
+  client: CoolifyClient,
+  config: CoolifyConfig,
+  apps: readonly Application[],
+  spec: DeploySpec,
+  signal?: AbortSignal,
+): Promise<ChosenServer> {
   if (config.servers.length === 1) return { uuid: config.serverUuid, name: config.servers[0]!.name, moved: false };
   const known = new Map((await client.listServers(signal)).map((s) => [s.uuid, s]));
   for (const s of config.servers) {
     const seen = known.get(s.uuid);
-    if (!seen) throw new CoolifyError('coolify_config', `HANGAR_COOLIFY_SERVERS names server ${s.name} (${s.uuid}), which Coolify does not have. Check the uuid in Coolify (Servers) and restart the API.`);
+    if (!seen) {
+      throw new CoolifyError('coolify_config', `HANGAR_COOLIFY_SERVERS names server ${s.name} (${s.uuid}), `
+        + 'which Coolify does not have. Check the uuid in Coolify (Servers) and restart the API.');
+    }
   }
   const usable = config.servers.filter((s) => {
     const seen = known.get(s.uuid)!;
     return (seen.is_usable ?? seen.settings?.is_usable ?? true) !== false;
   });
   const placed = placedApps(apps, undefined);
-  const need = { cpus: spec.tier.cpus, memoryBytes: memoryBytes(spec.tier.memory), desktop: spec.tier.imageType === 'desktop' };
+  const need = {
+    cpus: spec.tier.cpus,
+    memoryBytes: memoryBytes(spec.tier.memory),
+    desktop: spec.tier.imageType === 'desktop',
+  };
   const r = placeProject(usable, placed, spec.projectId, need);
-  if ('problem' in r) throw new CoolifyError('coolify_no_capacity', `Cannot deploy: ${r.problem}. Free capacity (stop or delete projects), register another server in HANGAR_COOLIFY_SERVERS, or pick a smaller tier.`);
+  if ('problem' in r) {
+    throw new CoolifyError('coolify_no_capacity', `Cannot deploy: ${r.problem}. `
+      + 'Free capacity (stop or delete projects), register another server in HANGAR_COOLIFY_SERVERS, '
+      + 'or pick a smaller tier.');
+  }
   const from = placed.find((p) => p.projectId === spec.projectId)?.server;
   const fromName = from && (config.servers.find((s) => s.uuid === from)?.name ?? from);
-  return { uuid: r.server.uuid, name: r.server.name, moved: r.moved, ...(r.moved && fromName ? { from: fromName } : {}) };
+  const movedFrom = r.moved && fromName ? { from: fromName } : {};
+  return { uuid: r.server.uuid, name: r.server.name, moved: r.moved, ...movedFrom };
 }
