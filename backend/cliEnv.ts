@@ -53,6 +53,7 @@ export const ENV_HELP: { group: string; vars: [name: string, help: string][] }[]
       ['HANGAR_COOLIFY_URL', 'the Coolify instance URL'],
       ['HANGAR_COOLIFY_TOKEN', 'its API token (better: `hangar-api coolify set-token`, stored encrypted)'],
       ['HANGAR_COOLIFY_SERVER_UUID', 'the Coolify server that runs the agents'],
+      ['HANGAR_COOLIFY_SERVERS', 'several Coolify servers with their capacity, as JSON: [{"uuid","name","cpus","memory","desktop"}]'],
       ['HANGAR_COOLIFY_PROJECT_UUID', 'the Coolify project the agents go in'],
       ['HANGAR_COOLIFY_ENVIRONMENT', 'environment name or uuid:<uuid> (default production)'],
       ['HANGAR_COOLIFY_DOMAIN', 'base domain; each agent gets https://<slug>.<domain>'],
