@@ -9,6 +9,8 @@ export const COOLIFY_ERROR_CODES = [
   'coolify_api_disabled', 'coolify_forbidden', 'coolify_bad_token', 'coolify_validation', 'coolify_not_found',
   'coolify_domain_conflict', 'coolify_rate_limited', 'coolify_deployment_failed', 'coolify_not_ready',
   'coolify_unreachable', 'coolify_bad_answer', 'coolify_exec_unsupported', 'coolify_config', 'coolify_error',
+  // No registered Coolify server has room for the tier (backend/runtime/coolify/placement.ts).
+  'coolify_no_capacity',
 ] as const;
 
 export const API_ERROR_CODES = [

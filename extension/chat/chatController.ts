@@ -227,8 +227,11 @@ export class ChatController {
 
   connection(state: ConnectionState): void {
     this.post({ type: 'chat.connection', state });
-    // Back: what waits in the outbox goes now, in order, without a click (a panel that could not load, loads).
-    if (state === 'connected') void (this.transcript.loaded ? this.sender.queue.resume() : this.onReady());
+    // Back: what waits in the outbox goes now, in order, without a click; a panel whose load failed loads
+    // again. Not a panel still waiting for its webview's first `ready`: that load posts the init.
+    if (state !== 'connected') return;
+    if (this.transcript.loaded) void this.sender.queue.resume();
+    else if (this.loadAttempts > 0) void this.onReady();
   }
 
   /** An event from the project's relayed stream. */

@@ -19,6 +19,13 @@ export const Application = z.looseObject({
 });
 export type Application = z.infer<typeof Application>;
 
+export const Server = z.looseObject({
+  uuid: z.string(),
+  name: z.string().nullish(),
+  is_usable: z.boolean().nullish(),
+  settings: z.looseObject({ is_usable: z.boolean().nullish() }).nullish(),
+});
+
 export const Deployment = z.looseObject({
   deployment_uuid: z.string(),
   status: z.string(),
@@ -77,6 +84,10 @@ export class CoolifyClient {
     this.fetch = opts.fetch ?? fetch;
   }
 
+  /** GET /servers: the servers of the instance (HANGAR_COOLIFY_SERVERS must name existing, usable ones). */
+  listServers(signal?: AbortSignal) {
+    return this.call({ method: 'GET', path: '/servers', schema: z.array(Server), what: 'list servers', signal });
+  }
   listApplications(signal?: AbortSignal) {
     return this.call({ method: 'GET', path: '/applications', schema: z.array(Application), what: 'list applications', signal });
   }

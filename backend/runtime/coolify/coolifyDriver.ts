@@ -6,6 +6,7 @@ import { CoolifyClient, sleep, throwIfAborted, type Application } from './client
 import type { CoolifyConfig } from './config';
 import { CoolifyError } from './errors';
 import { appName, deploymentLogTail, describeApp, endpointsFor, endpointsFromFqdn, envItems, newLogLines, portsFor, projectIdOf, stateOf } from './mapping';
+import { placeOnServer } from './serverPlacement';
 import { StatusPoller } from './statusPoller';
 
 export interface CoolifyDriverOptions {
@@ -87,8 +88,23 @@ export class CoolifyDriver implements RuntimeDriver {
       // check from Coolify would always fail; Hangar checks /global/health itself, with the password.
       health_check_enabled: false,
     };
-    progress('Looking for the project\'s application in Coolify');
+    progress('Looking for the project\'s application in Coolify and where it fits');
+    // Several servers: what runs where comes from the applications themselves (one list call).
+    const apps = this.config.servers.length > 1 ? await this.client.listApplications(signal) : [];
+    for (const app of apps) {
+      const id = projectIdOf(app.description);
+      if (id) this.uuids.set(id, app.uuid);
+    }
     let uuid = await this.findApp(spec.projectId, signal);
+    const server = await placeOnServer(this.client, this.config, apps, spec, signal);
+    // Several servers: the description records which one (Coolify's application API does not say).
+    if (this.config.servers.length > 1) fields.description = describeApp(spec.projectId, server.uuid);
+    if (uuid && server.moved) {
+      progress(`Moving to Coolify server ${server.name} (the tier no longer fits on ${server.from}): Coolify cannot move an application, so Hangar deletes it there (its volumes stay on ${server.from}) and creates it on ${server.name}`);
+      await this.client.deleteApplication(uuid, { deleteVolumes: false });
+      this.uuids.delete(spec.projectId);
+      uuid = undefined;
+    }
     if (uuid) {
       progress('Updating the application in Coolify (image, ports, domains, limits)');
       try {
@@ -105,7 +121,7 @@ export class CoolifyDriver implements RuntimeDriver {
       const env = 'uuid' in this.config.environment ? { environment_uuid: this.config.environment.uuid } : { environment_name: this.config.environment.name };
       const created = await this.client.createDockerImageApplication({
         project_uuid: this.config.projectUuid,
-        server_uuid: this.config.serverUuid,
+        server_uuid: server.uuid,
         ...env,
         ...fields,
         instant_deploy: false,
@@ -121,7 +137,9 @@ export class CoolifyDriver implements RuntimeDriver {
     this.stoppedByHangar.delete(spec.projectId);
     await this.follow(uuid, deployment, spec.force ? 'Force deploy' : 'Deploy', progress, signal);
     const status = await this.status(spec.projectId);
-    return { ...status, agentUrl: ep.agentUrl, ...(ep.vncUrl ? { vncUrl: ep.vncUrl } : {}), unenforced: [`storage limit (${spec.tier.storageGb} GB): Coolify does not limit volume sizes`] };
+    const notes = [`storage limit (${spec.tier.storageGb} GB): Coolify does not limit volume sizes`];
+    if (this.config.servers.length > 1) notes.unshift(`runs on Coolify server ${server.name} (${server.uuid})`);
+    return { ...status, agentUrl: ep.agentUrl, ...(ep.vncUrl ? { vncUrl: ep.vncUrl } : {}), unenforced: notes };
   }
 
   async start(projectId: string, progress: Progress, signal: AbortSignal): Promise<RuntimeStatus> {

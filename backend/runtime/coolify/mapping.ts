@@ -12,8 +12,14 @@ export const VNC_PORT = 6080;
  * The project id lives in the application's description, so the mapping survives an API restart
  * (and a lost database) without a column: list() reads it back from GET /applications.
  */
-export function describeApp(projectId: string): string {
-  return `Hangar agent [hangar-project=${projectId}]. Managed by Hangar: deploy, stop and delete it from Hangar.`;
+export function describeApp(projectId: string, serverUuid?: string): string {
+  const server = serverUuid ? ` [hangar-server=${serverUuid}]` : '';
+  return `Hangar agent [hangar-project=${projectId}]${server}. Managed by Hangar: deploy, stop and delete it from Hangar.`;
+}
+
+/** The server Hangar placed the application on (written by describeApp: Coolify's API does not say). */
+export function serverOf(description: string | null | undefined): string | undefined {
+  return /\[hangar-server=([A-Za-z0-9_-]+)\]/.exec(description ?? '')?.[1];
 }
 
 export function projectIdOf(description: string | null | undefined): string | undefined {

@@ -24,6 +24,7 @@ describe('coolify config', () => {
       url: 'https://coolify.example.com',
       token: TOKEN,
       serverUuid: 'rg8ks8c',
+      servers: [{ uuid: 'rg8ks8c', name: 'rg8ks8c', cpus: Infinity, memoryBytes: Infinity, desktop: true }],
       projectUuid: 'og888os',
       environment: { name: 'production' },
       domain: { scheme: 'https', host: 'agents.example.com' },
