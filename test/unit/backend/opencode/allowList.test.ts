@@ -27,6 +27,13 @@ describe('agent proxy allow-list', () => {
     }
   });
 
+  it('passes opencode\'s command list on, a command file without a description (null) included', () => {
+    const list = route('get', '/command').response!;
+    const parsed = list.parse([{ name: 'init', description: 'guided setup', template: 'x', hints: [] },
+      { name: 'relnotes', description: null, agent: null, source: 'command', template: 'y', hints: ['$ARGUMENTS'] }]);
+    assert.deepEqual(parsed, [{ name: 'init', description: 'guided setup' }, { name: 'relnotes', description: null, agent: null }]);
+  });
+
   it('passes only workspace-relative file paths', () => {
     const path = (route('get', '/file/content').query!.path as z.ZodType);
     for (const ok of ['src/app.ts', '.', 'a/b..c/d', '.github/x.yml']) assert.ok(path.safeParse(ok).success, ok);
