@@ -43,7 +43,8 @@ export type AgentMcpStatus = z.infer<typeof AgentMcpStatus>;
 /** GET /command: the agent's slash commands (the chat's command picker). */
 export const AgentCommand = z.object({
   name: z.string().max(200),
-  description: z.string().max(2000).optional(),
-  agent: z.string().max(200).optional(),
+  /** null for a command file without a description (opencode 1.18) */
+  description: z.string().max(2000).nullish(),
+  agent: z.string().max(200).nullish(),
 });
 export const AgentCommands = z.array(AgentCommand).max(1000);

@@ -33,6 +33,17 @@ export const AgentPromptBody = z.strictObject({
 });
 export type AgentPromptBody = z.infer<typeof AgentPromptBody>;
 
+/** POST /session/:id/command: run one of the agent's slash commands with its arguments (the rest of the line). */
+export const AgentCommandBody = z.strictObject({
+  command: z.string().min(1).max(200),
+  arguments: z.string().max(100_000),
+  agent: z.string().min(1).max(200).optional(),
+  /** `provider/model`, as opencode takes it here */
+  model: z.string().min(3).max(401).optional(),
+  messageID: AgentMessageId.optional(),
+});
+export type AgentCommandBody = z.infer<typeof AgentCommandBody>;
+
 export const AgentSessionCreateBody = z.strictObject({ title: Title.optional(), parentID: AgentSessionId.optional() });
 export const AgentSessionRenameBody = z.strictObject({ title: Title });
 export const AgentAbortBody = z.strictObject({});

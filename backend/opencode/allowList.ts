@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AgentCommands, AgentMcpAddBody, AgentMcpStatus, McpName, AgentAbortBody, AgentMessageId, AgentPermissionId, AgentPermissionReplyBody, AgentPromptBody, AgentSessionCreateBody, AgentSessionId, AgentSessionRenameBody, AgentSessionStatus } from '../contract';
+import { AgentCommandBody, AgentCommands, AgentMcpAddBody, AgentMcpStatus, McpName, AgentAbortBody, AgentMessageId, AgentPermissionId, AgentPermissionReplyBody, AgentPromptBody, AgentSessionCreateBody, AgentSessionId, AgentSessionRenameBody, AgentSessionStatus } from '../contract';
 import type { Method } from '../http/route';
 
 /** A workspace-relative path: no absolute paths, no `..` segments, no NUL. */
@@ -50,6 +50,11 @@ export const PROXIED_ROUTES: ProxiedRoute[] = [
   { method: 'delete', path: '/session/:sessionID', summary: 'Delete a session', params: ['sessionID'] },
   { method: 'get', path: '/session/:sessionID/message', summary: 'A session\'s messages [{info, parts}] (?limit=&before=)', params: ['sessionID'], query: { limit: Count, before: AgentMessageId } },
   { method: 'post', path: '/session/:sessionID/prompt_async', summary: 'Send a prompt {parts, model?, agent?}; 204 at once, follow the event stream', params: ['sessionID'], body: AgentPromptBody, confineFiles: true },
+  {
+    method: 'post', path: '/session/:sessionID/command',
+    summary: 'Run a slash command {command, arguments, agent?, model?}; answers when its turn ends',
+    params: ['sessionID'], body: AgentCommandBody, timeoutMs: 600_000,
+  },
   { method: 'post', path: '/session/:sessionID/abort', summary: 'Stop the session\'s turn', params: ['sessionID'], body: AgentAbortBody },
   { method: 'get', path: '/session/:sessionID/diff', summary: 'Files the session changed', params: ['sessionID'], query: { messageID: AgentMessageId } },
   { method: 'get', path: '/permission', summary: 'Pending tool permission requests' },

@@ -1,7 +1,7 @@
 // The model and agent pickers' lists, from the agent's own answers (GET /config/providers and
 // GET /agent through the proxy): what this opencode can actually use, not the whole catalog.
 import { z } from 'zod';
-import type { ChatAgent, ChatModel, ModelRef } from '../../webviews/protocol/chat';
+import type { ChatAgent, ChatCommand, ChatModel, ModelRef } from '../../webviews/protocol/chat';
 
 const OcModel = z.object({ id: z.string().min(1).optional(), name: z.string().optional() }).passthrough();
 const OcProvider = z.object({
@@ -23,15 +23,22 @@ const OcAgent = z.object({
 }).passthrough();
 export const OcAgents = z.array(z.unknown());
 
+const OcCommand = z.object({
+  name: z.string().min(1).max(200),
+  description: z.string().max(2000).optional().catch(undefined),
+}).passthrough();
+
 export interface AgentCatalog {
   models: ChatModel[];
   agents: ChatAgent[];
+  /** the `/` picker's slash commands (GET /command) */
+  commands?: ChatCommand[];
   /** the agent's default model: the first provider's default */
   defaultModel?: ModelRef;
   defaultAgent?: string;
 }
 
-export function catalogFrom(providersRaw: unknown, agentsRaw: unknown): AgentCatalog {
+export function catalogFrom(providersRaw: unknown, agentsRaw: unknown, commandsRaw?: unknown): AgentCatalog {
   const p = OcProviders.safeParse(providersRaw);
   const models: ChatModel[] = [];
   let defaultModel: ModelRef | undefined;
@@ -61,7 +68,30 @@ export function catalogFrom(providersRaw: unknown, agentsRaw: unknown): AgentCat
     }
   }
   const defaultAgent = agents.some((x) => x.name === 'build') ? 'build' : agents[0]?.name;
-  return { models, agents, ...(defaultModel ? { defaultModel } : {}), ...(defaultAgent ? { defaultAgent } : {}) };
+  const commands = commandsFrom(commandsRaw);
+  return {
+    models, agents, ...(commands.length ? { commands } : {}),
+    ...(defaultModel ? { defaultModel } : {}), ...(defaultAgent ? { defaultAgent } : {}),
+  };
+}
+
+/** GET /command's answer as the picker shows it: name and description, sorted by name; anything else dropped. */
+export function commandsFrom(raw: unknown): ChatCommand[] {
+  if (!Array.isArray(raw)) return [];
+  const out: ChatCommand[] = [];
+  for (const item of raw) {
+    const c = OcCommand.safeParse(item);
+    if (!c.success || out.some((x) => x.name === c.data.name)) continue;
+    out.push(c.data.description ? { name: c.data.name, description: c.data.description } : { name: c.data.name });
+  }
+  return out.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** `/name the rest` at the start of a prompt, when the agent has a command `name`: what POST /session/:id/command takes. */
+export function commandCall(text: string, commands: readonly ChatCommand[] | undefined): { command: string; arguments: string } | undefined {
+  const m = /^\/(\S+)(?:\s+([\s\S]*))?$/.exec(text.trim());
+  if (!m || !commands?.some((c) => c.name === m[1])) return undefined;
+  return { command: m[1]!, arguments: (m[2] ?? '').trim() };
 }
 
 /** The model and agent of the session's last user message, when it has one (opencode keeps them per message). */

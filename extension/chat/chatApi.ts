@@ -15,6 +15,8 @@ export interface ChatApi {
   statuses(): Promise<Record<string, unknown>>;
   /** `idempotencyKey`: the same for every attempt of one prompt (the API runs it once). */
   promptAsync(sessionId: string, body: PromptBody, idempotencyKey?: string): Promise<void>;
+  /** POST /session/:id/command: runs a slash command; resolves when its turn is over. */
+  command(sessionId: string, body: CommandBody): Promise<void>;
   abort(sessionId: string): Promise<void>;
   replyPermission(permissionId: string, reply: 'once' | 'always' | 'reject'): Promise<void>;
   /** GET /permission: the requests still waiting for an answer (re-read after a gap). */
@@ -22,6 +24,8 @@ export interface ChatApi {
   /** GET /config/providers and GET /agent, raw: agentCatalog.ts reads them. */
   providers(): Promise<unknown>;
   agents(): Promise<unknown>;
+  /** GET /command, raw: agentCatalog.ts reads it. */
+  commands(): Promise<unknown>;
   /** GET /session/:id/diff */
   sessionDiff(sessionId: string): Promise<FileDiff[]>;
   /** GET /vcs/diff?mode=git: the workspace's uncommitted changes */
@@ -37,6 +41,15 @@ export interface PromptBody {
   agent?: string;
   /** opencode's id for the user message, fixed when the prompt was written (extension/core/outbox). */
   messageID?: string;
+}
+
+/** A slash command as opencode runs it (backend/contract/agentProxyBodies.ts AgentCommandBody). */
+export interface CommandBody {
+  command: string;
+  arguments: string;
+  agent?: string;
+  /** `providerID/modelID` */
+  model?: string;
 }
 
 /** /file/content's answer: text files only. */
@@ -58,11 +71,13 @@ export function chatApi(client: {
     messages: (id, limit) => client.agent(projectId, 'GET', `${sid(id)}/message${limit ? `?limit=${limit}` : ''}`, z.array(z.unknown())),
     statuses: () => client.agent(projectId, 'GET', '/session/status', z.record(z.string(), z.unknown())),
     promptAsync: (id, body, key) => client.agent(projectId, 'POST', `${sid(id)}/prompt_async`, none, body, key ? { 'Idempotency-Key': key } : undefined),
+    command: async (id, body) => { await client.agent(projectId, 'POST', `${sid(id)}/command`, any, body); },
     abort: async (id) => { await client.agent(projectId, 'POST', `${sid(id)}/abort`, any, {}); },
     replyPermission: async (id, reply) => { await client.agent(projectId, 'POST', `/permission/${encodeURIComponent(id)}/reply`, any, { reply }); },
     permissions: () => client.agent(projectId, 'GET', '/permission', z.array(z.unknown())),
     providers: () => client.agent(projectId, 'GET', '/config/providers', any),
     agents: () => client.agent(projectId, 'GET', '/agent', any),
+    commands: () => client.agent(projectId, 'GET', '/command', any),
     sessionDiff: (id) => client.agent(projectId, 'GET', `${sid(id)}/diff`, OcFileDiffList),
     workspaceDiff: () => client.agent(projectId, 'GET', '/vcs/diff?mode=git', OcFileDiffList),
     fileContent: (path) => client.agent(projectId, 'GET', `/file/content?path=${encodeURIComponent(path)}`, FileContent),

@@ -10,7 +10,7 @@ import type { Logger } from '../core/ports';
 import { sessionView, type AgentStreamEvent } from './agentEvents';
 import type { ChatApi } from './chatApi';
 import type { OcPromptPart } from './mentions/filePart';
-import { catalogFrom, lastChoice, type AgentCatalog } from './agentCatalog';
+import { catalogFrom, commandCall, lastChoice, type AgentCatalog } from './agentCatalog';
 import { ChatChanges } from './chatChanges';
 import { emptyChatState, storedQueue, type PersistedChat } from './chatPersistence';
 import { ChatTranscript, errorText } from './chatTranscript';
@@ -108,6 +108,7 @@ export class ChatController {
       },
       ...(port.startProject ? { startProject: (signal: AbortSignal) => port.startProject!(signal) } : {}),
       ...(port.mentionParts ? { mentionParts: (s: string, m: Mention[]) => port.mentionParts!(s, m) } : {}),
+      commandOf: (text) => commandCall(text, this.catalog?.commands),
     });
     this.changes = new ChatChanges({
       api, post, ...(port.openDiff ? { openDiff: (d: Parameters<typeof port.openDiff>[0]) => port.openDiff!(d) } : {}),
@@ -200,11 +201,11 @@ export class ChatController {
     this.requestedSessionId = undefined;
     if (requested && t.has(requested)) t.activeSessionId = requested;
     if (!t.activeSessionId || !t.has(t.activeSessionId)) t.activeSessionId = t.sessions[0]?.id ?? null;
-    const { models, agents } = await catalog;
+    const { models, agents, commands } = await catalog;
     const stale = this.dropStaleChoice();
     this.post({
       type: 'chat.init', project: this.project, sessions: t.sessions, activeSessionId: t.activeSessionId,
-      models, agents, draft: this.drafts.get(t.activeSessionId ?? '') ?? '', ...this.choiceFields(),
+      models, agents, ...(commands ? { commands } : {}), draft: this.drafts.get(t.activeSessionId ?? '') ?? '', ...this.choiceFields(),
     });
     if (stale) this.postModels(stale);
     this.sender.postState();
@@ -352,7 +353,7 @@ export class ChatController {
     this.post({
       type: 'chat.models', models: this.catalog?.models ?? [],
       ...(model ? { model } : {}), ...(notice ? { notice } : {}),
-      ...(withAgents ? { agents: this.catalog?.agents ?? [] } : {}),
+      ...(withAgents ? { agents: this.catalog?.agents ?? [], commands: this.catalog?.commands ?? [] } : {}),
       ...(why ? { needsRedeploy: `This project needs a redeploy for its provider change: ${why}.` } : {}),
     });
   }
@@ -387,8 +388,9 @@ export class ChatController {
   private loadCatalog(): Promise<AgentCatalog> {
     if (this.catalog && this.catalog.models.length) return Promise.resolve(this.catalog);
     const providers = this.api.providers().catch(() => undefined);
-    return Promise.all([providers, this.api.agents().catch(() => undefined)]).then(([p, a]) => {
-      this.catalog = catalogFrom(p, a);
+    const commands = this.api.commands().catch(() => undefined);
+    return Promise.all([providers, this.api.agents().catch(() => undefined), commands]).then(([p, a, c]) => {
+      this.catalog = catalogFrom(p, a, c);
       return this.catalog;
     });
   }

@@ -12,7 +12,7 @@ import { isPassing } from '../core/outbox/passingFailure';
 import { AWAIT_BUSY_MS, type SessionActivity } from './sessionActivity';
 
 export interface PromptSenderDeps {
-  api: Pick<ChatApi, 'createSession' | 'promptAsync'>;
+  api: Pick<ChatApi, 'createSession' | 'promptAsync' | 'command'>;
   transcript: ChatTranscript;
   activity: SessionActivity;
   post(message: ChatHostToWebview): void;
@@ -31,7 +31,12 @@ export interface PromptSenderDeps {
   startProject?(signal: AbortSignal): Promise<void>;
   /** @mentions: the opencode parts (file references or inline content) that carry a prompt's mentions. */
   mentionParts?(sessionId: string, mentions: Mention[]): Promise<OcPromptPart[]>;
+  /** `/name args` naming one of the agent's commands: what POST /session/:id/command takes (agentCatalog.ts). */
+  commandOf?(text: string): { command: string; arguments: string } | undefined;
 }
+
+/** How long a slash command may take to be refused before it counts as sent (its call answers when the turn ends). */
+const COMMAND_ACCEPT_MS = 3000;
 
 export class PromptSender {
   readonly queue: PromptQueue;
@@ -106,11 +111,13 @@ export class PromptSender {
       this.deps.createdSession(sessionId);
       await transcript.switchTo(sessionId);
     }
-    const body = await this.promptBody(sessionId, item);
-    if (item.messageId) body.messageID = item.messageId;
+    const command = this.deps.commandOf?.(item.text);
+    const body = command ? undefined : await this.promptBody(sessionId, item);
+    if (body && item.messageId) body.messageID = item.messageId;
     activity.sent(sessionId);
     try {
-      await api.promptAsync(sessionId, body, item.idempotencyKey);
+      if (command) await this.runCommand(sessionId, item, command);
+      else await api.promptAsync(sessionId, body!, item.idempotencyKey);
     } catch (e) {
       activity.unsent(sessionId);
       // The key was used for this prompt as first written (then edited): the agent has that one.
@@ -128,6 +135,26 @@ export class PromptSender {
     }
     this.watchStale();
     return sessionId;
+  }
+
+  /**
+   * A slash command: opencode's call answers only when the command's turn is over, so it counts as sent once
+   * the agent did not refuse it at once; a later failure shows in the session (its error event) and the log.
+   */
+  private async runCommand(sessionId: string, item: QueueItem, call: { command: string; arguments: string }): Promise<void> {
+    const model = this.deps.model(item.model);
+    const running = this.deps.api.command(sessionId, {
+      ...call, ...(item.agent ? { agent: item.agent } : {}),
+      ...(model ? { model: `${model.providerId}/${model.modelId}` } : {}),
+    });
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const accepted = new Promise<void>((resolve) => { timer = setTimeout(resolve, COMMAND_ACCEPT_MS); });
+    try {
+      await Promise.race([running, accepted]);
+    } finally {
+      clearTimeout(timer);
+    }
+    running.catch((e: unknown) => this.deps.log.warn(`chat: the command /${call.command} failed: ${errorText(e)}`));
   }
 
   /** The prompt as opencode takes it. */

@@ -53,6 +53,7 @@ function fakeApi(messages: unknown[], paged: boolean): ChatApi {
     replyPermission: () => Promise.resolve(), permissions: () => Promise.resolve([]),
     providers: () => Promise.resolve({ providers: [{ id: 'fake', name: 'Fake', models: { 'fake-model': { name: 'Fake' } } }], default: { fake: 'fake-model' } }),
     agents: () => Promise.resolve([{ name: 'build', mode: 'primary' }]),
+    commands: () => Promise.resolve([]), command: () => Promise.resolve(),
     sessionDiff: () => Promise.resolve([]), workspaceDiff: () => Promise.resolve([]), fileContent: () => Promise.resolve(undefined),
   };
 }

@@ -2,13 +2,11 @@
 // real opencode (fake LLM). AGENTS.md saved in an editor reaches the next turn; a new agent file
 // reaches the chat's agent picker; the time from save to effect is measured (median of 10).
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import * as vscode from 'vscode';
-import { fakeProviderConfig, startFakeLlm, type FakeLlm } from '../fixtures/fakeLlm/server';
-import { api, env, snapshot, uniqueName, waitFor } from './helpers';
+import type { FakeLlm } from '../fixtures/fakeLlm/server';
+import { deployFakeLlmProject, type ProjectLike } from './fakeLlmProject';
+import { api, snapshot, waitFor } from './helpers';
 
-interface ProjectLike { id: string; name: string; slug: string; status: string }
 type Posted = { type: string; [k: string]: unknown };
 interface ChatProbe { ready: boolean; activeSessionId: string | null; stream: string; posted: Posted[] }
 
@@ -32,20 +30,7 @@ describe('agent files (hangar: file system)', function () {
 
   before(async () => {
     assert.equal((await snapshot()).connection, 'connected', 'the connection suite must run first');
-    llm = await startFakeLlm();
-    const created = await api('POST', '/api/projects', { name: uniqueName('agentfiles') });
-    assert.equal(created.status, 201, JSON.stringify(created.json));
-    project = created.json as ProjectLike;
-    const workspace = path.join(env('HANGAR_TEST_DATA_DIR'), 'projects', project.id, 'workspace');
-    fs.mkdirSync(workspace, { recursive: true });
-    const config = fakeProviderConfig(llm.baseUrl) as { provider: { fake: { options: { apiKey: string } } } };
-    config.provider.fake.options.apiKey = 'fake-key';
-    fs.writeFileSync(path.join(workspace, 'opencode.json'), JSON.stringify(config, null, 2));
-    assert.equal((await api('POST', `/api/projects/${project.id}/deploy`, { force: false })).status, 202);
-    const id = project.id;
-    await waitFor('the project to run', async () => (await api('GET', `/api/projects/${id}`)).json as ProjectLike,
-      (p) => p.status === 'running' || p.status === 'failed', 90_000);
-    assert.equal(((await api('GET', `/api/projects/${id}`)).json as ProjectLike).status, 'running');
+    ({ project, llm } = await deployFakeLlmProject('agentfiles'));
   });
 
   after(async () => {

@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import * as vscode from 'vscode';
-import { fakeProviderConfig, startFakeLlm, type FakeLlm } from '../fixtures/fakeLlm/server';
-import { api, env, snapshot, uniqueName, waitFor } from './helpers';
+import type { FakeLlm } from '../fixtures/fakeLlm/server';
+import { deployFakeLlmProject, type ProjectLike } from './fakeLlmProject';
+import { api, snapshot, waitFor } from './helpers';
 
-interface ProjectLike { id: string; name: string; slug: string; status: string }
 type Posted = { type: string; [k: string]: unknown };
 /** What `hangar.internal.chat` returns (test/vscode/hooks/chatHooks.ts). */
 interface ChatProbe { title: string; ready: boolean; activeSessionId: string | null; stream: string; posted: Posted[] }
@@ -36,21 +34,7 @@ describe('chat panel', function () {
 
   before(async () => {
     assert.equal((await snapshot()).connection, 'connected', 'the connection suite must run first');
-    llm = await startFakeLlm();
-    const created = await api('POST', '/api/projects', { name: uniqueName('chat') });
-    assert.equal(created.status, 201, JSON.stringify(created.json));
-    project = created.json as ProjectLike;
-    // Until provider credentials land, the workspace's opencode.json points opencode at the fake LLM.
-    const workspace = path.join(env('HANGAR_TEST_DATA_DIR'), 'projects', project.id, 'workspace');
-    fs.mkdirSync(workspace, { recursive: true });
-    const config = fakeProviderConfig(llm.baseUrl) as { provider: { fake: { options: { apiKey: string } } } };
-    config.provider.fake.options.apiKey = 'fake-key';
-    fs.writeFileSync(path.join(workspace, 'opencode.json'), JSON.stringify(config, null, 2));
-    assert.equal((await api('POST', `/api/projects/${project.id}/deploy`, { force: false })).status, 202);
-    const id = project.id;
-    await waitFor('the project to run', async () => (await api('GET', `/api/projects/${id}`)).json as ProjectLike,
-      (p) => p.status === 'running' || p.status === 'failed', 90_000);
-    assert.equal(((await api('GET', `/api/projects/${id}`)).json as ProjectLike).status, 'running');
+    ({ project, llm } = await deployFakeLlmProject('chat'));
   });
 
   after(async () => {

@@ -7,10 +7,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { ChatHostToWebview, MentionResult } from '../../webviews/protocol/chat';
-import { fakeProviderConfig, startFakeLlm, type FakeLlm } from '../fixtures/fakeLlm/server';
-import { activeExtension, api, env, snapshot, uniqueName, waitFor } from './helpers';
+import type { FakeLlm } from '../fixtures/fakeLlm/server';
+import { deployFakeLlmProject, type ProjectLike } from './fakeLlmProject';
+import { activeExtension, api, snapshot, waitFor } from './helpers';
 
-interface ProjectLike { id: string; name: string; slug: string; status: string }
 interface ChatProbe {
   ready: boolean; activeSessionId: string | null; stream: string; posted: ChatHostToWebview[];
   mentionIndex?: { files: number; lastBuild?: { ms: number; files: number }; events: number };
@@ -70,21 +70,7 @@ describe('chat mentions', function () {
     assert.equal((await snapshot()).connection, 'connected', 'the connection suite must run first');
     root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
     assert.ok(root, 'the suite runs with a workspace folder');
-    llm = await startFakeLlm();
-    const created = await api('POST', '/api/projects', { name: uniqueName('mentions') });
-    assert.equal(created.status, 201, JSON.stringify(created.json));
-    project = created.json as ProjectLike;
-    const workspace = path.join(env('HANGAR_TEST_DATA_DIR'), 'projects', project.id, 'workspace');
-    fs.mkdirSync(workspace, { recursive: true });
-    const config = fakeProviderConfig(llm.baseUrl) as { provider: { fake: { options: { apiKey: string } } } };
-    config.provider.fake.options.apiKey = 'fake-key';
-    fs.writeFileSync(path.join(workspace, 'opencode.json'), JSON.stringify(config, null, 2));
-    assert.equal((await api('POST', `/api/projects/${project.id}/deploy`, { force: false })).status, 202);
-    const id = project.id;
-    await waitFor('the project to run', async () => (await api('GET', `/api/projects/${id}`)).json as ProjectLike,
-      (p) => p.status === 'running' || p.status === 'failed', 90_000);
-    const deployed = (await api('GET', `/api/projects/${id}`)).json as ProjectLike & { statusReason?: string | null };
-    assert.equal(deployed.status, 'running', `the project did not start: ${deployed.statusReason ?? ''}`);
+    ({ project, llm } = await deployFakeLlmProject('mentions'));
     // The VS Code workspace: a file to mention, and two that .gitignore hides.
     const write = (rel: string, text: string) => {
       fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });

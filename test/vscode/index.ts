@@ -26,6 +26,7 @@ export function run(): Promise<void> {
   require('./chatQueue.test');
   // Still before providers: the agent's own files through hangar:, AGENTS.md reaching the fake LLM.
   require('./agentFiles.test');
+  require('./agentNode.test');
   // Still before providers: Open Settings, permissions reaching the chat, export → import (#15).
   require('./settings.test');
   require('./providers.test');

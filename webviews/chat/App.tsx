@@ -228,6 +228,7 @@ export function App({ ipc }: { ipc: ChatIpc }) {
         )}
         <Composer
           draft={draft} busy={busy} disabled={null} models={store.models} agents={store.agents} model={store.model} agent={store.agent}
+          commands={store.commands}
           queue={queueOf(store, sid)} mentionResults={store.mentions.items} insertMention={insertMention}
           onDraft={onDraft} onSend={onSend}
           onAbort={() => { if (sid) quiet(request({ type: 'chat.abort', sessionId: sid })); }}

@@ -1,11 +1,14 @@
 // The prompt box: multi-line, Enter sends and Shift+Enter breaks the line, `@` mentions with a
-// picker and chips, model and agent pickers, Abort while the agent works, and the visible queue.
+// picker and chips, `/` at the start for the agent's slash commands, model and agent pickers, Abort
+// while the agent works, and the visible queue.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { ChatAgent, ChatModel, Mention, MentionResult, ModelRef, QueuedPrompt } from '../protocol/chat';
+import type { ChatAgent, ChatCommand, ChatModel, Mention, MentionResult, ModelRef, QueuedPrompt } from '../protocol/chat';
+import { CommandPicker } from './mentions/CommandPicker';
 import { MentionChips } from './mentions/MentionChips';
 import { MentionPicker } from './mentions/MentionPicker';
 import { formatMention, insertToken, mentionAtCursor, mentionsInText, pickedFromDraft, removeToken, replaceQuery } from './mentions/parse';
 import { pickerKey } from './mentions/pickerKeys';
+import { filterCommands, pickCommand, slashAtCursor } from './mentions/slash';
 
 export interface ComposerProps {
   draft: string;
@@ -13,6 +16,8 @@ export interface ComposerProps {
   disabled: string | null;
   models: ChatModel[];
   agents: ChatAgent[];
+  /** the agent's slash commands (`/` at the start of the message) */
+  commands?: ChatCommand[];
   model: ModelRef | null;
   agent: string | null;
   queue: QueuedPrompt[];
@@ -37,12 +42,15 @@ export function Composer(props: ComposerProps) {
   const area = useRef<HTMLTextAreaElement>(null);
   const [picked, setPicked] = useState<Set<string>>(() => pickedFromDraft(draft));
   const [mention, setMention] = useState<{ start: number; query: string } | null>(null);
+  const [slash, setSlash] = useState<{ query: string } | null>(null);
   const [active, setActive] = useState(0);
   // The host ranks the files (extension/chat/mentions): the webview shows its answer as is.
   const items = mention ? props.mentionResults : [];
+  const commands = useMemo(() => (slash ? filterCommands(props.commands ?? [], slash.query) : []), [slash?.query, props.commands]);
+  const open = mention ? items.length : slash ? commands.length : -1;
   const chips = useMemo(() => mentionsInText(draft, picked), [draft, picked]);
 
-  useEffect(() => { setActive(0); }, [mention?.query]);
+  useEffect(() => { setActive(0); }, [mention?.query, slash?.query]);
   useEffect(() => { autosize(area.current); }, [draft]);
   useEffect(() => {
     const m = props.insertMention;
@@ -56,7 +64,9 @@ export function Composer(props: ComposerProps) {
   }, [props.insertMention?.seq]);
 
   const updateMention = (text: string, cursor: number) => {
-    const m = mentionAtCursor(text, cursor);
+    const s = slashAtCursor(text, cursor);
+    setSlash(s);
+    const m = s ? null : mentionAtCursor(text, cursor);
     setMention(m);
     if (m) props.onMentionQuery(m.query);
   };
@@ -78,21 +88,32 @@ export function Composer(props: ComposerProps) {
     props.onDraft(next.text);
   };
 
+  const pickSlash = (command: ChatCommand) => {
+    const el = area.current;
+    if (!el) return;
+    const next = pickCommand(draft, command.name);
+    setSlash(null);
+    placeCaret(el, next);
+    props.onDraft(next.text);
+  };
+
   const send = () => {
     const text = draft.trim();
     if (!text || disabled) return;
     props.onSend(text, mentionsInText(text, picked));
     setPicked(new Set());
     setMention(null);
+    setSlash(null);
   };
 
   const onKeyDown = (e: KeyboardEvent) => {
-    const action = mention ? pickerKey(e.key, active, items.length, { shift: e.shiftKey, composing: e.isComposing }) : null;
+    const action = open >= 0 ? pickerKey(e.key, active, open, { shift: e.shiftKey, composing: e.isComposing }) : null;
     if (action) {
       e.preventDefault();
       if (action.kind === 'move') setActive(action.active);
+      else if (action.kind === 'pick' && slash) pickSlash(commands[action.index]!);
       else if (action.kind === 'pick') pick(items[action.index]!);
-      else setMention(null);
+      else { setMention(null); setSlash(null); }
       return;
     }
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
@@ -112,15 +133,17 @@ export function Composer(props: ComposerProps) {
   return (
     <div class="composer">
       {props.queue.length > 0 && <Queue items={props.queue} onEdit={props.onQueueEdit} onCancel={props.onQueueCancel} onRetry={props.onQueueRetry} />}
+      {slash && <CommandPicker items={commands} active={active} onPick={pickSlash} onHover={setActive} />}
       {mention && <MentionPicker items={items} active={active} onPick={pick} onHover={setActive} />}
       <MentionChips chips={chips} onRemove={removeChip} />
       <textarea
         ref={area} class="composer-input" rows={2} value={draft} onInput={onInput} onKeyDown={onKeyDown}
         onClick={(e) => updateMention(draft, (e.currentTarget as HTMLTextAreaElement).selectionStart)}
-        onBlur={() => setTimeout(() => setMention(null), 150)}
-        placeholder={busy ? 'The agent is working: your message will be queued…' : 'Ask the agent… (@ to mention a file, Shift+Enter for a new line)'}
-        aria-label="Message" aria-autocomplete="list" aria-controls={mention ? 'mention-picker' : undefined}
-        aria-activedescendant={mention && items[active] ? `mention-${active}` : undefined}
+        onBlur={() => setTimeout(() => { setMention(null); setSlash(null); }, 150)}
+        placeholder={busy ? 'The agent is working: your message will be queued…' : 'Ask the agent… (@ to mention a file, / for a command, Shift+Enter for a new line)'}
+        aria-label="Message" aria-autocomplete="list"
+        aria-controls={slash ? 'command-picker' : mention ? 'mention-picker' : undefined}
+        aria-activedescendant={activeId(slash ? commands : mention ? items : [], slash ? 'command' : 'mention', active)}
       />
       <div class="composer-bar">
         <select class="picker-select" aria-label="Agent" value={props.agent ?? ''} onChange={(e) => props.onAgent((e.currentTarget as HTMLSelectElement).value)}>
@@ -176,6 +199,10 @@ function Queue({ items, onEdit, onCancel, onRetry }: {
       ))}
     </div>
   );
+}
+
+function activeId(items: readonly unknown[], prefix: string, active: number): string | undefined {
+  return items[active] ? `${prefix}-${active}` : undefined;
 }
 
 function autosize(el: HTMLTextAreaElement | null): void {

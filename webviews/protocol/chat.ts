@@ -34,6 +34,9 @@ export const ChatModel = z.strictObject({ providerId: z.string(), modelId: z.str
 export type ChatModel = z.infer<typeof ChatModel>;
 export const ChatAgent = z.strictObject({ name: z.string(), description: z.optional(z.string()) });
 export type ChatAgent = z.infer<typeof ChatAgent>;
+/** One of the agent's slash commands (opencode's GET /command): the `/` picker's items. */
+export const ChatCommand = z.strictObject({ name: z.string(), description: z.optional(z.string()) });
+export type ChatCommand = z.infer<typeof ChatCommand>;
 
 /** An error as opencode reports it (`MessageAbortedError`, `APIError`, `ProviderAuthError`, …). */
 export const ChatError = z.strictObject({ name: z.string(), message: z.optional(z.string()) });
@@ -181,6 +184,7 @@ export const ChatInit = z.strictObject({
   activeSessionId: z.nullable(Id),
   models: z.array(ChatModel),
   agents: z.array(ChatAgent),
+  commands: z.optional(z.array(ChatCommand)),
   model: z.optional(ModelRef),
   agent: z.optional(z.string()),
   /** the persisted draft of the active session (the host keeps drafts across reloads too) */
@@ -199,6 +203,8 @@ export const ChatHostToWebview = z.discriminatedUnion('type', [
     notice: z.optional(z.string()), needsRedeploy: z.optional(z.string()),
     /** The agent's agents again, when its config files changed (extension/agentFiles). */
     agents: z.optional(z.array(ChatAgent)),
+    /** Its slash commands again, likewise (a new .opencode/command/x.md). */
+    commands: z.optional(z.array(ChatCommand)),
   }),
   z.strictObject({ type: z.literal('chat.sessions'), sessions: z.array(ChatSession), activeSessionId: z.nullable(Id) }),
   /** One page of a session's transcript (oldest first). `replace`: the first page, or a resync after a gap. */

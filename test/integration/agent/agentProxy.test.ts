@@ -85,9 +85,9 @@ describe('API: the agent proxy (real opencode)', function () {
   it('lists exactly the forwarded routes in the OpenAPI document', async () => {
     const doc = (await w.alice.get<{ paths: Record<string, Record<string, { tags: string[] }>> }>('/api/openapi.json')).body;
     const agent = Object.entries(doc.paths).flatMap(([p, ops]) => Object.entries(ops).filter(([, op]) => op.tags.includes('agent')).map(([m]) => `${m.toUpperCase()} ${p.replace('/api/projects/{id}/opencode', '')}`));
-    assert.equal(agent.length, 26);
+    assert.equal(agent.length, 27);
     for (const r of ['GET /event', 'POST /session/{sessionID}/prompt_async', 'POST /permission/{requestID}/reply', 'GET /file/content',
-      'GET /command', 'GET /mcp', 'POST /mcp', 'POST /mcp/{name}/connect', 'POST /mcp/{name}/disconnect']) assert.ok(agent.includes(r), r);
+      'GET /command', 'POST /session/{sessionID}/command', 'GET /mcp', 'POST /mcp', 'POST /mcp/{name}/connect', 'POST /mcp/{name}/disconnect']) assert.ok(agent.includes(r), r);
     assert.ok(!agent.some((r) => r.includes('*')), 'the not_proxied fallback is not documented as a route');
   });
 

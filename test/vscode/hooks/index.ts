@@ -11,6 +11,7 @@ import type { ProjectsFeature } from '../../../extension/projects/projectsFeatur
 import type { ProvidersFeature } from '../../../extension/providers/providersFeature';
 import type { SyncFeature } from '../../../extension/sync/syncFeature';
 import { activityHooks, type ActivityInternalArgs } from './activityHooks';
+import { agentTree, type AgentTreeArgs } from './agentTreeHooks';
 import { chatHooks, type ChatInternalArgs } from './chatHooks';
 import { desktopHooks, type DesktopInternalArgs } from './desktopHooks';
 import { logHooks } from './logHooks';
@@ -55,9 +56,15 @@ export function register({ shell, features }: HangarParts): vscode.Disposable[] 
       };
     },
     /** Queues answers for the next modal warnings ({answers}), and returns the modals answered so far. */
-    'hangar.internal.modals': (args?: { answers?: (string | null)[] }) => {
+    'hangar.internal.modals': (args?: { answers?: (string | null)[]; inputs?: (string | null)[] }) => {
       dialogs.modalAnswers.push(...(args?.answers ?? []));
+      dialogs.inputAnswers.push(...(args?.inputs ?? []));
       return dialogs.modals;
+    },
+    /** The Agent subtree below a project row as the view shows it; `run`: a node's menu command. */
+    'hangar.internal.agentTree': async (args: AgentTreeArgs) => {
+      await features.load('agentFiles');
+      return agentTree(await features.load('projects'), args);
     },
     /** What a window opening does with the stored token (the offline suite: a "reload" while the API is down). */
     'hangar.internal.resume': async (url: string) => (await projects()).session.resume(url),

@@ -25,6 +25,8 @@ export class WindowTaps implements vscode.Disposable {
    * answer (a button's title, or null for Cancel) is returned instead of showing the dialog.
    */
   readonly modalAnswers: (string | null)[] = [];
+  /** Answers for the next input boxes (showInputBox), in order: what the user types and Enter (null: Escape). */
+  readonly inputAnswers: (string | null)[] = [];
   private readonly restore: Array<() => void> = [];
 
   /** `onInputBox` sees every input box the product creates, before the product shows it. */
@@ -44,6 +46,14 @@ export class WindowTaps implements vscode.Disposable {
       }
       return (showWarningMessage as (m: string, ...r: never[]) => unknown)(message, ...rest);
     }) as typeof window.showWarningMessage;
+    const showInputBox = window.showInputBox;
+    window.showInputBox = ((options?: vscode.InputBoxOptions, token?: vscode.CancellationToken) => {
+      if (!this.inputAnswers.length) return showInputBox(options, token);
+      const answer = this.inputAnswers.shift() ?? undefined;
+      const problem = answer === undefined ? undefined : options?.validateInput?.(answer);
+      if (problem) return Promise.reject(new Error(`the input box refused "${answer}": ${String(problem)}`));
+      return Promise.resolve(answer);
+    }) as typeof window.showInputBox;
     const createInputBox = window.createInputBox;
     window.createInputBox = () => {
       const box = createInputBox();
@@ -52,6 +62,7 @@ export class WindowTaps implements vscode.Disposable {
     };
     this.restore.push(() => {
       window.showWarningMessage = showWarningMessage;
+      window.showInputBox = showInputBox;
       window.createInputBox = createInputBox;
     });
   }

@@ -14,6 +14,7 @@ export function applyHostMessage(state: ChatState, m: HostMessage): void {
       state.activeSessionId = m.activeSessionId;
       state.models = m.models;
       state.agents = m.agents;
+      if (m.commands) state.commands = m.commands;
       state.model = m.model ?? state.model ?? (m.models[0] ? { providerId: m.models[0].providerId, modelId: m.models[0].modelId } : null);
       state.agent = m.agent ?? state.agent ?? m.agents[0]?.name ?? null;
       // A draft the webview kept (it is newer: it is debounced to the host) wins over the host's.
@@ -28,6 +29,7 @@ export function applyHostMessage(state: ChatState, m: HostMessage): void {
       if (m.notice) state.modelNotice = m.notice;
       state.needsRedeploy = m.needsRedeploy ?? null;
       if (m.agents) state.agents = m.agents;
+      if (m.commands) state.commands = m.commands;
       return;
     case 'chat.sessions':
       state.sessions = m.sessions;

@@ -3,7 +3,7 @@
 // update it in place and bump revision numbers, so a streamed token costs O(1) however long the
 // session is; the view re-renders a row only when that message's `rev` changed.
 import type {
-  ChatAgent, ChatChangedFile, ChatError, ChatMessageInfo, ChatModel, ChatPart, ChatPermission, ChatProject, ChatSession, ChatStarting, ChatStatus, ConnectionState, MentionResult, ModelRef, PermissionReply, QueuedPrompt,
+  ChatAgent, ChatCommand, ChatChangedFile, ChatError, ChatMessageInfo, ChatModel, ChatPart, ChatPermission, ChatProject, ChatSession, ChatStarting, ChatStatus, ConnectionState, MentionResult, ModelRef, PermissionReply, QueuedPrompt,
 } from '../../protocol/chat';
 
 export interface MessageEntry {
@@ -62,6 +62,8 @@ export interface ChatState {
   activeSessionId: string | null;
   models: ChatModel[];
   agents: ChatAgent[];
+  /** the agent's slash commands: the composer's `/` picker */
+  commands: ChatCommand[];
   model: ModelRef | null;
   agent: string | null;
   /** why the model changed by itself (a provider change, a stale choice), until dismissed */
@@ -85,7 +87,8 @@ export interface ChatState {
 
 export function createChatState(): ChatState {
   return {
-    project: null, sessions: [], activeSessionId: null, models: [], agents: [], model: null, agent: null, modelNotice: null, needsRedeploy: null,
+    project: null, sessions: [], activeSessionId: null, models: [], agents: [], commands: [], model: null, agent: null,
+    modelNotice: null, needsRedeploy: null,
     connection: 'connected', offlineCopy: null, queue: [], starting: null, changes: new Map(), bySession: new Map(), drafts: {}, mentions: { seq: 0, items: [] }, rev: 0,
   };
 }

@@ -18,6 +18,22 @@ describe('agent proxy allow-list', () => {
     assert.equal(upstreamPath(route('post', '/permission/:requestID/reply'), { requestID: 'per_9' }), '/permission/per_9/reply');
   });
 
+  it('forwards a slash command with its arguments and nothing else', () => {
+    const body = route('post', '/session/:sessionID/command').body!;
+    assert.ok(body.safeParse({ command: 'review', arguments: 'src/app.ts' }).success);
+    assert.ok(body.safeParse({ command: 'review', arguments: '', agent: 'build', model: 'fake/fake-model' }).success);
+    for (const bad of [{ command: 'review' }, { command: '', arguments: '' }, { command: 'x', arguments: '', shell: 'rm -rf /' }]) {
+      assert.equal(body.safeParse(bad).success, false, JSON.stringify(bad));
+    }
+  });
+
+  it('passes opencode\'s command list on, a command file without a description (null) included', () => {
+    const list = route('get', '/command').response!;
+    const parsed = list.parse([{ name: 'init', description: 'guided setup', template: 'x', hints: [] },
+      { name: 'relnotes', description: null, agent: null, source: 'command', template: 'y', hints: ['$ARGUMENTS'] }]);
+    assert.deepEqual(parsed, [{ name: 'init', description: 'guided setup' }, { name: 'relnotes', description: null, agent: null }]);
+  });
+
   it('passes only workspace-relative file paths', () => {
     const path = (route('get', '/file/content').query!.path as z.ZodType);
     for (const ok of ['src/app.ts', '.', 'a/b..c/d', '.github/x.yml']) assert.ok(path.safeParse(ok).success, ok);

@@ -1,7 +1,7 @@
 // The controller's queue, resync and persistence with a fake agent proxy (the integration suite
 // test/integration/chat runs the same against the real opencode).
 import assert from 'node:assert/strict';
-import { ChatController, type ChatApi, type OcSession, type PromptBody } from '../../../../extension/chat/chatController';
+import { ChatController, type ChatApi, type OcSession, type CommandBody, type PromptBody } from '../../../../extension/chat/chatController';
 import type { PersistedChat } from '../../../../extension/chat/chatPersistence';
 import type { TranscriptCache } from '../../../../extension/chat/chatOfflineCopy';
 import type { Logger } from '../../../../extension/core/ports';
@@ -30,6 +30,10 @@ class FakeApi implements ChatApi {
     this.prompts.push({ sessionId, body });
     return Promise.resolve();
   }
+  commandList: unknown = [];
+  commandCalls: Array<{ sessionId: string; body: CommandBody }> = [];
+  command(sessionId: string, body: CommandBody) { this.commandCalls.push({ sessionId, body }); return Promise.resolve(); }
+  commands() { return Promise.resolve(this.commandList); }
   abort() { return Promise.resolve(); }
   replyPermission() { return Promise.resolve(); }
   permissions() { return Promise.resolve(this.pending); }
@@ -184,6 +188,39 @@ describe('chat: controller queue', () => {
     const init = t.posted.find((m) => m.type === 'chat.init');
     assert.ok(init?.type === 'chat.init');
     assert.deepEqual([init.models, init.agents, init.model, init.agent], [[{ providerId: 'fake', modelId: 'm', name: 'Fake · M' }], [{ name: 'build' }], { providerId: 'fake', modelId: 'm' }, 'build']);
+  });
+});
+
+describe('chat: controller slash commands', () => {
+  it('lists the agent\'s commands, sends `/name args` as a command and other text as a prompt', async () => {
+    const api = new FakeApi();
+    api.commandList = [{ name: 'review', description: 'Review a file', template: 'Review $ARGUMENTS' }, { name: 'init' }, { bad: 1 }];
+    const t = setup({ api });
+    await t.controller.onReady();
+    const init = t.posted.find((m) => m.type === 'chat.init');
+    assert.ok(init?.type === 'chat.init');
+    assert.deepEqual(init.commands, [{ name: 'init' }, { name: 'review', description: 'Review a file' }]);
+    await t.send('/review  src/app.ts now');
+    assert.deepEqual(api.commandCalls, [{
+      sessionId: 'ses_a', body: { command: 'review', arguments: 'src/app.ts now' },
+    }]);
+    assert.equal(api.prompts.length, 0);
+    t.controller.onEvent(status('ses_a', 'busy'));
+    t.controller.onEvent(status('ses_a', 'idle'));
+    await new Promise((r) => setImmediate(r));
+    await t.send('/nosuch thing');
+    assert.deepEqual(api.prompts.map((p) => p.body.parts[0]), [{ type: 'text', text: '/nosuch thing' }], 'an unknown command is plain text');
+  });
+
+  it('a saved command file (agentFilesChanged) sends the new command list', async () => {
+    const api = new FakeApi();
+    const t = setup({ api });
+    await t.controller.onReady();
+    api.commandList = [{ name: 'ship', description: 'Ship it' }];
+    await t.controller.agentFilesChanged();
+    const m = t.posted.filter((x) => x.type === 'chat.models').at(-1);
+    assert.ok(m?.type === 'chat.models');
+    assert.deepEqual(m.commands, [{ name: 'ship', description: 'Ship it' }]);
   });
 });
 

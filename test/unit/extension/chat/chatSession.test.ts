@@ -34,6 +34,8 @@ class FakeApi implements ChatApi {
   permissions() { return Promise.resolve([]); }
   providers() { return Promise.resolve({ providers: [], default: {} }); }
   agents() { return Promise.resolve([]); }
+  commands() { return Promise.resolve([]); }
+  command() { return Promise.resolve(); }
   sessionDiff() { return Promise.resolve([]); }
   workspaceDiff() { return Promise.resolve([]); }
   fileContent() { return Promise.resolve(undefined); }
