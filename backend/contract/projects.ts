@@ -118,5 +118,5 @@ export type ProjectUpdate = z.infer<typeof ProjectUpdate>;
 export const ProjectRedeploy = z.strictObject({
   tierId: TierId.optional().describe('the tier to redeploy on; the current one when absent'),
   runtime: RuntimeName.optional().describe('the runtime to move the project to, with its workspace and sessions; the current one when absent'),
-}).refine((b) => b.tierId !== undefined || b.runtime !== undefined, { message: 'name a tierId, a runtime or both' });
+}).describe('name a tierId, a runtime or both: neither (or the current ones) is 400 nothing_to_change, checked after the project is found so that another user\'s project is 404');
 export type ProjectRedeploy = z.infer<typeof ProjectRedeploy>;
