@@ -82,7 +82,12 @@ describe('API: /api/events', () => {
     await admin.post('/api/projects', { name: 'old' });
     const old = await first.waitFor((f) => f.data?.includes('"old"') ?? false);
     await first.close();
+    // A live stream sees the whole flood before the reconnect: on PostgreSQL events are written and
+    // delivered after the POST answers, and a late one would arrive live on the new stream.
+    const live = await openEventStream(api.url, api.adminToken);
     for (let i = 0; i < 12; i++) await admin.post('/api/projects', { name: `flood ${i}` });
+    await live.waitFor((f) => f.data?.includes('"flood 11"') ?? false);
+    await live.close();
     const again = await openEventStream(api.url, api.adminToken, old.id);
     try {
       const resync = await again.waitFor((f) => f.event === 'resync');

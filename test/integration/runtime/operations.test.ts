@@ -141,7 +141,8 @@ describe('API: container operations on the local runtime (real opencode)', funct
     const p = await until('crashed', async () => {
       const got = (await alice.get<Project>(`/api/projects/${project.id}`)).body;
       return got.status === 'crashed' ? got : undefined;
-    }, 10_000);
+      // On PostgreSQL the status monitor is a leased job: after a replica change it resumes within a lease (6 s).
+    }, 20_000);
     // Whether the child's exit event or the /proc check sees the death first decides the wording.
     assert.match(p.statusReason ?? '', /(killed by SIGKILL|\(pid \d+\) is gone); last log lines:\n[\s\S]*listening on/);
   });
