@@ -164,7 +164,7 @@ describe('chat host against the real opencode', function () {
     world.llm.enqueue({ text: hostile, chunkSize: 20_000, delayMs: 5 });
     await send('show me something nasty');
     await idle(sessionId);
-    await until('the answer in the webview\'s store', () => (storeTranscript(host.store, sessionId).some(([, t]) => t === hostile) ? true : undefined), 15_000);
+    await until('the answer in the webview\'s store', () => (storeTranscript(host.store, sessionId).some(([, t]) => t === hostile) ? true : undefined), 60_000);
     const seen = await renderInBrowser(host.posted, 'click me');
     assert.deepEqual(seen.dom, { pwned: null, scripts: 2, handlers: 0, active: 0, hrefs: [] });
     assert.deepEqual(seen.dialogs, []);

@@ -56,7 +56,7 @@ export async function renderInBrowser(posted: ChatHostToWebview[], linkText: str
     }));
     // The transcript is virtualised: after the scroll, its rows render on later frames (several on a busy machine).
     const hugeLineShown = await tab.waitForFunction(() => document.body.textContent.includes('x'.repeat(200 * 1024)), null,
-      { timeout: 15_000 }).then(() => true, () => false);
+      { timeout: 30_000 }).then(() => true, () => false);
     await tab.locator('.composer-input').fill('still responsive');
     const typed = await tab.locator('.composer-input').inputValue();
     const openedLinks = await tab.evaluate(() => window.__posted.filter((m: { type: string }) => m.type === 'chat.openLink').map((m: { url: string }) => m.url));
