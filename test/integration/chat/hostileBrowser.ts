@@ -55,8 +55,12 @@ export async function renderInBrowser(posted: ChatHostToWebview[], linkText: str
       hrefs: [...document.querySelectorAll('[href], [src]')].map((el: El) => el.getAttribute('href') ?? el.getAttribute('src')).filter((h: string) => !/^\/(index|theme)\.(css|js)$|^\/stub\.js$/.test(h)),
     }));
     // The transcript is virtualised: after the scroll, its rows render on later frames (several on a busy machine).
-    const hugeLineShown = await tab.waitForFunction(() => document.body.textContent.includes('x'.repeat(200 * 1024)), null,
-      { timeout: 30_000 }).then(() => true, () => false);
+    // Each poll scrolls to the end again: a scroll made before the rows had their full height stops short of it.
+    const hugeLineShown = await tab.waitForFunction(() => {
+      const t = document.querySelector('.transcript');
+      if (t) t.scrollTop = t.scrollHeight;
+      return document.body.textContent.includes('x'.repeat(200 * 1024));
+    }, null, { timeout: 30_000, polling: 250 }).then(() => true, () => false);
     await tab.locator('.composer-input').fill('still responsive');
     const typed = await tab.locator('.composer-input').inputValue();
     const openedLinks = await tab.evaluate(() => window.__posted.filter((m: { type: string }) => m.type === 'chat.openLink').map((m: { url: string }) => m.url));
