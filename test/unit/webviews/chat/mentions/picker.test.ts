@@ -93,7 +93,11 @@ describe('chat mentions in a browser', function () {
     await input().pressSequentially('o');
     const seq = (await queries()).at(-1)!.seq!;
     await host({ type: 'chat.mentionResults', seq, items: [{ path: 'src/payments/invoice.ts', source: 'workspace', kind: 'file' }] });
-    await tab.waitForSelector('.picker-item');
+    // The picker may show the previous answer until this one renders: wait for exactly the new list.
+    await tab.waitForFunction(() => {
+      const names = [...document.querySelectorAll('.picker-item .picker-name')].map((n) => n.textContent);
+      return names.length === 1 && names[0] === 'invoice.ts';
+    });
     await input().press('Enter');
     assert.equal(await input().inputValue(), 'Look at @src/payments/invoice.ts ');
     assert.equal(await tab.locator('.picker').count(), 0);
