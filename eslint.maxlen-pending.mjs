@@ -168,7 +168,6 @@ export const maxLenPending = [
   'extension/chat/agentCatalog.ts',
   'extension/chat/agentEvents.ts',
   'extension/chat/chatApi.ts',
-  'extension/chat/chatController.ts',
   'extension/chat/chatFeature.ts',
   'extension/chat/chatOfflineCopy.ts',
   'extension/chat/chatPanel.ts',
