@@ -171,11 +171,9 @@ export class ChatController {
     const catalog = this.loadCatalog();
     const t = this.transcript;
     try {
+      // A project with no session opens on a new conversation: the session is created by the first send
+      // (promptSender.ts), so opencode titles it from that prompt; an empty one would keep a timestamp title.
       await t.loadSessions();
-      if (t.sessions.length === 0 && !this.sender.queue.headOf(NEW_SESSION)) {
-        const created = await this.api.createSession();
-        t.sessions = [sessionView(created)];
-      }
     } catch (e) {
       // Not running, unreachable…: the webview still gets its init (and shows the project's status),
       // with the drafts and queue it had: sending starts the project.
@@ -299,11 +297,8 @@ export class ChatController {
     'chat.redeploy': async () => { await this.port.redeployProject?.(); },
     'chat.start': () => { this.sender.startNow(); },
     'chat.permissionReply': async (m) => { await this.api.replyPermission(m.permissionId, m.reply); },
-    'chat.newSession': async () => {
-      const created = await this.api.createSession();
-      this.transcript.upsert(sessionView(created));
-      await this.transcript.switchTo(created.id);
-    },
+    // "+ New": a new conversation, created (and titled) by its first send, as on a project with none.
+    'chat.newSession': () => { this.transcript.startNew(); },
     'chat.switchSession': async (m) => {
       if (this.copy.switchTo(m.sessionId)) return;
       if (!this.transcript.has(m.sessionId)) throw new Error('No such session.');
