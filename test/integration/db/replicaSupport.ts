@@ -1,4 +1,7 @@
 import pg from 'pg';
+import { openDatabase, type Db } from '../../../backend/db/database';
+import { SharedEventHub, type SharedEventOptions } from '../../../backend/events/sharedEventHub';
+import type { Logger } from '../../../backend/logger';
 import { kill9, spawnApi, type ApiProcess } from '../faults/support';
 
 /** The background jobs a replica's log says it took ("background job runs in this replica {"job":…}"). */
@@ -25,6 +28,26 @@ export async function startReplicas(dir: string, env: Record<string, string>, co
     async stop() {
       await sql.end().catch(() => {});
       for (const api of apis) await kill9(api.proc);
+    },
+  };
+}
+
+/** `count` replicas' event hubs on one PostgreSQL database, each with its own pool and LISTEN connection. */
+export async function openHubs(url: string, count: number, log: Logger, opts: SharedEventOptions = {}) {
+  const dbs: Db[] = [];
+  const hubs: SharedEventHub[] = [];
+  for (let r = 0; r < count; r++) {
+    const db = await openDatabase({ kind: 'postgres', url });
+    dbs.push(db);
+    const hub = new SharedEventHub(1000, db, url, log, opts);
+    await hub.start();
+    hubs.push(hub);
+  }
+  return {
+    hubs,
+    async close() {
+      for (const hub of hubs) await hub.close();
+      for (const db of dbs) await db.destroy();
     },
   };
 }
