@@ -154,7 +154,8 @@ export function createServices(
     drivers, projects, tiers, config.healthTimeoutMs, log, bus, agentApiUrls, () => injection.envFor());
   const replicaId = newId();
   const operations = new OperationService(db, hub, projects, lifecycle, log, bus, status, replicaId);
-  const leases = new OperationLeases(db, hub, projects, replicaId, log, (id) => operations.cancelRequested(id));
+  const leaseTimes = { renewMs: config.leases.renewMs, leaseMs: config.leases.operationMs };
+  const leases = new OperationLeases(db, hub, projects, replicaId, log, (id) => operations.cancelRequested(id), leaseTimes);
   const busy = (id: string) => operations.isBusy(id) || leases.busyElsewhere(id);
   const monitor = new StatusMonitor(drivers, projects, busy, config.statusPollMs, log);
   const warmPools = new WarmPoolSettings(db, box, drivers);

@@ -14,9 +14,9 @@ export interface AgentProxy {
 }
 
 export function createAgentProxy(
-  config: Config, projects: ProjectService, log: Logger, hub?: Pick<EventHub, 'observe'>,
+  config: Config, projects: ProjectService, log: Logger, hub?: Pick<EventHub, 'follow'>,
 ): AgentProxy {
-  // Resolved targets are dropped on every event about their project (status, update, delete).
+  // Resolved targets are dropped on every event about their project (status, update, delete), from any replica.
   const targets = new AgentTargets(projects, hub);
   const relays = new AgentEventRelays({
     bufferSize: config.agent.eventBuffer,
