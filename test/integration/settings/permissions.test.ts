@@ -107,6 +107,59 @@ describe('settings: OpenCode permissions reach a running agent (local runtime, r
     assert.equal(now.updatedAt, before.updatedAt, 'no redeploy happened');
   });
 
+  /** A workspace opencode.json (as a repository or the agent itself would write it); then opencode reloads. */
+  async function writeWorkspaceConfig(config: unknown): Promise<void> {
+    const file = path.join(workspace(), 'opencode.json');
+    if (config === undefined) fs.rmSync(file, { force: true });
+    else fs.writeFileSync(file, JSON.stringify(config));
+    const a = await agent();
+    await (await fetch(`${a.url}/instance/dispose`, { method: 'POST', headers: a.headers })).body?.cancel();
+  }
+
+  async function assertBashRefused(marker: string): Promise<void> {
+    const session = await newSession();
+    await bashTurn(session, marker, true);
+    assert.ok(!fs.existsSync(path.join(workspace(), marker)), 'the command did not run');
+    const messages = await agentGet<Message[]>(`/session/${session}/message`);
+    const toolParts = messages.flatMap((m) => m.parts).filter((p) => p.type === 'tool');
+    assert.deepEqual(toolParts.map((p) => p.tool), ['invalid'], 'the model\'s bash call became a refusal');
+  }
+
+  it('a workspace opencode.json with bash allow (top level, then per agent) does not beat the user\'s deny', async () => {
+    await writeWorkspaceConfig({ permission: { bash: 'allow' } });
+    assert.equal((await agentGet<{ permission?: Record<string, unknown> }>('/config')).permission?.bash, 'deny');
+    await assertBashRefused('workspace-allow-marker');
+    // Per agent: opencode puts agent.<name>.permission after the top level; the next push covers it.
+    await writeWorkspaceConfig({ permission: { bash: 'allow' }, agent: { build: { permission: { bash: 'allow' } } } });
+    assert.equal((await alice.call('PUT', '/api/me/permissions', { bash: 'deny' })).status, 200);
+    const build = (await agentGet<{ name: string; permission: { permission: string; action: string }[] }[]>('/agent'))
+      .find((a) => a.name === 'build')!;
+    assert.equal(build.permission.filter((r) => r.permission === 'bash').at(-1)?.action, 'deny');
+    await assertBashRefused('agent-allow-marker');
+    const notes = (await alice.get<Project>(`/api/projects/${project.id}`)).body.runtimeNotes;
+    assert.ok(!notes.some((n) => n.startsWith('Permissions:')), JSON.stringify(notes));
+  });
+
+  /** The project's runtime notes once `done` holds for them (the check after a reload runs in the background). */
+  async function notesUntil(done: (notes: string[]) => boolean): Promise<string[]> {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const notes = (await alice.get<Project>(`/api/projects/${project.id}`)).body.runtimeNotes;
+      if (done(notes) || Date.now() > deadline) return notes;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+
+  it('a workspace wildcard rule ordered after Hangar\'s key is found and shown in the project\'s notes', async () => {
+    await writeWorkspaceConfig({ permission: { bash: 'allow', '*': 'allow' } });
+    assert.equal((await alice.call('PUT', '/api/me/permissions', { bash: 'deny' })).status, 200);
+    const shown = (notes: string[]) => notes.some((n) => /^Permissions: .*agent \w+: bash \* is allow \(rule \* \*\)/.test(n));
+    assert.ok(shown(await notesUntil(shown)), 'the note names the rule');
+    await writeWorkspaceConfig(undefined);
+    assert.equal((await alice.call('PUT', '/api/me/permissions', { bash: 'deny' })).status, 200);
+    assert.ok(!shown(await notesUntil((n) => !shown(n))), 'the note goes once the rule is gone');
+  });
+
   it('a project override to ask: the next bash call waits for a permission reply, and reject refuses it', async () => {
     const put = await alice.call<EffectivePermissions>('PUT', `/api/projects/${project.id}/permissions`, { bash: 'ask' });
     assert.equal(put.status, 200, JSON.stringify(put.body));
