@@ -2,6 +2,7 @@ import type { Db } from '../db/database';
 import type { ActivityRow } from '../db/schema';
 import { OpencodeWebhook, type ActivityPage, type ActivitySession, type ActivityStatus } from '../contract';
 import type { EventHub } from '../events/eventHub';
+import type { DomainBus } from '../events/domainBus';
 import type { Logger } from '../logger';
 import type { ProjectService } from '../services/projects';
 import { badRequest, HttpError, unauthorized } from '../errors';
@@ -53,6 +54,8 @@ export class ActivityService {
     private readonly now: () => number = Date.now,
     /** Outgoing notification webhooks: every notification is offered to the owner's. */
     private readonly notifier?: NotificationWebhooks,
+    /** session.started for a session seen the first time (the project's timeline records it). */
+    private readonly bus?: DomainBus,
   ) {
     this.replays = new ReplayStore(db);
   }
@@ -155,6 +158,7 @@ export class ActivityService {
         }
         throw err;
       }
+      await this.bus?.emit('session.started', { projectId, sessionId, parentSessionId: next.parentSessionId, title: next.title });
     } else if (JSON.stringify(toState(row)) !== JSON.stringify(next)) {
       await this.db.updateTable('activity').set(values).where('project_id', '=', projectId).where('session_id', '=', sessionId).execute();
     }

@@ -14,6 +14,10 @@ export interface DomainEvents {
   'permissions.changed': { userId: string; projectId: string | null };
   /** A project's opencode answered its health check after a deploy, start or restart. */
   'agent.healthy': { projectId: string; agentUrl: string };
+  /** A project's tier was changed (a redeploy with another tier; backend/services/redeploy.ts). */
+  'project.tierChanged': { projectId: string; from: string; to: string };
+  /** The opencode plugin reported a session Hangar had not seen (backend/activity); a subagent's too. */
+  'session.started': { projectId: string; sessionId: string; parentSessionId: string | null; title: string };
   /** An operation has finished and released the project (its row holds the final state). */
   'operation.finished': {
     ownerId: string; projectId: string; kind: OperationKind; state: 'succeeded' | 'failed' | 'cancelled';

@@ -1,0 +1,123 @@
+// Issue #15, the timeline's other entries: config changes (permissions, provider/model), a tier change,
+// a cancelled redeploy (cancelled, not failed), and sessions started and finished as the opencode
+// plugin reports them. Local runtime, real opencode, the fake LLM.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Operation, OperationList, Project, TimelineEntry, TimelinePage } from '../../../backend/contract';
+import { scanProcesses } from '../../../backend/runtime/local/processes';
+import { startFakeLlm, type FakeLlm } from '../../fixtures/fakeLlm/server';
+import { client, startTestApi, type TestApi } from '../support/apiServer';
+
+describe('API: the timeline\'s config, tier, cancelled and session entries (issue #15; local runtime)', function () {
+  this.timeout(240_000);
+  let fake: FakeLlm;
+  let api: TestApi;
+  let alice: ReturnType<typeof client>;
+  let project: Project;
+
+  async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const v = await fn();
+      if (v !== undefined) return v;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  const operation = async (id: string) =>
+    (await alice.get<OperationList>(`/api/projects/${project.id}/operations`)).body.items.find((o) => o.id === id);
+  const settled = (id: string) => until(`operation ${id}`, async () => {
+    const op = await operation(id);
+    return op && op.state !== 'queued' && op.state !== 'running' ? op : undefined;
+  }, 120_000);
+  const entries = async (kind: string): Promise<TimelineEntry[]> =>
+    (await alice.get<TimelinePage>(`/api/projects/${project.id}/timeline?kind=${kind}&limit=200`)).body.items;
+
+  before(async () => {
+    fake = await startFakeLlm();
+    api = await startTestApi({ HANGAR_RUNTIME: 'local', HANGAR_MODELS_URL: 'off' });
+    alice = client(api.url, api.adminToken);
+    assert.equal((await alice.post('/api/custom-providers', {
+      id: 'fakellm', name: 'Fake LLM', baseURL: fake.baseUrl, apiKey: 'fk-timeline-test-key',
+      models: [{ id: 'fake-model', context: 128000, output: 4096 }, { id: 'fake-big', context: 128000, output: 4096 }],
+    })).status, 201);
+    assert.equal((await alice.call('PUT', '/api/me/default-model', { providerId: 'fakellm', modelId: 'fake-model' })).status, 200);
+    project = (await alice.post<Project>('/api/projects', { name: 'timeline-kinds' })).body;
+    const op = (await alice.post<Operation>(`/api/projects/${project.id}/deploy`, { force: true })).body;
+    assert.equal((await settled(op.id)).state, 'succeeded');
+  });
+
+  after(async () => {
+    if (project) await alice.del(`/api/projects/${project.id}?deleteVolumes=true&confirm=${project.slug}`).catch(() => {});
+    await api.close();
+    for (const s of scanProcesses(path.join(api.dataDir, 'projects'))) process.kill(-s.pid, 'SIGKILL');
+    fs.rmSync(api.dataDir, { recursive: true, force: true });
+    await fake.close();
+  });
+
+  it('records permission and provider/model changes as config entries by the user, with what they are now', async () => {
+    assert.equal((await alice.call('PUT', `/api/projects/${project.id}/permissions`, { bash: 'deny' })).status, 200);
+    assert.equal((await alice.call('PUT', '/api/me/permissions', { edit: 'ask' })).status, 200);
+    const put = await alice.call('PUT', `/api/projects/${project.id}/model`, { providerId: 'fakellm', modelId: 'fake-big' });
+    assert.equal(put.status, 200, JSON.stringify(put.body));
+    const config = await entries('config');
+    assert.deepEqual(config.map((e) => [e.actor, e.outcome]), [['user', 'succeeded'], ['user', 'succeeded'], ['user', 'succeeded']]);
+    assert.equal(config[0]!.detail, 'model: fakellm/fake-big (project)');
+    assert.match(config[1]!.detail ?? '', /^permissions: bash deny \(project\), edit ask \(user\).* \(your default changed\)$/);
+    assert.match(config[2]!.detail ?? '', /^permissions: bash deny \(project\), edit allow \(default\)/);
+    assert.ok(!config[2]!.detail!.includes('your default'), 'a project\'s own override says so by its source');
+  });
+
+  it('records a tier change, and a redeploy the user cancels as cancelled (not failed)', async () => {
+    const changed = await alice.post<Operation>(`/api/projects/${project.id}/redeploy`, { tierId: 'lite' });
+    assert.equal(changed.status, 202, JSON.stringify(changed.body));
+    assert.equal((await settled(changed.body.id)).state, 'succeeded');
+    const [tier] = await entries('tier');
+    assert.deepEqual([tier?.actor, tier?.outcome, tier?.detail], ['user', 'succeeded', 'from standard to lite']);
+
+    // A quiet machine can finish a deploy before the cancel arrives: try again until one is cancelled.
+    let cancelled: Operation | undefined;
+    for (let i = 0; i < 6 && !cancelled; i++) {
+      const tierId = i % 2 === 0 ? 'standard' : 'lite';
+      const op = await alice.post<Operation>(`/api/projects/${project.id}/redeploy`, { tierId });
+      assert.equal(op.status, 202, JSON.stringify(op.body));
+      await alice.post(`/api/projects/${project.id}/operations/${op.body.id}/cancel`, {});
+      const done = await settled(op.body.id);
+      assert.notEqual(done.state, 'failed', done.error ?? '');
+      if (done.state === 'cancelled') cancelled = done;
+    }
+    assert.ok(cancelled, 'one redeploy was cancelled');
+    const deploys = await entries('deploy');
+    assert.equal(deploys[0]?.outcome, 'cancelled', JSON.stringify(deploys[0]));
+    assert.match(deploys[0]?.detail ?? '', /cancel/i);
+  });
+
+  it('records a session started and its turn finished, from the plugin\'s events', async () => {
+    if ((await alice.get<Project>(`/api/projects/${project.id}`)).body.status !== 'running') {
+      const op = (await alice.post<Operation>(`/api/projects/${project.id}/deploy`, { force: false })).body;
+      assert.equal((await settled(op.id)).state, 'succeeded');
+    }
+    const made = await alice.post<{ id: string }>(`/api/projects/${project.id}/opencode/session`, { title: 'timeline turn' });
+    assert.equal(made.status, 200, JSON.stringify(made.body));
+    fake.enqueue({ text: 'all done' });
+    const turn = await alice.post(`/api/projects/${project.id}/opencode/session/${made.body.id}/prompt_async`, {
+      parts: [{ type: 'text', text: 'say done' }],
+    });
+    assert.equal(turn.status, 204, JSON.stringify(turn.body));
+    const [started] = await until('the session on the timeline', async () => {
+      const found = (await entries('session-start')).filter((e) => e.detail?.includes(made.body.id));
+      return found.length ? found : undefined;
+    });
+    assert.deepEqual([started!.actor, started!.outcome], ['user', 'observed']);
+    const [ended] = await until('the finished turn on the timeline', async () => {
+      const found = (await entries('session-end')).filter((e) => e.detail?.includes(made.body.id));
+      return found.length ? found : undefined;
+    });
+    assert.deepEqual([ended!.actor, ended!.outcome], ['agent', 'succeeded']);
+    assert.match(ended!.detail ?? '', /finished/);
+    const both = (await alice.get<TimelinePage>(`/api/projects/${project.id}/timeline?kind=session-start,session-end`)).body;
+    assert.ok(both.items.every((e) => e.kind === 'session-start' || e.kind === 'session-end'), 'the filter holds');
+  });
+});
