@@ -8,6 +8,7 @@ import type { Operation, OperationList, Project, TimelineEntry, TimelinePage } f
 import { scanProcesses } from '../../../backend/runtime/local/processes';
 import { startFakeLlm, type FakeLlm } from '../../fixtures/fakeLlm/server';
 import { client, startTestApi, type TestApi } from '../support/apiServer';
+import { until } from '../sync/support';
 
 describe('API: the timeline\'s config, tier, cancelled and session entries (issue #15; local runtime)', function () {
   this.timeout(240_000);
@@ -15,16 +16,6 @@ describe('API: the timeline\'s config, tier, cancelled and session entries (issu
   let api: TestApi;
   let alice: ReturnType<typeof client>;
   let project: Project;
-
-  async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const v = await fn();
-      if (v !== undefined) return v;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
 
   const operation = async (id: string) =>
     (await alice.get<OperationList>(`/api/projects/${project.id}/operations`)).body.items.find((o) => o.id === id);
