@@ -211,6 +211,7 @@ export function createServices(
     async (id) => describeModel(await providers.effective(userId, id))));
   bus.on('project.tierChanged', ({ projectId, from, to }) => timeline.tierChanged(projectId, from, to));
   bus.on('session.started', (s) => timeline.sessionStarted(s));
+  bus.on('agent.pushed', (p) => timeline.agentPushed(p));
   return {
     settings, config, db, log, hub, bus, agentApiUrls, users, tiers, projects, drivers, lifecycle, operations, leases, redeploy, timeline,
     monitor, warmPools,

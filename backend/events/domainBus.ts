@@ -18,6 +18,8 @@ export interface DomainEvents {
   'project.tierChanged': { projectId: string; from: string; to: string };
   /** The opencode plugin reported a session Hangar had not seen (backend/activity); a subagent's too. */
   'session.started': { projectId: string; sessionId: string; parentSessionId: string | null; title: string };
+  /** The agent ran `git push` itself (its bash tool; the plugin reports it): how it ended. */
+  'agent.pushed': { projectId: string; command: string; exit: number | null; ok: boolean };
   /** An operation has finished and released the project (its row holds the final state). */
   'operation.finished': {
     ownerId: string; projectId: string; kind: OperationKind; state: 'succeeded' | 'failed' | 'cancelled';

@@ -84,6 +84,14 @@ export class TimelineService {
     }));
   }
 
+  /** The agent's own `git push` (not one through Hangar's sync): actor agent. */
+  agentPushed(p: { projectId: string; command: string; exit: number | null; ok: boolean }): Promise<void> {
+    const detail = `${p.command}${p.exit === null ? '' : ` (exit ${p.exit})`}`;
+    return this.safely(p.projectId, () => this.record({
+      projectId: p.projectId, kind: 'push', actor: 'agent', outcome: p.ok ? 'succeeded' : 'failed', detail,
+    }));
+  }
+
   /** A session the agent reported for the first time; a subagent's session belongs to its parent's turn. */
   sessionStarted(s: { projectId: string; sessionId: string; parentSessionId: string | null; title: string }):
     Promise<void> {

@@ -111,4 +111,26 @@ describe('API: the timeline\'s config, tier, cancelled and session entries (issu
     const both = (await alice.get<TimelinePage>(`/api/projects/${project.id}/timeline?kind=session-start,session-end`)).body;
     assert.ok(both.items.every((e) => e.kind === 'session-start' || e.kind === 'session-end'), 'the filter holds');
   });
+
+  it('records the agent\'s own git push (its bash tool, reported by the plugin) with actor agent', async () => {
+    assert.equal((await alice.call('PUT', `/api/projects/${project.id}/permissions`, {})).status, 200);
+    assert.equal((await alice.call('PUT', '/api/me/permissions', {})).status, 200);
+    const made = await alice.post<{ id: string }>(`/api/projects/${project.id}/opencode/session`, { title: 'agent push' });
+    assert.equal(made.status, 200, JSON.stringify(made.body));
+    const command = 'git init -q --bare .agent-remote.git && (git rev-parse -q --verify HEAD >/dev/null'
+      + ' || (git init -q . && git -c user.name=a -c user.email=a@example.com commit -q --allow-empty -m first))'
+      + ' && git push -q ./.agent-remote.git HEAD:refs/heads/main';
+    fake.enqueue({ toolCalls: [{ name: 'bash', arguments: { command, description: 'push my work' } }] }, { text: 'pushed' });
+    const turn = await alice.post(`/api/projects/${project.id}/opencode/session/${made.body.id}/prompt_async`, {
+      parts: [{ type: 'text', text: 'push your work' }],
+    });
+    assert.equal(turn.status, 204, JSON.stringify(turn.body));
+    const [push] = await until('the agent\'s push on the timeline', async () => {
+      const found = (await entries('push')).filter((e) => e.actor === 'agent');
+      return found.length ? found : undefined;
+    });
+    const bare = path.join(api.dataDir, 'projects', project.id, 'workspace', '.agent-remote.git');
+    assert.ok(fs.existsSync(path.join(bare, 'refs', 'heads', 'main')), 'the push really happened');
+    assert.deepEqual([push!.outcome, push!.detail], ['succeeded', `${command} (exit 0)`]);
+  });
 });
