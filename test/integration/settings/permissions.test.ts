@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { EffectivePermissions, Operation, OperationList, Project } from '../../../backend/contract';
-import { scanProcesses } from '../../../backend/runtime/local/processes';
-import { startFakeLlm, type FakeLlm } from '../../fixtures/fakeLlm/server';
-import { client, startTestApi, type TestApi } from '../support/apiServer';
+import type { EffectivePermissions, Project } from '../../../backend/contract';
+import type { FakeLlm } from '../../fixtures/fakeLlm/server';
+import type { client, TestApi } from '../support/apiServer';
+import { startLocalAgent, type LocalAgent } from '../support/localAgent';
 
 interface ToolPart { type: string; tool?: string; state?: { status?: string; error?: string; output?: string } }
 interface Message { info: { role: string }; parts: ToolPart[] }
@@ -16,38 +16,17 @@ interface Message { info: { role: string }; parts: ToolPart[] }
  */
 describe('settings: OpenCode permissions reach a running agent (local runtime, real opencode, fake LLM)', function () {
   this.timeout(180_000);
+  let local: LocalAgent;
   let fake: FakeLlm;
   let api: TestApi;
   let alice: ReturnType<typeof client>;
   let project: Project;
 
   before(async () => {
-    fake = await startFakeLlm();
-    api = await startTestApi({ HANGAR_RUNTIME: 'local', HANGAR_MODELS_URL: 'off' });
-    alice = client(api.url, api.adminToken);
-    assert.equal((await alice.post('/api/custom-providers', {
-      id: 'fakellm', name: 'Fake LLM', baseURL: fake.baseUrl, apiKey: 'fk-permissions-test-key',
-      models: [{ id: 'fake-model', context: 128000, output: 4096 }],
-    })).status, 201);
-    assert.equal((await alice.call('PUT', '/api/me/default-model', { providerId: 'fakellm', modelId: 'fake-model' })).status, 200);
-    project = (await alice.post<Project>('/api/projects', { name: 'perms' })).body;
-    const op = (await alice.post<Operation>(`/api/projects/${project.id}/deploy`, { force: true })).body;
-    const deadline = Date.now() + 90_000;
-    for (;;) {
-      const found = (await alice.get<OperationList>(`/api/projects/${project.id}/operations`)).body.items.find((o) => o.id === op.id);
-      if (found?.state === 'succeeded') break;
-      if (found && found.state !== 'running' && found.state !== 'queued') throw new Error(`deploy ${found.state}: ${found.error}`);
-      if (Date.now() > deadline) throw new Error('deploy timed out');
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    local = await startLocalAgent('perms');
+    ({ fake, api, alice, project } = local);
   });
-  after(async () => {
-    if (project) await alice.del(`/api/projects/${project.id}?deleteVolumes=true&confirm=${project.slug}`).catch(() => {});
-    await api.close();
-    for (const s of scanProcesses(path.join(api.dataDir, 'projects'))) process.kill(-s.pid, 'SIGKILL');
-    fs.rmSync(api.dataDir, { recursive: true, force: true });
-    await fake.close();
-  });
+  after(() => local?.close());
 
   const workspace = () => path.join(api.dataDir, 'projects', project.id, 'workspace');
 

@@ -1,52 +1,31 @@
 // Issue #15, the timeline's other entries: config changes (permissions, provider/model), a tier change,
-// a cancelled redeploy (cancelled, not failed), and sessions started and finished as the opencode
-// plugin reports them. Local runtime, real opencode, the fake LLM.
+// a cancelled redeploy (cancelled, not failed), sessions started and finished as the opencode plugin
+// reports them, and the agent's own git push. Local runtime, real opencode, the fake LLM.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Operation, OperationList, Project, TimelineEntry, TimelinePage } from '../../../backend/contract';
-import { scanProcesses } from '../../../backend/runtime/local/processes';
-import { startFakeLlm, type FakeLlm } from '../../fixtures/fakeLlm/server';
-import { client, startTestApi, type TestApi } from '../support/apiServer';
+import type { Operation, Project, TimelineEntry, TimelinePage } from '../../../backend/contract';
+import type { FakeLlm } from '../../fixtures/fakeLlm/server';
+import type { client, TestApi } from '../support/apiServer';
+import { startLocalAgent, type LocalAgent } from '../support/localAgent';
 import { until } from '../sync/support';
 
 describe('API: the timeline\'s config, tier, cancelled and session entries (issue #15; local runtime)', function () {
   this.timeout(240_000);
+  let agent: LocalAgent;
   let fake: FakeLlm;
   let api: TestApi;
   let alice: ReturnType<typeof client>;
   let project: Project;
-
-  const operation = async (id: string) =>
-    (await alice.get<OperationList>(`/api/projects/${project.id}/operations`)).body.items.find((o) => o.id === id);
-  const settled = (id: string) => until(`operation ${id}`, async () => {
-    const op = await operation(id);
-    return op && op.state !== 'queued' && op.state !== 'running' ? op : undefined;
-  }, 120_000);
+  const settled = (id: string) => agent.settled(id);
   const entries = async (kind: string): Promise<TimelineEntry[]> =>
     (await alice.get<TimelinePage>(`/api/projects/${project.id}/timeline?kind=${kind}&limit=200`)).body.items;
 
   before(async () => {
-    fake = await startFakeLlm();
-    api = await startTestApi({ HANGAR_RUNTIME: 'local', HANGAR_MODELS_URL: 'off' });
-    alice = client(api.url, api.adminToken);
-    assert.equal((await alice.post('/api/custom-providers', {
-      id: 'fakellm', name: 'Fake LLM', baseURL: fake.baseUrl, apiKey: 'fk-timeline-test-key',
-      models: [{ id: 'fake-model', context: 128000, output: 4096 }, { id: 'fake-big', context: 128000, output: 4096 }],
-    })).status, 201);
-    assert.equal((await alice.call('PUT', '/api/me/default-model', { providerId: 'fakellm', modelId: 'fake-model' })).status, 200);
-    project = (await alice.post<Project>('/api/projects', { name: 'timeline-kinds' })).body;
-    const op = (await alice.post<Operation>(`/api/projects/${project.id}/deploy`, { force: true })).body;
-    assert.equal((await settled(op.id)).state, 'succeeded');
+    agent = await startLocalAgent('timeline-kinds', ['fake-model', 'fake-big']);
+    ({ fake, api, alice, project } = agent);
   });
-
-  after(async () => {
-    if (project) await alice.del(`/api/projects/${project.id}?deleteVolumes=true&confirm=${project.slug}`).catch(() => {});
-    await api.close();
-    for (const s of scanProcesses(path.join(api.dataDir, 'projects'))) process.kill(-s.pid, 'SIGKILL');
-    fs.rmSync(api.dataDir, { recursive: true, force: true });
-    await fake.close();
-  });
+  after(() => agent?.close());
 
   it('records permission and provider/model changes as config entries by the user, with what they are now', async () => {
     assert.equal((await alice.call('PUT', `/api/projects/${project.id}/permissions`, { bash: 'deny' })).status, 200);
