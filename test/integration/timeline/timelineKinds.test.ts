@@ -44,7 +44,10 @@ describe('API: the timeline\'s config, tier, cancelled and session entries (issu
     const changed = await alice.post<Operation>(`/api/projects/${project.id}/redeploy`, { tierId: 'lite' });
     assert.equal(changed.status, 202, JSON.stringify(changed.body));
     assert.equal((await settled(changed.body.id)).state, 'succeeded');
-    const [tier] = await entries('tier');
+    const [tier] = await until('the tier change on the timeline', async () => {
+      const found = await entries('tier');
+      return found.length ? found : undefined;
+    }, 30_000);
     assert.deepEqual([tier?.actor, tier?.outcome, tier?.detail], ['user', 'succeeded', 'from standard to lite']);
 
     // A quiet machine can finish a deploy before the cancel arrives: try again until one is cancelled.
@@ -59,8 +62,11 @@ describe('API: the timeline\'s config, tier, cancelled and session entries (issu
       if (done.state === 'cancelled') cancelled = done;
     }
     assert.ok(cancelled, 'one redeploy was cancelled');
-    const deploys = await entries('deploy');
-    assert.equal(deploys[0]?.outcome, 'cancelled', JSON.stringify(deploys[0]));
+    // The entry is written from the operation's finished event, which may arrive after the list answers.
+    const deploys = await until('the cancelled deploy on the timeline', async () => {
+      const found = await entries('deploy');
+      return found[0]?.outcome === 'cancelled' ? found : undefined;
+    }, 30_000);
     assert.match(deploys[0]?.detail ?? '', /cancel/i);
   });
 
