@@ -18,6 +18,7 @@ import { ProjectsTreeProvider } from './projectsTree';
 import { TiersTreeProvider } from './tiersTree';
 import { queuedActionCommands, reportSettled } from './queuedActionCommands';
 import { hostQueuedActions } from './queuedActionsHost';
+import { GapNotes, gapMessage } from './gapNotes';
 
 /** The Projects and Tiers views, a project's details panel, the project and container commands. */
 export interface ProjectsFeature extends Feature<(typeof PROJECTS_COMMANDS)[number]> {
@@ -63,6 +64,15 @@ export async function createProjectsFeature(core: FeatureCore): Promise<Projects
   let settledHandler: Parameters<typeof hostQueuedActions>[3] = () => undefined;
   const outbox = hostQueuedActions(context, session, log, (r) => settledHandler(r));
   projectsTree.setQueuedSource(outbox.queued);
+  // Issue #14: what changed on the server while offline is told, not silently replaced.
+  const gapNotes = new GapNotes();
+  projectsTree.setGapSource(gapNotes);
+  const gapSubscription = session.gaps.onDidFind((conflicts) => {
+    gapNotes.add(conflicts);
+    log.info(gapMessage(conflicts));
+    void vscode.window.showWarningMessage(gapMessage(conflicts), 'OK')
+      .then(() => gapNotes.clear(conflicts.map((c) => c.project.id)));
+  });
   const services: Services = {
     ...core, projectsTree, tiersTree, projectPanels: panels, tracker, logs, queued: outbox.queued,
     statusBarText: () => core.loaded('connection')?.statusBarText() ?? '',
@@ -76,7 +86,7 @@ export async function createProjectsFeature(core: FeatureCore): Promise<Projects
   };
   showState(session.state);
   const disposables: vscode.Disposable[] = [
-    projectsTree, tiersTree, panels, tracker, logs, autoRefresh, ...outbox.disposables,
+    projectsTree, tiersTree, panels, tracker, logs, autoRefresh, ...outbox.disposables, gapSubscription,
     session.onDidReceiveEvent((e) => tracker.onEvent(e)),
     projectsView.onDidChangeVisibility((e) => autoRefresh.setVisible(e.visible)),
     session.store.onDidChange(() => {

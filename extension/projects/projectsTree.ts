@@ -5,6 +5,7 @@ import type { HangarSession } from '../core/hangarSession';
 import { loadMoreRow, projectRow, viewRows } from './treeModel';
 import { RowTreeItem } from '../core/views/rowTreeItem';
 import { withQueuedNote, type QueuedAction } from './queuedActions';
+import { withGapNote } from './gapNotes';
 
 /** What is shown below a project row (the Agent node, extension/agentFiles), and below those items. */
 export interface ProjectChildren {
@@ -21,6 +22,7 @@ export class ProjectsTreeProvider implements vscode.TreeDataProvider<vscode.Tree
   private agentSource: { agentState(projectId: string): AgentState | undefined } | undefined;
   private childSource: ProjectChildren | undefined;
   private queuedSource: { forProject(projectId: string): QueuedAction | undefined } | undefined;
+  private gapSource: { forProject(projectId: string): string | undefined } | undefined;
 
   constructor(private readonly session: HangarSession) {
     this.subscriptions = [
@@ -54,6 +56,16 @@ export class ProjectsTreeProvider implements vscode.TreeDataProvider<vscode.Tree
     this.changed.fire();
   }
 
+  /** The notes about changes made on the server while offline (gapNotes.ts). */
+  setGapSource(source: {
+    forProject(projectId: string): string | undefined;
+    onDidChange(l: () => void): { dispose(): void };
+  }): void {
+    this.gapSource = source;
+    this.subscriptions.push(source.onDidChange(() => this.changed.fire()));
+    this.changed.fire();
+  }
+
   /** Project rows become expandable, with these children. */
   setChildSource(source: ProjectChildren): void {
     this.childSource = source;
@@ -80,9 +92,9 @@ export class ProjectsTreeProvider implements vscode.TreeDataProvider<vscode.Tree
   private rows(): RowTreeItem[] {
     const { store } = this.session;
     const projects = store.projects;
-    const rows = viewRows('projects', this.session.state, store.projectsLoad, projects, (p) => withQueuedNote(
+    const rows = viewRows('projects', this.session.state, store.projectsLoad, projects, (p) => withQueuedNote(withGapNote(
       projectRow(p, store.tier(p.tierId), this.syncSource?.status(p.id), this.agentSource?.agentState(p.id)),
-      this.queuedSource?.forProject(p.id)));
+      this.gapSource?.forProject(p.id)), this.queuedSource?.forProject(p.id)));
     if (projects.length > 0 && rows.length > 0 && this.session.hasMoreProjects) rows.push(loadMoreRow(projects.length));
     return rows
       .map((row) => {
