@@ -254,6 +254,7 @@ export class HangarSession implements Disposable {
       token,
       fetch: this.deps.fetch,
       timers: this.timers,
+      ...SERVER_STREAM_BACKOFF,
       ...this.deps.streamOptions,
       onEvent: (event) => {
         if (this.link !== link) return;
@@ -346,6 +347,13 @@ export class HangarSession implements Disposable {
     for (const l of [...this.listeners]) l(this._state);
   }
 }
+
+/**
+ * The server's event stream is the only liveness signal (no ping loop while online). Offline it is
+ * retried with jitter, capped low: the views say "online" within about a second of the API answering
+ * again (issue #14), at the cost of one refused connection a second while it is down.
+ */
+export const SERVER_STREAM_BACKOFF = { initialBackoffMs: 250, maxBackoffMs: 1_000 } as const;
 
 function errorText(e: unknown): string {
   if (e instanceof ApiError) return e.status ? `${e.message} (${e.status} ${e.code})` : e.message;

@@ -36,6 +36,8 @@ async function startSecondApi(
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Restarts of the API measured (an even number: the median is the mean of the middle two). */
+const SAMPLES = 20;
 const STALE = / · (just now|\d+ min ago)$/;
 
 interface ProvidersProbe { status: string; rows: Array<{ id: string; description: string | undefined; tooltip: string | undefined }> }
@@ -111,9 +113,10 @@ describe('offline and disconnect', () => {
     ]);
     assert.equal(refused, 'returned');
 
-    // The API comes back: from its first answer to everything live (status bar, trees unmarked), N times.
+    // The API comes back: from its first answer to everything live (status bar, trees unmarked), 20 times.
     const times: number[] = [];
-    for (let i = 0; i < 5; i++) {
+    const loopStarted = performance.now();
+    for (let i = 0; i < SAMPLES; i++) {
       api = await startSecondApi(ext.extensionPath, { dataDir: api.dataDir, port: api.port });
       second = api;
       const back = performance.now();
@@ -125,10 +128,13 @@ describe('offline and disconnect', () => {
       times.push(performance.now() - back);
       api.child.kill('SIGKILL');
       await waitFor('offline', snapshot, (v) => v.connection === 'offline', 20_000);
-      await sleep(1_000 + Math.random() * 2_000);
+      await sleep(300 + Math.random() * 700);
     }
     const sorted = [...times].sort((a, b) => a - b);
-    console.log(`[offline] API answering → everything live in the real VS Code: median ${sorted[2]!.toFixed(0)} ms, all ${sorted.map((t) => t.toFixed(0)).join(', ')} ms`);
+    const median = (sorted[SAMPLES / 2 - 1]! + sorted[SAMPLES / 2]!) / 2;
+    console.log(`[offline] API answering → everything live in the real VS Code: median ${median.toFixed(0)} ms `
+      + `(n=${SAMPLES}, the loop took ${((performance.now() - loopStarted) / 1000).toFixed(1)} s), `
+      + `all ${sorted.map((t) => t.toFixed(0)).join(', ')} ms`);
     await vscode.commands.executeCommand('hangar.disconnect');
   });
 });
