@@ -36,8 +36,11 @@ async function startSecondApi(
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-/** Restarts of the API measured (an even number: the median is the mean of the middle two). */
-const SAMPLES = 20;
+/**
+ * Restarts of the API measured. Each one starts a new API process (about 4–5 s under load), so the
+ * suite takes 8 (about 45 s); HANGAR_OFFLINE_SAMPLES=20 gives issue #14's median of 20 (about 110 s).
+ */
+const SAMPLES = Math.max(2, Number(process.env.HANGAR_OFFLINE_SAMPLES ?? 8));
 const STALE = / · (just now|\d+ min ago)$/;
 
 interface ProvidersProbe { status: string; rows: Array<{ id: string; description: string | undefined; tooltip: string | undefined }> }
@@ -131,7 +134,8 @@ describe('offline and disconnect', () => {
       await sleep(300 + Math.random() * 700);
     }
     const sorted = [...times].sort((a, b) => a - b);
-    const median = (sorted[SAMPLES / 2 - 1]! + sorted[SAMPLES / 2]!) / 2;
+    const mid = Math.floor(SAMPLES / 2);
+    const median = SAMPLES % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
     console.log(`[offline] API answering → everything live in the real VS Code: median ${median.toFixed(0)} ms `
       + `(n=${SAMPLES}, the loop took ${((performance.now() - loopStarted) / 1000).toFixed(1)} s), `
       + `all ${sorted.map((t) => t.toFixed(0)).join(', ')} ms`);
