@@ -99,7 +99,7 @@ export class ActivityFeature implements vscode.Disposable, Feature<(typeof ACTIV
   private async restore(): Promise<void> {
     const offline = this.options.offline;
     if (!offline) return;
-    await offline.ready;
+    await offline.listsReady;
     if (this.tree.loadedAt !== undefined || this.session.state.kind !== 'offline') return;
     const cached = offline.list('activity');
     if (!cached) return;

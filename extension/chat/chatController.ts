@@ -15,7 +15,7 @@ import type { ChatControllerOptions, ChatHostPort } from './chatHostPort';
 import { ChatChanges } from './chatChanges';
 import { chatMessageHandlers } from './chatMessageHandlers';
 import { emptyChatState, storedQueue } from './chatPersistence';
-import { ChatTranscript, errorText } from './chatTranscript';
+import { ChatTranscript, errorText, TRANSCRIPT_PAGE } from './chatTranscript';
 import { ModelChoice } from './modelChoice';
 import { PromptSender } from './promptSender';
 import type { PromptQueue } from './promptQueue';
@@ -62,7 +62,11 @@ export class ChatController {
         this.copy.save(sessionId, this.transcript.sessions.find((s) => s.id === sessionId)?.title, raw);
       },
     });
-    this.copy = new ChatOfflineCopy({ cache: options.cache, post, log, projectId: project.id, now });
+    this.copy = new ChatOfflineCopy({
+      cache: options.cache, post, log, projectId: project.id, now,
+      fetch: (sessionId) => api.messages(sessionId, TRANSCRIPT_PAGE),
+      title: (sessionId) => this.transcript.sessions.find((s) => s.id === sessionId)?.title,
+    });
     this.sender = new PromptSender({
       api, transcript: this.transcript, activity: this.activity, post, persist, log, now,
       project: () => this.project,
@@ -99,6 +103,7 @@ export class ChatController {
   dispose(): void {
     this.disposed = true;
     this.sender.dispose();
+    this.copy.dispose();
     this.transcript.dispose();
     if (this.loadTimer) clearTimeout(this.loadTimer);
   }
@@ -206,6 +211,7 @@ export class ChatController {
   /** An event from the project's relayed stream. */
   onEvent(event: AgentStreamEvent): void {
     this.transcript.onEvent(event);
+    this.copy.noteEvent(event);
   }
 
   /** After a gap (resync event or a reconnect): the transcript and status again, over REST. */

@@ -21,12 +21,20 @@ export function createChatFeature({ session, log, context, offline }: FeatureCor
     session, extensionUri: context.extensionUri, log, workspaceState: context.workspaceState, mentions: mentionIndex, offline,
   });
   const mentionCommands = new MentionCommands(session, panels, mentionIndex);
+  // Issue #14: prompts waiting for a project deleted while offline fail with the reason, not retried forever.
+  const gaps = session.gaps.onDidFind((conflicts) => {
+    for (const c of conflicts) {
+      if (c.kind !== 'deleted') continue;
+      const why = `Not sent: "${c.project.name}" was deleted on the server while Hangar was offline.`;
+      panels.panels.get(c.project.id)?.controller.queue.abandon(why);
+    }
+  });
   return {
     id: 'chat',
     panels,
     mentionIndex,
     commands: { ...chatCommands(session, panels), ...mentionCommands.handlers() },
-    disposables: [mentionIndex, mentionCommands, panels],
+    disposables: [mentionIndex, mentionCommands, panels, gaps],
     restorePanel: (_viewType: string, panel: vscode.WebviewPanel, state: unknown) => panels.restore(panel, state),
   };
 }

@@ -4,7 +4,10 @@
 import type { ChatHostToWebview, ChatMessage, ChatSession } from '../../webviews/protocol/chat';
 import { dataAge } from '../connection/connectionState';
 import type { Logger } from '../core/ports';
-import { messageView } from './agentEvents';
+import { messageView, type AgentStreamEvent } from './agentEvents';
+
+/** After a session's turn ends, how long its copy waits before it is read again (repeated idles are one read). */
+export const COPY_SETTLE_MS = 1_000;
 
 /** One project's transcripts in the offline store (extension/core/store). */
 export interface TranscriptCache {
@@ -22,11 +25,17 @@ export interface OfflineCopyDeps {
   log: Logger;
   projectId: string;
   now(): number;
+  /** The session's newest page, raw, from the agent (to refresh its copy as the agent works). */
+  fetch?(sessionId: string): Promise<unknown[]>;
+  /** The session's title, if known. */
+  title?(sessionId: string): string | undefined;
 }
 
 export class ChatOfflineCopy {
   /** the session shown from the copy; undefined while live */
   private shownAt: number | undefined;
+  /** sessions whose copy is read again soon: one timer each, so a burst of events is one read */
+  private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
 
   constructor(private readonly deps: OfflineCopyDeps) {}
 
@@ -38,6 +47,31 @@ export class ChatOfflineCopy {
   /** A transcript read from the agent: kept as the copy of its session. */
   save(sessionId: string, title: string | undefined, raw: readonly unknown[]): void {
     this.deps.cache?.put(sessionId, { ...(title ? { title } : {}), messages: raw });
+  }
+
+  /**
+   * An event of the agent's stream (issue #14): when a session's turn ends, its transcript is read again
+   * shortly after and saved, so the last sessions are in the offline store without having been opened.
+   * Off the hot path: a timer per session, one read however many idle events came meanwhile.
+   */
+  noteEvent(event: AgentStreamEvent): void {
+    const sessionId = endedTurnOf(event);
+    const { cache, fetch } = this.deps;
+    if (!sessionId || !cache || !fetch || this.pending.has(sessionId)) return;
+    const timer = setTimeout(() => {
+      this.pending.delete(sessionId);
+      fetch(sessionId).then(
+        (raw) => this.save(sessionId, this.deps.title?.(sessionId), raw),
+        (e: unknown) => this.deps.log.debug(`chat ${this.deps.projectId}: copy of ${sessionId} not refreshed: ${String(e)}`),
+      );
+    }, COPY_SETTLE_MS);
+    (timer as { unref?: () => void }).unref?.();
+    this.pending.set(sessionId, timer);
+  }
+
+  dispose(): void {
+    for (const t of this.pending.values()) clearTimeout(t);
+    this.pending.clear();
   }
 
   /** The cached sessions as the session list shows them (newest use first). */
@@ -89,6 +123,14 @@ export class ChatOfflineCopy {
     this.shownAt = undefined;
     this.deps.post({ type: 'chat.offlineCopy', copy: null });
   }
+}
+
+/** The session whose turn the event ends (`session.idle`, or `session.status` idle); undefined otherwise. */
+function endedTurnOf(event: AgentStreamEvent): string | undefined {
+  const p = event.properties as { sessionID?: unknown; status?: { type?: unknown } } | null;
+  if (!p || typeof p.sessionID !== 'string') return undefined;
+  if (event.type === 'session.idle') return p.sessionID;
+  return event.type === 'session.status' && p.status?.type === 'idle' ? p.sessionID : undefined;
 }
 
 function views(raw: readonly unknown[]): ChatMessage[] {

@@ -211,7 +211,12 @@ export class ChatPanel {
     this.host.own(
       session.store.onDidChange(() => this.updateProject(session)),
       this.host.panel.onDidChangeViewState(() => onViewState()),
-      session.onDidChangeState((s) => { if (s.kind === 'connected') this.startStream(session, log); }),
+      session.onDidChangeState((s) => {
+        if (s.kind !== 'connected') return;
+        // The server is back: the agent's stream too, now, not at the end of its own backoff (issue #14).
+        this._stream?.reconnectNow();
+        this.startStream(session, log);
+      }),
       // A provider change reached (or could not reach) this project's agent: the model list follows.
       session.onDidReceiveEvent((e) => {
         // A saved agent file reloaded the agent (extension/agentFiles): its agents may have changed.

@@ -143,6 +143,19 @@ export class PromptQueue {
     if (changed) this.ports.changed(this.list);
   }
 
+  /**
+   * The project is gone (deleted on the server while offline): every prompt is marked failed with the
+   * reason and is not sent again by itself (the user reads it, copies it, discards it).
+   */
+  abandon(reason: string): void {
+    this.dispose();
+    for (const i of this.list) {
+      i.error = reason;
+      i.retryable = false;
+    }
+    if (this.list.length) this.ports.changed(this.list);
+  }
+
   /** A session was deleted: its prompts go too. */
   dropSession(sessionId: string): void {
     const before = this.list.length;

@@ -9,8 +9,16 @@ import type { ConnectionState } from './connectionState';
 export const NETWORK_ONLY_COMMANDS = [
   'hangar.createProject', 'hangar.deleteProject',
   'hangar.deployContainer', 'hangar.forceDeployContainer', 'hangar.retryDeploy',
-  'hangar.startContainer', 'hangar.stopContainer', 'hangar.restartContainer',
+  'hangar.restartContainer',
   'hangar.push', 'hangar.pull', 'hangar.fetch',
+] as const satisfies readonly CommandId[];
+
+/**
+ * Start and Stop stay offered offline: invoked then, they wait in the outbox (projects/queuedActions.ts),
+ * marked on the row, and are sent by themselves, once, when the server answers.
+ */
+export const QUEUED_OFFLINE_COMMANDS = [
+  'hangar.startContainer', 'hangar.stopContainer',
 ] as const satisfies readonly CommandId[];
 
 const networkOnly: ReadonlySet<string> = new Set(NETWORK_ONLY_COMMANDS);
@@ -24,5 +32,6 @@ export const isOnline = (state: ConnectionState): boolean => state.kind === 'con
 export function offlineMessage(state: ConnectionState): string | undefined {
   if (state.kind !== 'offline') return undefined;
   return `Hangar is offline: ${state.url} cannot be reached (${state.reason}). This needs the server; `
-    + 'it is enabled again as soon as the server answers. Prompts you write in a chat are kept and sent then.';
+    + 'it is enabled again as soon as the server answers. Prompts you write in a chat, and Start or Stop, '
+    + 'are kept and sent then.';
 }

@@ -8,7 +8,7 @@ import {
   type CustomProviderCreate, type ModelChoice, type ModelSummary, type ProjectCreate, type ProjectModelUpdate, type ProjectRedeploy, type ProjectUpdate,
 } from '../../backend/contract';
 import {
-  EffectivePermissions, ImportPreview, ImportReport, PermissionSettings, ServerSettings, SettingsExport,
+  EffectivePermissions, IDEMPOTENCY_HEADER, ImportPreview, ImportReport, PermissionSettings, ServerSettings, SettingsExport,
   type ServerSettingsUpdate,
 } from '../../backend/contract';
 import { ApiError } from './apiError';
@@ -128,9 +128,13 @@ export class ApiClient {
   redeploy(id: string, body: ProjectRedeploy, opts: { ignoreUnsynced?: boolean } = {}): Promise<Operation> {
     return this.request('POST', `${projectPath(id)}/redeploy${opts.ignoreUnsynced ? '?ignoreUnsynced=true' : ''}`, Operation, body);
   }
-  startProject(id: string): Promise<Operation> { return this.request('POST', `${projectPath(id)}/start`, Operation, {}); }
-  stopProject(id: string, opts: { ignoreUnsynced?: boolean } = {}): Promise<Operation> {
-    return this.request('POST', `${projectPath(id)}/stop${opts.ignoreUnsynced ? '?ignoreUnsynced=true' : ''}`, Operation, {});
+  /** `idempotencyKey`: a queued Start/Stop sends the same key on every attempt (the API runs it once). */
+  startProject(id: string, opts: { idempotencyKey?: string } = {}): Promise<Operation> {
+    return this.request('POST', `${projectPath(id)}/start`, Operation, {}, keyHeader(opts.idempotencyKey));
+  }
+  stopProject(id: string, opts: { ignoreUnsynced?: boolean; idempotencyKey?: string } = {}): Promise<Operation> {
+    const query = opts.ignoreUnsynced ? '?ignoreUnsynced=true' : '';
+    return this.request('POST', `${projectPath(id)}/stop${query}`, Operation, {}, keyHeader(opts.idempotencyKey));
   }
   restartProject(id: string): Promise<Operation> { return this.request('POST', `${projectPath(id)}/restart`, Operation, {}); }
   cancelOperation(projectId: string, operationId: string): Promise<Operation> {
@@ -362,6 +366,11 @@ function decode<T>(answer: Answer, schema: { parse(v: unknown): T }, context: { 
   } catch (e) {
     throw new ApiError(status, 'invalid_response', `the response does not match the contract: ${zodSummary(e)}`, context);
   }
+}
+
+/** The Idempotency-Key header of an outbox item's request, or none. */
+function keyHeader(key: string | undefined): Record<string, string> | undefined {
+  return key ? { [IDEMPOTENCY_HEADER]: key } : undefined;
 }
 
 function projectPath(id: string): string {

@@ -85,6 +85,7 @@ export interface CommandSignatures {
   'hangar.moveToRuntime': (args?: RedeployArgs | ProjectRowArg) => unknown;
   'hangar.showContainerLogs': (args?: ContainerActionArgs | ProjectRowArg) => unknown;
   'hangar.copyAgentUrl': (args?: ContainerActionArgs | ProjectRowArg) => unknown;
+  'hangar.cancelQueuedAction': (args?: ContainerActionArgs | ProjectRowArg) => unknown;
   'hangar.openSession': (args?: OpenSessionArgs) => unknown;
   'hangar.configureNotificationWebhook': (args?: ConfigureNotificationWebhookArgs) => unknown;
   'hangar.showNotificationDeliveries': () => unknown;
@@ -146,6 +147,7 @@ export const COMMAND_IDS = Object.keys({
   'hangar.moveToRuntime': true,
   'hangar.showContainerLogs': true,
   'hangar.copyAgentUrl': true,
+  'hangar.cancelQueuedAction': true,
   'hangar.openSession': true,
   'hangar.configureNotificationWebhook': true,
   'hangar.showNotificationDeliveries': true,

@@ -4,6 +4,7 @@ import { ApiError } from './apiError';
 import { nextState, type ConnectionEvent, type ConnectionState } from '../connection/connectionState';
 import { EventStream, type EventStreamOptions, type StreamState } from './eventStream';
 import type { Fetch } from './fetchTypes';
+import { GapWatch } from './gapWatch';
 import { HangarStore } from './hangarStore';
 import { LogFollower, type LogFollowerOptions } from '../projects/logFollower';
 import { ProjectPaging } from '../projects/projectPaging';
@@ -55,9 +56,17 @@ export class HangarSession implements Disposable {
   private pagedLink: Link | undefined;
   private refreshAgain = false;
   private readonly timers: Timers;
+  /** What changed on the server while this window could not see it (issue #14): deleted, moved. */
+  readonly gaps: GapWatch;
 
   constructor(private readonly deps: SessionDeps) {
     this.timers = deps.timers ?? realTimers;
+    this.gaps = new GapWatch({
+      store: this.store,
+      state: () => this._state,
+      isGone: (id) => this.isGone(id),
+      now: () => this.timers.now(),
+    });
   }
 
   get state(): ConnectionState { return this._state; }
@@ -222,6 +231,7 @@ export class HangarSession implements Disposable {
   }
 
   dispose(): void {
+    this.gaps.dispose();
     this.closeLink();
     this.listeners.clear();
     this.eventListeners.clear();
@@ -244,6 +254,7 @@ export class HangarSession implements Disposable {
       token,
       fetch: this.deps.fetch,
       timers: this.timers,
+      ...SERVER_STREAM_BACKOFF,
       ...this.deps.streamOptions,
       onEvent: (event) => {
         if (this.link !== link) return;
@@ -312,6 +323,16 @@ export class HangarSession implements Disposable {
     this.store.finishLoad({ projects, tiers }, this.timers.now());
   }
 
+  /** The server answers 404 for the project: it was deleted. */
+  private async isGone(projectId: string): Promise<boolean> {
+    try {
+      await this.link?.api.project(projectId);
+      return false;
+    } catch (e) {
+      return e instanceof ApiError && e.status === 404;
+    }
+  }
+
   private closeLink(): void {
     this.link?.stream.stop();
     this.link = undefined;
@@ -322,9 +343,17 @@ export class HangarSession implements Disposable {
     this._state = nextState(before, event);
     if (this._state === before) return;
     if (before.kind !== this._state.kind) this.deps.log.info(`connection: ${before.kind} → ${this._state.kind}`);
+    this.gaps.stateChanged(before, this._state);
     for (const l of [...this.listeners]) l(this._state);
   }
 }
+
+/**
+ * The server's event stream is the only liveness signal (no ping loop while online). Offline it is
+ * retried with jitter, capped low: the views say "online" within about a second of the API answering
+ * again (issue #14), at the cost of one refused connection a second while it is down.
+ */
+export const SERVER_STREAM_BACKOFF = { initialBackoffMs: 250, maxBackoffMs: 1_000 } as const;
 
 function errorText(e: unknown): string {
   if (e instanceof ApiError) return e.status ? `${e.message} (${e.status} ${e.code})` : e.message;

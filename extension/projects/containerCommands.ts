@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Operation, Project } from '../../backend/contract';
-import { operationInProgress } from '../core/apiError';
+import { ApiError, operationInProgress } from '../core/apiError';
 import type { ContainerActionArgs, ProjectRowArg } from '../core/commandIds';
 import type { CommandHandlers } from '../core/commandRegistry';
 import { canDo, operationOf, optimisticStatus, type ContainerAction } from './containerActions';
@@ -13,6 +13,8 @@ import { askAboutUnsynced } from '../sync/unsyncedGuard';
 import { showOperationProgress } from './operationProgress';
 import type { Services } from './projectServices';
 import { pickProject, projectIdOf } from './projectPicker';
+import type { QueuedAction } from './queuedActions';
+import { newIdempotencyKey } from '../core/outbox/outboxIds';
 
 type Handlers = Pick<CommandHandlers,
   | 'hangar.deployContainer' | 'hangar.forceDeployContainer' | 'hangar.retryDeploy' | 'hangar.startContainer'
@@ -20,8 +22,11 @@ type Handlers = Pick<CommandHandlers,
 
 type Arg = ContainerActionArgs | ProjectRowArg | undefined;
 
-/** What a container command returns to code and tests: the accepted operation (it keeps running). */
-export interface ActionResult { operation: Operation }
+/**
+ * What a container command returns to code and tests: the accepted operation (it keeps running), or,
+ * offline, the Start/Stop queued to be sent once the server answers (issue #14).
+ */
+export type ActionResult = { operation: Operation } | { queued: QueuedAction };
 
 const PICK_TEXT: Record<ContainerAction, { title: string; none: string }> = {
   deploy: { title: 'Deploy Container', none: 'no project can be deployed right now' },
@@ -63,22 +68,36 @@ export function containerCommands(s: Services): Handlers {
     if (!op) throw new Error(`${action} is not a container operation`);
     const confirmed = arg !== undefined && 'confirm' in arg && arg.confirm === true;
     if (op.kind === 'deploy' && !confirmed && !(await confirmDeploy(project, op.force))) return undefined;
+    if (isQueueable(action) && session.state.kind === 'offline') return queue(project, action);
     return start(project, action);
+  }
+
+  /** Offline, Start and Stop wait in the outbox (queuedActions.ts) and are sent once the server answers. */
+  function queue(project: Project, action: 'start' | 'stop', idempotencyKey?: string): ActionResult {
+    const queued = s.queued.add(project, action, idempotencyKey);
+    s.log.info(`${action} of ${project.id} queued (key ${queued.idempotencyKey}): the server cannot be reached`);
+    void vscode.window.showInformationMessage(
+      `Hangar: the server cannot be reached; ${action === 'stop' ? 'Stop' : 'Start'} of "${project.name}" is queued `
+      + 'and sent once it answers.', 'Cancel',
+    ).then((pick) => { if (pick === 'Cancel') s.queued.cancel(project.id); });
+    return { queued };
   }
 
   /** POST the action, show the transitional status at once, then the progress notification (not awaited). */
   async function start(project: Project, action: ContainerAction, ignoreUnsynced = false): Promise<ActionResult | undefined> {
     const op = operationOf(action)!;
     const version = session.store.statusVersion(project.id);
+    // Start/Stop carry a key from the first attempt: queued after a lost answer, the replay runs nothing twice.
+    const idempotencyKey = isQueueable(action) ? newIdempotencyKey() : undefined;
     let accepted: Operation;
     try {
       const api = session.api;
       accepted = op.kind === 'deploy' ? await api.deploy(project.id, op.force)
-        : op.kind === 'start' ? await api.startProject(project.id)
-          : op.kind === 'stop' ? await api.stopProject(project.id, { ignoreUnsynced })
+        : op.kind === 'start' ? await api.startProject(project.id, { idempotencyKey })
+          : op.kind === 'stop' ? await api.stopProject(project.id, { ignoreUnsynced, idempotencyKey })
             : await api.restartProject(project.id);
     } catch (e) {
-      return reportStartFailure(project, action, e);
+      return reportStartFailure(project, action, e, idempotencyKey);
     }
     s.log.info(`operation ${accepted.id} (${accepted.kind}${accepted.force ? ', force' : ''}) accepted for ${project.id}`);
     const transitional = optimisticStatus(accepted.kind);
@@ -91,13 +110,17 @@ export function containerCommands(s: Services): Handlers {
     return { operation: accepted };
   }
 
-  async function reportStartFailure(project: Project, action: ContainerAction, e: unknown): Promise<ActionResult | undefined> {
+  async function reportStartFailure(
+    project: Project, action: ContainerAction, e: unknown, idempotencyKey?: string,
+  ): Promise<ActionResult | undefined> {
     // Stopping with work not on GitHub (issue #6): warn with the list, offer to push first.
     const unsynced = action === 'stop' ? unsyncedChangesOf(e) : undefined;
     if (unsynced) {
       const answer = await askAboutUnsynced(project, 'stop', unsynced);
       return answer === 'cancel' ? undefined : start(session.store.project(project.id) ?? project, action, answer === 'ignore');
     }
+    // No answer at all (the network or the API just went away): a Start/Stop waits for it in the outbox.
+    if (isQueueable(action) && e instanceof ApiError && e.isNetwork) return queue(project, action, idempotencyKey);
     const busy = operationInProgress(e);
     if (busy) {
       const pick = await vscode.window.showWarningMessage(
@@ -148,6 +171,8 @@ export function containerCommands(s: Services): Handlers {
     },
   };
 }
+
+const isQueueable = (action: ContainerAction): action is 'start' | 'stop' => action === 'start' || action === 'stop';
 
 /** The container action that retries a failed operation (sync operations are retried from the Sync menu). */
 function retryAction(kind: Operation['kind'], force: boolean): ContainerAction {

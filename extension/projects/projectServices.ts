@@ -7,6 +7,7 @@ import type { Logger } from '../core/ports';
 import type { LogTerminals } from './logTerminals';
 import type { ProjectsTreeProvider } from './projectsTree';
 import type { TiersTreeProvider } from './tiersTree';
+import type { QueuedActions } from './queuedActions';
 import type { UriRouter } from '../core/uriRouter';
 
 /** What command handlers may use: the composition root builds it once in activate(). */
@@ -25,6 +26,8 @@ export interface Services {
   projectPanels: ProjectDetailsPanels;
   tracker: OperationTracker;
   logs: LogTerminals;
+  /** Start/Stop queued while offline (issue #14). */
+  queued: QueuedActions;
   /** The backstop poll, for diagnostics. */
   autoRefreshScheduled(): boolean;
 }

@@ -16,6 +16,9 @@ import type { PROJECTS_COMMANDS } from './projectsManifest';
 import type { Services } from './projectServices';
 import { ProjectsTreeProvider } from './projectsTree';
 import { TiersTreeProvider } from './tiersTree';
+import { queuedActionCommands, reportSettled } from './queuedActionCommands';
+import { hostQueuedActions } from './queuedActionsHost';
+import { GapNotes, gapMessage } from './gapNotes';
 
 /** The Projects and Tiers views, a project's details panel, the project and container commands. */
 export interface ProjectsFeature extends Feature<(typeof PROJECTS_COMMANDS)[number]> {
@@ -57,11 +60,25 @@ export async function createProjectsFeature(core: FeatureCore): Promise<Projects
     onDidChange: (l) => activity.model.onDidChange(l),
   });
 
+  // Start/Stop queued while offline (issue #14): sent by themselves once the server answers.
+  let settledHandler: Parameters<typeof hostQueuedActions>[3] = () => undefined;
+  const outbox = hostQueuedActions(context, session, log, (r) => settledHandler(r));
+  projectsTree.setQueuedSource(outbox.queued);
+  // Issue #14: what changed on the server while offline is told, not silently replaced.
+  const gapNotes = new GapNotes();
+  projectsTree.setGapSource(gapNotes);
+  const gapSubscription = session.gaps.onDidFind((conflicts) => {
+    gapNotes.add(conflicts);
+    log.info(gapMessage(conflicts));
+    void vscode.window.showWarningMessage(gapMessage(conflicts), 'OK')
+      .then(() => gapNotes.clear(conflicts.map((c) => c.project.id)));
+  });
   const services: Services = {
-    ...core, projectsTree, tiersTree, projectPanels: panels, tracker, logs,
+    ...core, projectsTree, tiersTree, projectPanels: panels, tracker, logs, queued: outbox.queued,
     statusBarText: () => core.loaded('connection')?.statusBarText() ?? '',
     autoRefreshScheduled: () => autoRefresh.isScheduled,
   };
+  settledHandler = (r) => reportSettled(services, r);
   let lastLoad: number | undefined;
   const showState = (s: ConnectionState) => {
     if (s.kind === 'disconnected' || s.kind === 'unauthorised') logs.closeAll();
@@ -69,7 +86,7 @@ export async function createProjectsFeature(core: FeatureCore): Promise<Projects
   };
   showState(session.state);
   const disposables: vscode.Disposable[] = [
-    projectsTree, tiersTree, panels, tracker, logs, autoRefresh,
+    projectsTree, tiersTree, panels, tracker, logs, autoRefresh, ...outbox.disposables, gapSubscription,
     session.onDidReceiveEvent((e) => tracker.onEvent(e)),
     projectsView.onDidChangeVisibility((e) => autoRefresh.setVisible(e.visible)),
     session.store.onDidChange(() => {
@@ -92,6 +109,7 @@ export async function createProjectsFeature(core: FeatureCore): Promise<Projects
       ...projectDetailsCommands(services),
       ...containerCommands(services),
       ...redeployCommands(services),
+      ...queuedActionCommands(services),
     },
     disposables,
     projectsTree,

@@ -7,8 +7,7 @@ export const PROJECTS_COMMANDS = [
   'hangar.openProjectDetails',
   'hangar.deployContainer', 'hangar.forceDeployContainer', 'hangar.retryDeploy', 'hangar.startContainer',
   'hangar.stopContainer', 'hangar.restartContainer', 'hangar.changeTier', 'hangar.moveToRuntime',
-  'hangar.showContainerLogs', 'hangar.copyAgentUrl',
-  
+  'hangar.showContainerLogs', 'hangar.copyAgentUrl', 'hangar.cancelQueuedAction',
 ] as const;
 
 /** Loads when its views first show or one of its commands first runs (sync, once connected, needs it too). */

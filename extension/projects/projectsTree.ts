@@ -4,6 +4,8 @@ import type { AgentState } from '../activity/activityModel';
 import type { HangarSession } from '../core/hangarSession';
 import { loadMoreRow, projectRow, viewRows } from './treeModel';
 import { RowTreeItem } from '../core/views/rowTreeItem';
+import { withQueuedNote, type QueuedAction } from './queuedActions';
+import { withGapNote } from './gapNotes';
 
 /** What is shown below a project row (the Agent node, extension/agentFiles), and below those items. */
 export interface ProjectChildren {
@@ -19,6 +21,8 @@ export class ProjectsTreeProvider implements vscode.TreeDataProvider<vscode.Tree
   private syncSource: { status(projectId: string): SyncStatus | undefined } | undefined;
   private agentSource: { agentState(projectId: string): AgentState | undefined } | undefined;
   private childSource: ProjectChildren | undefined;
+  private queuedSource: { forProject(projectId: string): QueuedAction | undefined } | undefined;
+  private gapSource: { forProject(projectId: string): string | undefined } | undefined;
 
   constructor(private readonly session: HangarSession) {
     this.subscriptions = [
@@ -38,6 +42,26 @@ export class ProjectsTreeProvider implements vscode.TreeDataProvider<vscode.Tree
   /** The agent state shown next to each running project's container state (the Activity model). */
   setAgentSource(source: { agentState(projectId: string): AgentState | undefined; onDidChange(l: () => void): { dispose(): void } }): void {
     this.agentSource = source;
+    this.subscriptions.push(source.onDidChange(() => this.changed.fire()));
+    this.changed.fire();
+  }
+
+  /** The Start/Stop queued while offline, noted on its project's row (queuedActions.ts). */
+  setQueuedSource(source: {
+    forProject(projectId: string): QueuedAction | undefined;
+    onDidChange(l: () => void): { dispose(): void };
+  }): void {
+    this.queuedSource = source;
+    this.subscriptions.push(source.onDidChange(() => this.changed.fire()));
+    this.changed.fire();
+  }
+
+  /** The notes about changes made on the server while offline (gapNotes.ts). */
+  setGapSource(source: {
+    forProject(projectId: string): string | undefined;
+    onDidChange(l: () => void): { dispose(): void };
+  }): void {
+    this.gapSource = source;
     this.subscriptions.push(source.onDidChange(() => this.changed.fire()));
     this.changed.fire();
   }
@@ -68,7 +92,9 @@ export class ProjectsTreeProvider implements vscode.TreeDataProvider<vscode.Tree
   private rows(): RowTreeItem[] {
     const { store } = this.session;
     const projects = store.projects;
-    const rows = viewRows('projects', this.session.state, store.projectsLoad, projects, (p) => projectRow(p, store.tier(p.tierId), this.syncSource?.status(p.id), this.agentSource?.agentState(p.id)));
+    const rows = viewRows('projects', this.session.state, store.projectsLoad, projects, (p) => withQueuedNote(withGapNote(
+      projectRow(p, store.tier(p.tierId), this.syncSource?.status(p.id), this.agentSource?.agentState(p.id)),
+      this.gapSource?.forProject(p.id)), this.queuedSource?.forProject(p.id)));
     if (projects.length > 0 && rows.length > 0 && this.session.hasMoreProjects) rows.push(loadMoreRow(projects.length));
     return rows
       .map((row) => {

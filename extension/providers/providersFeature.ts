@@ -85,7 +85,7 @@ export class ProvidersFeature implements vscode.Disposable, Feature<ProviderComm
 
   /** A window opened while the server cannot be reached: the view shows the offline store's copy, with its age. */
   private async restore(): Promise<void> {
-    await this.offline.ready;
+    await this.offline.listsReady;
     if (this.tree.data || this.session.state.kind !== 'offline') return;
     const cached = this.offline.list('providers');
     const data = cached && providersFromCache(cached.items);

@@ -36,6 +36,11 @@ async function startSecondApi(
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/**
+ * Restarts of the API measured. Each one starts a new API process (about 4–5 s under load), so the
+ * suite takes 8 (about 45 s); HANGAR_OFFLINE_SAMPLES=20 gives issue #14's median of 20 (about 110 s).
+ */
+const SAMPLES = Math.max(2, Number(process.env.HANGAR_OFFLINE_SAMPLES ?? 8));
 const STALE = / · (just now|\d+ min ago)$/;
 
 interface ProvidersProbe { status: string; rows: Array<{ id: string; description: string | undefined; tooltip: string | undefined }> }
@@ -111,9 +116,10 @@ describe('offline and disconnect', () => {
     ]);
     assert.equal(refused, 'returned');
 
-    // The API comes back: from its first answer to everything live (status bar, trees unmarked), N times.
+    // The API comes back: from its first answer to everything live (status bar, trees unmarked), 20 times.
     const times: number[] = [];
-    for (let i = 0; i < 5; i++) {
+    const loopStarted = performance.now();
+    for (let i = 0; i < SAMPLES; i++) {
       api = await startSecondApi(ext.extensionPath, { dataDir: api.dataDir, port: api.port });
       second = api;
       const back = performance.now();
@@ -125,10 +131,14 @@ describe('offline and disconnect', () => {
       times.push(performance.now() - back);
       api.child.kill('SIGKILL');
       await waitFor('offline', snapshot, (v) => v.connection === 'offline', 20_000);
-      await sleep(1_000 + Math.random() * 2_000);
+      await sleep(300 + Math.random() * 700);
     }
     const sorted = [...times].sort((a, b) => a - b);
-    console.log(`[offline] API answering → everything live in the real VS Code: median ${sorted[2]!.toFixed(0)} ms, all ${sorted.map((t) => t.toFixed(0)).join(', ')} ms`);
+    const mid = Math.floor(SAMPLES / 2);
+    const median = SAMPLES % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+    console.log(`[offline] API answering → everything live in the real VS Code: median ${median.toFixed(0)} ms `
+      + `(n=${SAMPLES}, the loop took ${((performance.now() - loopStarted) / 1000).toFixed(1)} s), `
+      + `all ${sorted.map((t) => t.toFixed(0)).join(', ')} ms`);
     await vscode.commands.executeCommand('hangar.disconnect');
   });
 });

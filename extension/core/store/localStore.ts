@@ -1,12 +1,18 @@
 import type { Logger } from '../ports';
 import type { Timers } from '../timers';
-import { CorruptStore, decodeStore, encodeStoreInPieces } from './storeCodec';
+import { CorruptStore, decodeStore, encodeStore, encodeStoreInPieces } from './storeCodec';
 import { shrinkToFit, trimStore, type StoreLimits } from './storeEviction';
 import type { StoreFile } from './storeFile';
 import { emptyServer, emptyStore, type CachedTranscript, type ListSection, type ServerCache, type StoreData } from './storeSchema';
 
 export interface LocalStorePorts {
   file: StoreFile;
+  /**
+   * A small second file with the lists only (projects, tiers, providers, activity), written after the
+   * main one: read first at activation, so the views show their copy before the large file (with the
+   * transcripts) is read and parsed.
+   */
+  listsFile?: StoreFile;
   log: Logger;
   timers: Timers;
   /** Read on every write, so a changed setting applies at the next write. */
@@ -31,13 +37,18 @@ export class LocalStore {
   /** Resolves once the file has been read (or found missing or rebuilt). */
   readonly ready: Promise<void>;
   private markReady!: () => void;
+  /** Resolves once the lists can be read (from the small lists file, or the main file when there is none). */
+  readonly listsReady: Promise<void>;
+  private markListsReady!: () => void;
 
   constructor(private readonly ports: LocalStorePorts) {
     this.ready = new Promise((r) => { this.markReady = r; });
+    this.listsReady = new Promise((r) => { this.markListsReady = r; });
   }
 
   /** Reads the file; never throws. Call without awaiting: activation does not wait for the disk. */
   async load(): Promise<void> {
+    if (await this.loadLists()) this.markListsReady();
     try {
       const text = await this.ports.file.read();
       if (text !== undefined) this.data = mergeInto(decodeStore(text), this.data);
@@ -49,7 +60,22 @@ export class LocalStore {
       this.dirty = true;
       this.schedule();
     } finally {
+      this.markListsReady();
       this.markReady();
+    }
+  }
+
+  /** The lists from their small file; a missing or damaged one is no matter (the main file has them too). */
+  private async loadLists(): Promise<boolean> {
+    if (!this.ports.listsFile) return false;
+    try {
+      const text = await this.ports.listsFile.read();
+      if (text === undefined) return false;
+      this.data = mergeInto(decodeStore(text), this.data);
+      return true;
+    } catch (err) {
+      this.ports.log.debug(`offline store: the lists file was not used (${(err as Error).message})`);
+      return false;
     }
   }
 
@@ -144,6 +170,7 @@ export class LocalStore {
       try {
         await this.ports.file.write(fitted.text);
         this.lastBytes = fitted.bytes;
+        await this.ports.listsFile?.write(encodeStore(listsOnly(this.data)));
       } catch (err) {
         this.dirty = true;
         this.ports.log.warn(`The offline store could not be written: ${(err as Error).message}`);
@@ -153,13 +180,26 @@ export class LocalStore {
   }
 }
 
+/** The data without its transcripts (the lists file). */
+function listsOnly(data: StoreData): StoreData {
+  const servers: StoreData['servers'] = {};
+  for (const [url, cache] of Object.entries(data.servers)) servers[url] = { ...cache, transcripts: {} };
+  return { v: data.v, servers };
+}
+
 const yieldToHost = () => new Promise<void>((r) => setImmediate(r));
 
-/** What was put before the file was read is newer than the file: it wins, list by list. */
+/**
+ * What was put before the file was read (or read from the lists file) meets the file: the newer copy of
+ * each list wins (a list put from a fetch is always newer than the file), transcripts in memory win.
+ */
 function mergeInto(fromFile: StoreData, inMemory: StoreData): StoreData {
   for (const [url, cache] of Object.entries(inMemory.servers)) {
     const base = (fromFile.servers[url] ??= emptyServer());
-    for (const s of ['projects', 'tiers', 'providers', 'activity'] as const) if (cache[s]) base[s] = cache[s];
+    for (const s of ['projects', 'tiers', 'providers', 'activity'] as const) {
+      const mine = cache[s];
+      if (mine && (!base[s] || mine.at >= base[s].at)) base[s] = mine;
+    }
     for (const [p, sessions] of Object.entries(cache.transcripts)) base.transcripts[p] = { ...base.transcripts[p], ...sessions };
   }
   return fromFile;

@@ -8,6 +8,8 @@ import type { CachedTranscript, ListSection } from './storeSchema';
  */
 export interface OfflineCache {
   readonly ready: Promise<void>;
+  /** Resolves once the lists can be read: before `ready` when the small lists file exists. */
+  readonly listsReady: Promise<void>;
   list(section: ListSection): { at: number; items: readonly unknown[] } | undefined;
   putList(section: ListSection, items: readonly unknown[], at?: number): void;
   /** The project's cached sessions, most recently used first. */
@@ -20,6 +22,7 @@ export interface OfflineCache {
 export function offlineCache(local: LocalStore, serverUrl: () => string | undefined): OfflineCache {
   return {
     ready: local.ready,
+    listsReady: local.listsReady,
     list: (section) => {
       const url = serverUrl();
       return url ? local.list(url, section) : undefined;
@@ -46,6 +49,7 @@ export function offlineCache(local: LocalStore, serverUrl: () => string | undefi
 /** A cache that keeps nothing (unit tests of features that do not look at it). */
 export const NO_OFFLINE_CACHE: OfflineCache = {
   ready: Promise.resolve(),
+  listsReady: Promise.resolve(),
   list: () => undefined,
   putList: () => undefined,
   transcripts: () => [],

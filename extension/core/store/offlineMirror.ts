@@ -28,7 +28,7 @@ export function mirrorToOfflineStore(session: MirroredSession, local: LocalStore
   const restore = async (state: ConnectionState) => {
     const url = urlOf(state);
     if (!url || state.kind === 'connected' || state.kind === 'unauthorised') return;
-    await local.ready;
+    await local.listsReady;
     if (session.store.projectsLoad.kind === 'loaded' || session.state.kind === 'connected') return;
     const projects = local.list(url, 'projects');
     const tiers = local.list(url, 'tiers');

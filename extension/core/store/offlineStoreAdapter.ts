@@ -18,6 +18,7 @@ const MAX_AGE_MS = 30 * 24 * 3600 * 1000;
 export function attachOfflineStore(context: vscode.ExtensionContext, session: HangarSession, log: Logger): OfflineCache {
   const store = new LocalStore({
     file: nodeStoreFile(path.join(context.globalStorageUri.fsPath, 'offline-store.v1')),
+    listsFile: nodeStoreFile(path.join(context.globalStorageUri.fsPath, 'offline-lists.v1')),
     log,
     timers: realTimers,
     limits: () => ({

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { isOnline, NETWORK_ONLY_COMMANDS, offlineMessage } from '../../../../extension/connection/onlineGate';
+import { isOnline, NETWORK_ONLY_COMMANDS, offlineMessage, QUEUED_OFFLINE_COMMANDS } from '../../../../extension/connection/onlineGate';
 import type { ConnectionState } from '../../../../extension/connection/connectionState';
 
 const me = { id: 'u', username: 'alice', role: 'user' } as never;
@@ -28,5 +28,16 @@ describe('connection: the online gate (issue #14)', () => {
       .filter((i) => gated.has(i.command));
     assert.ok(entries.length >= 15, `${entries.length} entries`);
     for (const e of entries) assert.match(e.when ?? '', /hangar\.online/, `${e.menu}: ${e.command}`);
+  });
+
+  it('keeps Start and Stop offered offline (they are queued), and only there', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '../../../../package.json'), 'utf8')) as {
+      contributes: { menus: Record<string, { command: string; when?: string }[]> };
+    };
+    const queued = new Set<string>(QUEUED_OFFLINE_COMMANDS);
+    const entries = Object.values(pkg.contributes.menus).flat().filter((i) => queued.has(i.command));
+    assert.equal(entries.length, 6);
+    for (const e of entries) assert.doesNotMatch(e.when ?? '', /hangar\.online/, e.command);
+    assert.deepEqual(QUEUED_OFFLINE_COMMANDS.filter((c) => (NETWORK_ONLY_COMMANDS as readonly string[]).includes(c)), []);
   });
 });

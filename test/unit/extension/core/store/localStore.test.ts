@@ -65,6 +65,42 @@ describe('LocalStore (offline cache)', () => {
     assert.equal(b.store.list(URL, 'providers'), undefined);
   });
 
+  it('shows the lists from the small lists file before the large file with the transcripts is read', async () => {
+    const quiet = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+    const limits = () => ({ maxBytes: 1024 * 1024, transcriptsPerProject: 5, maxAgeMs: 30 * DAY });
+    const main = memoryFile();
+    const lists = memoryFile();
+    const a = new LocalStore({ file: main, listsFile: lists, log: quiet, timers: new FakeTimers(), limits });
+    await a.load();
+    a.putList(URL, 'projects', [{ id: 'p1' }]);
+    a.putTranscript(URL, 'p1', 'ses_1', { messages: messages(50) });
+    await a.flush();
+    assert.deepEqual(decodeStore(lists.text!).servers[URL]?.transcripts, {}, 'the lists file has no transcripts');
+    assert.ok(lists.text!.length * 5 < main.text!.length);
+
+    // The large file's read is held: the lists are there before it, the transcripts after it.
+    let release!: () => void;
+    const held = new Promise<void>((r) => { release = r; });
+    const slow = { ...main, read: async () => { await held; return main.text; } };
+    const b = new LocalStore({ file: slow, listsFile: lists, log: quiet, timers: new FakeTimers(), limits });
+    const loading = b.load();
+    let ready = false;
+    void b.ready.then(() => { ready = true; });
+    await b.listsReady;
+    assert.deepEqual(b.list(URL, 'projects')?.items, [{ id: 'p1' }]);
+    assert.equal(ready, false);
+    assert.deepEqual(b.transcripts(URL, 'p1'), []);
+    release();
+    await loading;
+    assert.equal(b.transcripts(URL, 'p1')[0]?.transcript.messages.length, 50);
+
+    // A damaged lists file is passed over: the main file has the lists too.
+    const c = new LocalStore({ file: main, listsFile: memoryFile('garbage'), log: quiet, timers: new FakeTimers(), limits });
+    await c.load();
+    await c.listsReady;
+    assert.deepEqual(c.list(URL, 'projects')?.items, [{ id: 'p1' }]);
+  });
+
   it('gathers a burst of changes into one write, after the write delay', async () => {
     const { store, file, timers } = world();
     await store.load();
