@@ -18,6 +18,9 @@ export const ENV_HELP: { group: string; vars: [name: string, help: string][] }[]
       ['HANGAR_SSE_HEARTBEAT_MS', 'event stream heartbeat (default 15000)'],
       ['HANGAR_EVENT_BUFFER', 'events kept for clients that reconnect (default 1000)'],
       ['HANGAR_MAX_STREAMS_PER_USER', 'open event streams (windows, panels) per user; one more is 429 (default 32)'],
+      ['HANGAR_LEASE_RENEW_MS', 'replicas on PostgreSQL: how often operation and job leases are renewed (default 2000)'],
+      ['HANGAR_LEASE_OPERATION_MS', "an operation whose replica stopped renewing this long is failed (default 6000)"],
+      ['HANGAR_LEASE_JOB_MS', "a background job whose replica stopped renewing this long moves to another (default 6000)"],
     ],
   },
   {

@@ -35,6 +35,7 @@ import { OperationService } from './services/operations';
 import { ProjectService, toProject } from './services/projects';
 import { ProjectStatusAuthority } from './services/projectStatusAuthority';
 import { RedeployService } from './services/redeploy';
+import { describeModel, describePermissions } from './timeline/configDetail';
 import { TimelineService } from './timeline/timelineService';
 import { TierService } from './services/tiers';
 import { UserService } from './services/users';
@@ -154,7 +155,8 @@ export function createServices(
     drivers, projects, tiers, config.healthTimeoutMs, log, bus, agentApiUrls, () => injection.envFor());
   const replicaId = newId();
   const operations = new OperationService(db, hub, projects, lifecycle, log, bus, status, replicaId);
-  const leases = new OperationLeases(db, hub, projects, replicaId, log, (id) => operations.cancelRequested(id));
+  const leaseTimes = { renewMs: config.leases.renewMs, leaseMs: config.leases.operationMs };
+  const leases = new OperationLeases(db, hub, projects, replicaId, log, (id) => operations.cancelRequested(id), leaseTimes);
   const busy = (id: string) => operations.isBusy(id) || leases.busyElsewhere(id);
   const monitor = new StatusMonitor(drivers, projects, busy, config.statusPollMs, log);
   const warmPools = new WarmPoolSettings(db, box, drivers);
@@ -200,9 +202,17 @@ export function createServices(
   const streams = new PerUserSlots(
     config.maxStreamsPerUser, 'event streams', 'Close a window or panel that follows events and try again.');
   const settings = createSettings({ db, permissions, providers, credentials, notifications, github, urlGuard });
-  const redeploy = new RedeployService(projects, tiers, drivers, lifecycle, operations, sync, createRelocation(config, drivers));
-  const timeline = new TimelineService(db, projects, log);
+  const redeploy = new RedeployService(
+    projects, tiers, drivers, lifecycle, operations, sync, bus, createRelocation(config, drivers));
+  const timeline = new TimelineService(db, projects, log, undefined, busy);
   hub.observe((_userId, event) => void timeline.observe(event));
+  bus.on('permissions.changed', ({ userId, projectId }) => timeline.configChanged(userId, projectId,
+    async (id) => { const eff = await permissions.forProject(id); return eff ? describePermissions(eff) : 'permissions'; }));
+  bus.on('model.changed', ({ userId, projectId }) => timeline.configChanged(userId, projectId,
+    async (id) => describeModel(await providers.effective(userId, id))));
+  bus.on('project.tierChanged', ({ projectId, from, to }) => timeline.tierChanged(projectId, from, to));
+  bus.on('session.started', (s) => timeline.sessionStarted(s));
+  bus.on('agent.pushed', (p) => timeline.agentPushed(p));
   return {
     settings, config, db, log, hub, bus, agentApiUrls, users, tiers, projects, drivers, lifecycle, operations, leases, redeploy, timeline,
     monitor, warmPools,
@@ -211,7 +221,7 @@ export function createServices(
     driver, driverProblem: driver ? undefined : drivers.problem(config.runtime),
     startedAt: Date.now(),
     agent: createAgentProxy(config, projects, log, hub),
-    activity: new ActivityService(db, hub, projects, log, Date.now, notifications),
+    activity: new ActivityService(db, hub, projects, log, Date.now, notifications, bus),
     connectionTester: new ConnectionTester(providers, credentials, 10_000, urlGuard),
   };
 }

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { leaseEnvShape, leaseTimesFrom, type LeaseTimes } from './leaseConfig';
 
 /** Everything the API reads from its environment, parsed once at start-up. */
 const EnvSchema = z.object({
@@ -46,6 +47,7 @@ const EnvSchema = z.object({
   HANGAR_GIT_CA_FILE: z.string().trim().optional().transform((s) => s || undefined),
   HANGAR_SYNC_POLL_MS: z.coerce.number().min(0).catch(15_000).default(15_000),
   HANGAR_SYNC_ACTIVE_POLL_MS: z.coerce.number().min(0).catch(1_000).default(1_000),
+  ...leaseEnvShape,
 });
 
 /** The docker runtime's variables (parsed by backend/runtime/docker/config.ts when that driver is built). */
@@ -131,6 +133,8 @@ export type Config = {
   warmPool: { local: number };
   /** GitHub sync: a CA bundle git trusts (HANGAR_GIT_CA_FILE) and the status polls (0 = never). */
   sync: { caFile: string | undefined; pollMs: number; activePollMs: number };
+  /** Replicas on PostgreSQL: operation heartbeats and background-job leases (HANGAR_LEASE_*, backend/leaseConfig.ts). */
+  leases: LeaseTimes;
   version: string;
 };
 
@@ -148,6 +152,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`${name}${value === undefined ? '' : `=${JSON.stringify(redactIfKey(name, value))}`} is invalid: ${issue?.message ?? 'bad value'}`);
   }
   const e = parsed.data;
+  const leases = leaseTimesFrom(e);
+  if (typeof leases === 'string') throw new ConfigError(leases);
   const dataDir = path.resolve(expandHome(e.HANGAR_DATA_DIR ?? path.join(os.homedir(), '.hangar')));
   return {
     host: e.HANGAR_HOST,
@@ -190,6 +196,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     localSandbox: e.HANGAR_LOCAL_SANDBOX,
     warmPool: { local: e.HANGAR_WARM_POOL_LOCAL },
     sync: { caFile: e.HANGAR_GIT_CA_FILE, pollMs: e.HANGAR_SYNC_POLL_MS, activePollMs: e.HANGAR_SYNC_ACTIVE_POLL_MS },
+    leases,
     version: '0.1.0',
   };
 }

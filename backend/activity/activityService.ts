@@ -1,7 +1,8 @@
 import type { Db } from '../db/database';
 import type { ActivityRow } from '../db/schema';
-import { OpencodeWebhook, type ActivityPage, type ActivitySession, type ActivityStatus } from '../contract';
+import { AGENT_GIT_PUSH, AgentGitPush, OpencodeWebhook, type ActivityPage, type ActivitySession, type ActivityStatus } from '../contract';
 import type { EventHub } from '../events/eventHub';
+import type { DomainBus } from '../events/domainBus';
 import type { Logger } from '../logger';
 import type { ProjectService } from '../services/projects';
 import { badRequest, HttpError, unauthorized } from '../errors';
@@ -53,6 +54,8 @@ export class ActivityService {
     private readonly now: () => number = Date.now,
     /** Outgoing notification webhooks: every notification is offered to the owner's. */
     private readonly notifier?: NotificationWebhooks,
+    /** session.started for a session seen the first time (the project's timeline records it). */
+    private readonly bus?: DomainBus,
   ) {
     this.replays = new ReplayStore(db);
   }
@@ -82,6 +85,7 @@ export class ActivityService {
     const parsed = OpencodeWebhook.safeParse(JSON.parse(raw));
     if (!parsed.success) throw badRequest('invalid_webhook', 'The webhook body does not match the contract.', parsed.error.issues.slice(0, 3));
     const body = parsed.data;
+    if (body.event.type === AGENT_GIT_PUSH) return this.agentPushed(project.id, body.event.properties);
     const sessionId = sessionIdOf(body.event);
     if (!sessionId || sessionId.length > 128) return { accepted: false, changed: false };
     const key = `${project.id}:${sessionId}`;
@@ -93,6 +97,14 @@ export class ActivityService {
     } finally {
       if (this.chains.get(key) === run) this.chains.delete(key);
     }
+  }
+
+  /** The agent's own `git push` (the plugin's report): on the project's timeline, not in the activity feed. */
+  private async agentPushed(projectId: string, properties: unknown): Promise<{ accepted: boolean; changed: boolean }> {
+    const push = AgentGitPush.safeParse(properties);
+    if (!push.success) throw badRequest('invalid_webhook', 'The git push report does not match the contract.', push.error.issues.slice(0, 3));
+    await this.bus?.emit('agent.pushed', { projectId, command: push.data.command, exit: push.data.exit, ok: push.data.ok });
+    return { accepted: true, changed: false };
   }
 
   /**
@@ -155,6 +167,7 @@ export class ActivityService {
         }
         throw err;
       }
+      await this.bus?.emit('session.started', { projectId, sessionId, parentSessionId: next.parentSessionId, title: next.title });
     } else if (JSON.stringify(toState(row)) !== JSON.stringify(next)) {
       await this.db.updateTable('activity').set(values).where('project_id', '=', projectId).where('session_id', '=', sessionId).execute();
     }

@@ -69,6 +69,16 @@ export const OpencodeWebhook = z.object({
 });
 export type OpencodeWebhook = z.infer<typeof OpencodeWebhook>;
 
+/** The plugin's own event (not opencode's): the agent ran `git push` with its bash tool, and how it ended. */
+export const AGENT_GIT_PUSH = 'hangar.git.push';
+export const AgentGitPush = z.object({
+  sessionID: z.string().max(128).optional(),
+  command: z.string().max(500),
+  exit: z.number().int().nullable(),
+  ok: z.boolean(),
+});
+export type AgentGitPush = z.infer<typeof AgentGitPush>;
+
 export const WebhookAccepted = z.object({ accepted: z.boolean(), changed: z.boolean() });
 
 /** Outgoing notification webhook (one per user): where notifications also go, for a phone or a chat tool. */

@@ -33,3 +33,24 @@ export type WarmPoolState = z.infer<typeof WarmPoolState>;
 
 export const WarmPoolBody = z.strictObject({ size: z.number().int().min(0).max(32).describe('0 = off; at most 32') });
 export const RuntimeParams = z.object({ name: RuntimeName });
+
+const Resources = z.object({ cpus: z.number().min(0), memoryBytes: z.number().int().min(0) });
+/**
+ * One Coolify server projects are placed on (GET /api/runtimes/coolify/servers, admin): its registered
+ * capacity (HANGAR_COOLIFY_SERVERS) and what the applications Hangar placed there reserve (their limits).
+ */
+export const CoolifyServerLoad = z.object({
+  uuid: z.string(),
+  name: z.string(),
+  /** Can run the desktop tier's image. */
+  desktop: z.boolean(),
+  /** Coolify has the server and marks it usable. */
+  usable: z.boolean(),
+  capacity: Resources,
+  /** Can exceed the capacity when the registered capacity was lowered after placement. */
+  used: z.object({ cpus: z.number(), memoryBytes: z.number().int() }),
+  projects: z.number().int().min(0),
+});
+export type CoolifyServerLoad = z.infer<typeof CoolifyServerLoad>;
+export const CoolifyServerList = listOf(CoolifyServerLoad);
+export type CoolifyServerList = z.infer<typeof CoolifyServerList>;

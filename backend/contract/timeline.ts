@@ -4,6 +4,7 @@ import { IsoTime, listOf } from './common';
 /** What happened to a project (issue #15's per-project timeline). */
 export const TimelineKind = z.enum([
   'deploy', 'start', 'stop', 'restart', 'crash', 'delete', 'push', 'pull', 'fetch', 'import', 'config',
+  'tier', 'session-start', 'session-end',
 ]);
 export type TimelineKind = z.infer<typeof TimelineKind>;
 

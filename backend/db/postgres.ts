@@ -12,6 +12,9 @@ export function openPostgres(url: string, poolSize = 10): Kysely<Database> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: 'hangar-api' });
   // An idle connection that the server drops (restart, failover) must not crash the process.
   pool.on('error', () => { /* the pool replaces it on the next query */ });
+  // Nor one in use: pg fails its queries with the error and also emits it on the client, which
+  // nobody listens to while it is checked out (an uncaught exception that ended the process).
+  pool.on('connect', (client) => { client.on('error', () => { /* its queries fail with it */ }); });
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new PostgresTextPlugin()] });
 }
 

@@ -14,6 +14,12 @@ export interface DomainEvents {
   'permissions.changed': { userId: string; projectId: string | null };
   /** A project's opencode answered its health check after a deploy, start or restart. */
   'agent.healthy': { projectId: string; agentUrl: string };
+  /** A project's tier was changed (a redeploy with another tier; backend/services/redeploy.ts). */
+  'project.tierChanged': { projectId: string; from: string; to: string };
+  /** The opencode plugin reported a session Hangar had not seen (backend/activity); a subagent's too. */
+  'session.started': { projectId: string; sessionId: string; parentSessionId: string | null; title: string };
+  /** The agent ran `git push` itself (its bash tool; the plugin reports it): how it ended. */
+  'agent.pushed': { projectId: string; command: string; exit: number | null; ok: boolean };
   /** An operation has finished and released the project (its row holds the final state). */
   'operation.finished': {
     ownerId: string; projectId: string; kind: OperationKind; state: 'succeeded' | 'failed' | 'cancelled';

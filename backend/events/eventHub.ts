@@ -21,6 +21,7 @@ export class EventHub {
   private readonly ids: EventIds;
   private readonly channels = new Map<string, UserChannel>();
   private readonly observers = new Set<(userId: string, event: HangarEvent) => void>();
+  private readonly followers = new Set<(userId: string, event: HangarEvent) => void>();
 
   constructor(private readonly bufferSize: number, now: () => number = Date.now) {
     this.ids = new EventIds(now);
@@ -47,21 +48,35 @@ export class EventHub {
 
   async close(): Promise<void> {}
 
-  /** To this process's subscribers of the user, in id order. */
+  /** To this process's subscribers of the user, in id order, and to its followers. */
   protected deliver(userId: string, event: HangarEvent): void {
     const ch = this.channel(userId);
     ch.buffer.push(event);
     for (const l of ch.listeners) l(event);
+    for (const f of this.followers) f(userId, event);
   }
 
   protected tellObservers(userId: string, event: HangarEvent): void {
     for (const o of this.observers) o(userId, event);
   }
 
-  /** Every user's events published by this process, for services that react to others' (sync re-reads a working agent's git state). */
+  /**
+   * Every user's events published by this process, for services that react to others' (sync re-reads a
+   * working agent's git state, the timeline stores what happened): with replicas (sharedEventHub.ts) each
+   * event reaches the observers of the one replica that published it, so what they write is written once.
+   */
   observe(observer: (userId: string, event: HangarEvent) => void): () => void {
     this.observers.add(observer);
     return () => this.observers.delete(observer);
+  }
+
+  /**
+   * Every user's events as this process delivers them, whichever replica published them: for what each
+   * replica keeps in memory and must drop when a project changes anywhere (the agent proxy's targets).
+   */
+  follow(follower: (userId: string, event: HangarEvent) => void): () => void {
+    this.followers.add(follower);
+    return () => this.followers.delete(follower);
   }
 
   /** What a client that last saw `lastId` must receive to be up to date. */

@@ -3,7 +3,9 @@ import { sql } from 'kysely';
 import type { HangarEvent, HangarEventData, HangarEventType } from '../contract';
 import type { Db } from '../db/database';
 import type { Logger } from '../logger';
+import { RepeatLimiter } from '../repeatLimiter';
 import { EventHub, type ReplayResult } from './eventHub';
+import { EventWriteQueue, isTransientDbError, retryDelay, type QueuedEvent } from './eventWriteQueue';
 
 const CHANNEL = 'hangar_events';
 /** Every publisher takes this transaction lock: ids are then committed in the order they are issued. */
@@ -17,6 +19,11 @@ export interface SharedEventOptions {
   retentionMs?: number;
   /** And at most this many rows are kept. */
   maxRows?: number;
+  /** Publishes held in memory while the database is unreachable (past it the oldest become a resync). */
+  maxQueued?: number;
+  /** The first retry of a failed write waits this long, doubling up to retryMaxMs. */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
 }
 
 interface EventRecord { id: number; user_id: string; type: string; data: string; at: string }
@@ -33,10 +40,17 @@ export class SharedEventHub extends EventHub {
   private timer: NodeJS.Timeout | undefined;
   private reading: Promise<void> | undefined;
   private readAgain = false;
-  /** Publishes of this process, written in call order (a batch per round trip). */
-  private queue: { userId: string; type: string; data: string; at: string }[] = [];
+  /** Publishes of this process, written in call order (a batch per round trip), kept while the database is away. */
+  private readonly queue: EventWriteQueue;
   private writing: Promise<void> | undefined;
+  /** Cuts a retry's wait short (shutdown). */
+  private wake: (() => void) | undefined;
+  private closing = false;
   private closed = false;
+  /** One warning a minute while the database stays away, with how many were held back. */
+  private readonly warnings = new RepeatLimiter();
+  private readonly retryBaseMs: number;
+  private readonly retryMaxMs: number;
   private readonly pollMs: number;
   readonly retentionMs: number;
   private readonly maxRows: number;
@@ -49,6 +63,9 @@ export class SharedEventHub extends EventHub {
     this.pollMs = opts.pollMs ?? 1000;
     this.retentionMs = opts.retentionMs ?? 60 * 60_000;
     this.maxRows = opts.maxRows ?? 100_000;
+    this.queue = new EventWriteQueue(opts.maxQueued ?? 10_000);
+    this.retryBaseMs = opts.retryBaseMs ?? 100;
+    this.retryMaxMs = opts.retryMaxMs ?? 5_000;
   }
 
   override get lastIssuedId(): number {
@@ -75,6 +92,9 @@ export class SharedEventHub extends EventHub {
   }
 
   override async close(): Promise<void> {
+    // One more attempt at what waits; if the database is still away it is lost (and logged).
+    this.closing = true;
+    this.wake?.();
     await this.flushed();
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
@@ -105,25 +125,69 @@ export class SharedEventHub extends EventHub {
     return Number(res.numAffectedRows ?? 0);
   }
 
+  /**
+   * Writes the queue in order, a batch per transaction. A batch the database could not take (it is
+   * unreachable, restarting, out of connections) goes back to the front and is retried with backoff,
+   * so nothing is lost and nothing overtakes it; only an error that would repeat (bad data) drops it.
+   */
   private async drainWrites(): Promise<void> {
+    let failures = 0;
     while (this.queue.length) {
-      const batch = this.queue.splice(0, BATCH);
+      const batch = this.queue.take(BATCH);
       try {
-        const written = await this.db.transaction().execute(async (trx) => {
-          await sql`select pg_advisory_xact_lock(hashtextextended(${ORDER_LOCK}, 0))`.execute(trx);
-          const rows = await trx.insertInto('events')
-            .values(batch.map((e) => ({ user_id: e.userId, type: e.type, data: e.data, at: e.at })))
-            .returningAll().execute();
-          // Delivered at commit, in commit order; the payload is only a wake-up (rows hold the data).
-          await sql`select pg_notify(${CHANNEL}, ${String(rows.at(-1)?.id ?? '')})`.execute(trx);
-          return rows;
-        });
+        const written = await this.write(batch);
         for (const row of written.sort((a, b) => a.id - b.id)) this.tellObservers(row.user_id, toEvent(row));
         this.catchUp();
+        if (failures) this.recovered(failures);
+        failures = 0;
       } catch (err) {
-        this.log.error('could not store events', { count: batch.length, error: err instanceof Error ? err.message : String(err) });
+        const error = err instanceof Error ? err.message : String(err);
+        if (!isTransientDbError(err)) {
+          this.log.error('could not store events', { count: batch.length, error });
+          continue;
+        }
+        this.queue.putBack(batch);
+        if (this.closing) {
+          const count = this.queue.clear();
+          this.log.error('events not stored at shutdown: the database is unreachable', { count, error });
+          return;
+        }
+        const admitted = this.warnings.admit('store');
+        if (admitted) {
+          const held = admitted.held ? { repeatedSinceLastLine: admitted.held } : {};
+          const { length: queued, dropped } = this.queue;
+          this.log.warn('cannot store events; retrying', { queued, dropped, error, ...held });
+        }
+        await this.pause(retryDelay(failures++, this.retryBaseMs, this.retryMaxMs));
       }
     }
+  }
+
+  private async write(batch: QueuedEvent[]): Promise<EventRecord[]> {
+    return this.db.transaction().execute(async (trx) => {
+      await sql`select pg_advisory_xact_lock(hashtextextended(${ORDER_LOCK}, 0))`.execute(trx);
+      const rows = await trx.insertInto('events')
+        .values(batch.map((e) => ({ user_id: e.userId, type: e.type, data: e.data, at: e.at })))
+        .returningAll().execute();
+      // Delivered at commit, in commit order; the payload is only a wake-up (rows hold the data).
+      await sql`select pg_notify(${CHANNEL}, ${String(rows.at(-1)?.id ?? '')})`.execute(trx);
+      return rows;
+    });
+  }
+
+  private recovered(failures: number): void {
+    this.log.info('events stored again', { failedAttempts: failures, dropped: this.queue.dropped });
+    this.queue.dropped = 0;
+    this.warnings.reset('store');
+  }
+
+  private pause(ms: number): Promise<void> {
+    if (this.closing) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() { clearTimeout(timer); resolve(); }
+      this.wake = () => { this.wake = undefined; done(); };
+    });
   }
 
   private async listen(): Promise<void> {
@@ -165,8 +229,12 @@ export class SharedEventHub extends EventHub {
             }
             if (rows.length < BATCH) break;
           }
+          this.warnings.reset('read');
         } catch (err) {
-          this.log.warn('cannot read events', { error: err instanceof Error ? err.message : String(err) });
+          const admitted = this.warnings.admit('read');
+          const held = admitted?.held ? { repeatedSinceLastLine: admitted.held } : {};
+          const error = err instanceof Error ? err.message : String(err);
+          if (admitted) this.log.warn('cannot read events', { error, ...held });
         }
       } while (this.readAgain && !this.closed);
     })().finally(() => { this.reading = undefined; });

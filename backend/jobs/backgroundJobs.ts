@@ -9,9 +9,6 @@ export interface BackgroundJob {
   tick?(): void;
 }
 
-/** How often leases are renewed (and free ones tried), and how long one lasts without renewal. */
-export const JOB_LEASE_TIMES = { renewMs: 2000, ttlMs: 6000 } as const;
-
 /**
  * Runs each background job (status reconciliation and runtime event watchers, credential refresh,
  * notification retries, GitHub sync polling, event pruning) in exactly one API replica: the one
@@ -25,7 +22,8 @@ export class BackgroundJobs {
   private ticking: Promise<void> | undefined;
   private stopped = false;
 
-  constructor(private readonly leases: JobLeases | undefined, private readonly log: Logger, private readonly renewMs = JOB_LEASE_TIMES.renewMs) {}
+  /** `renewMs`: how often leases are renewed and free ones tried (HANGAR_LEASE_RENEW_MS). */
+  constructor(private readonly leases: JobLeases | undefined, private readonly log: Logger, private readonly renewMs: number) {}
 
   add(name: string, job: BackgroundJob): void {
     this.jobs.set(name, { job, running: false });

@@ -1,6 +1,6 @@
 import type { Services } from '../compositionRoot';
 import { SharedEventHub } from '../events/sharedEventHub';
-import { BackgroundJobs, JOB_LEASE_TIMES, periodicJob } from './backgroundJobs';
+import { BackgroundJobs, periodicJob } from './backgroundJobs';
 import { JobLeases } from './jobLeases';
 
 const PRUNE_EVENTS_MS = 60_000;
@@ -11,7 +11,8 @@ const PRUNE_EVENTS_MS = 60_000;
  */
 export function createBackgroundJobs(s: Pick<Services, 'config' | 'db' | 'log' | 'hub' | 'leases' | 'monitor' | 'sync' | 'oauth' | 'notifications'>): BackgroundJobs {
   const shared = s.config.database.kind === 'postgres';
-  const jobs = new BackgroundJobs(shared ? new JobLeases(s.db, s.leases.replicaId, JOB_LEASE_TIMES.ttlMs) : undefined, s.log);
+  const { renewMs, jobMs } = s.config.leases;
+  const jobs = new BackgroundJobs(shared ? new JobLeases(s.db, s.leases.replicaId, jobMs) : undefined, s.log, renewMs);
   // Status reconciliation: the runtime's pushes (docker events, child exits) and the backstop poll.
   jobs.add('status-monitor', s.monitor);
   jobs.add('github-sync-poll', s.sync);

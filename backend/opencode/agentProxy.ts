@@ -17,9 +17,9 @@ export interface AgentProxy {
 }
 
 export function createAgentProxy(
-  config: Config, projects: ProjectService, log: Logger, hub?: Pick<EventHub, 'observe'>,
+  config: Config, projects: ProjectService, log: Logger, hub?: Pick<EventHub, 'follow'>,
 ): AgentProxy {
-  // Resolved targets are dropped on every event about their project (status, update, delete).
+  // Resolved targets are dropped on every event about their project (status, update, delete), from any replica.
   // Their keep-alive pools are closed when the project stops or is deleted, and retired when it moves.
   const connections = new AgentConnections();
   const targets = new AgentTargets(projects, hub, Date.now, connections);

@@ -38,11 +38,12 @@ export class AgentTargets {
 
   constructor(
     private readonly projects: ProjectService,
-    hub?: Pick<EventHub, 'observe'>,
+    /** Followed, not observed: a change made through another replica must drop this one's target too. */
+    hub?: Pick<EventHub, 'follow'>,
     private readonly now: () => number = Date.now,
     private readonly connections?: AgentConnections,
   ) {
-    hub?.observe((_userId, event) => {
+    hub?.follow((_userId, event) => {
       const id = projectOf(event);
       if (id === undefined) return;
       this.epoch++;

@@ -5,7 +5,8 @@ import type { ProjectService } from '../services/projects';
 import type { CredentialService } from './credentials';
 import type { ProviderInjection } from './injection';
 import type { ProviderService } from './providerService';
-import { agentPermission, type AgentPermissionSource } from '../settings/agentPermissions';
+import { agentPermission, agentPolicy, type AgentPermissionSource } from '../settings/agentPermissions';
+import { policyViolations, type AgentRule } from '../settings/permissionPolicy';
 
 export interface SyncReport {
   updated: string[];
@@ -13,6 +14,9 @@ export interface SyncReport {
 }
 
 export { REDEPLOY_NOTE };
+
+/** The runtime note while a workspace permission rule still beats Hangar's policy. */
+export const POLICY_NOTE = 'Permissions: ';
 
 /** One agent's answer to the change: applied, or why only a redeploy applies it. */
 interface Applied { providerId: string | null; modelId: string | null; needsRedeploy: string | null }
@@ -124,7 +128,16 @@ export class CredentialSync {
     // Writes the agent's global config (disposing its instances when the config changed); the dispose
     // after it also covers a config that did not change, so a new key alone is reloaded too.
     await (await call('PATCH', '/global/config', { ...config, ...(permission ? { permission } : {}) })).body?.cancel();
+    // The global config loses to the workspace's opencode.json: the policy file is read after it.
+    const policy = permissions && this.permissions ? await agentPolicy(call, permissions) : undefined;
+    if (policy) await this.permissions!.writePolicy(projectId, policy);
     await (await call('POST', '/instance/dispose')).body?.cancel();
+    // Not awaited: GET /agent waits for the reload, and the change is already in the agent.
+    if (policy) {
+      void this.checkPolicy(projectId, call, policy.permission).catch((err: unknown) => {
+        this.log.warn('could not check the agent\'s permissions after the reload', { projectId, error: String(err) });
+      });
+    }
     if (!providerId || !config) return undefined;
     const seen = await (await call('GET', '/config/providers')).json() as { providers?: { id?: string; models?: Record<string, unknown> }[] };
     const provider = seen.providers?.find((p) => p.id === providerId);
@@ -136,12 +149,27 @@ export class CredentialSync {
     return result;
   }
 
+  /** After the reload: a workspace rule that still beats the policy is logged and shown in the project's notes. */
+  private async checkPolicy(projectId: string, call: (m: string, p: string) => Promise<Response>,
+    permission: Record<string, unknown>): Promise<void> {
+    const agents = await (await call('GET', '/agent')).json() as { name: string; permission: AgentRule[] }[];
+    const found = policyViolations(agents, permission);
+    if (found.length) this.log.warn('a workspace permission rule beats Hangar\'s', { projectId, rules: found.slice(0, 5) });
+    await this.replaceNote(projectId, POLICY_NOTE, found.length
+      ? `${POLICY_NOTE}the workspace's opencode config orders a rule after Hangar's: ${found.slice(0, 3).join('; ')}.` : null);
+  }
+
   /** The row says so while a redeploy is needed (a deploy resets the notes, and applies again). */
-  private async noteRedeploy(projectId: string, why: string | null): Promise<void> {
+  private noteRedeploy(projectId: string, why: string | null): Promise<void> {
+    return this.replaceNote(projectId, REDEPLOY_NOTE, why ? `${REDEPLOY_NOTE}${why}.` : null);
+  }
+
+  /** Replaces the project's runtime note that starts with `prefix` (null: removes it). */
+  private async replaceNote(projectId: string, prefix: string, note: string | null): Promise<void> {
     const row = await this.projects.rowById(projectId);
     if (!row) return;
-    const notes = (JSON.parse(row.runtime_notes || '[]') as string[]).filter((n) => !n.startsWith(REDEPLOY_NOTE));
-    if (why) notes.push(`${REDEPLOY_NOTE}${why}.`);
+    const notes = (JSON.parse(row.runtime_notes || '[]') as string[]).filter((n) => !n.startsWith(prefix));
+    if (note) notes.push(note);
     if (JSON.stringify(notes) !== row.runtime_notes) await this.projects.applyRuntime(projectId, { runtimeNotes: notes });
   }
 }

@@ -1,4 +1,5 @@
-import { RuntimeList, RuntimeParams, WarmPoolBody, WarmPoolState } from '../contract';
+import { CoolifyServerList, RuntimeList, RuntimeParams, WarmPoolBody, WarmPoolState } from '../contract';
+import { coolifyServerList } from '../runtime/serverLoads';
 import { route } from '../http/route';
 import type { Services } from '../compositionRoot';
 
@@ -21,5 +22,11 @@ export const runtimeRoutes = (s: Deps) => [
     method: 'put', path: '/api/runtimes/:name/warm-pool', summary: 'Set the runtime\'s warm pool size, 0 = off (admin); kept across restarts', tag: 'projects', access: 'admin',
     params: RuntimeParams, body: WarmPoolBody, response: WarmPoolState,
     handler: async ({ params, body }) => s.warmPools.resize(params.name, body.size),
+  }),
+  route({
+    method: 'get', path: '/api/runtimes/coolify/servers', tag: 'projects', access: 'admin',
+    summary: 'The Coolify servers projects are placed on: capacity, what Hangar\'s applications reserve, usable (admin)',
+    response: CoolifyServerList,
+    handler: async () => coolifyServerList(s.drivers),
   }),
 ];

@@ -86,6 +86,20 @@ export interface RuntimeDriver {
   warmPoolState?(): { size: number; ready: number; starting: number };
   /** Changes the warm pool's size at once (the API's setting); 0 stops the unclaimed agents. */
   resizeWarmPool?(size: number): Promise<void>;
+  /** A runtime that places projects across servers (coolify): each server's capacity and load, read now. */
+  serverLoads?(signal?: AbortSignal): Promise<RuntimeServerLoad[]>;
+}
+
+/** One server of a multi-server runtime, as GET /api/runtimes/coolify/servers shows it. */
+export interface RuntimeServerLoad {
+  uuid: string;
+  name: string;
+  desktop: boolean;
+  /** Whether the runtime says it can take deployments now (Coolify: is_usable). */
+  usable: boolean;
+  capacity: { cpus: number; memoryBytes: number };
+  used: { cpus: number; memoryBytes: number };
+  projects: number;
 }
 
 /** What every runtime's driver factory is built from (backend/runtime/registry.ts). */

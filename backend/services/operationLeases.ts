@@ -4,9 +4,11 @@ import type { Logger } from '../logger';
 import type { ProjectRecords } from '../runtime/projectRecords';
 import { toOperation } from './operations';
 
-/** How often a replica renews its operations' heartbeat, and after how long without one they count as dead. */
-export interface LeaseTimes { renewMs: number; leaseMs: number }
-export const DEFAULT_LEASE_TIMES: LeaseTimes = { renewMs: 2000, leaseMs: 6000 };
+/**
+ * How often a replica renews its operations' heartbeat, and after how long without one they count as
+ * dead (HANGAR_LEASE_RENEW_MS, HANGAR_LEASE_OPERATION_MS: backend/leaseConfig.ts).
+ */
+export interface OperationLeaseTimes { renewMs: number; leaseMs: number }
 
 export const REPLICA_DIED = 'interrupted: the API replica running this operation stopped';
 const TRANSITIONAL = new Set(['deploying', 'starting', 'stopping']);
@@ -31,7 +33,7 @@ export class OperationLeases {
     private readonly log: Logger,
     /** Told the id of each of this replica's operations that a user asked another replica to cancel. */
     private readonly cancelRequested: (operationId: string) => void,
-    readonly times: LeaseTimes = DEFAULT_LEASE_TIMES,
+    readonly times: OperationLeaseTimes,
   ) {}
 
   /** Whether another replica runs an operation on the project (as of the last renewal). */

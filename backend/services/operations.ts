@@ -72,14 +72,17 @@ export class OperationService {
     const entry = await this.claim(ownerId, projectId, kind, force);
     const queued = await this.get(entry.id);
     entry.done = (async () => {
-      let state: 'succeeded' | 'failed' = 'failed';
+      let state: 'succeeded' | 'failed' | 'cancelled' = 'failed';
+      // A task that ends because the user cancelled it is cancelled, not failed (a redeploy, an import).
+      const failed = () => (entry.controller.signal.aborted ? 'cancelled' : 'failed');
       try {
         await this.setState(entry, 'running');
         const out = await task((m) => this.step(entry, m), entry.controller.signal, entry.id);
-        state = out.ok ? 'succeeded' : 'failed';
+        state = out.ok ? 'succeeded' : failed();
         await this.finish(entry, state, out.ok ? null : out.message);
       } catch (err) {
-        await this.finish(entry, 'failed', err instanceof Error ? err.message : String(err));
+        state = failed();
+        await this.finish(entry, state, err instanceof Error ? err.message : String(err));
       } finally {
         this.release(entry);
         this.finished({ ownerId, projectId, kind, state });

@@ -5,6 +5,7 @@ import type { RuntimeDrivers } from '../runtime/drivers';
 import type { Progress } from '../runtime/driver';
 import type { OperationService } from './operations';
 import type { ProjectService } from './projects';
+import type { DomainBus } from '../events/domainBus';
 import type { TierService } from './tiers';
 
 /** Moves a project's workspace and agent data from one runtime to another (backend/runtime/relocation.ts). */
@@ -34,6 +35,7 @@ export class RedeployService {
     private readonly lifecycle: Lifecycle,
     private readonly operations: OperationService,
     private readonly sync: UnsyncedGuard,
+    private readonly bus: DomainBus,
     private readonly relocator?: Relocator,
   ) {}
 
@@ -55,6 +57,7 @@ export class RedeployService {
       if (tier) {
         progress(`Changing the tier from ${row.tier_id} to ${tier.id} (${tier.cpus} CPU, ${tier.memory} memory, ${tier.storageGb} GB)`);
         await this.projects.update(ownerId, projectId, { tierId: tier.id });
+        await this.bus.emit('project.tierChanged', { projectId, from: row.tier_id, to: tier.id });
       }
       if (!deployed && !runtime) {
         progress('Not deployed yet: the new tier applies at its first deploy');

@@ -5,14 +5,19 @@ import type { ProviderService } from '../providers/providerService';
 import type { PrivateHostGuard } from '../providers/urlGuard';
 import type { Lifecycle } from '../runtime/lifecycle';
 import type { GithubCredentials } from '../sync/githubCredentials';
-import { driverConfigReset, type AgentPermissionSource } from './agentPermissions';
+import { driverConfigReset, driverPolicyWriter, type AgentPermissionSource } from './agentPermissions';
 import type { PermissionService } from './permissionService';
 import { SettingsService } from './settingsService';
 import { SettingsTransfer } from './settingsTransfer';
 
 /** What the agent config writer (liveUpdate.ts) gets: each project's permissions, and the reset through its driver. */
 export function agentPermissionSource(permissions: PermissionService, lifecycle: Lifecycle): AgentPermissionSource {
-  return { forProject: (id) => permissions.forProject(id), resetConfig: driverConfigReset((id) => lifecycle.driverFor(id)) };
+  const driverFor = (id: string) => lifecycle.driverFor(id);
+  return {
+    forProject: (id) => permissions.forProject(id),
+    resetConfig: driverConfigReset(driverFor),
+    writePolicy: driverPolicyWriter(driverFor),
+  };
 }
 
 export interface SettingsDeps {

@@ -32,8 +32,17 @@ export function timelineRecordOf(event: HangarEvent): TimelineRecord | null {
     const { projectId, reason } = event.data;
     return { projectId, kind: 'crash', actor: 'system', outcome: 'observed', detail: reason };
   }
+  if (event.type === 'notification.created' && event.data.kind !== 'needs-approval') {
+    // The end of a session's turn, as the activity feed tells it ("…" finished, was stopped, failed: …).
+    const { projectId, sessionId, text, kind } = event.data;
+    const outcome = kind === 'failed' ? 'failed' : / was stopped$/.test(text) ? 'cancelled' : 'succeeded';
+    return { projectId, kind: 'session-end', actor: 'agent', outcome, detail: `${text} (${sessionId})` };
+  }
   return null;
 }
+
+/** After a crash: the runtime itself ran the project again (no operation of the user's did). */
+const AUTO_RESTART = 'the runtime ran it again after the crash';
 
 /** A project's timeline: stored from the event hub's events, read a page at a time, newest first. */
 export class TimelineService {
@@ -42,16 +51,72 @@ export class TimelineService {
     private readonly projects: TimelineProjects,
     private readonly log: Logger,
     private readonly retention = TIMELINE_RETENTION,
+    /** Whether an operation holds the project (then a status change is that operation's doing). */
+    private readonly busy: (projectId: string) => boolean = () => false,
   ) {}
 
   /** Stores what the event says happened (if anything); never throws: the timeline must not break the event. */
   async observe(event: HangarEvent): Promise<void> {
+    if (event.type === 'project.status' && event.data.status === 'running') {
+      await this.safely(event.data.projectId, () => this.afterRunning(event.data.projectId));
+      return;
+    }
     const record = timelineRecordOf(event);
-    if (!record) return;
+    if (record) await this.safely(record.projectId, () => this.record(record));
+  }
+
+  /** A change of the agent's config (permissions, provider or model): on the project, or on each of the user's. */
+  async configChanged(userId: string, projectId: string | null, describe: (projectId: string) => Promise<string>):
+    Promise<void> {
+    const ids = projectId ? [projectId]
+      : (await this.db.selectFrom('projects').select('id').where('owner_id', '=', userId).execute()).map((r) => r.id);
+    for (const id of ids) {
+      await this.safely(id, async () => this.record({
+        projectId: id, kind: 'config', actor: 'user', outcome: 'succeeded',
+        detail: `${await describe(id)}${projectId ? '' : ' (your default changed)'}`,
+      }));
+    }
+  }
+
+  tierChanged(projectId: string, from: string, to: string): Promise<void> {
+    return this.safely(projectId, () => this.record({
+      projectId, kind: 'tier', actor: 'user', outcome: 'succeeded', detail: `from ${from} to ${to}`,
+    }));
+  }
+
+  /** The agent's own `git push` (not one through Hangar's sync): actor agent. */
+  agentPushed(p: { projectId: string; command: string; exit: number | null; ok: boolean }): Promise<void> {
+    const detail = `${p.command}${p.exit === null ? '' : ` (exit ${p.exit})`}`;
+    return this.safely(p.projectId, () => this.record({
+      projectId: p.projectId, kind: 'push', actor: 'agent', outcome: p.ok ? 'succeeded' : 'failed', detail,
+    }));
+  }
+
+  /** A session the agent reported for the first time; a subagent's session belongs to its parent's turn. */
+  sessionStarted(s: { projectId: string; sessionId: string; parentSessionId: string | null; title: string }):
+    Promise<void> {
+    if (s.parentSessionId) return Promise.resolve();
+    return this.safely(s.projectId, () => this.record({
+      projectId: s.projectId, kind: 'session-start', actor: 'user', outcome: 'observed',
+      detail: s.title ? `"${s.title}" (${s.sessionId})` : s.sessionId,
+    }));
+  }
+
+  /** Running again after a crash while no operation holds the project: the runtime restarted it. */
+  private async afterRunning(projectId: string): Promise<void> {
+    if (this.busy(projectId)) return;
+    const last = await this.db.selectFrom('project_timeline').select('kind').where('project_id', '=', projectId)
+      .where('kind', 'in', ['crash', 'restart', 'start', 'deploy', 'stop'])
+      .orderBy('at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
+    if (last?.kind !== 'crash') return;
+    await this.record({ projectId, kind: 'restart', actor: 'system', outcome: 'observed', detail: AUTO_RESTART });
+  }
+
+  private async safely(projectId: string, write: () => Promise<void>): Promise<void> {
     try {
-      await this.record(record);
+      await write();
     } catch (err) {
-      this.log.warn('timeline: could not store an entry', { projectId: record.projectId, error: String(err) });
+      this.log.warn('timeline: could not store an entry', { projectId, error: String(err) });
     }
   }
 

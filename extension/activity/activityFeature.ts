@@ -17,7 +17,9 @@ import { ActivitySession } from '../../backend/contract';
 import type { OfflineCache } from '../core/store/offlineCache';
 
 export const ACTIVITY_VIEW_ID = 'hangar.activity';
-const NOTIFY_SETTINGS = ['hangar.notifications.inApp', 'hangar.notifications.system', 'hangar.notifications.quietHours'];
+const NOTIFY_SETTINGS = [
+  'hangar.notifications.inApp', 'hangar.notifications.system', 'hangar.notifications.quietHours',
+];
 
 export interface ActivityFeatureOptions {
   /** The extension's URI router: the feature registers `/session`. */
@@ -101,7 +103,10 @@ export class ActivityFeature implements vscode.Disposable, Feature<(typeof ACTIV
     if (this.tree.loadedAt !== undefined || this.session.state.kind !== 'offline') return;
     const cached = offline.list('activity');
     if (!cached) return;
-    const items = cached.items.flatMap((i) => { const r = ActivitySession.safeParse(i); return r.success ? [r.data] : []; });
+    const items = cached.items.flatMap((i) => {
+      const r = ActivitySession.safeParse(i);
+      return r.success ? [r.data] : [];
+    });
     this.tree.loadedAt = cached.at;
     this.model.finishLoad(items);
     this.log.info(`activity: showing the offline copy (${items.length} session(s))`);
@@ -187,12 +192,14 @@ export class ActivityFeature implements vscode.Disposable, Feature<(typeof ACTIV
 
   private updateBadge(): void {
     const n = this.model.badgeCount;
-    this.view.badge = n ? { value: n, tooltip: `${n} session${n === 1 ? '' : 's'} finished, failed or need approval` } : undefined;
+    const tooltip = `${n} session${n === 1 ? '' : 's'} finished, failed or need approval`;
+    this.view.badge = n ? { value: n, tooltip } : undefined;
   }
 
   /** While a session runs and the view is visible, its duration ticks. */
   private updateTicker(): void {
-    const needed = this.view.visible && this.model.sessions.some((s) => s.status === 'running' || s.status === 'waiting_for_permission');
+    const needed = this.view.visible
+      && this.model.sessions.some((s) => s.status === 'running' || s.status === 'waiting_for_permission');
     if (needed && !this.ticker) this.ticker = setInterval(() => this.tree.refresh(), 1000);
     if (!needed && this.ticker) {
       clearInterval(this.ticker);

@@ -13,15 +13,20 @@ export class ActivityTreeItem extends vscode.TreeItem {
     this.description = model.description;
     this.tooltip = model.tooltip;
     this.contextValue = model.contextValue;
-    this.iconPath = new vscode.ThemeIcon(model.icon.id, model.icon.color ? new vscode.ThemeColor(model.icon.color) : undefined);
+    const color = model.icon.color ? new vscode.ThemeColor(model.icon.color) : undefined;
+    this.iconPath = new vscode.ThemeIcon(model.icon.id, color);
     if (session) {
-      this.command = { command: 'hangar.openSession', title: 'Open Session', arguments: [{ projectId: session.projectId, sessionId: session.sessionId }] };
+      const args = [{ projectId: session.projectId, sessionId: session.sessionId }];
+      this.command = { command: 'hangar.openSession', title: 'Open Session', arguments: args };
     }
   }
 }
 
 const message = (id: string, label: string, icon = 'info'): ActivityRowModel =>
-  ({ id: `activity-message:${id}`, label, description: '', tooltip: label, icon: { id: icon }, contextValue: 'activity.message' });
+  ({
+    id: `activity-message:${id}`, label, description: '', tooltip: label, icon: { id: icon },
+    contextValue: 'activity.message',
+  });
 
 /** The Activity view: agent sessions across projects, most recently changed first. */
 export class ActivityTreeProvider implements vscode.TreeDataProvider<ActivityTreeItem>, vscode.Disposable {
@@ -33,7 +38,11 @@ export class ActivityTreeProvider implements vscode.TreeDataProvider<ActivityTre
   /** When the shown sessions were fetched (offline, each row says how old it is). */
   loadedAt: number | undefined;
 
-  constructor(private readonly session: HangarSession, private readonly model: ActivityModel, private readonly now: () => number = Date.now) {
+  constructor(
+    private readonly session: HangarSession,
+    private readonly model: ActivityModel,
+    private readonly now: () => number = Date.now,
+  ) {
     this.subscriptions = [
       this.changed,
       model.onDidChange(() => this.changed.fire()),
@@ -54,11 +63,15 @@ export class ActivityTreeProvider implements vscode.TreeDataProvider<ActivityTre
     const state = this.session.state.kind;
     const sessions = this.model.sessions;
     const rows: ActivityTreeItem[] = [];
-    if (this.loadError) rows.push(new ActivityTreeItem(message('error', `Could not load activity: ${this.loadError}`, 'warning')));
+    if (this.loadError) {
+      rows.push(new ActivityTreeItem(message('error', `Could not load activity: ${this.loadError}`, 'warning')));
+    }
     if (!sessions.length) {
       // Empty: the view's welcome content (package.json) offers Connect.
       if (state === 'disconnected' || state === 'unauthorised') return [];
-      if (!this.loadError) rows.push(new ActivityTreeItem(message('empty', 'No agent sessions yet. Start one in a project\'s chat.')));
+      if (!this.loadError) {
+        rows.push(new ActivityTreeItem(message('empty', 'No agent sessions yet. Start one in a project\'s chat.')));
+      }
       return rows;
     }
     const now = this.now();

@@ -15,15 +15,18 @@ export const KIND_DIRS: Record<AgentFileKind, { dir: string; ext: string; label:
 
 /** A file name opencode accepts as an agent/command/tool name: letters, digits, `-`, `_`. */
 export function validName(name: string): string | undefined {
-  return /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(name) ? undefined : 'Use letters, digits, "-" or "_" (up to 64), starting with a letter or digit.';
+  if (/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(name)) return undefined;
+  return 'Use letters, digits, "-" or "_" (up to 64), starting with a letter or digit.';
 }
 
 export function templateFor(kind: AgentFileKind | 'agentsMd', name: string): string {
   switch (kind) {
     case 'agentsMd':
-      return '# Instructions for the agent\n\n- Describe the project, its layout and how to build and test it.\n- Say what the agent must and must not do.\n';
+      return '# Instructions for the agent\n\n- Describe the project, its layout and how to build and test it.\n'
+        + '- Say what the agent must and must not do.\n';
     case 'agent':
-      return `---\ndescription: What the ${name} agent does (shown when picking an agent)\nmode: primary\n---\n\nYou are ${name}. Describe how this agent works.\n`;
+      return `---\ndescription: What the ${name} agent does (shown when picking an agent)\nmode: primary\n---\n\n`
+        + `You are ${name}. Describe how this agent works.\n`;
     case 'command':
       return `---\ndescription: What /${name} does\n---\n\nDo this with the arguments: $ARGUMENTS\n`;
     case 'tool':

@@ -4,7 +4,8 @@ import { contextValueOf, nodeId, type AgentNode } from './agentTreeModel';
 import { hangarUri } from './hangarFileSystem';
 
 const MCP_ICONS: Record<string, [string, string | undefined]> = {
-  connected: ['plug', 'testing.iconPassed'], disabled: ['debug-disconnect', undefined], failed: ['error', 'testing.iconFailed'],
+  connected: ['plug', 'testing.iconPassed'], disabled: ['debug-disconnect', undefined],
+  failed: ['error', 'testing.iconFailed'],
   needs_auth: ['key', 'editorWarning.foreground'], needs_client_registration: ['key', 'editorWarning.foreground'],
 };
 
@@ -26,10 +27,16 @@ export class AgentTreeItem extends vscode.TreeItem {
       case 'file':
         this.resourceUri = hangarUri(node.projectId, node.path);
         if (node.exists) {
-          this.command = { command: 'hangar.agentFiles.open', title: 'Open', arguments: [{ projectId: node.projectId, path: node.path }] };
+          this.command = {
+            command: 'hangar.agentFiles.open', title: 'Open',
+            arguments: [{ projectId: node.projectId, path: node.path }],
+          };
         } else {
           this.description = 'not created yet';
-          this.command = { command: 'hangar.agentFiles.new', title: 'Create', arguments: [{ projectId: node.projectId, kind: 'agentsMd' }] };
+          this.command = {
+            command: 'hangar.agentFiles.new', title: 'Create',
+            arguments: [{ projectId: node.projectId, kind: 'agentsMd' }],
+          };
           if (node.template !== 'agentsMd') this.command = undefined;
         }
         break;

@@ -58,7 +58,9 @@ export async function childrenOf(n: AgentNode, deps: AgentTreeDeps): Promise<Age
   try {
     switch (n.kind) {
       case 'root': {
-        const [md, json] = await Promise.all([exists(deps.fs, projectId, AGENTS_MD), exists(deps.fs, projectId, OPENCODE_JSON)]);
+        const [md, json] = await Promise.all([
+          exists(deps.fs, projectId, AGENTS_MD), exists(deps.fs, projectId, OPENCODE_JSON),
+        ]);
         return [
           { kind: 'file', projectId, path: AGENTS_MD, label: AGENTS_MD, exists: md, template: 'agentsMd' },
           { kind: 'file', projectId, path: OPENCODE_JSON, label: OPENCODE_JSON, exists: json },
@@ -82,10 +84,13 @@ export async function childrenOf(n: AgentNode, deps: AgentTreeDeps): Promise<Age
         try {
           status = await deps.mcpStatus(projectId);
         } catch (e) {
-          return [{ kind: 'message', projectId, id: 'mcp', text: `Start the project to see its MCP servers (${e instanceof Error ? e.message : String(e)})` }];
+          const why = e instanceof Error ? e.message : String(e);
+          return [{ kind: 'message', projectId, id: 'mcp', text: `Start the project to see its MCP servers (${why})` }];
         }
         return Object.entries(status).sort(([a], [b]) => a.localeCompare(b))
-          .map(([name, s]) => ({ kind: 'mcp', projectId, name, status: s.status, ...(s.error ? { error: s.error } : {}) }));
+          .map(([name, s]) => ({
+            kind: 'mcp', projectId, name, status: s.status, ...(s.error ? { error: s.error } : {}),
+          }));
       }
       default:
         return [];
@@ -100,7 +105,9 @@ export function withMcpServer(configText: string | undefined, name: string, serv
   let config: Record<string, unknown> = {};
   if (configText?.trim()) {
     const parsed: unknown = JSON.parse(configText);
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('opencode.json is not a JSON object');
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      throw new Error('opencode.json is not a JSON object');
+    }
     config = parsed as Record<string, unknown>;
   }
   const mcp = { ...((config.mcp && typeof config.mcp === 'object' ? config.mcp : {}) as Record<string, unknown>) };

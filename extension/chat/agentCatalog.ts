@@ -54,7 +54,9 @@ export function catalogFrom(providersRaw: unknown, agentsRaw: unknown, commandsR
         models.push({ providerId, modelId, name: `${providerName || providerId} · ${name}` });
       }
       const d = p.data.default[providerId];
-      if (!defaultModel && d && models.some((m) => m.providerId === providerId && m.modelId === d)) defaultModel = { providerId, modelId: d };
+      if (!defaultModel && d && models.some((m) => m.providerId === providerId && m.modelId === d)) {
+        defaultModel = { providerId, modelId: d };
+      }
     }
   }
   const agents: ChatAgent[] = [];
@@ -64,7 +66,8 @@ export function catalogFrom(providersRaw: unknown, agentsRaw: unknown, commandsR
       const agent = OcAgent.safeParse(raw);
       // Subagents are called by other agents; hidden ones (title, summary, compaction) are internal.
       if (!agent.success || agent.data.mode === 'subagent' || agent.data.hidden) continue;
-      agents.push(agent.data.description ? { name: agent.data.name, description: agent.data.description } : { name: agent.data.name });
+      const { name, description } = agent.data;
+      agents.push(description ? { name, description } : { name });
     }
   }
   const defaultAgent = agents.some((x) => x.name === 'build') ? 'build' : agents[0]?.name;
@@ -87,8 +90,13 @@ export function commandsFrom(raw: unknown): ChatCommand[] {
   return out.sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** `/name the rest` at the start of a prompt, when the agent has a command `name`: what POST /session/:id/command takes. */
-export function commandCall(text: string, commands: readonly ChatCommand[] | undefined): { command: string; arguments: string } | undefined {
+/**
+ * `/name the rest` at the start of a prompt, when the agent has a command `name`: what POST /session/:id/command
+ * takes.
+ */
+export function commandCall(
+  text: string, commands: readonly ChatCommand[] | undefined,
+): { command: string; arguments: string } | undefined {
   const m = /^\/(\S+)(?:\s+([\s\S]*))?$/.exec(text.trim());
   if (!m || !commands?.some((c) => c.name === m[1])) return undefined;
   return { command: m[1]!, arguments: (m[2] ?? '').trim() };
@@ -105,7 +113,10 @@ export function lastChoice(messages: readonly unknown[]): { model?: ModelRef; ag
     const r = z.object({ info: Info }).safeParse(messages[i]);
     if (!r.success) continue;
     const { model, agent } = r.data.info;
-    return { ...(model ? { model: { providerId: model.providerID, modelId: model.modelID } } : {}), ...(agent ? { agent } : {}) };
+    return {
+      ...(model ? { model: { providerId: model.providerID, modelId: model.modelID } } : {}),
+      ...(agent ? { agent } : {}),
+    };
   }
   return {};
 }

@@ -9,7 +9,7 @@ import type {
 } from '../../webviews/protocol/chat';
 import type { PanelHandlers } from '../core/webview/panelChannel';
 import type { Logger } from '../core/ports';
-import { sessionView, type AgentStreamEvent } from './agentEvents';
+import type { AgentStreamEvent } from './agentEvents';
 import type { ChatApi } from './chatApi';
 import type { ChatControllerOptions, ChatHostPort } from './chatHostPort';
 import { ChatChanges } from './chatChanges';
@@ -18,7 +18,7 @@ import { emptyChatState, storedQueue } from './chatPersistence';
 import { ChatTranscript, errorText } from './chatTranscript';
 import { ModelChoice } from './modelChoice';
 import { PromptSender } from './promptSender';
-import { NEW_SESSION, type PromptQueue } from './promptQueue';
+import type { PromptQueue } from './promptQueue';
 import { SessionActivity } from './sessionActivity';
 import { ChatOfflineCopy } from './chatOfflineCopy';
 
@@ -42,7 +42,7 @@ export class ChatController {
   readonly handlers: PanelHandlers<ChatWebviewToHost>;
 
   constructor(
-    private readonly api: ChatApi,
+    api: ChatApi,
     private readonly port: ChatHostPort,
     private project: ChatProject,
     private readonly log: Logger,
@@ -141,11 +141,9 @@ export class ChatController {
     const catalog = this.models.load();
     const t = this.transcript;
     try {
+      // A project with no session opens on a new conversation: the session is created by the first send
+      // (promptSender.ts), so opencode titles it from that prompt; an empty one would keep a timestamp title.
       await t.loadSessions();
-      if (t.sessions.length === 0 && !this.sender.queue.headOf(NEW_SESSION)) {
-        const created = await this.api.createSession();
-        t.sessions = [sessionView(created)];
-      }
     } catch (e) {
       // Not running, unreachable…: the webview still gets its init (and shows the project's status),
       // with the drafts and queue it had: sending starts the project.

@@ -43,11 +43,8 @@ export function chatMessageHandlers(chat: ChatParts): PanelHandlers<ChatWebviewT
     'chat.redeploy': async () => { await port.redeployProject?.(); },
     'chat.start': () => { sender.startNow(); },
     'chat.permissionReply': async (m) => { await api.replyPermission(m.permissionId, m.reply); },
-    'chat.newSession': async () => {
-      const created = await api.createSession();
-      transcript.upsert(sessionView(created));
-      await transcript.switchTo(created.id);
-    },
+    // "+ New": a new conversation, created (and titled) by its first send, as on a project with none.
+    'chat.newSession': () => { transcript.startNew(); },
     'chat.switchSession': async (m) => {
       if (chat.copy.switchTo(m.sessionId)) return;
       if (!transcript.has(m.sessionId)) throw new Error('No such session.');

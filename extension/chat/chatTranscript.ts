@@ -135,6 +135,13 @@ export class ChatTranscript {
     await this.send();
   }
 
+  /** A new conversation: no session is open until the first send creates one (promptSender.ts). */
+  startNew(): void {
+    this.activeSessionId = null;
+    this.postSessions();
+    this.deps.persist();
+  }
+
   postSessions(): void {
     this.deps.post({ type: 'chat.sessions', sessions: this.sessions, activeSessionId: this.activeSessionId });
   }

@@ -8,7 +8,10 @@ interface Live { sessionId: string; text: string }
 export class LiveParts {
   private readonly parts = new Map<string, Live>();
 
-  /** Every message posted (or not) for any session: text parts and deltas are followed, an idle session is forgotten. */
+  /**
+   * Every message posted (or not) for any session: text parts and deltas are followed, an idle session is
+   * forgotten.
+   */
   track(m: ChatHostToWebview): void {
     switch (m.type) {
       case 'chat.part': {
@@ -16,7 +19,9 @@ export class LiveParts {
         if ((p.type === 'text' || p.type === 'reasoning') && typeof p.text === 'string') {
           const live = this.parts.get(m.part.id);
           // A full update that overtook buffered deltas keeps the longer copy.
-          if (!live || !live.text.startsWith(p.text)) this.parts.set(m.part.id, { sessionId: m.sessionId, text: p.text });
+          if (!live || !live.text.startsWith(p.text)) {
+            this.parts.set(m.part.id, { sessionId: m.sessionId, text: p.text });
+          }
         }
         return;
       }
@@ -26,7 +31,8 @@ export class LiveParts {
         return;
       }
       case 'chat.status':
-        if (m.status.type === 'idle') for (const [id, p] of this.parts) if (p.sessionId === m.sessionId) this.parts.delete(id);
+        if (m.status.type !== 'idle') return;
+        for (const [id, p] of this.parts) if (p.sessionId === m.sessionId) this.parts.delete(id);
         return;
       default:
     }
@@ -39,7 +45,8 @@ export class LiveParts {
       for (let i = 0; i < m.parts.length; i++) {
         const part = m.parts[i] as { id: string; text?: unknown };
         const live = this.parts.get(part.id);
-        if (live && typeof part.text === 'string' && live.text.length > part.text.length && live.text.startsWith(part.text)) {
+        const saved = part.text;
+        if (live && typeof saved === 'string' && live.text.length > saved.length && live.text.startsWith(saved)) {
           m.parts[i] = { ...m.parts[i]!, text: live.text } as ChatMessage['parts'][number];
         }
       }

@@ -89,10 +89,17 @@ export function sidesFromPatch(patch: string): { before: string; after: string }
   return { before: before.join('\n'), after: after.join('\n') };
 }
 
-/** The two texts the diff editor shows for one changed file. `current` is the file now (undefined: unreadable or gone). */
-export function diffSides(d: FileDiff, current: string | undefined): { before: string; after: string; partial: boolean } {
+/**
+ * The two texts the diff editor shows for one changed file. `current` is the file now (undefined: unreadable
+ * or gone).
+ */
+export function diffSides(
+  d: FileDiff, current: string | undefined,
+): { before: string; after: string; partial: boolean } {
   const patch = d.patch ?? '';
-  if (d.status === 'added') return { before: '', after: current ?? sidesFromPatch(patch).after, partial: current === undefined };
+  if (d.status === 'added') {
+    return { before: '', after: current ?? sidesFromPatch(patch).after, partial: current === undefined };
+  }
   if (d.status === 'deleted') return { before: sidesFromPatch(patch).before, after: '', partial: false };
   if (current !== undefined) {
     const before = textBefore(current, patch);

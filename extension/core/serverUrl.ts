@@ -18,8 +18,12 @@ export function checkServerUrl(input: string): UrlCheck {
   } catch {
     return { ok: false, message: 'Not a URL. Enter something like http://127.0.0.1:7420 or https://hangar.example.com' };
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') return { ok: false, message: 'The URL must start with http:// or https://' };
-  if (u.username || u.password) return { ok: false, message: 'Leave credentials out of the URL; the token is asked for next' };
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') {
+    return { ok: false, message: 'The URL must start with http:// or https://' };
+  }
+  if (u.username || u.password) {
+    return { ok: false, message: 'Leave credentials out of the URL; the token is asked for next' };
+  }
   if (u.search || u.hash) return { ok: false, message: 'The URL must not have a query (?) or fragment (#)' };
   if (!u.hostname) return { ok: false, message: 'The URL needs a host name' };
   const path = u.pathname.replace(/\/+$/, '');

@@ -13,7 +13,10 @@ export const isOver = (s: DeviceFlowStatus['status']) => s !== 'pending' && s !=
  */
 export async function followDeviceFlow(
   api: DeviceFlowApi, providerId: string, start: DeviceFlowStart,
-  opts: { onStatus?: (s: DeviceFlowStatus) => void; signal?: AbortSignal; pollMs?: number; sleep?: (ms: number, signal?: AbortSignal) => Promise<void> },
+  opts: {
+    onStatus?: (s: DeviceFlowStatus) => void; signal?: AbortSignal; pollMs?: number;
+    sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  },
 ): Promise<DeviceFlowStatus> {
   const sleep = opts.sleep ?? defaultSleep;
   for (;;) {
@@ -40,7 +43,8 @@ function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
 /** What the user reads when a device flow ends without a credential. */
 export function deviceFlowOutcome(s: DeviceFlowStatus, providerName: string): { ok: boolean; message: string } {
   switch (s.status) {
-    case 'complete': return { ok: true, message: `${providerName} is signed in${s.credential ? ` (${s.credential.hint})` : ''}.` };
+    case 'complete':
+      return { ok: true, message: `${providerName} is signed in${s.credential ? ` (${s.credential.hint})` : ''}.` };
     case 'cancelled': return { ok: false, message: `Signing in to ${providerName} was cancelled.` };
     default: return { ok: false, message: s.message ?? `Signing in to ${providerName} did not finish (${s.status}).` };
   }

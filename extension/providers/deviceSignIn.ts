@@ -34,17 +34,25 @@ export class DeviceSignIn {
     const abort = new AbortController();
     this.abort = abort;
     const start = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Asking GitHub for a sign-in code for ${providerName}…` },
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `Asking GitHub for a sign-in code for ${providerName}…`,
+      },
       () => api.startDeviceFlow(providerId));
     const prompt = `Sign in to ${providerName}: enter the code ${start.userCode} at ${start.verificationUri}`;
-    this._current = { providerId, userCode: start.userCode, verificationUri: start.verificationUri, status: 'pending', prompt };
+    this._current = {
+      providerId, userCode: start.userCode, verificationUri: start.verificationUri, status: 'pending', prompt,
+    };
     this.log.info(`device sign-in for ${providerId} started (flow ${start.flowId})`);
     void vscode.window.showInformationMessage(prompt, COPY_AND_OPEN, 'Cancel').then((choice) => {
       if (choice === COPY_AND_OPEN) void this.copyAndOpen();
       if (choice === 'Cancel') abort.abort();
     });
     const final = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Waiting for GitHub (code ${start.userCode})`, cancellable: true },
+      {
+        location: vscode.ProgressLocation.Notification, title: `Waiting for GitHub (code ${start.userCode})`,
+        cancellable: true,
+      },
       async (progress, token) => {
         token.onCancellationRequested(() => abort.abort());
         return followDeviceFlow(api, providerId, start, {
@@ -85,6 +93,8 @@ export class DeviceSignIn {
 }
 
 function progressText(s: DeviceFlowStatus, start: DeviceFlowStart): string {
-  if (s.status === 'slow_down') return `GitHub asked to check less often (every ${s.interval} s); still waiting for ${start.userCode}…`;
+  if (s.status === 'slow_down') {
+    return `GitHub asked to check less often (every ${s.interval} s); still waiting for ${start.userCode}…`;
+  }
   return `enter ${start.userCode} at ${start.verificationUri}`;
 }

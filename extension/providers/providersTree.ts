@@ -28,12 +28,21 @@ export class ProvidersTreeProvider implements vscode.TreeDataProvider<RowTreeIte
     if (parent) return [];
     if (this.session.state.kind === 'disconnected' || this.session.state.kind === 'unauthorised') return [];
     if (this.status.kind === 'error' && !this.data) {
-      return [new RowTreeItem({ id: 'providers:error', label: 'Could not load providers', description: this.status.message, contextValue: 'error', icon: { id: 'error', color: 'errorForeground' } })];
+      return [new RowTreeItem({
+        id: 'providers:error', label: 'Could not load providers', description: this.status.message,
+        contextValue: 'error', icon: { id: 'error', color: 'errorForeground' },
+      })];
     }
-    if (!this.data) return this.status.kind === 'loading' ? [new RowTreeItem({ id: 'providers:loading', label: 'Loading…', contextValue: 'loading', icon: { id: 'loading~spin' } })] : [];
+    if (!this.data) {
+      if (this.status.kind !== 'loading') return [];
+      return [new RowTreeItem({
+        id: 'providers:loading', label: 'Loading…', contextValue: 'loading', icon: { id: 'loading~spin' },
+      })];
+    }
     if (!this.data.providers.length) {
       return [new RowTreeItem({
-        id: 'providers:empty', label: 'No provider configured', description: 'Configure one to run agents', contextValue: 'empty', icon: { id: 'info' },
+        id: 'providers:empty', label: 'No provider configured', description: 'Configure one to run agents',
+        contextValue: 'empty', icon: { id: 'info' },
         command: { command: 'hangar.configureProvider', title: 'Configure Provider' },
       })];
     }

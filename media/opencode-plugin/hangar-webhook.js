@@ -12,6 +12,8 @@ const FORWARDED = new Set([
   'session.created', 'session.updated', 'session.status', 'session.idle', 'session.error',
   'permission.asked', 'permission.replied',
 ]);
+/** `git push`, `git -C dir push`, `git -c k=v push`, anywhere in a shell command line. */
+const GIT_PUSH = /(^|[\s;&|(])git(\s+-[Cc]\s+\S+)*\s+push\b/;
 const MAX_QUEUE = 200;
 const RETRY_DELAYS_MS = [250, 1000, 4000];
 const REQUEST_TIMEOUT_MS = 5000;
@@ -53,6 +55,8 @@ export const HangarWebhook = async (_input, deps = {}) => {
   const excerpts = new Map();
   /** messageID -> role, so user text is not taken for the agent's answer. */
   const roles = new Map();
+  /** callIDs of the agent's own `git push` runs already reported (a part is updated more than once). */
+  const pushes = new Set();
   const queue = [];
   let draining = false;
   let dropped = 0;
@@ -123,8 +127,23 @@ export const HangarWebhook = async (_input, deps = {}) => {
     void drain();
   }
 
+  /** The agent ran `git push` with its bash tool: reported once, when the call has ended (Hangar's timeline). */
+  function observePush(part) {
+    const state = part.state ?? {};
+    if (state.status !== 'completed' && state.status !== 'error') return;
+    const command = String(state.input?.command ?? '');
+    if (!GIT_PUSH.test(command) || !part.callID || pushes.has(part.callID)) return;
+    pushes.add(part.callID);
+    if (pushes.size > 1000) pushes.delete(pushes.values().next().value);
+    const exit = Number.isInteger(state.metadata?.exit) ? state.metadata.exit : null;
+    enqueue({ type: 'hangar.git.push', properties: {
+      sessionID: part.sessionID, command: command.slice(0, 500), exit, ok: state.status === 'completed' && exit === 0,
+    } });
+  }
+
   function observe(event) {
     const p = event.properties ?? {};
+    if (event.type === 'message.part.updated' && p.part?.type === 'tool' && p.part.tool === 'bash') observePush(p.part);
     if ((event.type === 'session.created' || event.type === 'session.updated') && p.info?.id) {
       parents.set(p.info.id, p.info.parentID ?? null);
     } else if (event.type === 'message.updated' && p.info?.id) {

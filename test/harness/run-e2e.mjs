@@ -17,11 +17,12 @@ import { screenshot } from './run-vscode-suite.mjs';
 import { waitForWorkbench } from './ui.mjs';
 import { newUserSteps } from '../e2e/newUser.e2e.mjs';
 import { localStartSteps, localStartOptions } from '../e2e/localStart.e2e.mjs';
+import { guardSteps, guardOptions, guardFixtures } from '../e2e/guards.e2e.mjs';
 
 const log = (line) => console.log(`[e2e] ${line}`);
 const slug = (s) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 50);
 
-export async function runE2e({ vsix, steps = newUserSteps(), prefix = 'e2e', codeServerOptions = () => ({}) }) {
+export async function runE2e({ vsix, steps = newUserSteps(), prefix = 'e2e', codeServerOptions = () => ({}), fixtures }) {
   if (!fs.existsSync(vsix)) throw new Error(`vsix not found: ${vsix} (npm run package)`);
   const resultsDir = path.join(REPO, 'test-results');
   fs.mkdirSync(resultsDir, { recursive: true });
@@ -31,7 +32,10 @@ export async function runE2e({ vsix, steps = newUserSteps(), prefix = 'e2e', cod
   const cleanups = [];
   try {
     // A temp data dir: the extension finds no local token and must ask the user for one.
-    const api = await startApi({ log });
+    // Outside services a scenario needs before the API starts (the loopback GitHub it must trust).
+    const extra = fixtures ? await fixtures({ log }) : { env: {}, ctx: {} };
+    if (extra.stop) cleanups.push(extra.stop);
+    const api = await startApi({ log, env: extra.env });
     cleanups.push(api.stop);
     log(`API ${api.url} (data ${api.dataDir})`);
     const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'hangar-e2e-ws-'));
@@ -49,7 +53,7 @@ export async function runE2e({ vsix, steps = newUserSteps(), prefix = 'e2e', cod
     await waitForWorkbench(page);
     await screenshot(page, `${prefix}-00-workbench.png`, log);
 
-    const ctx = { page, api, cs, log };
+    const ctx = { page, api, cs, log, ...extra.ctx };
     let failedAt;
     for (const [i, step] of steps.entries()) {
       const n = String(i + 1).padStart(2, '0');
@@ -100,9 +104,12 @@ async function main() {
     // The README's `npm start` path: a server on this machine, its token file readable.
     console.log('[e2e] scenario: local server, already configured');
     results.push(...await runE2e({ vsix, steps: localStartSteps(), prefix: 'e2e-local', codeServerOptions: localStartOptions }));
+    // The guards before Stop and Delete (issue #16): one modal each, the safe choice the default.
+    console.log('[e2e] scenario: Stop and Delete with work not on GitHub');
+    results.push(...await runE2e({ vsix, steps: guardSteps(), prefix: 'e2e-guards', codeServerOptions: guardOptions, fixtures: guardFixtures }));
   } catch (err) {
     log(`ERROR: ${err.message}`);
-    results = [...newUserSteps(), ...localStartSteps()].map((s) => ({ name: s.name, ok: false, error: 'not run' }));
+    results = [...newUserSteps(), ...localStartSteps(), ...guardSteps()].map((s) => ({ name: s.name, ok: false, error: 'not run' }));
   }
   const passed = results.filter((r) => r.ok).length;
   const failed = results.length - passed;

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { FakeLlm } from '../fixtures/fakeLlm/server';
 import { deployFakeLlmProject, type ProjectLike } from './fakeLlmProject';
-import { api, snapshot, waitFor } from './helpers';
+import { api, createAgentSession, snapshot, waitFor } from './helpers';
 
 type Posted = { type: string; [k: string]: unknown };
 interface ChatProbe { ready: boolean; activeSessionId: string | null; stream: string; posted: Posted[] }
@@ -56,6 +56,7 @@ describe('agent files (hangar: file system)', function () {
   it('AGENTS.md saved in the editor is in the next turn\'s request to the model; measures save → in effect (median of 10)', async () => {
     assert.ok(project && llm);
     const id = project.id;
+    await createAgentSession(id);
     assert.equal(await vscode.commands.executeCommand('hangar.openChat', { id }), true);
     const ready = await waitFor('the chat', probe(id), (v) => v?.ready === true && v.stream === 'open' && !!v.activeSessionId, 30_000);
     const sessionId = ready!.activeSessionId!;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { FakeLlm } from '../fixtures/fakeLlm/server';
+import { TITLE, type FakeLlm } from '../fixtures/fakeLlm/server';
 import { deployFakeLlmProject, type ProjectLike } from './fakeLlmProject';
 import { api, snapshot, waitFor } from './helpers';
 
@@ -9,6 +9,12 @@ type Posted = { type: string; [k: string]: unknown };
 interface ChatProbe { title: string; ready: boolean; activeSessionId: string | null; stream: string; posted: Posted[] }
 
 const probe = (id: string) => async () => vscode.commands.executeCommand<ChatProbe | undefined>('hangar.internal.chat', { projectId: id });
+/** The agent's own list (GET /session through the API's proxy). */
+async function sessionsOf(projectId: string): Promise<Array<{ id: string; title: string }>> {
+  const res = await api('GET', `/api/projects/${projectId}/opencode/session`);
+  assert.equal(res.status, 200, JSON.stringify(res.json));
+  return res.json as Array<{ id: string; title: string }>;
+}
 const REPLY = 'Streaming works: one two three four five six seven eight nine ten.';
 
 /** The text of one message as the webview's store builds it: chat.part sets a part, chat.delta appends. */
@@ -43,26 +49,25 @@ describe('chat panel', function () {
     await llm?.close();
   });
 
-  it('opens on a running project: the webview is ready and gets init, transcript and the live stream', async () => {
+  it('opens on a project with no session: a new conversation, and the agent has no session it did not ask for', async () => {
     assert.ok(project);
+    const before = await sessionsOf(project.id);
+    assert.deepEqual(before, [], 'a fresh project has no session');
     assert.equal(await vscode.commands.executeCommand('hangar.openChat', { id: project.id }), true);
     const p = await waitFor('the chat to load', probe(project.id),
-      (v) => v?.ready === true && v.stream === 'open' && v.posted.some((m) => m.type === 'chat.transcript'), 30_000);
-    assert.ok(p?.activeSessionId, 'a session was opened (or created)');
-    const types = p.posted.map((m) => m.type);
-    assert.ok(types.indexOf('chat.init') < types.indexOf('chat.transcript'), types.join(','));
-    const transcript = p.posted.find((m) => m.type === 'chat.transcript');
-    assert.equal(transcript?.replace, true);
+      (v) => v?.ready === true && v.stream === 'open' && v.posted.some((m) => m.type === 'chat.init'), 30_000);
+    const init = p?.posted.find((m) => m.type === 'chat.init');
+    assert.deepEqual([init?.sessions, init?.activeSessionId, p?.activeSessionId], [[], null, null]);
+    assert.ok((init?.models as unknown[]).length > 0, 'the init came after the whole load (sessions, then models)');
+    assert.deepEqual(await sessionsOf(project.id), before, 'opening the chat created no session');
   });
 
-  it('sends a prompt through the host; deltas stream to the webview and the text equals the agent\'s transcript', async () => {
+  it('the first send creates exactly one session, titled by opencode from the prompt; deltas stream to the webview', async () => {
     assert.ok(project && llm);
     const id = project.id;
-    const sessionId = (await probe(id)())?.activeSessionId;
-    assert.ok(sessionId);
     llm.enqueue({ text: REPLY, chunkSize: 6, delayMs: 15 });
     const answer = await vscode.commands.executeCommand<{ ok: boolean; error?: string }>('hangar.internal.chat', {
-      projectId: id, inject: { type: 'chat.send', requestId: 'vscode-1', sessionId, text: 'Hello agent', mentions: [],
+      projectId: id, inject: { type: 'chat.send', requestId: 'vscode-1', sessionId: null, text: 'Hello agent', mentions: [],
       // explicit: an earlier suite may have made another provider the default
       model: { providerId: 'fake', modelId: 'fake-model' } },
     });
@@ -71,7 +76,21 @@ describe('chat panel', function () {
       const info = m.info as { role?: string; time?: { completed?: number } } | undefined;
       return m.type === 'chat.message' && info?.role === 'assistant' && info.time?.completed !== undefined;
     }), 60_000);
+    const sessions = await sessionsOf(id);
+    assert.equal(sessions.length, 1, JSON.stringify(sessions));
+    const sessionId = sessions[0]!.id;
+    assert.equal(done?.activeSessionId, sessionId, 'the chat went to the session its prompt created');
+    // opencode's own titling (the fake LLM answers its title request), never "New session - <ISO time>".
+    const titled = await waitFor('opencode to title the session', async () => (await sessionsOf(id))[0]?.title, (t) => t === TITLE, 30_000);
+    assert.doesNotMatch(titled ?? '', /\d{4}-\d\d-\d\dT\d\d:/);
+    await waitFor('the chat\'s session list to show the title', probe(id), (v) => (v?.posted ?? []).some((m) => m.type === 'chat.sessions'
+      && (m.sessions as Array<{ id: string; title: string }>).some((s) => s.id === sessionId && s.title === TITLE)), 10_000);
+    assert.equal((await sessionsOf(id)).length, 1, 'still one session');
+
     const posted = done?.posted ?? [];
+    const types = posted.map((m) => m.type);
+    assert.ok(types.indexOf('chat.init') < types.indexOf('chat.transcript'), types.join(','));
+    assert.equal(posted.find((m) => m.type === 'chat.transcript')?.replace, true);
     const deltas = posted.filter((m) => m.type === 'chat.delta');
     assert.ok(deltas.length >= 2, `expected streamed deltas, got ${deltas.length}`);
     assert.ok(!posted.some((m) => m.type === 'chat.transcript' && posted.indexOf(m) > posted.indexOf(deltas[0]!)), 'no whole transcript per update');

@@ -11,7 +11,7 @@ import type { ChatHostToWebview } from '../../webviews/protocol/chat';
 import { applyHostMessage } from '../../webviews/chat/store/reduce';
 import { partsOf } from '../../webviews/chat/store/selectors';
 import { createChatState } from '../../webviews/chat/store/state';
-import { activeExtension, api, env, snapshot, uniqueName, waitFor } from './helpers';
+import { activeExtension, api, createAgentSession, env, snapshot, uniqueName, waitFor } from './helpers';
 
 interface ProjectLike { id: string; name: string; slug: string; status: string }
 interface ChatProbe { title: string; ready: boolean; readyCount: number; activeSessionId: string | null; stream: string; posted: ChatHostToWebview[] }
@@ -69,10 +69,11 @@ describe('chat panel: queue, permissions, abort, restore, resync', function () {
     fs.writeFileSync(path.join(workspace, 'opencode.json'), JSON.stringify(config, null, 2));
     assert.equal((await api('POST', `/api/projects/${project.id}/deploy`, { force: false })).status, 202);
     await waitFor('the project to run', async () => (await api('GET', `/api/projects/${id()}`)).json as ProjectLike, (p) => p.status === 'running' || p.status === 'failed', 90_000);
+    const first = await createAgentSession(project.id);
     assert.equal(await vscode.commands.executeCommand('hangar.openChat', { id: project.id }), true);
     const p = await waitFor('the chat to load', probe, (v) => v?.ready === true && v.stream === 'open' && v.posted.some((m) => m.type === 'chat.transcript'), 30_000);
     sessionId = p!.activeSessionId!;
-    assert.ok(sessionId);
+    assert.equal(sessionId, first);
   });
 
   after(async () => {

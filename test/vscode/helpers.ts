@@ -60,3 +60,10 @@ export async function api(method: string, path: string, body?: unknown): Promise
 export function uniqueName(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
 }
+
+/** A session in the project's agent, created as another client would (opening the chat creates none). */
+export async function createAgentSession(projectId: string): Promise<string> {
+  const res = await api('POST', `/api/projects/${projectId}/opencode/session`, {});
+  assert.equal(res.status, 200, JSON.stringify(res.json));
+  return (res.json as { id: string }).id;
+}

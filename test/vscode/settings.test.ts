@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { fakeProviderConfig, startFakeLlm, type FakeLlm } from '../fixtures/fakeLlm/server';
-import { api, env, snapshot, uniqueName, waitFor } from './helpers';
+import { api, createAgentSession, env, snapshot, uniqueName, waitFor } from './helpers';
 
 interface ProjectLike { id: string; name: string; slug: string; status: string }
 type Posted = { type: string; [k: string]: unknown };
@@ -53,6 +53,7 @@ describe('settings: Open Settings, permissions in the chat, export and import', 
     assert.equal((await api('POST', `/api/projects/${project.id}/deploy`, { force: false })).status, 202);
     await waitFor('the project to run', async () => (await api('GET', `/api/projects/${id()}`)).json as ProjectLike,
       (p) => p.status === 'running' || p.status === 'failed', 90_000);
+    await createAgentSession(project.id);
     assert.equal(await vscode.commands.executeCommand('hangar.openChat', { id: project.id }), true);
     const p = await waitFor('the chat to load', chat,
       (v) => v?.ready === true && v.stream === 'open' && v.posted.some((m) => m.type === 'chat.transcript'), 30_000);

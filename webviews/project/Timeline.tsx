@@ -9,12 +9,14 @@ const FILTERS: { label: string; kinds: TimelineKindView[] }[] = [
   { label: 'Deploys', kinds: ['deploy', 'start', 'stop', 'restart', 'delete'] },
   { label: 'Crashes', kinds: ['crash'] },
   { label: 'Git', kinds: ['push', 'pull', 'fetch', 'import'] },
-  { label: 'Config', kinds: ['config'] },
+  { label: 'Config', kinds: ['config', 'tier'] },
+  { label: 'Sessions', kinds: ['session-start', 'session-end'] },
 ];
 
 const KIND_TEXT: Record<TimelineKindView, string> = {
   deploy: 'Deploy', start: 'Start', stop: 'Stop', restart: 'Restart', crash: 'Crash', delete: 'Delete',
   push: 'Push', pull: 'Pull', fetch: 'Fetch', import: 'Import', config: 'Config change',
+  tier: 'Tier change', 'session-start': 'Session started', 'session-end': 'Session finished',
 };
 
 interface Props {

@@ -41,6 +41,7 @@ export type ProjectView = z.infer<typeof ProjectView>;
 /** The timeline's kinds (a copy of the contract's TimelineKind). */
 export const TimelineKindView = z.enum([
   'deploy', 'start', 'stop', 'restart', 'crash', 'delete', 'push', 'pull', 'fetch', 'import', 'config',
+  'tier', 'session-start', 'session-end',
 ]);
 export type TimelineKindView = z.infer<typeof TimelineKindView>;
 

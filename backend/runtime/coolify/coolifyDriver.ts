@@ -1,12 +1,12 @@
 import type { Logger } from '../../logger';
 import { silentLogger } from '../../logger';
 import { agentExec } from '../agentExec';
-import type { DeploySpec, ExecResult, Progress, RuntimeDriver, RuntimeStatus } from '../driver';
+import type { DeploySpec, ExecResult, Progress, RuntimeDriver, RuntimeServerLoad, RuntimeStatus } from '../driver';
 import { CoolifyClient, sleep, throwIfAborted, type Application } from './client';
 import type { CoolifyConfig } from './config';
 import { CoolifyError } from './errors';
 import { appName, deploymentLogTail, describeApp, endpointsFor, endpointsFromFqdn, envItems, newLogLines, portsFor, projectIdOf, stateOf } from './mapping';
-import { placeOnServer } from './serverPlacement';
+import { loadsOfServers, placeOnServer } from './serverPlacement';
 import { StatusPoller } from './statusPoller';
 
 export interface CoolifyDriverOptions {
@@ -247,6 +247,11 @@ export class CoolifyDriver implements RuntimeDriver {
     if (status.state !== 'running' || !status.agentUrl) throw new CoolifyError('coolify_not_ready', `The project is not running on Coolify (${status.state}): start it, then try again.`);
     const res = await agentExec(status.agentUrl, await this.agentPassword(projectId), argv, opts);
     return res.exitCode === 0 ? res : { ...res, stderr: res.stdout };
+  }
+
+  /** The registered servers with their capacity and what Hangar's applications reserve there. */
+  serverLoads(signal?: AbortSignal): Promise<RuntimeServerLoad[]> {
+    return loadsOfServers(this.client, this.config, signal ?? this.closing.signal);
   }
 
   async list(): Promise<{ projectId: string; status: RuntimeStatus }[]> {

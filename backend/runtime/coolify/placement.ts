@@ -4,6 +4,7 @@
  * reads what runs where from Coolify itself (each application's limits and the server named in
  * its description) and asks here.
  */
+import type { RuntimeServerLoad } from '../driver';
 
 export interface CoolifyServer {
   uuid: string;
@@ -91,4 +92,19 @@ export function placeProject(
   const tier = `${need.cpus} CPU, ${gib(need.memoryBytes)}${need.desktop ? ', desktop' : ''}`;
   const perServer = servers.map((s) => `${s.name}: ${why.get(s.uuid)}`).join('; ');
   return { problem: `no Coolify server fits this tier (${tier}): ${perServer}` };
+}
+
+/** Each registered server with the reservations of the applications placed on it (others' are left out). */
+export function serverLoads(
+  servers: readonly CoolifyServer[], placed: readonly Placed[],
+): Omit<RuntimeServerLoad, 'usable'>[] {
+  return servers.map((s) => {
+    const here = placed.filter((p) => p.server === s.uuid);
+    return {
+      uuid: s.uuid, name: s.name, desktop: s.desktop,
+      capacity: { cpus: s.cpus, memoryBytes: s.memoryBytes },
+      used: { cpus: here.reduce((n, p) => n + p.cpus, 0), memoryBytes: here.reduce((n, p) => n + p.memoryBytes, 0) },
+      projects: here.length,
+    };
+  });
 }

@@ -1,9 +1,9 @@
-import type { DeploySpec } from '../driver';
+import type { DeploySpec, RuntimeServerLoad } from '../driver';
 import type { Application, CoolifyClient } from './client';
 import type { CoolifyConfig } from './config';
 import { CoolifyError } from './errors';
 import { projectIdOf, serverOf } from './mapping';
-import { memoryBytes, placeProject, type Placed } from './placement';
+import { memoryBytes, placeProject, serverLoads, type Placed } from './placement';
 
 export interface ChosenServer {
   uuid: string;
@@ -66,4 +66,21 @@ export async function placeOnServer(
   const fromName = from && (config.servers.find((s) => s.uuid === from)?.name ?? from);
   const movedFrom = r.moved && fromName ? { from: fromName } : {};
   return { uuid: r.server.uuid, name: r.server.name, moved: r.moved, ...movedFrom };
+}
+
+/**
+ * Every registered server with what Hangar's applications reserve on it (their limits), from one list of
+ * Coolify's applications and one of its servers (a server Coolify does not have, or marks unusable, is
+ * shown as not usable). With one server, applications without a server tag are on that one.
+ */
+export async function loadsOfServers(
+  client: CoolifyClient, config: CoolifyConfig, signal?: AbortSignal,
+): Promise<RuntimeServerLoad[]> {
+  const [apps, known] = await Promise.all([client.listApplications(signal), client.listServers(signal)]);
+  const seen = new Map(known.map((s) => [s.uuid, s]));
+  const fallback = config.servers.length === 1 ? config.serverUuid : undefined;
+  return serverLoads(config.servers, placedApps(apps, fallback)).map((load) => {
+    const s = seen.get(load.uuid);
+    return { ...load, usable: !!s && (s.is_usable ?? s.settings?.is_usable ?? true) !== false };
+  });
 }

@@ -1,7 +1,11 @@
 import type { NotificationDelivery, NotificationWebhook } from '../../../backend/contract';
 
-const ICON: Record<NotificationDelivery['status'], string> = { delivered: '$(pass)', pending: '$(sync)', failed: '$(error)' };
-const KIND: Record<NotificationDelivery['kind'], string> = { done: 'finished', failed: 'failed', 'needs-approval': 'needs approval' };
+const ICON: Record<NotificationDelivery['status'], string> = {
+  delivered: '$(pass)', pending: '$(sync)', failed: '$(error)',
+};
+const KIND: Record<NotificationDelivery['kind'], string> = {
+  done: 'finished', failed: 'failed', 'needs-approval': 'needs approval',
+};
 
 export interface DeliveryPick { label: string; description: string; detail: string }
 

@@ -9,7 +9,10 @@ export interface NotifySettings {
   quietHours: string;
 }
 
-/** What happened to one notification: raised, held back for quiet hours, not raised because its chat is in front, or all off. */
+/**
+ * What happened to one notification: raised, held back for quiet hours, not raised because its chat is in front,
+ * or all off.
+ */
 export type Decision = 'shown' | 'held' | 'focused' | 'off';
 
 export type NotificationAction = 'Open Session' | 'Approve' | 'Reject';
@@ -30,7 +33,8 @@ export interface NotificationSinks {
  */
 export function approvalOffered(note: ActivityNotification): boolean {
   const p = note.permission;
-  return note.kind === 'needs-approval' && !!p && p.patterns.length > 0 && p.patterns.length <= 3 && p.patterns.every((x) => x.length <= 200);
+  return note.kind === 'needs-approval' && !!p && p.patterns.length > 0 && p.patterns.length <= 3
+    && p.patterns.every((x) => x.length <= 200);
 }
 
 const KIND_WORDS: Record<NotificationKind, [string, string]> = {
@@ -47,7 +51,8 @@ export function summaryText(held: ActivityNotification[]): string {
     const n = counts.get(k)!;
     return `${n} ${KIND_WORDS[k][n === 1 ? 0 : 1]}`;
   });
-  return `While quiet hours were on: ${held.length} session notification${held.length === 1 ? '' : 's'} (${parts.join(', ')}).`;
+  const notifications = `${held.length} session notification${held.length === 1 ? '' : 's'}`;
+  return `While quiet hours were on: ${notifications} (${parts.join(', ')}).`;
 }
 
 /**
@@ -94,7 +99,9 @@ export class NotificationCenter {
   }
 
   private raise(note: ActivityNotification, s: NotifySettings): void {
-    if (s.inApp) this.deps.sinks.inApp(note, ['Open Session', ...(approvalOffered(note) ? ['Approve', 'Reject'] as const : [])]);
+    if (s.inApp) {
+      this.deps.sinks.inApp(note, ['Open Session', ...(approvalOffered(note) ? ['Approve', 'Reject'] as const : [])]);
+    }
     if (s.system) this.deps.sinks.system(note, s.sound);
     else if (s.sound) this.deps.sinks.sound();
   }

@@ -13,14 +13,23 @@ export type Platform = 'linux' | 'darwin' | 'win32' | string;
 const appleString = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 const psString = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
-export function systemNotificationCommand(platform: Platform, title: string, body: string, sound: boolean): OsCommand | undefined {
+export function systemNotificationCommand(
+  platform: Platform, title: string, body: string, sound: boolean,
+): OsCommand | undefined {
   const t = title.slice(0, 120);
   const b = body.slice(0, 400);
   switch (platform) {
     case 'linux':
-      return { file: 'notify-send', args: ['--app-name=Hangar', ...(sound ? ['--hint=string:sound-name:message-new-instant'] : []), '--', t, b] };
+      return {
+        file: 'notify-send',
+        args: ['--app-name=Hangar', ...(sound ? ['--hint=string:sound-name:message-new-instant'] : []), '--', t, b],
+      };
     case 'darwin':
-      return { file: 'osascript', args: ['-e', `display notification ${appleString(b)} with title ${appleString(t)}${sound ? ' sound name "Glass"' : ''}`] };
+      return {
+        file: 'osascript',
+        args: ['-e', `display notification ${appleString(b)} with title ${appleString(t)}`
+          + (sound ? ' sound name "Glass"' : '')],
+      };
     case 'win32':
       // A balloon from the notification area: no extra module needed on stock Windows.
       return {
@@ -46,7 +55,11 @@ export function soundCommand(platform: Platform): OsCommand | undefined {
   switch (platform) {
     case 'linux': return { file: 'canberra-gtk-play', args: ['--id=message-new-instant', '--description=Hangar'] };
     case 'darwin': return { file: 'afplay', args: ['/System/Library/Sounds/Glass.aiff'] };
-    case 'win32': return { file: 'powershell.exe', args: ['-NoProfile', '-NonInteractive', '-Command', '[System.Media.SystemSounds]::Asterisk.Play()'] };
+    case 'win32':
+      return {
+        file: 'powershell.exe',
+        args: ['-NoProfile', '-NonInteractive', '-Command', '[System.Media.SystemSounds]::Asterisk.Play()'],
+      };
     default: return undefined;
   }
 }

@@ -75,9 +75,12 @@ export function inlineFilePart(m: Mention, bytes: Uint8Array, cap = INLINE_TEXT_
   const mime = mimeOf(m.path);
   if (mime !== 'text/plain' || looksBinary(bytes)) {
     if (mime.startsWith('image/') && bytes.length <= INLINE_IMAGE_CAP) {
-      return { type: 'file', mime, url: `data:${mime};base64,${Buffer.from(bytes).toString('base64')}`, filename: m.path };
+      const url = `data:${mime};base64,${Buffer.from(bytes).toString('base64')}`;
+      return { type: 'file', mime, url, filename: m.path };
     }
-    return { type: 'text', synthetic: true, text: `[Hangar: ${label} is a binary file (${kib(bytes.length)}) that the agent's workspace does not have; it was not attached.]` };
+    const text = `[Hangar: ${label} is a binary file (${kib(bytes.length)}) that the agent's workspace does not have; `
+      + 'it was not attached.]';
+    return { type: 'text', synthetic: true, text };
   }
   let text = Buffer.from(bytes).toString('utf8');
   if (m.range) {
@@ -87,7 +90,9 @@ export function inlineFilePart(m: Mention, bytes: Uint8Array, cap = INLINE_TEXT_
   const cut = cutUtf8(text, cap);
   let body = cut.text;
   if (cut.cut) {
-    body += `\n\n[Hangar: ${label} was truncated: only the first ${kib(cap)} of ${kib(cut.bytes)} are included, because the agent's workspace does not have this file.]`;
+    body += `\n\n[Hangar: ${label} was truncated: only the first ${kib(cap)} of ${kib(cut.bytes)} are included, `
+      + 'because the agent\'s workspace does not have this file.]';
   }
-  return { type: 'file', mime: 'text/plain', url: `data:text/plain;base64,${Buffer.from(body, 'utf8').toString('base64')}`, filename: label };
+  const url = `data:text/plain;base64,${Buffer.from(body, 'utf8').toString('base64')}`;
+  return { type: 'file', mime: 'text/plain', url, filename: label };
 }

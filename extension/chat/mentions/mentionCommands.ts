@@ -17,7 +17,11 @@ export class MentionCommands implements vscode.Disposable {
   private lastChat: string | undefined;
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly session: HangarSession, private readonly panels: ChatPanels, private readonly files: WorkspaceFileIndex) {
+  constructor(
+    private readonly session: HangarSession,
+    private readonly panels: ChatPanels,
+    private readonly files: WorkspaceFileIndex,
+  ) {
     this.subscription = panels.onDidChangeActive(() => {
       const id = panels.activeProjectId();
       if (id) this.lastChat = id;
@@ -37,7 +41,9 @@ export class MentionCommands implements vscode.Disposable {
   async useInChat(arg?: UseInChatArgs | vscode.Uri, all?: vscode.Uri[]): Promise<boolean> {
     const mentions = this.mentionsOf(arg, all);
     if (mentions.length === 0) {
-      void vscode.window.showInformationMessage('Hangar: open a file of the workspace (or pick one in the Explorer) to use it in the chat.');
+      void vscode.window.showInformationMessage(
+        'Hangar: open a file of the workspace (or pick one in the Explorer) to use it in the chat.',
+      );
       return false;
     }
     const projectId = await this.project(arg, 'Use in Chat');
@@ -50,7 +56,9 @@ export class MentionCommands implements vscode.Disposable {
   async copyPath(arg?: UseInChatArgs | vscode.Uri): Promise<string | undefined> {
     const [m] = this.mentionsOf(arg, undefined);
     if (!m) {
-      void vscode.window.showInformationMessage('Hangar: open a file of the workspace to copy its path as the agent sees it.');
+      void vscode.window.showInformationMessage(
+        'Hangar: open a file of the workspace to copy its path as the agent sees it.',
+      );
       return undefined;
     }
     const projectId = await this.project(arg, 'Copy Path');
@@ -58,7 +66,8 @@ export class MentionCommands implements vscode.Disposable {
     const dir = await this.containerDir(projectId);
     const text = agentPath(m, dir);
     await vscode.env.clipboard.writeText(text);
-    vscode.window.setStatusBarMessage(dir ? `Hangar: copied ${text}` : `Hangar: copied ${text} (the agent's container does not hold this repository: the file is sent inline under this name)`, 5000);
+    const inline = ' (the agent\'s container does not hold this repository: the file is sent inline under this name)';
+    vscode.window.setStatusBarMessage(`Hangar: copied ${text}${dir ? '' : inline}`, 5000);
     return text;
   }
 
@@ -96,9 +105,11 @@ export class MentionCommands implements vscode.Disposable {
   /** The container's workspace folder when it holds the same repository as this workspace and runs. */
   private async containerDir(projectId: string): Promise<string | undefined> {
     const project = this.session.store.project(projectId);
-    if (!project || project.status !== 'running' || !sameRepository(project.repository?.url, await this.files.remotes())) return undefined;
+    if (!project || project.status !== 'running') return undefined;
+    if (!sameRepository(project.repository?.url, await this.files.remotes())) return undefined;
     try {
-      const sessions = await this.session.api.agent(projectId, 'GET', '/session', z.array(z.object({ directory: z.string().optional() }).passthrough()));
+      const Sessions = z.array(z.object({ directory: z.string().optional() }).passthrough());
+      const sessions = await this.session.api.agent(projectId, 'GET', '/session', Sessions);
       return sessions.find((s) => s.directory?.startsWith('/'))?.directory;
     } catch {
       return undefined;

@@ -2,7 +2,10 @@
 // repository URL against the workspace's git remotes, compared as host/owner/name (scheme, user,
 // `.git` and case of the host do not matter).
 
-/** `https://github.com/Owner/Repo.git`, `git@github.com:Owner/Repo`, `ssh://git@host:22/o/r` → `github.com/Owner/Repo`. */
+/**
+ * `https://github.com/Owner/Repo.git`, `git@github.com:Owner/Repo`, `ssh://git@host:22/o/r`
+ * → `github.com/Owner/Repo`.
+ */
 export function repoKey(url: string): string | undefined {
   let s = url.trim();
   if (!s) return undefined;
@@ -28,7 +31,9 @@ export function repoKey(url: string): string | undefined {
 }
 
 /** True when the project's repository is one of the workspace folder's remotes. */
-export function sameRepository(projectRepoUrl: string | null | undefined, workspaceRemotes: readonly string[]): boolean {
+export function sameRepository(
+  projectRepoUrl: string | null | undefined, workspaceRemotes: readonly string[],
+): boolean {
   const want = projectRepoUrl ? repoKey(projectRepoUrl) : undefined;
   if (!want) return false;
   return workspaceRemotes.some((r) => repoKey(r)?.toLowerCase() === want.toLowerCase());

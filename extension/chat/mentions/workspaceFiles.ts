@@ -66,7 +66,9 @@ export class WorkspaceFileIndex implements WorkspaceFiles, vscode.Disposable {
   private rescan(): void {
     this.rescanning = true;
     this.build()
-      .catch((e: unknown) => this.log.warn(`mentions: re-scanning the workspace failed: ${e instanceof Error ? e.message : String(e)}`))
+      .catch((e: unknown) => this.log.warn(
+        `mentions: re-scanning the workspace failed: ${e instanceof Error ? e.message : String(e)}`,
+      ))
       .finally(() => { this.rescanning = false; });
   }
 
@@ -128,11 +130,13 @@ export class WorkspaceFileIndex implements WorkspaceFiles, vscode.Disposable {
     this.updateBoost();
     this.watch();
     this.lastBuild = { ms: Math.round(performance.now() - started), files: this.index.size };
-    this.log.info(`mentions: indexed ${this.index.size} workspace files in ${this.lastBuild.ms} ms${uris.length >= MAX_FILES ? ` (capped at ${MAX_FILES})` : ''}`);
+    const capped = uris.length >= MAX_FILES ? ` (capped at ${MAX_FILES})` : '';
+    this.log.info(`mentions: indexed ${this.index.size} workspace files in ${this.lastBuild.ms} ms${capped}`);
   }
 
   private async loadFilters(): Promise<void> {
-    this.excluded = excludeMatcher(vscode.workspace.getConfiguration('files').get<Record<string, unknown>>('exclude') ?? {});
+    const exclude = vscode.workspace.getConfiguration('files').get<Record<string, unknown>>('exclude');
+    this.excluded = excludeMatcher(exclude ?? {});
     this.ignore = new Map();
     if (!vscode.workspace.getConfiguration('search').get<boolean>('useIgnoreFiles', true)) return;
     for (const uri of await vscode.workspace.findFiles('**/.gitignore')) {
@@ -171,7 +175,9 @@ export class WorkspaceFileIndex implements WorkspaceFiles, vscode.Disposable {
       watcher.onDidDelete((uri) => this.onDelete(uri)),
       watcher.onDidChange((uri) => { if (uri.path.endsWith('/.gitignore')) this.scheduleRebuild(); }),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('files.exclude') || e.affectsConfiguration('search.useIgnoreFiles')) this.scheduleRebuild();
+        if (e.affectsConfiguration('files.exclude') || e.affectsConfiguration('search.useIgnoreFiles')) {
+          this.scheduleRebuild();
+        }
       }),
       vscode.workspace.onDidChangeWorkspaceFolders(() => { this.remoteUrls = undefined; this.scheduleRebuild(); }),
       vscode.window.tabGroups.onDidChangeTabs(() => this.updateBoost()),
@@ -179,7 +185,12 @@ export class WorkspaceFileIndex implements WorkspaceFiles, vscode.Disposable {
       // file watcher's state (it can fall behind on a busy machine or be limited by the OS).
       vscode.workspace.onDidCreateFiles((e) => { for (const f of e.files) void this.onCreate(f); }),
       vscode.workspace.onDidDeleteFiles((e) => { for (const f of e.files) this.onDelete(f); }),
-      vscode.workspace.onDidRenameFiles((e) => { for (const f of e.files) { this.onDelete(f.oldUri); void this.onCreate(f.newUri); } }),
+      vscode.workspace.onDidRenameFiles((e) => {
+        for (const f of e.files) {
+          this.onDelete(f.oldUri);
+          void this.onCreate(f.newUri);
+        }
+      }),
     );
   }
 

@@ -112,13 +112,16 @@ export class PanelChannel<In extends Message, Out extends Message> implements Di
 
   private send(message: Out): void {
     const parsed = this.options.outgoing.safeParse(message);
+    const { log, name } = this.options;
     if (!parsed.success) {
-      this.options.log.error(`${this.options.name} webview: not sending an invalid "${message.type}": ${parsed.error.message}`);
+      log.error(`${name} webview: not sending an invalid "${message.type}": ${parsed.error.message}`);
       return;
     }
     this.port.postMessage(parsed.data).then(
-      (delivered) => { if (!delivered) this.options.log.debug(`${this.options.name} webview: "${message.type}" not delivered (hidden or closed)`); },
-      (e: unknown) => this.options.log.warn(`${this.options.name} webview: posting "${message.type}" failed: ${String(e)}`),
+      (delivered) => {
+        if (!delivered) log.debug(`${name} webview: "${message.type}" not delivered (hidden or closed)`);
+      },
+      (e: unknown) => log.warn(`${name} webview: posting "${message.type}" failed: ${String(e)}`),
     );
   }
 }

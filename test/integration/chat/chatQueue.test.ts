@@ -31,6 +31,8 @@ describe('chat host against the real opencode', function () {
     world = await startAgentWorld();
     // Its first answer can take a while on a loaded machine (opencode warms up on the first request).
     await until('the agent to answer', async () => ((await world.alice.get(`${world.base}/session`)).status === 200 ? true : undefined), 90_000);
+    // The chat opens on the agent's latest session and creates none by itself (a first send would): make one.
+    assert.equal((await world.alice.post(`${world.base}/session`, {})).status, 200);
     host = startChatHost(world);
     await until('the stream', () => (host.stream.state.kind === 'open' ? true : undefined), 15_000);
     await host.controller.onReady();

@@ -61,6 +61,15 @@ export async function renderInBrowser(posted: ChatHostToWebview[], linkText: str
       if (t) t.scrollTop = t.scrollHeight;
       return document.body.textContent.includes('x'.repeat(200 * 1024));
     }, null, { timeout: 30_000, polling: 250 }).then(() => true, () => false);
+    if (!hugeLineShown) {
+      console.log('      [hostile browser] the 200 KB line was not shown; the page:', await tab.evaluate(() => {
+        const t = document.querySelector('.transcript');
+        const txt = document.body.textContent as string;
+        return JSON.stringify({ len: txt.length, xs: (txt.match(/x{1000,}/g) ?? []).map((m: string) => m.length),
+          sh: t?.scrollHeight, st: t?.scrollTop, ch: t?.clientHeight, tail: txt.slice(-300),
+          kids: t?.children.length, html: t?.innerHTML.slice(-1500) });
+      }));
+    }
     await tab.locator('.composer-input').fill('still responsive');
     const typed = await tab.locator('.composer-input').inputValue();
     const openedLinks = await tab.evaluate(() => window.__posted.filter((m: { type: string }) => m.type === 'chat.openLink').map((m: { url: string }) => m.url));

@@ -12,10 +12,9 @@ import pg from 'pg';
 import type { Project } from '../../../backend/contract';
 import { databaseUrlFor, requirePostgres, type Postgres } from '../../harness/postgres.mjs';
 import { kill9, spawnApi, until, type ApiProcess } from '../faults/support';
+import { jobsTaken } from './replicaSupport';
 
 const JOBS = ['status-monitor', 'github-sync-poll', 'oauth-refresh', 'notification-retries', 'event-pruning'];
-/** The jobs a replica's log says it took ("background job runs in this replica {"job":…}"). */
-const jobsTaken = (api: ApiProcess) => [...api.log().matchAll(/background job runs in this replica \{"job":"([a-z-]+)"/g)].map((m) => m[1]!);
 
 describe('replicas: background jobs run once on PostgreSQL', function () {
   this.timeout(180_000);

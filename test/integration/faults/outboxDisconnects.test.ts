@@ -38,6 +38,8 @@ describe('chat outbox through injected disconnects (real API, real opencode, fak
   it(`delivers every prompt exactly once, in order, through ${FAULTS} disconnects`, async () => {
     world = await startAgentWorld();
     await until('the agent to answer', async () => ((await world.alice.get(`${world.base}/session`)).status === 200 ? true : undefined), 90_000);
+    // The chat opens on the agent's latest session and creates none by itself (a first send would): make one.
+    assert.equal((await world.alice.post(`${world.base}/session`, {})).status, 200);
     proxy = await startFaultProxy({ host: '127.0.0.1', port: Number(new URL(world.api.url).port) });
     host = startChatHost(world, { baseUrl: proxy.url, timeoutMs: 15_000 });
     await until('the stream', () => (host.stream.state.kind === 'open' ? true : undefined), 15_000);

@@ -3,10 +3,13 @@
 // placement visible in the project's notes, and a tier change that no longer fits moving the project.
 // Against the contract server, which validates every request and answer against Coolify's OpenAPI.
 import assert from 'node:assert/strict';
+import { CoolifyServerList, CoolifyServerLoad, type ErrorBody } from '../../../backend/contract';
 import { CoolifyError } from '../../../backend/runtime/coolify';
+import { memoryBytes } from '../../../backend/runtime/coolify/placement';
 import { serverOf } from '../../../backend/runtime/coolify/mapping';
 import { startCoolifyServer, type CoolifyContractServer } from '../../fixtures/coolify/server';
-import { calls, desktopTier, driverFor, never, progressLog, spec, tier } from './coolifySupport';
+import { client, startTestApi } from '../support/apiServer';
+import { calls, desktopTier, driverFor, envFor, never, progressLog, spec, tier } from './coolifySupport';
 
 const SMALL = 'srv0small000000000000002';
 const BIG = 'srv0big00000000000000003';
@@ -81,6 +84,58 @@ describe('coolify driver: placement across servers', function () {
     assert.match(after.unenforced![0]!, /runs on Coolify server big/);
     assert.equal(rs.state, 'running');
     await d.close();
+  });
+
+  it('reports each server\'s capacity and what the projects placed there reserve (GET /api/runtimes/coolify/servers)', async () => {
+    const d = driverFor(server, { HANGAR_COOLIFY_SERVERS: servers() });
+    const empty = await d.serverLoads!();
+    assert.deepEqual(empty.map((l) => [l.name, l.projects, l.used.cpus, l.usable]), [['small', 0, 0, true], ['big', 0, 0, true]]);
+    await d.deploy(spec({ projectId: 'prj_1', slug: 'one', tier: tier({ cpus: 2, memory: '4g' }) }), () => {}, never());
+    await d.deploy(spec({ projectId: 'prj_2', slug: 'two', tier: tier({ cpus: 3, memory: '6g' }) }), () => {}, never());
+    await d.deploy(spec({ projectId: 'prj_3', slug: 'three', tier: tier({ cpus: 1, memory: '4g' }) }), () => {}, never());
+    const loads = await d.serverLoads!();
+    const GiB = 1024 ** 3;
+    // Where each went, as Coolify's applications say (the description's server tag), summed per server.
+    const expected = [SMALL, BIG].map((uuid) => {
+      const here = ['prj_1', 'prj_2', 'prj_3'].filter((id) => serverOf(appOf(id)!.description) === uuid);
+      const apps = here.map((id) => appOf(id)!);
+      return {
+        uuid, projects: here.length,
+        used: { cpus: apps.reduce((n, a) => n + Number(a.limitsCpus), 0), memoryBytes: apps.reduce((n, a) => n + memoryBytes(a.limitsMemory as string), 0) },
+      };
+    });
+    assert.deepEqual(loads.map((l) => ({ uuid: l.uuid, projects: l.projects, used: l.used })), expected);
+    assert.equal(expected.reduce((n, e) => n + e.projects, 0), 3);
+    assert.deepEqual(loads.map((l) => [l.name, l.desktop, l.capacity]),
+      [['small', false, { cpus: 4, memoryBytes: 8 * GiB }], ['big', true, { cpus: 8, memoryBytes: 16 * GiB }]]);
+    assert.ok(loads.every((l) => CoolifyServerLoad.safeParse(l).success), 'each matches the contract');
+    await d.close();
+  });
+
+  it('lists the servers with their load to an admin through the API, and to nobody else', async () => {
+    const api = await startTestApi({ ...envFor(server, { HANGAR_COOLIFY_SERVERS: servers() }), HANGAR_RUNTIME: 'coolify' });
+    try {
+      // An application placed after the API started (its start-up removes applications of unknown projects).
+      const d = driverFor(server, { HANGAR_COOLIFY_SERVERS: servers() });
+      await d.deploy(spec({ projectId: 'prj_api', slug: 'api', tier: tier({ cpus: 2, memory: '4g' }) }), () => {}, never());
+      await d.close();
+      const admin = client(api.url, api.adminToken);
+      const res = await admin.get<CoolifyServerList>('/api/runtimes/coolify/servers');
+      assert.equal(res.status, 200);
+      assert.deepEqual(CoolifyServerList.parse(res.body).items.map((l) => [l.name, l.projects, l.used.cpus]), [['small', 0, 0], ['big', 1, 2]]);
+      const { id } = await api.server.services.users.createUser('mallory', 'user');
+      const mallory = client(api.url, (await api.server.services.users.createToken(id, 't')).secret);
+      assert.equal((await mallory.get('/api/runtimes/coolify/servers')).status, 403);
+    } finally {
+      await api.close();
+    }
+    const local = await startTestApi({ HANGAR_RUNTIME: 'local' });
+    try {
+      const res = await client(local.url, local.adminToken).get<ErrorBody>('/api/runtimes/coolify/servers');
+      assert.deepEqual([res.status, res.body.error.code], [409, 'runtime_unavailable']);
+    } finally {
+      await local.close();
+    }
   });
 
   it('refuses a server that Coolify does not have', async () => {

@@ -1,9 +1,10 @@
 // Change Tier… and Move to Runtime… (POST /api/projects/:id/redeploy) on a real dockerd with the test image
 // and the real opencode: the agent's sessions and the workspace survive a tier change (a new container) and a
-// move from the local runtime to docker.
+// move from the local runtime to docker and from docker back to local.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { PassThrough } from 'node:stream';
 import Docker from 'dockerode';
 import type { ErrorBody, Operation, Project } from '../../../backend/contract';
 import { scanProcesses } from '../../../backend/runtime/local/processes';
@@ -118,4 +119,42 @@ describe('redeploy: tier change and move to another runtime keep the workspace a
     assert.match(out, /kept across the move/);
     assert.deepEqual(await sessionTitles(p), ['before the move']);
   });
+
+  it('moves a docker project to local with its workspace file and its session; its container and volumes are removed', async () => {
+    const p = await create('move-home', 'docker');
+    const [c] = await containers(p);
+    assert.equal(await execIn(c!.Id, ['sh', '-c', 'echo "made in the container" > /workspace/notes.txt && echo ok']), 'ok\n');
+    const session = await admin.post<{ id: string }>(`/api/projects/${p.id}/opencode/session`, { title: 'before the move home' });
+    assert.equal(session.status, 200, JSON.stringify(session.body));
+    const volumes = async () => (await docker.listVolumes({ filters: { label: [`dev.hangar.project=${p.id}`] } })).Volumes ?? [];
+    assert.equal((await volumes()).length, 2, 'the workspace and agent-data volumes before the move');
+
+    await succeed(p, await admin.post(`/api/projects/${p.id}/redeploy`, { runtime: 'local' }));
+    const moved = (await admin.get<Project>(`/api/projects/${p.id}`)).body;
+    assert.equal(moved.runtime, 'local');
+    assert.equal(moved.status, 'running');
+    const file = path.join(api.dataDir, 'projects', p.id, 'workspace', 'notes.txt');
+    assert.equal(fs.readFileSync(file, 'utf8'), 'made in the container\n');
+    assert.deepEqual(await containers(p), [], 'no container of the project left on docker');
+    assert.deepEqual((await volumes()).map((v) => v.Name), [], 'no volume of the project left on docker');
+    const running = scanProcesses(path.join(api.dataDir, 'projects')).filter((s) => s.projectId === p.id);
+    assert.equal(running.length, 1, 'one local agent runs it');
+    // The agent that answers is the local one: it reads the moved file and has the session made on docker.
+    const read = await admin.get<{ content?: string }>(`/api/projects/${p.id}/opencode/file/content?path=notes.txt`);
+    assert.equal(read.body.content?.trimEnd(), 'made in the container', JSON.stringify(read.body));
+    const sessions = await admin.get<{ id: string; title: string }[]>(`/api/projects/${p.id}/opencode/session`);
+    assert.deepEqual(sessions.body.map((s) => [s.id, s.title]), [[session.body.id, 'before the move home']]);
+  });
+
+  /** Runs a command in a container; resolves with its stdout. */
+  async function execIn(id: string, cmd: string[]): Promise<string> {
+    const exec = await docker.getContainer(id).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
+    const stream = await exec.start({});
+    const out = new PassThrough();
+    docker.modem.demuxStream(stream, out, process.stderr);
+    let text = '';
+    out.on('data', (d: Buffer) => { text += d.toString(); });
+    await new Promise((resolve, reject) => { stream.on('end', resolve); stream.on('error', reject); });
+    return text;
+  }
 });

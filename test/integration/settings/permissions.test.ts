@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { EffectivePermissions, Operation, OperationList, Project } from '../../../backend/contract';
-import { scanProcesses } from '../../../backend/runtime/local/processes';
-import { startFakeLlm, type FakeLlm } from '../../fixtures/fakeLlm/server';
-import { client, startTestApi, type TestApi } from '../support/apiServer';
+import type { EffectivePermissions, Project } from '../../../backend/contract';
+import type { FakeLlm } from '../../fixtures/fakeLlm/server';
+import type { client, TestApi } from '../support/apiServer';
+import { startLocalAgent, type LocalAgent } from '../support/localAgent';
 
 interface ToolPart { type: string; tool?: string; state?: { status?: string; error?: string; output?: string } }
 interface Message { info: { role: string }; parts: ToolPart[] }
@@ -16,38 +16,17 @@ interface Message { info: { role: string }; parts: ToolPart[] }
  */
 describe('settings: OpenCode permissions reach a running agent (local runtime, real opencode, fake LLM)', function () {
   this.timeout(180_000);
+  let local: LocalAgent;
   let fake: FakeLlm;
   let api: TestApi;
   let alice: ReturnType<typeof client>;
   let project: Project;
 
   before(async () => {
-    fake = await startFakeLlm();
-    api = await startTestApi({ HANGAR_RUNTIME: 'local', HANGAR_MODELS_URL: 'off' });
-    alice = client(api.url, api.adminToken);
-    assert.equal((await alice.post('/api/custom-providers', {
-      id: 'fakellm', name: 'Fake LLM', baseURL: fake.baseUrl, apiKey: 'fk-permissions-test-key',
-      models: [{ id: 'fake-model', context: 128000, output: 4096 }],
-    })).status, 201);
-    assert.equal((await alice.call('PUT', '/api/me/default-model', { providerId: 'fakellm', modelId: 'fake-model' })).status, 200);
-    project = (await alice.post<Project>('/api/projects', { name: 'perms' })).body;
-    const op = (await alice.post<Operation>(`/api/projects/${project.id}/deploy`, { force: true })).body;
-    const deadline = Date.now() + 90_000;
-    for (;;) {
-      const found = (await alice.get<OperationList>(`/api/projects/${project.id}/operations`)).body.items.find((o) => o.id === op.id);
-      if (found?.state === 'succeeded') break;
-      if (found && found.state !== 'running' && found.state !== 'queued') throw new Error(`deploy ${found.state}: ${found.error}`);
-      if (Date.now() > deadline) throw new Error('deploy timed out');
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    local = await startLocalAgent('perms');
+    ({ fake, api, alice, project } = local);
   });
-  after(async () => {
-    if (project) await alice.del(`/api/projects/${project.id}?deleteVolumes=true&confirm=${project.slug}`).catch(() => {});
-    await api.close();
-    for (const s of scanProcesses(path.join(api.dataDir, 'projects'))) process.kill(-s.pid, 'SIGKILL');
-    fs.rmSync(api.dataDir, { recursive: true, force: true });
-    await fake.close();
-  });
+  after(() => local?.close());
 
   const workspace = () => path.join(api.dataDir, 'projects', project.id, 'workspace');
 
@@ -105,6 +84,59 @@ describe('settings: OpenCode permissions reach a running agent (local runtime, r
     assert.match(toolParts[0]!.state?.output ?? '', /unavailable tool 'bash'/);
     const now = (await alice.get<Project>(`/api/projects/${project.id}`)).body;
     assert.equal(now.updatedAt, before.updatedAt, 'no redeploy happened');
+  });
+
+  /** A workspace opencode.json (as a repository or the agent itself would write it); then opencode reloads. */
+  async function writeWorkspaceConfig(config: unknown): Promise<void> {
+    const file = path.join(workspace(), 'opencode.json');
+    if (config === undefined) fs.rmSync(file, { force: true });
+    else fs.writeFileSync(file, JSON.stringify(config));
+    const a = await agent();
+    await (await fetch(`${a.url}/instance/dispose`, { method: 'POST', headers: a.headers })).body?.cancel();
+  }
+
+  async function assertBashRefused(marker: string): Promise<void> {
+    const session = await newSession();
+    await bashTurn(session, marker, true);
+    assert.ok(!fs.existsSync(path.join(workspace(), marker)), 'the command did not run');
+    const messages = await agentGet<Message[]>(`/session/${session}/message`);
+    const toolParts = messages.flatMap((m) => m.parts).filter((p) => p.type === 'tool');
+    assert.deepEqual(toolParts.map((p) => p.tool), ['invalid'], 'the model\'s bash call became a refusal');
+  }
+
+  it('a workspace opencode.json with bash allow (top level, then per agent) does not beat the user\'s deny', async () => {
+    await writeWorkspaceConfig({ permission: { bash: 'allow' } });
+    assert.equal((await agentGet<{ permission?: Record<string, unknown> }>('/config')).permission?.bash, 'deny');
+    await assertBashRefused('workspace-allow-marker');
+    // Per agent: opencode puts agent.<name>.permission after the top level; the next push covers it.
+    await writeWorkspaceConfig({ permission: { bash: 'allow' }, agent: { build: { permission: { bash: 'allow' } } } });
+    assert.equal((await alice.call('PUT', '/api/me/permissions', { bash: 'deny' })).status, 200);
+    const build = (await agentGet<{ name: string; permission: { permission: string; action: string }[] }[]>('/agent'))
+      .find((a) => a.name === 'build')!;
+    assert.equal(build.permission.filter((r) => r.permission === 'bash').at(-1)?.action, 'deny');
+    await assertBashRefused('agent-allow-marker');
+    const notes = (await alice.get<Project>(`/api/projects/${project.id}`)).body.runtimeNotes;
+    assert.ok(!notes.some((n) => n.startsWith('Permissions:')), JSON.stringify(notes));
+  });
+
+  /** The project's runtime notes once `done` holds for them (the check after a reload runs in the background). */
+  async function notesUntil(done: (notes: string[]) => boolean): Promise<string[]> {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const notes = (await alice.get<Project>(`/api/projects/${project.id}`)).body.runtimeNotes;
+      if (done(notes) || Date.now() > deadline) return notes;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+
+  it('a workspace wildcard rule ordered after Hangar\'s key is found and shown in the project\'s notes', async () => {
+    await writeWorkspaceConfig({ permission: { bash: 'allow', '*': 'allow' } });
+    assert.equal((await alice.call('PUT', '/api/me/permissions', { bash: 'deny' })).status, 200);
+    const shown = (notes: string[]) => notes.some((n) => /^Permissions: .*agent \w+: bash \* is allow \(rule \* \*\)/.test(n));
+    assert.ok(shown(await notesUntil(shown)), 'the note names the rule');
+    await writeWorkspaceConfig(undefined);
+    assert.equal((await alice.call('PUT', '/api/me/permissions', { bash: 'deny' })).status, 200);
+    assert.ok(!shown(await notesUntil((n) => !shown(n))), 'the note goes once the rule is gone');
   });
 
   it('a project override to ask: the next bash call waits for a permission reply, and reject refuses it', async () => {

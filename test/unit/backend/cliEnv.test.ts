@@ -29,7 +29,7 @@ describe('hangar-api --help: environment', () => {
   });
 
   it('lists only variables the configuration reads: config.ts, or a runtime\'s own section it hands on', () => {
-    const readers = ['config.ts', 'runtime/docker/config.ts', 'runtime/coolify/config.ts']
+    const readers = ['config.ts', 'leaseConfig.ts', 'runtime/docker/config.ts', 'runtime/coolify/config.ts']
       .map((f) => fs.readFileSync(path.join(backend, f), 'utf8')).join('\n');
     const stale = ENV_HELP.flatMap((g) => g.vars.map(([n]) => n)).filter((n) => !readers.includes(n));
     assert.deepEqual(stale, []);

@@ -37,6 +37,30 @@ describe('opencode plugin (media/opencode-plugin/hangar-webhook.js)', () => {
     assert.deepEqual(verifyWebhook('sekret', last.headers['X-Hangar-Timestamp'], last.headers['X-Hangar-Signature'], last.body, Date.now()), { ok: true });
   });
 
+  it('reports the agent\'s own git push once, when its bash call has ended, with the exit code', async () => {
+    const bodies: { event: { type: string; properties: Record<string, unknown> } }[] = [];
+    const fetch = async (_url: string, init: { body: string }) => {
+      bodies.push(JSON.parse(init.body) as (typeof bodies)[number]);
+      return new Response('{}', { status: 200 });
+    };
+    const plugin = await (await load())({}, { env, fetch, log: () => {} });
+    const part = (status: string, command: string, exit?: number) => ({ event: { type: 'message.part.updated', properties: {
+      part: { type: 'tool', tool: 'bash', callID: `c-${command}`, sessionID: 's1', state: {
+        status, input: { command }, ...(exit === undefined ? {} : { metadata: { exit } }) } },
+    } } });
+    await plugin.event!(part('running', 'git push origin main'));
+    await plugin.event!(part('completed', 'git push origin main', 0));
+    await plugin.event!(part('completed', 'git push origin main', 0));
+    await plugin.event!(part('completed', 'git -C sub push', 1));
+    await plugin.event!(part('completed', 'git status && echo push', 0));
+    await plugin.event!(part('completed', 'gitpush', 0));
+    await settle();
+    assert.deepEqual(bodies.map((b) => b.event), [
+      { type: 'hangar.git.push', properties: { sessionID: 's1', command: 'git push origin main', exit: 0, ok: true } },
+      { type: 'hangar.git.push', properties: { sessionID: 's1', command: 'git -C sub push', exit: 1, ok: false } },
+    ]);
+  });
+
   it('a warm-pool agent sends nothing before its claim, then to the project in $HANGAR_BINDING_FILE', async () => {
     const calls: { url: string; body: string }[] = [];
     const fetch = async (url: string, init: { body: string }) => { calls.push({ url, body: init.body }); return new Response('{}', { status: 200 }); };

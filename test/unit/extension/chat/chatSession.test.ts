@@ -114,13 +114,36 @@ describe('chat: event translation', () => {
 });
 
 describe('chat: controller', () => {
-  it('on ready creates a session when there is none, then init, transcript (replace) and status', async () => {
-    const { posted, api, controller } = setup();
+  it('on ready with no session opens a new conversation and creates none; the first send creates it', async () => {
+    const { posted, api, controller, request } = setup();
     await controller.onReady();
-    assert.deepEqual(api.calls.slice(0, 2), ['sessions', 'create ses_new1']);
-    assert.deepEqual(posted.map((m) => m.type), ['chat.init', 'chat.queue', 'chat.starting', 'chat.transcript', 'chat.status']);
-    const tr = posted[3];
+    assert.deepEqual(api.calls, ['sessions']);
+    assert.deepEqual(posted.map((m) => m.type), ['chat.init', 'chat.queue', 'chat.starting']);
+    const init = posted[0];
+    assert.ok(init?.type === 'chat.init');
+    assert.deepEqual([init.sessions, init.activeSessionId], [[], null]);
+    posted.length = 0;
+    await request({ type: 'chat.send', requestId: 'r1', sessionId: null, text: 'first words', mentions: [] });
+    assert.deepEqual(api.calls.slice(1, 3), ['create ses_new1', 'messages ses_new1']);
+    assert.deepEqual(api.prompts.map((p) => p.sessionId), ['ses_new1']);
+    assert.equal(controller.activeSession, 'ses_new1');
+    const tr = posted.find((m) => m.type === 'chat.transcript');
     assert.ok(tr?.type === 'chat.transcript' && tr.replace && tr.sessionId === 'ses_new1');
+  });
+
+  it('"+ New" opens a new conversation without creating a session; its first send creates one', async () => {
+    const api = new FakeApi();
+    api.sessionList = [ocSession('s1', 1)];
+    const { posted, controller, request } = setup(api);
+    await controller.onReady();
+    posted.length = 0;
+    await request({ type: 'chat.newSession', requestId: 'r1' });
+    assert.ok(!api.calls.some((c) => c.startsWith('create')), api.calls.join(','));
+    assert.equal(controller.activeSession, null);
+    assert.deepEqual(posted, [{ type: 'chat.sessions', sessions: [{ id: 's1', title: 't s1', updated: 1 }], activeSessionId: null }]);
+    await request({ type: 'chat.send', requestId: 'r2', sessionId: null, text: 'another topic', mentions: [] });
+    assert.deepEqual(api.prompts.map((p) => p.sessionId), ['ses_new1']);
+    assert.equal(controller.activeSession, 'ses_new1');
   });
 
   it('opens the most recent session and posts only the active session\'s events', async () => {
