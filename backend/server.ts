@@ -102,6 +102,7 @@ export async function startServer(config: Config, log: Logger, inject: Pick<Star
       });
       services.vnc.close();
       await services.agent.relays.close();
+      services.agent.connections.close();
       await services.hub.close();
       await services.drivers.close();
       await db.destroy();

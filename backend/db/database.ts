@@ -8,6 +8,7 @@ import type { Database } from './schema';
 import { migrationProvider } from './migrations';
 import { ensurePrivateFiles } from '../security/dataDirMode';
 import { openPostgres, redactDatabaseUrl } from './postgres';
+import { cachingStatements } from './statementCache';
 
 export type Db = Kysely<Database>;
 
@@ -61,7 +62,7 @@ export async function migrate(db: Db): Promise<string[]> {
  */
 class RollbackSafeSqliteDialect extends SqliteDialect {
   constructor(private readonly sqlite: SQLite.Database) {
-    super({ database: sqlite });
+    super({ database: cachingStatements(sqlite) });
   }
 
   override createDriver(): Driver {

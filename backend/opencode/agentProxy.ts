@@ -4,10 +4,13 @@ import type { Logger } from '../logger';
 import type { ProjectService } from '../services/projects';
 import { AgentEventRelays } from './eventRelay';
 import { AgentTargets } from './upstream';
+import { AgentConnections } from './agentConnections';
 import { agentWorkspaceResolver, type AgentWorkspace } from './agentWorkspace';
 
 export interface AgentProxy {
   targets: AgentTargets;
+  /** Keep-alive connections to the running agents (closed with the API). */
+  connections: AgentConnections;
   relays: AgentEventRelays;
   /** Where a project's workspace is, for confining the files a prompt attaches. */
   workspace: (projectId: string, runtime: string) => AgentWorkspace;
@@ -17,7 +20,9 @@ export function createAgentProxy(
   config: Config, projects: ProjectService, log: Logger, hub?: Pick<EventHub, 'follow'>,
 ): AgentProxy {
   // Resolved targets are dropped on every event about their project (status, update, delete), from any replica.
-  const targets = new AgentTargets(projects, hub);
+  // Their keep-alive pools are closed when the project stops or is deleted, and retired when it moves.
+  const connections = new AgentConnections();
+  const targets = new AgentTargets(projects, hub, Date.now, connections);
   const relays = new AgentEventRelays({
     bufferSize: config.agent.eventBuffer,
     bufferBytes: 16 * 1024 * 1024,
@@ -29,5 +34,5 @@ export function createAgentProxy(
     target: (id) => targets.byId(id),
     log,
   });
-  return { targets, relays, workspace: agentWorkspaceResolver(config.dataDir) };
+  return { targets, connections, relays, workspace: agentWorkspaceResolver(config.dataDir) };
 }

@@ -1,16 +1,23 @@
-import { Readable } from 'node:stream';
+import http from 'node:http';
+import https from 'node:https';
+import type { Readable } from 'node:stream';
 import type { ProjectRow } from '../db/schema';
 import { conflict, HttpError, notFound } from '../errors';
 import { basicAuth } from '../runtime/health';
 import type { ProjectService } from '../services/projects';
 import type { HangarEvent } from '../contract';
 import type { EventHub } from '../events/eventHub';
+import type { AgentConnections } from './agentConnections';
 
-/** Where one project's opencode answers and the password it wants. Never log `password`. */
+/** Where one project's opencode answers and the password it wants. Never log `password` or `authorization`. */
 export interface AgentTarget {
   projectId: string;
   baseUrl: string;
   password: string;
+  /** The Basic auth header for `password`, built once. */
+  authorization?: string;
+  /** Keep-alive connections to this agent (AgentConnections); without it each request opens its own. */
+  pool?: http.Agent;
 }
 
 /** How long a resolved agent is reused without an event about its project (a safety net: events invalidate it). */
@@ -34,12 +41,14 @@ export class AgentTargets {
     /** Followed, not observed: a change made through another replica must drop this one's target too. */
     hub?: Pick<EventHub, 'follow'>,
     private readonly now: () => number = Date.now,
+    private readonly connections?: AgentConnections,
   ) {
     hub?.follow((_userId, event) => {
       const id = projectOf(event);
       if (id === undefined) return;
       this.epoch++;
       this.resolved.delete(id);
+      if (agentGone(event)) this.connections?.drop(id);
     });
   }
 
@@ -71,7 +80,11 @@ export class AgentTargets {
         `The project is ${row.status.replace(/_/g, ' ')}${why}, so its agent cannot answer. Start or deploy it (POST /api/projects/${row.id}/start or /deploy) and try again.`,
         { status: row.status });
     }
-    return { projectId: row.id, baseUrl: row.agent_url.replace(/\/+$/, ''), password: await this.password(row) };
+    const baseUrl = row.agent_url.replace(/\/+$/, '');
+    const password = await this.password(row);
+    const target: AgentTarget = { projectId: row.id, baseUrl, password, authorization: basicAuth(password) };
+    if (this.connections) target.pool = this.connections.for(row.id, baseUrl);
+    return target;
   }
 
   private async password(row: ProjectRow): Promise<string> {
@@ -104,80 +117,107 @@ export interface UpstreamResponse {
 const MAX_ERROR_BODY = 16 * 1024;
 
 /**
- * One request to the agent with the project's Basic auth and nothing of the client's headers.
- * The timeout covers the wait for the agent's headers; a success body is then streamed (a long
- * transcript is not held in memory) and stops when the client goes away. Failures map to the
- * proxy's errors: unreachable 502, slow 504, wrong password 502, the agent's own 4xx as
- * `agent_rejected` (same status) and 5xx as `agent_failed` (502), its body in details.
+ * One request to the agent with the project's Basic auth and nothing of the client's headers, over the
+ * project's keep-alive pool when it has one. The timeout covers the wait for the agent's headers; a
+ * success body is then streamed (a long transcript is not held in memory) and stops when the client
+ * goes away. Failures map to the proxy's errors: unreachable 502, slow 504, wrong password 502, the
+ * agent's own 4xx as `agent_rejected` (same status) and 5xx as `agent_failed` (502), its body in details.
  */
 export async function callAgent(target: AgentTarget, req: UpstreamRequest): Promise<UpstreamResponse> {
-  const qs = req.query?.toString();
-  const url = `${target.baseUrl}${req.path}${qs ? `?${qs}` : ''}`;
-  const headers: Record<string, string> = { Authorization: basicAuth(target.password), Accept: 'application/json' };
-  let payload: string | undefined;
-  if (req.body !== undefined) {
-    headers['Content-Type'] = 'application/json';
-    payload = JSON.stringify(req.body);
-  }
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new AgentTimeout()), req.timeoutMs);
-  let res: Response;
+  let res: http.IncomingMessage;
   try {
-    res = await fetch(url, { method: req.method, headers, body: payload, signal: controller.signal, redirect: 'manual' });
+    res = await sendWithRetry(target, req);
   } catch (err) {
-    const e = err as Error;
-    if (controller.signal.reason instanceof AgentTimeout) {
+    if (err instanceof AgentTimeout) {
       throw new HttpError(504, 'agent_timeout',
         `The agent did not answer ${req.method} ${req.path} within ${req.timeoutMs} ms. It may be overloaded or stuck: check GET /api/projects/${target.projectId}/logs, or restart the project.`,
         undefined, true);
     }
-    const cause = (e.cause as Error | undefined)?.message ?? e.message;
     throw new HttpError(502, 'agent_unreachable',
-      `The agent of this project did not answer (${cause}). It may have just stopped or crashed: check its status and GET /api/projects/${target.projectId}/logs, then start or restart it.`,
+      `The agent of this project did not answer (${(err as Error).message}). It may have just stopped or crashed: check its status and GET /api/projects/${target.projectId}/logs, then start or restart it.`,
       undefined, true);
-  } finally {
-    clearTimeout(timer);
   }
-  if (res.status === 401) {
-    await res.body?.cancel();
+  const status = res.statusCode ?? 502;
+  if (status === 401) {
+    res.resume();
     throw new HttpError(502, 'agent_auth_failed',
       'The agent refused the project\'s server password; its process runs with another one. Redeploy the project to give it the current password.', undefined, true);
   }
-  if (res.status >= 400) {
-    const details = { status: res.status, body: parseErrorBody(await readCapped(res, MAX_ERROR_BODY)) };
-    if (res.status >= 500) throw new HttpError(502, 'agent_failed', `The agent failed on ${req.method} ${req.path} (HTTP ${res.status}); its answer is in details.`, details, true);
-    throw new HttpError(res.status, 'agent_rejected', `The agent refused ${req.method} ${req.path} (HTTP ${res.status}); its answer is in details.`, details, true);
+  if (status >= 400) {
+    const details = { status, body: parseErrorBody(await readCapped(res, MAX_ERROR_BODY)) };
+    if (status >= 500) throw new HttpError(502, 'agent_failed', `The agent failed on ${req.method} ${req.path} (HTTP ${status}); its answer is in details.`, details, true);
+    throw new HttpError(status, 'agent_rejected', `The agent refused ${req.method} ${req.path} (HTTP ${status}); its answer is in details.`, details, true);
   }
-  const empty = res.status === 204 || res.headers.get('content-length') === '0' || !res.body;
-  if (empty) await res.body?.cancel();
-  return {
-    status: res.status,
-    contentType: res.headers.get('content-type') ?? undefined,
-    body: empty ? null : Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>),
+  const empty = status === 204 || res.headers['content-length'] === '0';
+  // An empty answer is read to its end so its connection goes back to the pool.
+  if (empty) res.resume();
+  return { status, contentType: res.headers['content-type'], body: empty ? null : res };
+}
+
+/**
+ * A pooled connection the agent closed while idle fails the next request on it with ECONNRESET
+ * before any answer: a read (GET) is sent again once on a new connection.
+ */
+async function sendWithRetry(target: AgentTarget, req: UpstreamRequest): Promise<http.IncomingMessage> {
+  try {
+    return await send(target, req);
+  } catch (err) {
+    if (!(err instanceof StaleConnection)) throw err;
+    if (req.method !== 'GET') throw err.cause;
+    return send(target, req).catch((e: unknown) => { throw e instanceof StaleConnection ? e.cause : e; });
+  }
+}
+
+function send(target: AgentTarget, req: UpstreamRequest): Promise<http.IncomingMessage> {
+  const qs = req.query?.toString();
+  const url = new URL(`${target.baseUrl}${req.path}${qs ? `?${qs}` : ''}`);
+  const headers: http.OutgoingHttpHeaders = {
+    Authorization: target.authorization ?? basicAuth(target.password), Accept: 'application/json',
   };
+  let payload: Buffer | undefined;
+  if (req.body !== undefined) {
+    payload = Buffer.from(JSON.stringify(req.body));
+    headers['Content-Type'] = 'application/json';
+    headers['Content-Length'] = payload.length;
+  }
+  const request = url.protocol === 'https:' ? https.request : http.request;
+  return new Promise((resolve, reject) => {
+    const out = request(url, { method: req.method, headers, agent: target.pool });
+    const timer = setTimeout(() => out.destroy(new AgentTimeout()), req.timeoutMs);
+    out.on('response', (res) => {
+      clearTimeout(timer);
+      resolve(res);
+    });
+    out.on('error', (err: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      reject(out.reusedSocket && err.code === 'ECONNRESET' ? new StaleConnection(err) : err);
+    });
+    out.end(payload);
+  });
 }
 
 class AgentTimeout extends Error {
   override name = 'AgentTimeout';
 }
 
-/** At most `max` bytes of the body, then the rest is dropped. */
-async function readCapped(res: Response, max: number): Promise<Buffer> {
-  if (!res.body) return Buffer.alloc(0);
+class StaleConnection extends Error {
+  constructor(override readonly cause: Error) {
+    super(cause.message);
+  }
+}
+
+/** At most `max` bytes of the body, then the rest is dropped (with its connection). */
+async function readCapped(res: Readable, max: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
-  const reader = res.body.getReader();
   try {
-    while (size < max) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      chunks.push(Buffer.from(value));
-      size += value.length;
+    for await (const chunk of res) {
+      chunks.push(chunk as Buffer);
+      size += (chunk as Buffer).length;
+      if (size >= max) break;
     }
   } catch {
     // a truncated error body is still worth showing
-  } finally {
-    void reader.cancel().catch(() => {});
   }
   return Buffer.concat(chunks).subarray(0, max);
 }
@@ -188,6 +228,16 @@ function parseErrorBody(body: Buffer): unknown {
     return JSON.parse(text) as unknown;
   } catch {
     return text;
+  }
+}
+
+/** True when the event says the project's agent process is gone (stopped, failed, deleted). */
+function agentGone(event: HangarEvent): boolean {
+  switch (event.type) {
+    case 'project.status': return event.data.status !== 'running';
+    case 'project.updated': return event.data.project.status !== 'running';
+    case 'project.deleted': return true;
+    default: return false;
   }
 }
 

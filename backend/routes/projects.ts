@@ -17,11 +17,13 @@ export const projectRoutes = (s: Deps) => [
     tag: 'projects', access: 'user', query: ProjectListQuery, response: ProjectList, conditional: true,
     handler: async ({ user, query, ctx }) => {
       // The tag first: a change between it and the page makes the client's next request a 200, never a stale 304.
-      const etag = listEtag(await s.projects.listTag(user.id), query.limit, query.cursor);
+      const tag = await s.projects.listTag(user.id);
+      const etag = listEtag(tag, query.limit, query.cursor);
       ctx.set('ETag', etag);
       ctx.set('Cache-Control', 'private, no-cache');
       if (matchesIfNoneMatch(ctx.get('If-None-Match'), etag)) return NOT_MODIFIED;
-      return s.projects.page(user.id, query.limit, query.cursor);
+      // Another window asking for the same unchanged page is answered without reading the rows again.
+      return s.projects.page(user.id, query.limit, query.cursor, tag);
     },
   }),
   route({

@@ -8,6 +8,7 @@ import { badRequest, notFound } from '../errors';
 import { newId } from '../security/tokens';
 import type { TierService } from './tiers';
 import { slugCandidates, slugify } from './slug';
+import { ProjectPageCache, type ProjectPage } from './projectPageCache';
 import type { ApplyOptions, ProjectRecords, ProjectSecrets, RuntimePatch } from '../runtime/projectRecords';
 import { randomSecret, type SecretBox } from '../runtime/secretBox';
 import type { ProjectStatusAuthority } from './projectStatusAuthority';
@@ -19,6 +20,8 @@ const webhookContext = (id: string) => `project:${id}:webhook_secret`;
 
 /** Projects, always scoped to their owner: another user's project does not exist for you. */
 export class ProjectService implements ProjectRecords {
+  private readonly pages = new ProjectPageCache();
+
   constructor(
     private readonly db: Db,
     private readonly tiers: TierService,
@@ -37,10 +40,19 @@ export class ProjectService implements ProjectRecords {
   }
 
   /**
-   * One page of the owner's projects, newest first: keyset paging on (created_at, insertion order), so a
-   * project created or deleted between two pages neither repeats nor shifts the rest.
+   * One page of the owner's projects, newest first, for a client: with `listTag` (read before, see
+   * listTag) a page read under the same tag is answered from memory without reading the rows again.
    */
-  async page(ownerId: string, limit: number, cursor?: string): Promise<{ items: Project[]; nextCursor: string | null }> {
+  async page(ownerId: string, limit: number, cursor?: string, listTag?: string): Promise<ProjectPage> {
+    if (listTag === undefined) return this.readPage(ownerId, limit, cursor);
+    return this.pages.get(ownerId, listTag, limit, cursor, () => this.readPage(ownerId, limit, cursor));
+  }
+
+  /**
+   * Keyset paging on (created_at, insertion order), so a project created or deleted between two pages
+   * neither repeats nor shifts the rest.
+   */
+  private async readPage(ownerId: string, limit: number, cursor?: string): Promise<ProjectPage> {
     const seq = insertionOrder(this.db);
     let query = this.db.selectFrom('projects').selectAll().select(seq.as('list_seq')).where('owner_id', '=', ownerId);
     if (cursor) {

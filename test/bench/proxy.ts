@@ -54,6 +54,15 @@ async function main(): Promise<void> {
       p.push(await proxied());
       f.push(await floor());
     }
+    // CPU spent in this process (the client, and for the proxied call the whole API) per request: on a busy
+    // machine wall-clock times mostly show waiting for a core, this shows the API's own work.
+    const cpuPer = async (call: () => Promise<number>) => {
+      const before = process.cpuUsage();
+      for (let i = 0; i < REQUESTS; i++) await call();
+      const used = process.cpuUsage(before);
+      return (used.user + used.system) / REQUESTS / 1000;
+    };
+    const cpu = { direct: await cpuPer(direct), proxied: await cpuPer(proxied), floor: await cpuPer(floor) };
     const ds = stats(d);
     const ps = stats(p);
     const fs_ = stats(f);
@@ -64,6 +73,9 @@ async function main(): Promise<void> {
     console.log(`  direct to opencode: median ${fmt(ds.median)}, p95 ${fmt(ds.p95)}`);
     console.log(`  through the proxy:  median ${fmt(ps.median)}, p95 ${fmt(ps.p95)}`);
     console.log(`  API floor (GET /api/projects/:id, no agent call): median ${fmt(fs_.median)}, p95 ${fmt(fs_.p95)}`);
+    console.log(`  CPU of this process per request: direct ${fmt(cpu.direct)}, proxied ${fmt(cpu.proxied)} (the API's share +${fmt(cpu.proxied - cpu.direct)}), floor ${fmt(cpu.floor)}`);
+    record({ suite: 'Agent proxy', name: 'GET /session/status through the proxy, CPU of client and API per request', value: cpu.proxied, unit: 'ms',
+      baseline: { name: 'direct to opencode, CPU of the client per request', value: cpu.direct }, target: 'informational (load-independent)' });
     console.log(`  added: median +${fmt(ps.median - ds.median)}, p95 +${fmt(ps.p95 - ds.p95)}; ratio ×${(ps.median / ds.median).toFixed(2)} (median), ×${(ps.p95 / ds.p95).toFixed(2)} (p95)`);
     await http.del(`/api/projects/${project.id}?deleteVolumes=true&confirm=${project.slug}`);
   } finally {

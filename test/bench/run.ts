@@ -53,6 +53,9 @@ async function main(): Promise<void> {
     const deep = summarize(await timeRequests(REQUESTS, get(deepPath)));
     await timeRequests(20, get('/api/projects', 304, { 'If-None-Match': etag }));
     const unchanged = summarize(await timeRequests(REQUESTS, get('/api/projects', 304, { 'If-None-Match': etag })));
+    // The baseline again, next to the list figures: creating the projects takes minutes, in which a shared
+    // machine's load can change; the list figures are compared with this one.
+    const near = summarize(await timeRequests(REQUESTS, get('/api/me')));
 
     const rows: [string, string][] = [
       [`GET /api/me (baseline), n=${me.n}`, `median ${fmt(me.median)}  p99 ${fmt(me.p99)}`],
@@ -60,7 +63,8 @@ async function main(): Promise<void> {
       [`GET /api/projects, first page of ${PROJECTS} projects, n=${page.n}`, `median ${fmt(page.median)}  p99 ${fmt(page.p99)}  (${(bytes / 1024).toFixed(0)} KiB)`],
       [`GET /api/projects, a page ${cursor ? 'deep in the list (cursor)' : '(first)'}, n=${deep.n}`, `median ${fmt(deep.median)}  p99 ${fmt(deep.p99)}`],
       [`GET /api/projects unchanged (If-None-Match → 304), n=${unchanged.n}`, `median ${fmt(unchanged.median)}  p99 ${fmt(unchanged.p99)}`],
-      [`  first page, ratio to GET /api/me`, `median ×${(page.median / me.median).toFixed(1)}  p99 ×${(page.p99 / me.p99).toFixed(1)}`],
+      [`GET /api/me again, after the list figures (their baseline), n=${near.n}`, `median ${fmt(near.median)}  p99 ${fmt(near.p99)}`],
+      [`  first page, ratio to GET /api/me`, `median ×${(page.median / near.median).toFixed(1)}  p99 ×${(page.p99 / near.p99).toFixed(1)}`],
       [`POST /api/projects ×${PROJECTS} (${CREATE_IN_FLIGHT} in flight)`, `${fmt(createMs / PROJECTS)} each`],
     ];
     for (const f of ['dist/extension.js', ...listWebviews()]) {
@@ -71,15 +75,15 @@ async function main(): Promise<void> {
     }
     const suite = 'API lists';
     record({ suite, name: `GET /api/projects, first page of ${PROJECTS} projects (${(bytes / 1024).toFixed(0)} KiB), median`,
-      value: page.median, unit: 'ms', baseline: { name: 'GET /api/me median', value: me.median } });
+      value: page.median, unit: 'ms', baseline: { name: 'GET /api/me median', value: near.median } });
     record({ suite, name: `GET /api/projects, first page of ${PROJECTS} projects, p99`, value: page.p99, unit: 'ms',
-      baseline: { name: 'GET /api/me p99', value: me.p99 }, target: 'a page p99 ≤ 3 ms (10,000 projects)',
+      baseline: { name: 'GET /api/me p99', value: near.p99 }, target: 'a page p99 ≤ 3 ms (10,000 projects)',
       met: PROJECTS >= 10000 && page.p99 <= 3 });
     record({ suite, name: `GET /api/projects, a page deep in ${PROJECTS} projects (cursor), p99`, value: deep.p99, unit: 'ms',
-      baseline: { name: 'GET /api/me p99', value: me.p99 }, target: 'a page p99 ≤ 3 ms (10,000 projects)',
+      baseline: { name: 'GET /api/me p99', value: near.p99 }, target: 'a page p99 ≤ 3 ms (10,000 projects)',
       met: PROJECTS >= 10000 && deep.p99 <= 3 });
     record({ suite, name: `GET /api/projects unchanged, If-None-Match → 304 (${PROJECTS} projects), p99`, value: unchanged.p99, unit: 'ms',
-      baseline: { name: 'GET /api/me p99', value: me.p99 }, target: 'p99 ≤ 1.5 ms', met: PROJECTS >= 10000 && unchanged.p99 <= 1.5 });
+      baseline: { name: 'GET /api/me p99', value: near.p99 }, target: 'p99 ≤ 1.5 ms', met: PROJECTS >= 10000 && unchanged.p99 <= 1.5 });
     const width = Math.max(...rows.map((r) => r[0].length));
     console.log(`\nHangar benchmarks (${new Date().toISOString()}, node ${process.version})`);
     for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);

@@ -3,12 +3,21 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ErrorBody, Project } from '../../../backend/contract';
 import { client, startTestApi, type TestApi } from '../support/apiServer';
-import { startAgentWorld, type AgentWorld } from './support';
+import { startAgentWorld, until, type AgentWorld } from './support';
 
 /** A stand-in agent that records what the proxy sends and answers with headers that must not pass. */
 async function recordingAgent() {
   const seen: { method: string; url: string; headers: http.IncomingHttpHeaders; body: string }[] = [];
+  /** Connections the proxy opened, and the streamed answers whose request went away. */
+  const counts = { connections: 0, open: 0, abortedStreams: 0 };
   const server = http.createServer((req, res) => {
+    if (req.url?.startsWith('/session/ses_stream/message')) {
+      // A long transcript: one chunk now, then nothing until the client goes away.
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.write('[{"info":{}}');
+      res.on('close', () => { if (!res.writableFinished) counts.abortedStreams++; });
+      return;
+    }
     let body = '';
     req.on('data', (c: Buffer) => { body += c.toString(); });
     req.on('end', () => {
@@ -26,9 +35,14 @@ async function recordingAgent() {
       res.end(JSON.stringify({ ok: true }));
     });
   });
+  server.on('connection', (socket) => {
+    counts.connections++;
+    counts.open++;
+    socket.on('close', () => counts.open--);
+  });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, counts,
     close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
   };
 }
@@ -200,6 +214,42 @@ describe('API: the agent proxy (real opencode)', function () {
       assert.match(auth.body.error.message, /Redeploy/);
       const slow = await alice.get<ErrorBody>(`${fakeBase()}/vcs/diff`);
       assert.deepEqual([slow.status, slow.body.error.code], [504, 'agent_timeout']);
+    });
+
+    it('sends sequential requests over one kept-alive connection to the agent', async () => {
+      await alice.get(`${fakeBase()}/session/status`);
+      const before = rec.counts.connections;
+      for (let i = 0; i < 20; i++) {
+        const res = await alice.get<{ ok: boolean }>(`${fakeBase()}/session/status`);
+        assert.deepEqual([res.status, res.body], [200, { ok: true }]);
+      }
+      await alice.post(`${fakeBase()}/session`, { title: 'also pooled' });
+      assert.equal(rec.counts.connections - before, 0, 'no new connection after the first request');
+      assert.equal(rec.counts.open, 1);
+    });
+
+    it('streams an answer as it arrives and closes the upstream request when the client goes away', async () => {
+      const controller = new AbortController();
+      const res = await fetch(`${api.url}${fakeBase()}/session/ses_stream/message`, {
+        headers: { Authorization: `Bearer ${api.adminToken}` }, signal: controller.signal,
+      });
+      assert.equal(res.status, 200);
+      const reader = res.body!.getReader();
+      assert.equal(Buffer.from((await reader.read()).value!).toString(), '[{"info":{}}', 'the first chunk arrives before the answer ends');
+      controller.abort();
+      await until('the upstream request to close', () => (rec.counts.abortedStreams === 1 ? true : undefined), 5000);
+      // The pool still serves the next request.
+      assert.equal((await alice.get(`${fakeBase()}/session/status`)).status, 200);
+    });
+
+    it('closes its connections to the agent when the project stops', async () => {
+      await alice.get(`${fakeBase()}/session/status`);
+      assert.ok(rec.counts.open >= 1);
+      await api.server.services.projects.applyRuntime(fake.id, { status: 'stopped', agentUrl: null });
+      // At once, not after the 4 s idle timeout.
+      await until('the pooled connections to close', () => (rec.counts.open === 0 ? true : undefined), 2000);
+      await api.server.services.projects.applyRuntime(fake.id, { status: 'running', agentUrl: rec.url });
+      assert.equal((await alice.get(`${fakeBase()}/session/status`)).status, 200);
     });
 
     it('answers 502 agent_unreachable with a next step when nothing listens', async () => {

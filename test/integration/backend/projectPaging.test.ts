@@ -92,6 +92,17 @@ describe('API: project list paging and ETag', () => {
     assert.equal((await alice.call('GET', '/api/projects?limit=5', undefined, { 'If-None-Match': etag3 })).status, 200);
   });
 
+  it('answers a repeated unchanged page with the same body, and a change written by another replica at once', async () => {
+    const first = (await alice.get<ProjectList>('/api/projects?limit=4')).body;
+    assert.deepEqual((await alice.get<ProjectList>('/api/projects?limit=4')).body, first);
+    // Another replica renames the newest project: only the database (and its list-tag trigger) sees it.
+    const newest = first.items[0]!;
+    await api.server.services.db.updateTable('projects').set({ name: 'renamed elsewhere' }).where('id', '=', newest.id).execute();
+    const after = (await alice.get<ProjectList>('/api/projects?limit=4')).body;
+    assert.equal(after.items[0]!.name, 'renamed elsewhere');
+    assert.deepEqual(after.items.slice(1), first.items.slice(1));
+  });
+
   it('refuses bad paging input with the one error shape', async () => {
     for (const q of ['limit=0', 'limit=501', 'limit=abc', 'cursor=', `cursor=${'x'.repeat(201)}`]) {
       const res = await alice.get<ErrorBody>(`/api/projects?${q}`);

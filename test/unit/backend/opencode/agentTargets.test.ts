@@ -3,6 +3,8 @@ import type { ProjectRow } from '../../../../backend/db/schema';
 import { notFound } from '../../../../backend/errors';
 import { EventHub } from '../../../../backend/events/eventHub';
 import { AgentTargets } from '../../../../backend/opencode/upstream';
+import { AgentConnections } from '../../../../backend/opencode/agentConnections';
+import { basicAuth } from '../../../../backend/runtime/health';
 import type { ProjectService } from '../../../../backend/services/projects';
 
 /** The project rows AgentTargets reads, counting the reads. */
@@ -25,7 +27,7 @@ describe('AgentTargets: the agent proxy resolves a project once, until an event 
     const { state, projects } = fakeProjects({});
     const targets = new AgentTargets(projects, new EventHub(10));
     const first = await targets.forUser('alice', 'p1');
-    assert.deepEqual(first, { projectId: 'p1', baseUrl: 'http://127.0.0.1:4100', password: 'pw-of-sealed-1' });
+    assert.deepEqual(first, { projectId: 'p1', baseUrl: 'http://127.0.0.1:4100', password: 'pw-of-sealed-1', authorization: basicAuth('pw-of-sealed-1') });
     for (let i = 0; i < 5; i++) assert.deepEqual(await targets.forUser('alice', 'p1'), first);
     assert.equal(state.reads, 1);
   });
@@ -47,7 +49,7 @@ describe('AgentTargets: the agent proxy resolves a project once, until an event 
     await assert.rejects(targets.forUser('alice', 'p1'), { status: 409, code: 'project_not_running' });
     state.row = { ...state.row, status: 'running', agent_url: 'http://127.0.0.1:4200', opencode_password_enc: 'sealed-2' };
     hub.publish('alice', 'project.deleted', { id: 'p1' });
-    assert.deepEqual(await targets.forUser('alice', 'p1'), { projectId: 'p1', baseUrl: 'http://127.0.0.1:4200', password: 'pw-of-sealed-2' });
+    assert.deepEqual(await targets.forUser('alice', 'p1'), { projectId: 'p1', baseUrl: 'http://127.0.0.1:4200', password: 'pw-of-sealed-2', authorization: basicAuth('pw-of-sealed-2') });
     assert.equal(state.reads, 3);
     // Another project's event leaves this one cached.
     hub.publish('alice', 'project.deleted', { id: 'p2' });
@@ -66,5 +68,28 @@ describe('AgentTargets: the agent proxy resolves a project once, until an event 
     now += 2;
     await targets.forUser('alice', 'p1');
     assert.equal(state.reads, 2);
+  });
+
+  it('gives each running project one keep-alive pool, dropped when it stops and replaced when its agent moves', async () => {
+    const { state, projects } = fakeProjects({});
+    const hub = new EventHub(10);
+    const connections = new AgentConnections();
+    const targets = new AgentTargets(projects, hub, Date.now, connections);
+    const pool = (await targets.forUser('alice', 'p1')).pool!;
+    assert.equal((pool as typeof pool & { keepAlive: boolean }).keepAlive, true);
+    // A rename (still running) keeps the pool.
+    hub.publish('alice', 'project.status', { projectId: 'p1', status: 'running', reason: null });
+    assert.equal((await targets.forUser('alice', 'p1')).pool, pool);
+    // Moved: the agent answers elsewhere, so a new pool is made.
+    state.row = { ...state.row, agent_url: 'http://127.0.0.1:4300' };
+    hub.publish('alice', 'project.status', { projectId: 'p1', status: 'running', reason: null });
+    const moved = (await targets.forUser('alice', 'p1')).pool!;
+    assert.notEqual(moved, pool);
+    let destroyed = false;
+    const destroy = moved.destroy.bind(moved);
+    moved.destroy = () => { destroyed = true; destroy(); };
+    hub.publish('alice', 'project.status', { projectId: 'p1', status: 'stopped', reason: null });
+    assert.equal(destroyed, true, 'a stopped agent\'s connections are closed');
+    connections.close();
   });
 });
