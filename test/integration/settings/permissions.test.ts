@@ -5,6 +5,8 @@ import type { EffectivePermissions, Operation, OperationList, Project } from '..
 import { scanProcesses } from '../../../backend/runtime/local/processes';
 import { startFakeLlm, type FakeLlm } from '../../fixtures/fakeLlm/server';
 import { client, startTestApi, type TestApi } from '../support/apiServer';
+import { removeDataDir } from '../../harness/scanRegistry.mjs';
+import { SECRET_MARKER } from '../../harness/secretsScan.mjs';
 
 interface ToolPart { type: string; tool?: string; state?: { status?: string; error?: string; output?: string } }
 interface Message { info: { role: string }; parts: ToolPart[] }
@@ -26,7 +28,7 @@ describe('settings: OpenCode permissions reach a running agent (local runtime, r
     api = await startTestApi({ HANGAR_RUNTIME: 'local', HANGAR_MODELS_URL: 'off' });
     alice = client(api.url, api.adminToken);
     assert.equal((await alice.post('/api/custom-providers', {
-      id: 'fakellm', name: 'Fake LLM', baseURL: fake.baseUrl, apiKey: 'fk-permissions-test-key',
+      id: 'fakellm', name: 'Fake LLM', baseURL: fake.baseUrl, apiKey: `fk-permissions-${SECRET_MARKER}`,
       models: [{ id: 'fake-model', context: 128000, output: 4096 }],
     })).status, 201);
     assert.equal((await alice.call('PUT', '/api/me/default-model', { providerId: 'fakellm', modelId: 'fake-model' })).status, 200);
@@ -45,7 +47,7 @@ describe('settings: OpenCode permissions reach a running agent (local runtime, r
     if (project) await alice.del(`/api/projects/${project.id}?deleteVolumes=true&confirm=${project.slug}`).catch(() => {});
     await api.close();
     for (const s of scanProcesses(path.join(api.dataDir, 'projects'))) process.kill(-s.pid, 'SIGKILL');
-    fs.rmSync(api.dataDir, { recursive: true, force: true });
+    removeDataDir(api.dataDir);
     await fake.close();
   });
 
