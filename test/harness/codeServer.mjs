@@ -163,7 +163,7 @@ export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--
 
 /**
  * Headless Debian Chromium with a fresh profile (SecretStorage lives in it, so each run starts empty).
- * Returns { context, page, close }.
+ * Returns { context, page, profile, close }.
  */
 export async function launchBrowser({ viewport = { width: 1400, height: 900 } } = {}) {
   const { chromium } = await import('playwright-core');
@@ -176,11 +176,12 @@ export async function launchBrowser({ viewport = { width: 1400, height: 900 } } 
   });
   const page = context.pages()[0] ?? await context.newPage();
   let closed;
-  const close = () => (closed ??= (async () => {
+  // close({ keepProfile: true }) leaves the profile for a look (the secrets scan); the caller removes it.
+  const close = ({ keepProfile = false } = {}) => (closed ??= (async () => {
     await context.close().catch(() => {});
-    fs.rmSync(profile, { recursive: true, force: true });
+    if (!keepProfile) fs.rmSync(profile, { recursive: true, force: true });
   })());
-  return { context, page, close };
+  return { context, page, profile, close };
 }
 
 /** The workbench URL; payload paths use the literal authority `remote`. */
