@@ -123,7 +123,8 @@ export async function startCodeServer({
     if (Date.now() > deadline) { await stop({ keepState: true }); throw new Error(`code-server not healthy after 60 s (log ${logFile})`); }
     await new Promise((r) => setTimeout(r, 200));
   }
-  return { url, port, stateDir, logFile, extensionsDir: dirs.extensions, stop };
+  // pgid: the process group of code-server and everything it forks (its extension hosts too).
+  return { url, port, stateDir, logFile, extensionsDir: dirs.extensions, pgid, stop };
 }
 
 /** Every process whose session or group is `pgid` (setsid makes them equal). */
