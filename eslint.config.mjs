@@ -85,9 +85,9 @@ export default tseslint.config(
   {
     // No product line over 120 characters (issue 17). Only what cannot be wrapped is let through: a URL and a
     // regular expression literal. Long strings and template literals are split or moved into a named constant.
-    // The migrations are frozen (each one ran on users' databases as written).
+    // The migrations 0001–0019 are frozen (each one ran on users' databases as written); later ones are wrapped.
     files: ['extension/**/*.ts', 'backend/**/*.ts', 'webviews/**/*.{ts,tsx}'],
-    ignores: ['backend/db/migrations.ts'],
+    ignores: ['backend/db/migrations/00[01][0-9]-*.ts'],
     rules: { 'max-len': ['error', MAX_LEN] },
   },
   // The files not wrapped yet: a warning each, until the file is wrapped and leaves the list.

@@ -76,7 +76,12 @@ export class ActivityModel {
     }
     if (event.type === 'project.deleted') {
       let changed = false;
-      for (const [k, s] of this.map) if (s.projectId === event.data.id) { this.map.delete(k); this.unseen.delete(k); changed = true; }
+      for (const [k, s] of this.map) {
+        if (s.projectId !== event.data.id) continue;
+        this.map.delete(k);
+        this.unseen.delete(k);
+        changed = true;
+      }
       if (changed) this.emit();
     }
     return undefined;

@@ -26,7 +26,8 @@ export class DiffDocuments implements vscode.TextDocumentContentProvider, vscode
   async open(projectId: string, diff: { file: string; before: string; after: string; title: string }): Promise<void> {
     const n = ++this.seq;
     // The file name stays last, so the editor picks the language from its extension.
-    const uri = (side: string) => vscode.Uri.from({ scheme: DIFF_SCHEME, path: `/${projectId}/${n}/${side}/${diff.file}` });
+    const uri = (side: string) =>
+      vscode.Uri.from({ scheme: DIFF_SCHEME, path: `/${projectId}/${n}/${side}/${diff.file}` });
     const left = uri('before');
     const right = uri('after');
     this.put(left, diff.before);

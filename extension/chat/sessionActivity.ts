@@ -22,7 +22,10 @@ export class SessionActivity {
     return !was && this.isIdle(sessionId);
   }
 
-  /** The REST list (`GET /session/status`: absent means idle) after a gap; it is the truth except for a prompt just sent. */
+  /**
+   * The REST list (`GET /session/status`: absent means idle) after a gap; it is the truth except for a prompt
+   * just sent.
+   */
   onSnapshot(busy: Record<string, ChatStatus['type'] | undefined>, sessionIds: Iterable<string>): void {
     const known = new Set([...sessionIds, ...Object.keys(busy), ...this.status.keys()]);
     for (const id of known) {

@@ -53,7 +53,9 @@ export class LazyFileSystemProvider implements vscode.FileSystemProvider, vscode
     return (await this.provider()).readFile(uri);
   }
 
-  async writeFile(uri: vscode.Uri, content: Uint8Array, options: { create: boolean; overwrite: boolean }): Promise<void> {
+  async writeFile(
+    uri: vscode.Uri, content: Uint8Array, options: { create: boolean; overwrite: boolean },
+  ): Promise<void> {
     return (await this.provider()).writeFile(uri, content, options);
   }
 

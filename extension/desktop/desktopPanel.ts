@@ -140,7 +140,8 @@ export class DesktopPanel {
     this._lastSaved = target.fsPath;
     this.deps.log.info(`desktop ${this.projectId}: screenshot saved to ${target.fsPath}`);
     // The save dialog closes without a word: say where the file went, with a way to open it.
-    void vscode.window.showInformationMessage(`Hangar: desktop screenshot saved to ${target.fsPath}`, 'Open').then((choice) => {
+    const saved = vscode.window.showInformationMessage(`Hangar: desktop screenshot saved to ${target.fsPath}`, 'Open');
+    void saved.then((choice) => {
       if (choice === 'Open') void vscode.commands.executeCommand('vscode.open', target);
     });
   }

@@ -16,7 +16,9 @@ export function parseModelsSpec(text: string): { models: ModelSpec[] } | { error
     if (!MODEL_ID.test(id)) return { error: `"${id}" is not a model id (letters, digits and . _ : / @ + -)` };
     const [ctxText, outText] = (limits ?? '').split('/');
     const context = ctxText ? tokens(ctxText) : 8192;
-    if (context === undefined) return { error: `"${ctxText}" is not a context size for ${id}; use a number like 8192 or 128k` };
+    if (context === undefined) {
+      return { error: `"${ctxText}" is not a context size for ${id}; use a number like 8192 or 128k` };
+    }
     const output = outText ? tokens(outText) : Math.min(context, 4096);
     if (output === undefined) return { error: `"${outText}" is not an output size for ${id}` };
     models.push({ id, context, output });

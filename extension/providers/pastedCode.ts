@@ -3,7 +3,9 @@
  * redirect URL (…?code=…&state=…), the "code#state" some providers show, or the bare code (then
  * the state is the one this window started with).
  */
-export function parsePastedCode(text: string, expectedState: string): { code: string; state: string } | { error: string } {
+export function parsePastedCode(
+  text: string, expectedState: string,
+): { code: string; state: string } | { error: string } {
   const t = text.trim();
   if (!t) return { error: 'Paste the code the sign-in page shows.' };
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(t)) {

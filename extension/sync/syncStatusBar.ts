@@ -5,7 +5,9 @@ import { statusBarView, type StatusBarView } from './syncFormat';
 /** The focused project's sync item: `$(git-branch) main ↑1 ↓0`; a click opens the Sync quick pick. */
 export class SyncStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('hangar.sync', vscode.StatusBarAlignment.Left, 49);
-  private current: StatusBarView & { projectId: string | undefined } = { ...statusBarView(undefined, undefined, 0), projectId: undefined };
+  private current: StatusBarView & { projectId: string | undefined } = {
+    ...statusBarView(undefined, undefined, 0), projectId: undefined,
+  };
 
   constructor() {
     this.item.name = 'Hangar Sync';

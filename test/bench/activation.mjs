@@ -77,6 +77,8 @@ async function startSide({ label, vsix }) {
       env: { HANGAR_MEMORY_PROBE_DIR: probeDir },
       linkExtensions: [
         { from: path.join(REPO, 'test/bench/memoryProbe'), name: 'hangar-bench.memory-probe-0.0.1' },
+        // Its folder name sorts just before Hangar's: VS Code starts onStartupFinished activations in that order.
+        { from: path.join(REPO, 'test/bench/emptyExtension'), name: 'hangar-bench.zz-empty-0.0.1' },
         ...(unpacked
           ? [{ from: path.join(unpacked, 'extension'), name: `hangar-dev.hangar-${vsixVersion(unpacked)}` }]
           : []),
@@ -108,6 +110,7 @@ async function measureWindow(side, settleMs) {
   // onStartupFinished activations run after the workbench settles; let them finish and the heap settle.
   await new Promise((r) => setTimeout(r, settleMs));
   const rows = await runningExtensions(page);
+  if (process.env.HANGAR_ACTIVATION_ROWS) log(`rows: ${JSON.stringify(rows.filter((r) => r.ms !== undefined))}`);
   const rss = extensionHosts(group).find((h) => h.pid === host.pid)?.rss ?? 0;
   const probeFile = path.join(probeDir, `${host.pid}.json`);
   const readProbe = () => fs.existsSync(probeFile) && JSON.parse(fs.readFileSync(probeFile, 'utf8'));
@@ -123,6 +126,8 @@ async function measureWindow(side, settleMs) {
     git: rows.find((r) => r.name === 'Git')?.ms,
     // A 20-line extension activated by the same event: what any extension's figure is in this window.
     probe: rows.find((r) => r.name === 'memory-probe')?.ms,
+    // An empty CommonJS extension activated just before Hangar in the same batch (test/bench/emptyExtension).
+    empty: rows.find((r) => r.name === 'zz-empty')?.ms,
     heap: probe.heapUsed + probe.external,
     rss,
   };
@@ -171,7 +176,7 @@ export async function benchActivation({ vsix, baselineVsix, windows = 5, settleM
         const w = await measureWindow(side, settleMs);
         side.results.push(w);
         log(`${side.label}, window ${i + 1}: Hangar ${w.hangar ?? '-'} ms, Git ${w.git ?? '-'} ms, `
-          + `probe ${w.probe ?? '-'} ms, extension host `
+          + `probe ${w.probe ?? '-'} ms, empty ${w.empty ?? '-'} ms, extension host `
           + `heap+external ${(w.heap / MiB).toFixed(1)} MiB after GC, rss ${(w.rss / MiB).toFixed(1)} MiB`);
       }
     }
@@ -188,6 +193,9 @@ export async function benchActivation({ vsix, baselineVsix, windows = 5, settleM
       hangarMs: median(hangar),
       gitMs: median(side.results.map((w) => w.git)),
       probeMs: median(side.results.map((w) => w.probe).filter((x) => x !== undefined)),
+      emptyMs: median(side.results.map((w) => w.empty).filter((x) => x !== undefined)),
+      // Hangar's own share of its figure: what it adds over the empty extension started just before it.
+      overEmptyMs: median(side.results.filter((w) => w.empty !== undefined).map((w) => w.hangar - w.empty)),
       heapMiB, rssMiB,
       memoryDeltaMiB: heapMiB - median(none.results.map((w) => w.heap)) / MiB,
       rssDeltaMiB: rssMiB - median(none.results.map((w) => w.rss)) / MiB,
@@ -199,6 +207,7 @@ export async function benchActivation({ vsix, baselineVsix, windows = 5, settleM
     ...(baselineVsix ? { baseline: summary(sides[1]) } : {}),
     none: {
       gitMs: median(none.results.map((w) => w.git)),
+      emptyMs: median(none.results.map((w) => w.empty).filter((x) => x !== undefined)),
       heapMiB: median(none.results.map((w) => w.heap)) / MiB,
       rssMiB: median(none.results.map((w) => w.rss)) / MiB,
     },
@@ -214,7 +223,8 @@ if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(im
   const signed = (x) => `${x >= 0 ? '+' : ''}${x.toFixed(1)}`;
   for (const [name, s] of Object.entries(r).filter(([k]) => k === 'hangar' || k === 'baseline')) {
     log(`${name}: median of ${r.windows} windows: VS Code's activation figure ${s.hangarMs} ms, `
-      + `built-in Git ${s.gitMs} ms, a trivial extension ${s.probeMs} ms in the same windows; `
+      + `built-in Git ${s.gitMs} ms, a trivial extension ${s.probeMs} ms, an empty one started just before `
+      + `Hangar ${s.emptyMs} ms (Hangar adds ${s.overEmptyMs} ms) in the same windows; `
       + `extension host ${s.heapMiB.toFixed(1)} MiB heap+external `
       + `after GC (${signed(s.memoryDeltaMiB)} MiB over no Hangar), `
       + `resident ${s.rssMiB.toFixed(1)} MiB (${signed(s.rssDeltaMiB)} MiB)`);

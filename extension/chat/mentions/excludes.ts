@@ -6,7 +6,9 @@ import { globToRegExp } from './gitignore';
 function expandBraces(glob: string): string[] {
   const m = /\{([^{}]*)\}/.exec(glob);
   if (!m) return [glob];
-  return m[1]!.split(',').flatMap((alt) => expandBraces(glob.slice(0, m.index) + alt + glob.slice(m.index + m[0].length)));
+  const before = glob.slice(0, m.index);
+  const after = glob.slice(m.index + m[0].length);
+  return m[1]!.split(',').flatMap((alt) => expandBraces(before + alt + after));
 }
 
 /** `{"**\/.git": true, "**\/*.pyc": false}` → whether a workspace-relative path is excluded. */

@@ -88,7 +88,9 @@ export function scoreName(q: string, lower: string, original: string, nameStart:
   const inName = scoreFrom(q, lower, original, nameStart);
   if (inName === null) return null;
   let score = inName + IN_NAME;
-  if (lower.startsWith(q, nameStart)) score += lower.length - nameStart === q.length ? NAME_PREFIX + NAME_EXACT : NAME_PREFIX;
+  if (lower.startsWith(q, nameStart)) {
+    score += lower.length - nameStart === q.length ? NAME_PREFIX + NAME_EXACT : NAME_PREFIX;
+  }
   return score - lower.length * LENGTH;
 }
 

@@ -54,7 +54,10 @@ export function parseGitignore(text: string): Rule[] {
     line = line.replace(/(?<!\\)\s+$/, '');
     if (!line) continue;
     let negate = false;
-    if (line.startsWith('!')) { negate = true; line = line.slice(1); } else if (line.startsWith('\\!') || line.startsWith('\\#')) line = line.slice(1);
+    if (line.startsWith('!')) {
+      negate = true;
+      line = line.slice(1);
+    } else if (line.startsWith('\\!') || line.startsWith('\\#')) line = line.slice(1);
     let dirOnly = false;
     if (line.endsWith('/')) { dirOnly = true; line = line.slice(0, -1); }
     if (!line) continue;

@@ -22,8 +22,12 @@ export function chooseProject(c: ProjectChoice): string | 'ask' {
   return 'ask';
 }
 
+interface Position { line: number; character: number }
+
 /** An editor selection (0-based lines, as VS Code gives them) → a 1-based line range; none for an empty one. */
-export function selectionRange(sel: { start: { line: number; character: number }; end: { line: number; character: number }; isEmpty: boolean } | undefined): Mention['range'] {
+export function selectionRange(
+  sel: { start: Position; end: Position; isEmpty: boolean } | undefined,
+): Mention['range'] {
   if (!sel || sel.isEmpty) return undefined;
   const start = sel.start.line + 1;
   // A selection that ends at the start of a line does not include that line.

@@ -23,7 +23,8 @@ export function mergeResults(rawQuery: string, s: MergeSources, limit: number): 
   const byPath = new Map<string, { r: MentionResult; score: number; order: number }>();
   let order = 0;
   for (const hit of s.local) {
-    byPath.set(hit.path, { r: { path: hit.path, source: s.containerHas(hit.path) ? 'both' : 'workspace', kind: 'file' }, score: hit.score, order: order++ });
+    const source = s.containerHas(hit.path) ? 'both' : 'workspace';
+    byPath.set(hit.path, { r: { path: hit.path, source, kind: 'file' }, score: hit.score, order: order++ });
   }
   for (const raw of s.container) {
     const isDir = raw.endsWith('/');

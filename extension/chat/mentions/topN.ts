@@ -7,7 +7,10 @@ export class TopN {
   private readonly ranks: number[] = [];
 
   /** `tie(a, b) < 0`: id a is better than id b when score and rank are equal. */
-  constructor(private readonly limit: number, private readonly tie: (a: number, b: number) => number = (a, b) => a - b) {}
+  constructor(
+    private readonly limit: number,
+    private readonly tie: (a: number, b: number) => number = (a, b) => a - b,
+  ) {}
 
   get size(): number { return this.ids.length; }
 

@@ -9,7 +9,8 @@ export class RowTreeItem extends vscode.TreeItem {
     this.description = model.description;
     if (model.tooltip) this.tooltip = new vscode.MarkdownString(model.tooltip, true);
     this.contextValue = model.contextValue;
-    this.iconPath = new vscode.ThemeIcon(model.icon.id, model.icon.color ? new vscode.ThemeColor(model.icon.color) : undefined);
+    const color = model.icon.color ? new vscode.ThemeColor(model.icon.color) : undefined;
+    this.iconPath = new vscode.ThemeIcon(model.icon.id, color);
     if (model.command) this.command = { ...model.command, arguments: [] };
   }
 }

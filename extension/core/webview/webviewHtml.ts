@@ -50,11 +50,12 @@ export function webviewHtml(page: WebviewPage): string {
   const css = page.hasStylesheet
     ? `\n    <link rel="stylesheet" href="${escapeAttr(page.resourceUri(`${base}/index.css`))}">`
     : '';
+  const csp = escapeAttr(contentSecurityPolicy(page.cspSource, nonce, page.connectSrc));
   return `<!DOCTYPE html>
 <html lang="en">
   <head>
     <meta charset="UTF-8">
-    <meta http-equiv="Content-Security-Policy" content="${escapeAttr(contentSecurityPolicy(page.cspSource, nonce, page.connectSrc))}">
+    <meta http-equiv="Content-Security-Policy" content="${csp}">
     <meta name="viewport" content="width=device-width, initial-scale=1.0">
     <title>${escapeText(page.title)}</title>${css}
   </head>

@@ -95,8 +95,8 @@ describe('chat mentions in a browser', function () {
     await host({ type: 'chat.mentionResults', seq, items: [{ path: 'src/payments/invoice.ts', source: 'workspace', kind: 'file' }] });
     // The picker may show the previous answer until this one renders: wait for exactly the new list.
     await tab.waitForFunction(() => {
-      const names = [...document.querySelectorAll('.picker-item .picker-name')].map((n) => n.textContent);
-      return names.length === 1 && names[0] === 'invoice.ts';
+      const names = document.querySelectorAll('.picker-item .picker-name');
+      return names.length === 1 && names[0]?.textContent === 'invoice.ts';
     });
     await input().press('Enter');
     assert.equal(await input().inputValue(), 'Look at @src/payments/invoice.ts ');
@@ -132,4 +132,4 @@ describe('chat mentions in a browser', function () {
   });
 });
 
-declare const document: { querySelectorAll(s: string): { length: number } };
+declare const document: { querySelectorAll(s: string): { length: number; [i: number]: { textContent: string | null } } };
