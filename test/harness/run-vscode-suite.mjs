@@ -109,11 +109,6 @@ export async function runVscodeSuite({ extensionDevPath, testsPath, workspace, l
     const code = await Promise.race([exited, timeout]);
     clearTimeout(timer);
     await screenshot(page, 'vscode-suite.png', log);
-    if (code === 'timeout') {
-      log(`suite did not finish within ${TIMEOUT_MS / 60000} minutes (code-server log ${cs.logFile})`);
-      return { ...parseMochaCounts(transcript), exitCode: 1, timedOut: true };
-    }
-    log(`extension host exited with ${code} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
     // The secrets scan of what the suite left: everything stopped first, so every file is final.
     await browser.close({ keepProfile: true });
     await cs.stop({ keepState: true });
@@ -122,9 +117,16 @@ export async function runVscodeSuite({ extensionDevPath, testsPath, workspace, l
       browserProfile: browser.profile, workspace, log });
     log(scan.summary);
     for (const f of scan.findings) log(`  plaintext secret: ${f}`);
-    if (scan.findings.length && !process.env.HANGAR_KEEP_STATE) log('the profiles and the data dir stay for a look');
+    // With a finding (or a timeout) the profiles and the data dir stay for a look.
+    if (scan.findings.length || code === 'timeout') log(`kept for a look: ${[browser.profile, cs.stateDir, api.dataDir].join(', ')}`);
     else if (!process.env.HANGAR_KEEP_STATE) for (const dir of [browser.profile, cs.stateDir, api.dataDir]) fs.rmSync(dir, { recursive: true, force: true });
-    return { ...parseMochaCounts(transcript), exitCode: code, secretsFound: scan.findings.length };
+    const secretsFound = scan.findings.length;
+    if (code === 'timeout') {
+      log(`suite did not finish within ${TIMEOUT_MS / 60000} minutes (code-server log ${cs.logFile})`);
+      return { ...parseMochaCounts(transcript), exitCode: 1, timedOut: true, secretsFound };
+    }
+    log(`extension host exited with ${code} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return { ...parseMochaCounts(transcript), exitCode: code, secretsFound };
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch((err) => log(`cleanup: ${err.message}`));
   }
