@@ -1,5 +1,5 @@
 // The soak's VS Code window (test/bench/soak.ts): a real code-server with Hangar (the repo's build,
-// linked as an installed extension) and a headless browser showing the workbench, connected to the
+// loaded as the development extension) and a headless browser showing the workbench, connected to the
 // soak's API the way a user connects (Connect to Server: URL, then token), with the Hangar view
 // open; its extension host then follows the 10 chatting projects through the user's event stream.
 // sample() reads that extension host's RSS and open file descriptors from /proc.
@@ -28,9 +28,8 @@ function extensionHostPids(pgid) {
 /** @returns {Promise<{ pid: number, sample: () => { rssMb: number, fds: number }, close: () => Promise<void> }>} */
 export async function openSoakWindow({ apiUrl, token, log = () => {} }) {
   const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'hangar-soak-ws-'));
-  const version = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')).version;
-  const cs = await startCodeServer({ workspace, smokeDriver: false, log,
-    linkExtensions: [{ from: REPO, name: `hangar-dev.hangar-${version}`, symlink: true }] });
+  // The repo's build as the development extension (the payload needs the smoke-test driver).
+  const cs = await startCodeServer({ workspace, smokeDriver: true, log });
   const browser = await launchBrowser();
   const close = async () => {
     await browser.close();
@@ -39,9 +38,10 @@ export async function openSoakWindow({ apiUrl, token, log = () => {} }) {
   };
   try {
     const { page } = browser;
-    await page.goto(workbenchUrl({ url: cs.url, folder: workspace }));
+    await page.goto(workbenchUrl({ url: cs.url, folder: workspace, extensionDevelopmentPath: REPO }));
     await waitForWorkbench(page, 120_000);
-    await runCommand(page, 'Hangar: Connect to Server', 60_000);
+    // A loaded machine takes minutes to start the extension host and register Hangar's commands.
+    await runCommand(page, 'Hangar: Connect to Server', 180_000);
     await answerInput(page, apiUrl, { timeout: 60_000 });
     await answerInput(page, token, { password: true, timeout: 60_000 });
     await waitUntil(async () => {
