@@ -2,7 +2,9 @@
 // through the fake LLM for HANGAR_SOAK_MINUTES (default 15) against the real API as its own
 // process, as the extension would drive it (one user event stream, one agent event stream per
 // project, prompt_async, then the turn's session.idle). Figures: the API's RSS and open file
-// descriptors after warm-up and at the end (flat means within 10 %), turns and their latency.
+// descriptors after warm-up and at the end (flat means within 10 %), turns and their latency; the same
+// for the extension host of a real VS Code window (code-server, test/bench/soakWindow.mjs) connected to
+// that API as a user connects, its Hangar view open, following the projects through its event stream.
 // Figures, no assertions. HANGAR_SOAK_HEAP_DIR=<dir>: the API writes a heap snapshot there after
 // warm-up and at the end (node --heapsnapshot-signal), to find what grows (test/bench/heapDiff.ts);
 // writing a snapshot raises the API's RSS itself, so the RSS figures of such a run are not the soak's.
@@ -17,6 +19,7 @@ import { client } from '../integration/support/apiServer';
 import { readSse } from '../integration/support/sseReader';
 import { fmt, summarize } from './stats';
 import { record } from './results';
+import { openSoakWindow, type SoakWindow } from './soakWindow.mjs';
 
 const ROOT = path.resolve(__dirname, '../..');
 const MINUTES = Number(process.env.HANGAR_SOAK_MINUTES ?? 15);
@@ -88,10 +91,14 @@ async function main(): Promise<void> {
   const api = await spawnApi(dataDir);
   const http = client(api.url, api.token);
   const userEvents = await readSse(api.url + '/api/events', api.token);
+  let window: SoakWindow | undefined;
   const streams: Awaited<ReturnType<typeof readSse>>[] = [];
   const latencies: number[] = [];
   let failures = 0;
   try {
+    // Without a window (code-server cannot start here) the soak still measures the API, and says so.
+    window = await openSoakWindow({ apiUrl: api.url, token: api.token, log: (l) => console.log(`soak: ${l}`) })
+      .catch((err: unknown) => { console.log(`soak: extension host NOT measured: ${err instanceof Error ? err.message : String(err)}`); return undefined; });
     const projects: Project[] = [];
     for (let i = 0; i < PROJECTS; i++) {
       const p = (await http.post<Project>('/api/projects', { name: `soak ${i}` })).body;
@@ -154,6 +161,7 @@ async function main(): Promise<void> {
     while (projects.some((p) => (done.get(p.id) ?? 0) < 3 || (relayed.get(p.id) ?? 0) < AGENT_BUFFER)
       || userEvents.events().length < USER_BUFFER) await new Promise((r) => setTimeout(r, 500));
     const warm = sample(api.proc.pid!);
+    const warmHost = window?.sample();
     await heapSnapshot(api.proc, 'warm');
     const warmTurns = latencies.length;
     console.log(`soak: warmed up in ${((Date.now() - warmStart) / 1000).toFixed(0)} s (${warmTurns} turns)`);
@@ -165,20 +173,36 @@ async function main(): Promise<void> {
     // Let the last turns' streams and sockets settle before the end sample.
     await new Promise((r) => setTimeout(r, 3000));
     const end = sample(api.proc.pid!);
+    const endHost = window?.sample();
     await heapSnapshot(api.proc, 'end');
     const s = summarize(latencies);
     const pct = (a: number, b: number) => `${(((b - a) / a) * 100).toFixed(1)} %`;
     console.log(`soak: ${latencies.length} turns (${latencies.length - warmTurns} after warm-up), ${failures} failed; turn latency median ${fmt(s.median)}, p99 ${fmt(s.p99)}, max ${fmt(s.max)}`);
     console.log(`soak: API RSS ${warm.rssMb.toFixed(1)} MB after warm-up -> ${end.rssMb.toFixed(1)} MB at end (${pct(warm.rssMb, end.rssMb)}); peak ${Math.max(...mid.map((m) => m.rssMb), end.rssMb).toFixed(1)} MB`);
     console.log(`soak: API open fds ${warm.fds} -> ${end.fds} (${pct(warm.fds, end.fds)})`);
-    const flat = Math.abs(end.rssMb - warm.rssMb) <= warm.rssMb * 0.1 && Math.abs(end.fds - warm.fds) <= warm.fds * 0.1;
-    console.log(`soak: flat within 10 %: ${flat ? 'yes' : 'NO'}`);
+    if (warmHost && endHost) {
+      console.log(`soak: extension host RSS ${warmHost.rssMb.toFixed(1)} MB after warm-up -> ${endHost.rssMb.toFixed(1)} MB at end (${pct(warmHost.rssMb, endHost.rssMb)})`);
+      console.log(`soak: extension host open fds ${warmHost.fds} -> ${endHost.fds} (${pct(warmHost.fds, endHost.fds)})`);
+    }
+    const within = (a: number, b: number) => Math.abs(b - a) <= a * 0.1;
+    const flat = within(warm.rssMb, end.rssMb) && within(warm.fds, end.fds);
+    const hostFlat = warmHost && endHost ? within(warmHost.rssMb, endHost.rssMb) && within(warmHost.fds, endHost.fds) : undefined;
+    console.log(`soak: flat within 10 %: API ${flat ? 'yes' : 'NO'}, extension host ${hostFlat === undefined ? 'not measured' : hostFlat ? 'yes' : 'NO'}`);
     record({ suite: 'Soak', name: `API RSS at the end of ${MINUTES} min of chat`, value: end.rssMb, unit: 'MiB',
       baseline: { name: 'after warm-up', value: warm.rssMb }, target: 'flat within 10 %',
-      met: Math.abs(end.rssMb - warm.rssMb) <= warm.rssMb * 0.1 });
+      met: within(warm.rssMb, end.rssMb) });
+    record({ suite: 'Soak', name: `API open fds at the end of ${MINUTES} min of chat`, value: end.fds, unit: 'count',
+      baseline: { name: 'after warm-up', value: warm.fds }, target: 'flat within 10 %', met: within(warm.fds, end.fds) });
+    if (warmHost && endHost) {
+      record({ suite: 'Soak', name: `extension host RSS at the end of ${MINUTES} min of chat`, value: endHost.rssMb, unit: 'MiB',
+        baseline: { name: 'after warm-up', value: warmHost.rssMb }, target: 'flat within 10 %', met: within(warmHost.rssMb, endHost.rssMb) });
+      record({ suite: 'Soak', name: `extension host open fds at the end of ${MINUTES} min of chat`, value: endHost.fds, unit: 'count',
+        baseline: { name: 'after warm-up', value: warmHost.fds }, target: 'flat within 10 %', met: within(warmHost.fds, endHost.fds) });
+    }
   } finally {
     for (const s of streams) await s.close();
     await userEvents.close();
+    await window?.close();
     api.proc.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 2000));
     for (const a of scanProcesses(path.join(dataDir, 'projects'))) process.kill(-a.pid, 'SIGKILL');

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from './codeServer.mjs';
 import { testDatabaseEnv } from './postgres.mjs';
+import { recordDataDir, removeDataDir } from './scanRegistry.mjs';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -25,6 +26,7 @@ export async function startApi({ dataDir, useDefaultDataDir = false, port, env =
   if (ownsDataDir) dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hangar-api-'));
   const effectiveDataDir = dataDir ?? path.join(os.homedir(), '.hangar');
   fs.mkdirSync(effectiveDataDir, { recursive: true });
+  if (dataDir) recordDataDir(dataDir); // for the secrets scan after the suite (scanRegistry.mjs)
   port ??= await freePort();
 
   // Local stand-ins (fake LLM, a local model server) listen on loopback, which provider URLs may not name by default.
@@ -54,7 +56,7 @@ export async function startApi({ dataDir, useDefaultDataDir = false, port, env =
     if (ownsDataDir && !keepData) {
       // Local processes outlive the API by design; a desktop's Xvfb and x11vnc would outlive the data dir too.
       stopDesktops(dataDir);
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      removeDataDir(dataDir);
     }
   })());
 

@@ -123,7 +123,8 @@ export async function startCodeServer({
     if (Date.now() > deadline) { await stop({ keepState: true }); throw new Error(`code-server not healthy after 60 s (log ${logFile})`); }
     await new Promise((r) => setTimeout(r, 200));
   }
-  return { url, port, stateDir, logFile, extensionsDir: dirs.extensions, stop };
+  // pgid: the process group of code-server and everything it forks (its extension hosts too).
+  return { url, port, stateDir, logFile, extensionsDir: dirs.extensions, pgid, stop };
 }
 
 /** Every process whose session or group is `pgid` (setsid makes them equal). */
@@ -163,7 +164,7 @@ export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--
 
 /**
  * Headless Debian Chromium with a fresh profile (SecretStorage lives in it, so each run starts empty).
- * Returns { context, page, close }.
+ * Returns { context, page, profile, close }.
  */
 export async function launchBrowser({ viewport = { width: 1400, height: 900 } } = {}) {
   const { chromium } = await import('playwright-core');
@@ -176,11 +177,12 @@ export async function launchBrowser({ viewport = { width: 1400, height: 900 } } 
   });
   const page = context.pages()[0] ?? await context.newPage();
   let closed;
-  const close = () => (closed ??= (async () => {
+  // close({ keepProfile: true }) leaves the profile for a look (the secrets scan); the caller removes it.
+  const close = ({ keepProfile = false } = {}) => (closed ??= (async () => {
     await context.close().catch(() => {});
-    fs.rmSync(profile, { recursive: true, force: true });
+    if (!keepProfile) fs.rmSync(profile, { recursive: true, force: true });
   })());
-  return { context, page, close };
+  return { context, page, profile, close };
 }
 
 /** The workbench URL; payload paths use the literal authority `remote`. */

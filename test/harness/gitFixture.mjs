@@ -4,10 +4,11 @@ import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import path from 'node:path';
 import { REPO } from './api.mjs';
+import { SECRET_MARKER } from './secretsScan.mjs';
 
 /** @returns {Promise<{origin:string, caFile:string, root:string, token:string, stop:()=>Promise<void>}>} */
 export async function startGitFixture({ log = () => {} } = {}) {
-  const token = `ghp_test_${crypto.randomBytes(12).toString('hex')}`;
+  const token = `ghp_test_${SECRET_MARKER}${crypto.randomBytes(12).toString('hex')}`;
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'test/vscode/fakeGithubMain.ts')], {
     cwd: REPO, env: { ...process.env, HANGAR_TEST_GIT_TOKEN: token }, stdio: ['ignore', 'pipe', 'pipe'],
   });

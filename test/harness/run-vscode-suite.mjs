@@ -13,6 +13,7 @@ import { parseArgs, format, stripVTControlCharacters } from 'node:util';
 import { startApi, REPO } from './api.mjs';
 import { startGitFixture } from './gitFixture.mjs';
 import { startCodeServer, launchBrowser, workbenchUrl, freePort } from './codeServer.mjs';
+import { scanVscodeRun } from './vscodeSecretsScan.mjs';
 
 const TIMEOUT_MS = 15 * 60_000;
 
@@ -108,12 +109,24 @@ export async function runVscodeSuite({ extensionDevPath, testsPath, workspace, l
     const code = await Promise.race([exited, timeout]);
     clearTimeout(timer);
     await screenshot(page, 'vscode-suite.png', log);
+    // The secrets scan of what the suite left: everything stopped first, so every file is final.
+    await browser.close({ keepProfile: true });
+    await cs.stop({ keepState: true });
+    await api.stop({ keepData: true });
+    const scan = await scanVscodeRun({ apiDataDir: api.dataDir, codeServerState: cs.stateDir, extensionsDir: cs.extensionsDir,
+      browserProfile: browser.profile, workspace, log });
+    log(scan.summary);
+    for (const f of scan.findings) log(`  plaintext secret: ${f}`);
+    // With a finding (or a timeout) the profiles and the data dir stay for a look.
+    if (scan.findings.length || code === 'timeout') log(`kept for a look: ${[browser.profile, cs.stateDir, api.dataDir].join(', ')}`);
+    else if (!process.env.HANGAR_KEEP_STATE) for (const dir of [browser.profile, cs.stateDir, api.dataDir]) fs.rmSync(dir, { recursive: true, force: true });
+    const secretsFound = scan.findings.length;
     if (code === 'timeout') {
       log(`suite did not finish within ${TIMEOUT_MS / 60000} minutes (code-server log ${cs.logFile})`);
-      return { ...parseMochaCounts(transcript), exitCode: 1, timedOut: true };
+      return { ...parseMochaCounts(transcript), exitCode: 1, timedOut: true, secretsFound };
     }
     log(`extension host exited with ${code} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    return { ...parseMochaCounts(transcript), exitCode: code };
+    return { ...parseMochaCounts(transcript), exitCode: code, secretsFound };
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch((err) => log(`cleanup: ${err.message}`));
   }
@@ -189,11 +202,12 @@ async function main() {
     log(`ERROR: ${err.message}`);
     result = { passed: 0, failed: 0, pending: 0, exitCode: 1 };
   }
-  // A suite that exits non-zero without a "failing" line (crash, timeout) still counts as a failure.
-  const failed = result.exitCode !== 0 && result.failed === 0 ? 1 : result.failed;
+  // A suite that exits non-zero without a "failing" line (crash, timeout) still counts as a failure;
+  // so does a plaintext secret the scan found after it (one failure).
+  const failed = (result.exitCode !== 0 && result.failed === 0 ? 1 : result.failed) + (result.secretsFound ? 1 : 0);
   if (result.pending) log(`${result.pending} pending`);
   console.log(`vscode: ${result.passed} passed, ${failed} failed`);
-  process.exit(result.exitCode === 0 && result.passed > 0 ? 0 : 1);
+  process.exit(result.exitCode === 0 && !result.secretsFound && result.passed > 0 ? 0 : 1);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) main();

@@ -10,6 +10,7 @@ import { SecretBox } from '../../backend/runtime/secretBox';
 import { loadEncryptionKey } from '../../backend/security/encryptionKey';
 import { fakeProviderConfig, startFakeLlm, type FakeLlm } from '../fixtures/fakeLlm/server';
 import { activeExtension, api, env, snapshot, uniqueName, waitFor } from './helpers';
+import { SECRET_MARKER } from '../harness/secretsScan.mjs';
 
 /** What `hangar.internal.activity` returns (extension/activity/activityFeature.ts). */
 interface ActivityProbe {
@@ -255,7 +256,7 @@ describe('activity view, badge and notifications', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     try {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-      const saved = await vscode.commands.executeCommand<{ url: string; kinds: string[]; hasSecret: boolean }>('hangar.configureNotificationWebhook', { url, secret: 'vscode-suite-signing-key', kinds: ['done'] });
+      const saved = await vscode.commands.executeCommand<{ url: string; kinds: string[]; hasSecret: boolean }>('hangar.configureNotificationWebhook', { url, secret: `vscode-signing-${SECRET_MARKER}`, kinds: ['done'] });
       assert.deepEqual({ url: saved.url, kinds: saved.kinds, hasSecret: saved.hasSecret }, { url, kinds: ['done'], hasSecret: true });
       const a = projects[0]!;
       const s = sid();

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { activeExtension, env, snapshot, uniqueName, waitFor } from './helpers';
+import { SECRET_MARKER } from '../harness/secretsScan.mjs';
 
 /** A second real API (system node: the API's native module is built for it), so this suite can stop it. */
 async function startSecondApi(
@@ -89,7 +90,7 @@ describe('offline and disconnect', () => {
     });
     const name = uniqueName('offline');
     assert.equal((await call('POST', '/api/projects', { name })).status, 201);
-    const key = 'sk-offline-suite-0123456789wxyz';
+    const key = `sk-offline-${SECRET_MARKER}-0123456789wxyz`;
     assert.ok((await call('POST', '/api/providers/openai/credentials', { type: 'api', key })).ok);
     await vscode.commands.executeCommand('hangar.connect', { url: api.url, token: api.token });
     await waitFor('the project listed', snapshot, (s) => s.connection === 'connected' && s.projectNames.includes(name), 20_000);

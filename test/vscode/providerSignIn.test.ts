@@ -6,6 +6,7 @@ import { startFakeLlm, type FakeLlm } from '../fixtures/fakeLlm/server';
 import { startAuthServer, type AuthServer } from '../fixtures/oauth/authServer';
 import { startDeviceServer, type DeviceServer } from '../fixtures/oauth/githubDeviceServer';
 import { activeExtension, api, env, snapshot, waitFor } from './helpers';
+import { SECRET_MARKER } from '../harness/secretsScan.mjs';
 
 interface SignInProbe {
   device?: { providerId: string; userCode: string; verificationUri: string; status: string; prompt: string };
@@ -41,8 +42,8 @@ describe('provider sign-in: GitHub device flow, browser redirect, connection tes
   let github: DeviceServer;
   let auth: AuthServer;
   let llm: FakeLlm;
-  const goodKey = `gw-good-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
-  const badKey = `gw-bad-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
+  const goodKey = `gw-good-${SECRET_MARKER}-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
+  const badKey = `gw-bad-${SECRET_MARKER}-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
   const secrets: string[] = [goodKey, badKey];
 
   before(async () => {

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { api, snapshot, waitFor } from './helpers';
+import { SECRET_MARKER } from '../harness/secretsScan.mjs';
 
 /** What `hangar.internal.providers` returns (extension/providers/providersFeature.ts). */
 interface ProvidersProbe {
@@ -24,8 +25,8 @@ function logFiles(dir: string): Array<{ file: string; text: string }> {
 }
 
 describe('providers view and commands', () => {
-  const key = `sk-hangar-vscode-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
-  const otherKey = `sk-ant-other-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
+  const key = `sk-hangar-vscode-${SECRET_MARKER}-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
+  const otherKey = `sk-ant-other-${SECRET_MARKER}-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
 
   before(async () => {
     assert.equal((await snapshot()).connection, 'connected', 'the connection suite must run first');

@@ -4,7 +4,6 @@
 // the container reaches) and the fake LLM, reached from the container through a TCP relay on the
 // bridge gateway (the fixture listens on loopback only).
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import Docker from 'dockerode';
@@ -14,6 +13,7 @@ import { waitForBridgeGateway } from '../../../backend/runtime/docker/bridgeGate
 import { ensureTestImage } from '../../fixtures/images/testImage.mjs';
 import { requireDockerd, type Dockerd } from '../../harness/dockerd.mjs';
 import { client, startTestApi, type TestApi } from '../support/apiServer';
+import { removeDataDir } from '../../harness/scanRegistry.mjs';
 
 async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
   const until = Date.now() + ms;
@@ -79,7 +79,7 @@ describe('activity: the plugin in a docker container reports to the API (real do
       await api?.close();
       await llmRelay?.close();
       await llm?.close();
-      if (api) fs.rmSync(api.dataDir, { recursive: true, force: true });
+      if (api) removeDataDir(api.dataDir);
     } finally {
       await dockerd.stop();
     }

@@ -5,6 +5,7 @@ import type { NotificationDeliveryList, NotificationWebhookPayload, Notification
 import { signWebhook } from '../../../backend/activity/signature';
 import { client, startTestApi, type TestApi } from '../support/apiServer';
 import { ev, hookBody, postHook } from './webhookSupport';
+import { SECRET_MARKER } from '../../harness/secretsScan.mjs';
 
 interface Received { headers: http.IncomingHttpHeaders; body: string }
 
@@ -71,7 +72,7 @@ describe('API: outgoing notification webhooks (/api/notifications/*)', function 
       assert.equal(r.status, 400, url);
     }
     assert.equal((await admin.call('PUT', '/api/notifications/webhook', { url: 'https://hooks.example.com/x', kinds: [] })).status, 400, 'no kinds');
-    const put = await admin.call<NotificationWebhookState['webhook']>('PUT', '/api/notifications/webhook', { url: 'https://hooks.example.com/x', secret: 'a-very-secret-signing-key', kinds: ['done', 'failed'] });
+    const put = await admin.call<NotificationWebhookState['webhook']>('PUT', '/api/notifications/webhook', { url: 'https://hooks.example.com/x', secret: `signing-key-${SECRET_MARKER}`, kinds: ['done', 'failed'] });
     assert.equal(put.status, 200, JSON.stringify(put.body));
     assert.deepEqual({ ...put.body, updatedAt: undefined }, { url: 'https://hooks.example.com/x', kinds: ['done', 'failed'], hasSecret: true, updatedAt: undefined });
     assert.doesNotMatch(JSON.stringify((await admin.get('/api/notifications/webhook')).body), /a-very-secret/);

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { ReplayStore } from '../../../backend/activity/replayStore';
 import { openDatabase, type Db } from '../../../backend/db/database';
 import { testDatabaseConfig } from '../../harness/postgres.mjs';
+import { removeDataDir } from '../../harness/scanRegistry.mjs';
 
 describe('activity: webhook replay store (SQLite or PostgreSQL, migration 0008_notify)', () => {
   let dir: string;
@@ -17,7 +18,7 @@ describe('activity: webhook replay store (SQLite or PostgreSQL, migration 0008_n
   });
   afterEach(async () => {
     await db.destroy();
-    fs.rmSync(dir, { recursive: true, force: true });
+    removeDataDir(dir);
   });
 
   it('refuses a signature seen before, also from a new process, until it could no longer pass the window anyway', async () => {

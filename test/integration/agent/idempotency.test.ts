@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
 import type { ErrorBody, Operation, OperationList, Project } from '../../../backend/contract';
 import { scanProcesses } from '../../../backend/runtime/local/processes';
@@ -7,6 +6,7 @@ import { isTitleRequest } from '../../fixtures/fakeLlm/server';
 import { newIdempotencyKey, newMessageId } from '../../../extension/core/outbox/outboxIds';
 import { client, startTestApi } from '../support/apiServer';
 import { startAgentWorld, until, type AgentWorld } from './support';
+import { removeDataDir } from '../../harness/scanRegistry.mjs';
 
 interface Msg { info: { id: string; role: string; time?: { completed?: number } }; parts: { type: string; text?: string }[] }
 
@@ -120,7 +120,7 @@ describe('API: Idempotency-Key answers survive an API restart', function () {
     } finally {
       await api.close();
       for (const s of scanProcesses(path.join(dataDir, 'projects'))) process.kill(-s.pid, 'SIGKILL');
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      removeDataDir(dataDir);
     }
   });
 });

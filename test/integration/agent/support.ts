@@ -5,6 +5,7 @@ import { scanProcesses } from '../../../backend/runtime/local/processes';
 import { fakeProviderConfig, startFakeLlm, type FakeLlm } from '../../fixtures/fakeLlm/server';
 import { client, startTestApi, type TestApi } from '../support/apiServer';
 import { readSse, type SseFrame } from '../support/sseReader';
+import { removeDataDir } from '../../harness/scanRegistry.mjs';
 
 export async function until<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, ms = 30_000): Promise<T> {
   const deadline = Date.now() + ms;
@@ -61,7 +62,7 @@ export async function startAgentWorld(env: Record<string, string> = {}): Promise
       await api.close();
       for (const s of scanProcesses(path.join(api.dataDir, 'projects'))) process.kill(-s.pid, 'SIGKILL');
       await llm.close();
-      fs.rmSync(api.dataDir, { recursive: true, force: true });
+      removeDataDir(api.dataDir);
     },
   };
 }

@@ -12,6 +12,7 @@ import { openDatabase, type Db } from '../../../backend/db/database';
 import { dialectOf } from '../../../backend/db/dialect';
 import { databaseUrlFor, requirePostgres, type Postgres } from '../../harness/postgres.mjs';
 import { client, startTestApi, type TestApi } from '../support/apiServer';
+import { removeDataDir } from '../../harness/scanRegistry.mjs';
 
 type Columns = Record<string, string[]>;
 
@@ -33,7 +34,7 @@ describe('database: SQLite and PostgreSQL run the same schema', function () {
     if (!pg) this.skip();
   });
   after(async () => {
-    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+    for (const d of dirs) removeDataDir(d);
     await pg?.stop();
   });
 

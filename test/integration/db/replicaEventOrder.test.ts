@@ -14,6 +14,7 @@ import { SharedEventHub } from '../../../backend/events/sharedEventHub';
 import type { Logger } from '../../../backend/logger';
 import { databaseUrlFor, requirePostgres, type Postgres } from '../../harness/postgres.mjs';
 import { until } from '../faults/support';
+import { removeDataDir } from '../../harness/scanRegistry.mjs';
 
 const REPLICAS = 3;
 const PER_REPLICA = 200;
@@ -44,7 +45,7 @@ describe('replicas: concurrent publishes on PostgreSQL lose no event', function 
   after(async () => {
     for (const hub of hubs) await hub.close();
     for (const db of dbs) await db.destroy();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    if (dir) removeDataDir(dir);
     await pg?.stop();
   });
 

@@ -9,6 +9,7 @@ import type { Project } from '../../../backend/contract';
 import { databaseUrlFor, requirePostgres, type Postgres } from '../../harness/postgres.mjs';
 import { kill9, spawnApi, until, type ApiProcess } from '../faults/support';
 import { openEventStream, type SseFrame } from '../support/sseReader';
+import { removeDataDir } from '../../harness/scanRegistry.mjs';
 
 const projectEvents = (frames: SseFrame[]) => frames.filter((f) => f.event?.startsWith('project.'));
 const summary = (frames: SseFrame[]) => projectEvents(frames).map((f) => `${f.id} ${f.event} ${(JSON.parse(f.data!) as { data: { project: Project } }).data.project.name}`);
@@ -29,7 +30,7 @@ describe('replicas: one event order on PostgreSQL', function () {
   });
   after(async () => {
     for (const api of apis) await kill9(api.proc);
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    if (dir) removeDataDir(dir);
     await pg?.stop();
   });
 

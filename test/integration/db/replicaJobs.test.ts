@@ -13,6 +13,7 @@ import type { Project } from '../../../backend/contract';
 import { databaseUrlFor, requirePostgres, type Postgres } from '../../harness/postgres.mjs';
 import { kill9, spawnApi, until, type ApiProcess } from '../faults/support';
 import { jobsTaken } from './replicaSupport';
+import { removeDataDir } from '../../harness/scanRegistry.mjs';
 
 const JOBS = ['status-monitor', 'github-sync-poll', 'oauth-refresh', 'notification-retries', 'event-pruning'];
 
@@ -45,7 +46,7 @@ describe('replicas: background jobs run once on PostgreSQL', function () {
     await sql?.end().catch(() => {});
     for (const api of apis) await kill9(api.proc);
     receiver?.close();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    if (dir) removeDataDir(dir);
     await postgres?.stop();
   });
 

@@ -14,6 +14,7 @@ import { REPLICA_DIED } from '../../../backend/services/operationLeases';
 import { databaseUrlFor, requirePostgres, type Postgres } from '../../harness/postgres.mjs';
 import { kill9, spawnApi, until, type ApiProcess } from '../faults/support';
 import { openEventStream } from '../support/sseReader';
+import { removeDataDir } from '../../harness/scanRegistry.mjs';
 
 const operation = async (api: ApiProcess, projectId: string, id: string) =>
   (await api.http.get<OperationList>(`/api/projects/${projectId}/operations`)).body.items.find((o) => o.id === id);
@@ -41,7 +42,7 @@ describe('replicas: operations across API processes on PostgreSQL', function () 
     for (const api of apis) await kill9(api.proc);
     if (dir) {
       for (const s of scanProcesses(path.join(dir, 'projects'))) { try { process.kill(-s.pid, 'SIGKILL'); } catch { /* gone */ } }
-      fs.rmSync(dir, { recursive: true, force: true });
+      removeDataDir(dir);
     }
     await postgres?.stop();
   });

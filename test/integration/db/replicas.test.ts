@@ -12,6 +12,7 @@ import type { ErrorBody, Operation, OperationList, Project, TimelinePage } from 
 import { scanProcesses } from '../../../backend/runtime/local/processes';
 import { databaseUrlFor, requirePostgres, type Postgres } from '../../harness/postgres.mjs';
 import { client, startTestApi, type TestApi } from '../support/apiServer';
+import { removeDataDir } from '../../harness/scanRegistry.mjs';
 
 async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 45_000): Promise<T> {
   const deadline = Date.now() + ms;
@@ -42,7 +43,7 @@ describe('replicas: two API processes on one PostgreSQL', function () {
     for (const api of apis) await api.close();
     if (dir) {
       for (const s of scanProcesses(path.join(dir, 'projects'))) { try { process.kill(-s.pid, 'SIGKILL'); } catch { /* gone */ } }
-      fs.rmSync(dir, { recursive: true, force: true });
+      removeDataDir(dir);
     }
     await pg?.stop();
   });

@@ -7,6 +7,7 @@ import { scanProcesses } from '../../../backend/runtime/local/processes';
 import { fakeProviderConfig, startFakeLlm, type FakeLlm, type Reply } from '../../fixtures/fakeLlm/server';
 import { readSse, type SseFrame } from '../support/sseReader';
 import { assertNoOrphans, kill9, settledOperation, settledProject, spawnApi, until, type ApiProcess } from './support';
+import { removeDataDir } from '../../harness/scanRegistry.mjs';
 
 interface AgentEvent { type: string; properties: Record<string, unknown> }
 const agentEvent = (f: SseFrame): AgentEvent | undefined => (f.event && f.data ? JSON.parse(f.data) as AgentEvent : undefined);
@@ -64,7 +65,7 @@ describe('fault injection: kill -9 of the API during a chat turn (real API proce
     if (api) await kill9(api.proc);
     for (const s of scanProcesses(projectsRoot)) process.kill(-s.pid, 'SIGKILL');
     await llm?.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    removeDataDir(dataDir);
     console.log(`      kill points tried: ${tried.length} (${tried.join(', ')})`);
   });
 

@@ -9,6 +9,7 @@ import type { SseFrame } from '../support/sseReader';
 import {
   assertNoOrphans, events, kill9, parse, settledOperation, settledProject, spawnApi, stepPoint, until, type ApiProcess, type KillPoint,
 } from './support';
+import { removeDataDir } from '../../harness/scanRegistry.mjs';
 
 /** Where a force deploy of a running project can be interrupted, in the order they happen. */
 const DEPLOY_POINTS: (KillPoint | 'accepted')[] = [
@@ -39,7 +40,7 @@ describe('fault injection: kill -9 of the API during a deploy (real API process,
   after(async () => {
     if (api) await kill9(api.proc);
     for (const s of scanProcesses(projectsRoot)) process.kill(-s.pid, 'SIGKILL');
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    removeDataDir(dataDir);
     console.log(`      kill points tried: ${tried.length} (${tried.join(', ')})`);
   });
 

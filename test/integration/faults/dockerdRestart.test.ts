@@ -12,6 +12,7 @@ import type { Operation, Project, WorkspaceFileContent } from '../../../backend/
 import { ensureTestImage } from '../../fixtures/images/testImage.mjs';
 import { startPrivateDockerd, type PrivateDockerd } from './privateDockerd';
 import { events, kill9, parse, settledOperation, spawnApi, until, type ApiProcess } from './support';
+import { removeDataDir } from '../../harness/scanRegistry.mjs';
 
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
 
@@ -43,7 +44,7 @@ describe('fault injection: the Docker engine restarts under running projects (pr
     this.timeout(120_000);
     if (api) await kill9(api.proc);
     await dockerd?.destroy();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    removeDataDir(dataDir);
   });
 
   const get = async (p: Project) => (await api!.http.get<Project>(`/api/projects/${p.id}`)).body;

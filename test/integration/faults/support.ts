@@ -11,6 +11,7 @@ import { scanProcesses } from '../../../backend/runtime/local/processes';
 import { client } from '../support/apiServer';
 import { readSse, type SseFrame } from '../support/sseReader';
 import { testDatabaseEnv } from '../../harness/postgres.mjs';
+import { recordCapture, recordDataDir } from '../../harness/scanRegistry.mjs';
 
 const root = path.resolve(__dirname, '../../..');
 
@@ -33,6 +34,9 @@ export async function spawnApi(dataDir: string, env: Record<string, string> = {}
       ...database, ...env },
   });
   let log = '';
+  // The secrets scan after the suite reads the data dir and this log (test/harness/scanRegistry.mjs).
+  recordDataDir(dataDir);
+  recordCapture(`the log of the API on ${dataDir}`, () => log);
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`API did not start: ${log}`)), 60_000);
     proc.stderr!.on('data', (d: Buffer) => {

@@ -12,6 +12,8 @@ import type { SseFrame } from '../support/sseReader';
 import {
   assertNoOrphans, events, kill9, parse, settledOperation, settledProject, spawnApi, stepPoint, until, type ApiProcess, type KillPoint,
 } from './support';
+import { removeDataDir } from '../../harness/scanRegistry.mjs';
+import { SECRET_MARKER } from '../../harness/secretsScan.mjs';
 
 type Action = 'push' | 'pull';
 const syncing = (action: Action): KillPoint => ({
@@ -39,7 +41,7 @@ describe('fault injection: kill -9 of the API during GitHub sync (real API proce
   this.timeout(240_000);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hangar-faults-sync-'));
   const projectsRoot = path.join(dataDir, 'projects');
-  const token = `ghp_${crypto.randomBytes(18).toString('hex')}`;
+  const token = `ghp_${SECRET_MARKER}${crypto.randomBytes(18).toString('hex')}`;
   let fake: FakeGithub;
   let api: ApiProcess;
   let project: Project;
@@ -67,7 +69,7 @@ describe('fault injection: kill -9 of the API during GitHub sync (real API proce
     if (api) await kill9(api.proc);
     for (const s of scanProcesses(projectsRoot)) process.kill(-s.pid, 'SIGKILL');
     await fake?.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    removeDataDir(dataDir);
     console.log(`      kill points tried: ${tried.length} (${tried.join(', ')})`);
   });
 

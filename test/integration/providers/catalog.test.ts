@@ -7,6 +7,7 @@ import { silentLogger } from '../../../backend/logger';
 import { CatalogService, type CatalogOptions } from '../../../backend/providers/catalog';
 import { miniCatalog, startModelsServer, type ModelsServer } from './modelsServer';
 import { testDatabaseConfig } from '../../harness/postgres.mjs';
+import { removeDataDir } from '../../harness/scanRegistry.mjs';
 
 const HOUR = 3_600_000;
 
@@ -28,7 +29,7 @@ describe('provider catalog: models.dev with ETag, TTL and offline fallbacks', fu
   afterEach(async () => {
     await models.close();
     await db.destroy();
-    fs.rmSync(dir, { recursive: true, force: true });
+    removeDataDir(dir);
   });
 
   it('fetches once, serves from memory within the TTL, then revalidates with If-None-Match and takes a 304', async () => {

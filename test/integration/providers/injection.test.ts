@@ -5,6 +5,7 @@ import type { Operation, OperationList, Project } from '../../../backend/contrac
 import { scanProcesses } from '../../../backend/runtime/local/processes';
 import { startFakeLlm, type FakeLlm } from '../../fixtures/fakeLlm/server';
 import { client, startTestApi, type TestApi } from '../support/apiServer';
+import { removeDataDir } from '../../harness/scanRegistry.mjs';
 
 /** Every file under dir whose bytes contain needle. */
 function filesContaining(dir: string, needle: string): string[] {
@@ -34,7 +35,7 @@ describe('providers: injection into a deployed agent (local runtime, real openco
     if (project) await alice.del(`/api/projects/${project.id}?deleteVolumes=true&confirm=${project.slug}`).catch(() => {});
     await api.close();
     for (const s of scanProcesses(path.join(api.dataDir, 'projects'))) process.kill(-s.pid, 'SIGKILL');
-    fs.rmSync(api.dataDir, { recursive: true, force: true });
+    removeDataDir(api.dataDir);
     await fake.close();
   });
 

@@ -10,9 +10,11 @@ import { SecretBox, SecretBoxError } from '../../../backend/runtime/secretBox';
 import { credentialContext } from '../../../backend/providers/credentials';
 import { client, startTestApi } from '../support/apiServer';
 import { testDatabaseConfig, testDatabaseEnv } from '../../harness/postgres.mjs';
+import { removeDataDir } from '../../harness/scanRegistry.mjs';
+import { SECRET_MARKER } from '../../harness/secretsScan.mjs';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
-const KEY = 'sk-rotate-' + randomBytes(12).toString('hex');
+const KEY = `sk-rotate-${SECRET_MARKER}-` + randomBytes(12).toString('hex');
 
 /** The sealed columns as stored, read straight from the database (SQLite file or PostgreSQL). */
 async function sealedValues(dataDir: string): Promise<{ cred: string; password: string; hook: string }> {
@@ -65,7 +67,7 @@ describe('encryption key rotation', function () {
       assert.deepEqual(await api.server.services.projects.secrets(project.id), secretsBefore);
     } finally {
       await api.close().catch(() => {});
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      removeDataDir(dataDir);
     }
   });
 
@@ -89,7 +91,7 @@ describe('encryption key rotation', function () {
       assert.throws(() => new SecretBox(Buffer.from(oldKey, 'base64')).open(sealed, credentialContext(userId, 'openai')), SecretBoxError);
     } finally {
       await api.close().catch(() => {});
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      removeDataDir(dataDir);
     }
   });
 });

@@ -7,6 +7,7 @@ import { scanProcesses } from '../../../backend/runtime/local/processes';
 import { startFakeLlm, type FakeLlm } from '../../fixtures/fakeLlm/server';
 import { client, startTestApi, type TestApi } from '../support/apiServer';
 import { openEventStream } from '../support/sseReader';
+import { removeDataDir } from '../../harness/scanRegistry.mjs';
 
 const KEY = 'fk-' + Math.random().toString(36).slice(2) + 'L1VE';
 
@@ -30,7 +31,7 @@ describe('providers: live provider changes reach a running agent (local runtime,
     if (project) await alice.del(`/api/projects/${project.id}?deleteVolumes=true&confirm=${project.slug}`).catch(() => {});
     await api.close();
     for (const s of scanProcesses(path.join(api.dataDir, 'projects'))) process.kill(-s.pid, 'SIGKILL');
-    fs.rmSync(api.dataDir, { recursive: true, force: true });
+    removeDataDir(api.dataDir);
     await fake.close();
   });
 

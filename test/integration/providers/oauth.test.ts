@@ -12,6 +12,7 @@ import { startDeviceServer, type DeviceServer } from '../../fixtures/oauth/githu
 import { client, type TestApi } from '../support/apiServer';
 import { openEventStream } from '../support/sseReader';
 import { testDatabaseEnv } from '../../harness/postgres.mjs';
+import { removeDataDir } from '../../harness/scanRegistry.mjs';
 
 const CALLBACK = 'vscode://hangar-dev.hangar/oauth/callback';
 
@@ -67,7 +68,7 @@ describe('API: provider sign-in (device flow, PKCE redirect, refresh) and connec
   after(async () => {
     await api.close();
     await Promise.all([github.close(), auth.close(), llm.close()]);
-    fs.rmSync(api.dataDir, { recursive: true, force: true });
+    removeDataDir(api.dataDir);
   });
 
   const status = async (flowId: string, c = alice) => (await c.get<DeviceFlowStatus>(`/api/oauth/github-copilot/${flowId}`)).body;

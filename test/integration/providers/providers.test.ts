@@ -10,9 +10,11 @@ import { client, type TestApi } from '../support/apiServer';
 import { openEventStream } from '../support/sseReader';
 import { startModelsServer, type ModelsServer } from './modelsServer';
 import { testDatabaseEnv } from '../../harness/postgres.mjs';
+import { removeDataDir } from '../../harness/scanRegistry.mjs';
+import { SECRET_MARKER } from '../../harness/secretsScan.mjs';
 
-const KEY = 'sk-test-' + 'a1b2c3d4e5f6a7b8c9d0' + 'f3a9';
-const CUSTOM_KEY = 'gw-' + Math.random().toString(36).slice(2) + 'zz99';
+const KEY = `sk-${SECRET_MARKER}-` + 'a1b2c3d4e5f6a7b8c9d0' + 'f3a9';
+const CUSTOM_KEY = `gw-${SECRET_MARKER}-` + Math.random().toString(36).slice(2) + 'zz99';
 
 /** Every file under dir whose bytes contain needle (the SQLite file, its WAL, logs...). */
 function filesContaining(dir: string, needle: string): string[] {
@@ -51,7 +53,7 @@ describe('API: providers, credentials and default models', function () {
   after(async () => {
     await api.close();
     await models.close();
-    fs.rmSync(api.dataDir, { recursive: true, force: true });
+    removeDataDir(api.dataDir);
   });
 
   it('lists the catalog with env names, doc, model count and auth methods; searches and filters', async () => {

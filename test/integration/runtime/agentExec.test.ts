@@ -12,6 +12,7 @@ import { projectPaths } from '../../../backend/runtime/local/paths';
 import { scanProcesses } from '../../../backend/runtime/local/processes';
 import { SecretBox } from '../../../backend/runtime/secretBox';
 import { contractTier } from './driverContract';
+import { removeDataDir } from '../../harness/scanRegistry.mjs';
 
 describe('agentExec: commands through the real opencode PTY API', function () {
   this.timeout(90_000);
@@ -33,7 +34,7 @@ describe('agentExec: commands through the real opencode PTY API', function () {
     await driver?.remove(id, { volumes: true }, () => {}).catch(() => {});
     await driver?.close();
     for (const s of scanProcesses(path.join(dataDir, 'projects'))) process.kill(-s.pid, 'SIGKILL');
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    removeDataDir(dataDir);
   });
 
   async function sessions(): Promise<unknown[]> {

@@ -14,6 +14,7 @@ import { SecretBox } from '../../../backend/runtime/secretBox';
 import { loadEncryptionKey } from '../../../backend/security/encryptionKey';
 import { startCoolifyServer, type CoolifyContractServer } from '../../fixtures/coolify/server';
 import { envFor } from './coolifySupport';
+import { removeDataDir } from '../../harness/scanRegistry.mjs';
 
 const root = path.resolve(__dirname, '../../..');
 
@@ -59,7 +60,7 @@ describe('Coolify token stored encrypted (hangar-api coolify set-token)', functi
 
   after(async () => {
     await server.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    removeDataDir(dataDir);
   });
 
   it('refuses a token on the command line', async () => {

@@ -8,6 +8,7 @@ import { projectPaths } from '../../../backend/runtime/local/paths';
 import { readRecord, scanProcesses } from '../../../backend/runtime/local/processes';
 import { SecretBox } from '../../../backend/runtime/secretBox';
 import { contractTier, describeDriverContract } from './driverContract';
+import { removeDataDir } from '../../harness/scanRegistry.mjs';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hangar-local-'));
 const box = new SecretBox(randomBytes(32));
@@ -37,7 +38,7 @@ describe('local runtime driver specifics', function () {
     for (const d of drivers) await d.close();
     // Nothing this file started may survive it.
     for (const s of scanProcesses(path.join(dataDir, 'projects'))) process.kill(-s.pid, 'SIGKILL');
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    removeDataDir(dataDir);
   });
 
   it('isolates HOME/XDG, keeps the secret out of files in clear, and a second driver re-adopts the process', async () => {

@@ -5,6 +5,7 @@ import type { ErrorBody, LogLines, Operation, OperationList, Project } from '../
 import { scanProcesses } from '../../../backend/runtime/local/processes';
 import { client, startTestApi, type TestApi } from '../support/apiServer';
 import { openEventStream } from '../support/sseReader';
+import { removeDataDir } from '../../harness/scanRegistry.mjs';
 
 async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
   const deadline = Date.now() + ms;
@@ -40,7 +41,7 @@ describe('API: container operations on the local runtime (real opencode)', funct
     await alice.del(`/api/projects/${project.id}?deleteVolumes=true&confirm=${project.slug}`).catch(() => {});
     await api.close();
     for (const s of scanProcesses(path.join(api.dataDir, 'projects'))) process.kill(-s.pid, 'SIGKILL');
-    fs.rmSync(api.dataDir, { recursive: true, force: true });
+    removeDataDir(api.dataDir);
   });
 
   it('deploys: 202 with the queued operation at once, then progress, status events and running', async () => {

@@ -8,6 +8,7 @@ import type { Operation, OperationList, Project } from '../../../backend/contrac
 import { INTERRUPTED } from '../../../backend/runtime/reconcile';
 import { scanProcesses } from '../../../backend/runtime/local/processes';
 import { client } from '../support/apiServer';
+import { removeDataDir } from '../../harness/scanRegistry.mjs';
 
 const root = path.resolve(__dirname, '../../..');
 
@@ -77,7 +78,7 @@ describe('restart safety: kill -9 the API during a deploy (real API process, rea
   after(async () => {
     for (const proc of apis) await kill9(proc);
     for (const s of scanProcesses(projectsRoot)) process.kill(-s.pid, 'SIGKILL');
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    removeDataDir(dataDir);
   });
 
   it('right after the 202', async () => {

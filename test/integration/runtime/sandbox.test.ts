@@ -11,6 +11,7 @@ import { BwrapSandbox, resolveSandbox } from '../../../backend/runtime/local/san
 import { SecretBox } from '../../../backend/runtime/secretBox';
 import { fakeProviderConfig, startFakeLlm, type FakeLlm, type ToolCall } from '../../fixtures/fakeLlm/server';
 import { contractTier } from './driverContract';
+import { removeDataDir } from '../../harness/scanRegistry.mjs';
 
 interface ToolPart { type: string; tool?: string; state?: { status: string; output?: string; error?: string } }
 
@@ -66,7 +67,7 @@ describe('local runtime sandbox (bubblewrap, real opencode)', function () {
     await driver?.close();
     await fake?.close();
     for (const s of scanProcesses(root)) process.kill(-s.pid, 'SIGKILL');
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    removeDataDir(dataDir);
   });
 
   /** One turn whose model asks for `call`; the tool part as opencode ran it. */

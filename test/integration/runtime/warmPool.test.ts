@@ -8,6 +8,7 @@ import { readRecord, scanProcesses } from '../../../backend/runtime/local/proces
 import { BINDING_FILE } from '../../../backend/runtime/local/warmPool';
 import { until } from '../agent/support';
 import { client, startTestApi, type TestApi } from '../support/apiServer';
+import { removeDataDir } from '../../harness/scanRegistry.mjs';
 
 // The local warm pool through the real API and real opencode in bubblewrap: a first deploy claims a
 // pooled agent, the pool refills, nothing of one claim reaches the next, and size 0 is the cold path.
@@ -28,7 +29,7 @@ const basic = (password: string) => ({ Authorization: 'Basic ' + Buffer.from(`op
 async function close(api: TestApi): Promise<void> {
   await api.close();
   for (const root of ['projects', 'pool']) for (const s of scanProcesses(path.join(api.dataDir, root))) process.kill(-s.pid, 'SIGKILL');
-  fs.rmSync(api.dataDir, { recursive: true, force: true });
+  removeDataDir(api.dataDir);
 }
 
 describe('local warm pool (real opencode, HANGAR_WARM_POOL_LOCAL=1)', function () {

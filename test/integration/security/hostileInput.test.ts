@@ -8,6 +8,7 @@ import { gitEnv } from '../../../backend/sync/gitEnv';
 import type { ErrorBody, Project, TokenCreated } from '../../../backend/contract';
 import { client, startTestApi, type TestApi } from '../support/apiServer';
 import { onPostgres } from '../../harness/postgres.mjs';
+import { removeDataDir } from '../../harness/scanRegistry.mjs';
 
 /** Each answer is in the one error shape, with the status and code the hostile input deserves. */
 function assertError(res: { status: number; body: unknown }, status: number, code?: string, what = ''): void {
@@ -111,7 +112,7 @@ describe('API security: hostile input is a 4xx in the one error shape, never a 5
       await other.close();
     } finally {
       process.umask(old);
-      fs.rmSync(path.dirname(dir), { recursive: true, force: true });
+      removeDataDir(path.dirname(dir));
     }
   });
 

@@ -4,8 +4,9 @@ import type { AddressInfo } from 'node:net';
 import type { ErrorBody } from '../../../backend/contract';
 import { isPrivateAddress } from '../../../backend/providers/urlGuard';
 import { client, startTestApi, type TestApi } from '../support/apiServer';
+import { SECRET_MARKER } from '../../harness/secretsScan.mjs';
 
-const custom = (baseURL: string, id = 'gw') => ({ id, name: 'Gateway', baseURL, apiKey: 'sk-guard-marker', models: [{ id: 'm', context: 8192, output: 1024 }] });
+const custom = (baseURL: string, id = 'gw') => ({ id, name: 'Gateway', baseURL, apiKey: `sk-guard-${SECRET_MARKER}`, models: [{ id: 'm', context: 8192, output: 1024 }] });
 
 describe('API security: provider URLs never reach loopback, private or link-local addresses unless allowed', function () {
   this.timeout(30_000);

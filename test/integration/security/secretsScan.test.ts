@@ -8,6 +8,8 @@ import { createLogger } from '../../../backend/logger';
 import { startServer } from '../../../backend/server';
 import { client } from '../support/apiServer';
 import { operationsOf, fillPath } from './openapiRoutes';
+import { removeDataDir } from '../../harness/scanRegistry.mjs';
+import { markedSecret } from '../../harness/secretsScan.mjs';
 
 /** Every file under `dir` (the data dir: database, its -wal/-shm, logs, sealed specs, workspaces…). */
 function filesUnder(dir: string): string[] {
@@ -36,10 +38,10 @@ describe('API security: secrets scan: no plaintext marker secret in the database
     const adminToken = fs.readFileSync(path.join(dataDir, 'local-token'), 'utf8').trim();
     const alice = client(server.url, adminToken);
     const markers = {
-      providerKey: 'sk-MARKER-provider-4f1c2a9e7b3d',
-      customKey: 'sk-MARKER-custom-8d2e6b1f0a7c',
-      githubToken: 'ghp_MARKERgithub5e9a1c3b7d2f4e6a8c0b',
-      webhookSecret: 'whsec-MARKER-notify-1a2b3c4d5e',
+      providerKey: markedSecret('sk-', 'provider'),
+      customKey: markedSecret('sk-', 'custom'),
+      githubToken: markedSecret('ghp_', 'github'),
+      webhookSecret: markedSecret('whsec-', 'notify'),
     } as Record<string, string>;
     const events = new AbortController();
     const stream = await fetch(`${server.url}/api/events`, { headers: { Authorization: `Bearer ${adminToken}` }, signal: events.signal });
@@ -104,7 +106,7 @@ describe('API security: secrets scan: no plaintext marker secret in the database
       assert.deepEqual(found, []);
     } finally {
       events.abort();
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      removeDataDir(dataDir);
     }
   });
 });

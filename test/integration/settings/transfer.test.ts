@@ -1,14 +1,15 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import type {
   ImportPreview, ImportReport, NotificationWebhookState, ServerSettings, SettingsExport,
 } from '../../../backend/contract';
 import { openSecrets } from '../../../backend/settings/secretsEnvelope';
 import { client, startTestApi, type TestApi } from '../support/apiServer';
+import { removeDataDir } from '../../harness/scanRegistry.mjs';
+import { SECRET_MARKER } from '../../harness/secretsScan.mjs';
 
-const KEY = 'fk-transfer-' + Math.random().toString(36).slice(2);
-const GH_TOKEN = 'ghp_transfer_' + Math.random().toString(36).slice(2);
-const HOOK_SECRET = 'hook-secret-' + Math.random().toString(36).slice(2);
+const KEY = `fk-transfer-${SECRET_MARKER}-` + Math.random().toString(36).slice(2);
+const GH_TOKEN = `ghp_transfer_${SECRET_MARKER}_` + Math.random().toString(36).slice(2);
+const HOOK_SECRET = `hook-secret-${SECRET_MARKER}-` + Math.random().toString(36).slice(2);
 const PASS = 'a long enough passphrase';
 
 /** Issue #15: settings export → import on a fresh server gives the same settings; secrets only with the passphrase. */
@@ -30,7 +31,7 @@ describe('settings: export and import through the API (two fresh servers)', func
   after(async () => {
     for (const api of [a, b]) {
       await api.close();
-      fs.rmSync(api.dataDir, { recursive: true, force: true });
+      removeDataDir(api.dataDir);
     }
   });
 

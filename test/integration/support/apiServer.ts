@@ -6,6 +6,7 @@ import { silentLogger } from '../../../backend/logger';
 import type { StartupState } from '../../../backend/compositionRoot';
 import { startServer, type RunningServer } from '../../../backend/server';
 import { testDatabaseEnv } from '../../harness/postgres.mjs';
+import { recordDataDir } from '../../harness/scanRegistry.mjs';
 
 export interface TestApi {
   server: RunningServer;
@@ -18,6 +19,7 @@ export interface TestApi {
 /** A real API on an ephemeral loopback port with its own SQLite file (or PostgreSQL database, see postgres.mjs). */
 export async function startTestApi(env: Record<string, string> = {}, dataDir?: string, inject: Pick<StartupState, 'factories'> = {}): Promise<TestApi> {
   const dir = dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'hangar-it-'));
+  recordDataDir(dir); // the secrets scan after the suite reads it (test/harness/scanRegistry.mjs)
   // The fake LLM and other stand-ins listen on loopback: allowed here, refused by default (test/integration/security).
   const config = loadConfig({ HANGAR_DATA_DIR: dir, HANGAR_PORT: '0', HANGAR_HOST: '127.0.0.1', HANGAR_ALLOW_PRIVATE_HOSTS: '127.0.0.1,localhost,::1,host.docker.internal',
     ...(await testDatabaseEnv(dir)), ...env });

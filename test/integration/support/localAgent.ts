@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Operation, OperationList, Project } from '../../../backend/contract';
 import { scanProcesses } from '../../../backend/runtime/local/processes';
 import { startFakeLlm, type FakeLlm } from '../../fixtures/fakeLlm/server';
 import { client, startTestApi, type TestApi } from './apiServer';
+import { removeDataDir } from '../../harness/scanRegistry.mjs';
+import { SECRET_MARKER } from '../../harness/secretsScan.mjs';
 
 /** An API on the local runtime with one project deployed: the real opencode, talking to the fake LLM. */
 export interface LocalAgent {
@@ -23,7 +24,7 @@ export async function startLocalAgent(name: string, models = ['fake-model']): Pr
   const api = await startTestApi({ HANGAR_RUNTIME: 'local', HANGAR_MODELS_URL: 'off' });
   const alice = client(api.url, api.adminToken);
   assert.equal((await alice.post('/api/custom-providers', {
-    id: 'fakellm', name: 'Fake LLM', baseURL: fake.baseUrl, apiKey: `fk-${name}-test-key`,
+    id: 'fakellm', name: 'Fake LLM', baseURL: fake.baseUrl, apiKey: `fk-${name}-${SECRET_MARKER}`,
     models: models.map((id) => ({ id, context: 128000, output: 4096 })),
   })).status, 201);
   assert.equal((await alice.call('PUT', '/api/me/default-model', { providerId: 'fakellm', modelId: models[0] })).status, 200);
@@ -46,7 +47,7 @@ export async function startLocalAgent(name: string, models = ['fake-model']): Pr
       await alice.del(`/api/projects/${project.id}?deleteVolumes=true&confirm=${project.slug}`).catch(() => {});
       await api.close();
       for (const s of scanProcesses(path.join(api.dataDir, 'projects'))) process.kill(-s.pid, 'SIGKILL');
-      fs.rmSync(api.dataDir, { recursive: true, force: true });
+      removeDataDir(api.dataDir);
       await fake.close();
     },
   };

@@ -1,12 +1,12 @@
 // An API that drives local and docker projects at once (a real dockerd, the test image, the real opencode):
 // waiting for an operation, and removing every project, container, local process and data dir afterwards.
-import fs from 'node:fs';
 import path from 'node:path';
 import type Docker from 'dockerode';
 import type { Operation, OperationList, Project } from '../../../backend/contract';
 import { scanProcesses } from '../../../backend/runtime/local/processes';
 import type { client, TestApi } from './apiServer';
 import { until } from '../sync/support';
+import { removeDataDir } from '../../harness/scanRegistry.mjs';
 
 type Client = ReturnType<typeof client>;
 
@@ -29,6 +29,6 @@ export async function removeEverything(api: TestApi | undefined, admin: Client, 
   await api?.close();
   if (api) {
     for (const s of scanProcesses(path.join(api.dataDir, 'projects'))) process.kill(-s.pid, 'SIGKILL');
-    fs.rmSync(api.dataDir, { recursive: true, force: true });
+    removeDataDir(api.dataDir);
   }
 }

@@ -1,3 +1,5 @@
+import { recordCapture } from '../../harness/scanRegistry.mjs';
+
 export interface SseFrame {
   id?: string;
   event?: string;
@@ -17,6 +19,8 @@ export async function readSse(url: string, token: string, lastEventId?: string) 
   if (lastEventId) headers['Last-Event-ID'] = lastEventId;
   const res = await fetch(url, { headers, signal: controller.signal });
   const frames: SseFrame[] = [];
+  // The secrets scan after the suite reads every frame a test received (test/harness/scanRegistry.mjs).
+  recordCapture(`the event stream ${new URL(url).pathname}`, () => frames.map((f) => f.data ?? '').join('\n'));
   const waiters: (() => void)[] = [];
   let buffer = '';
   const pump = (async () => {

@@ -6,10 +6,11 @@ import type { ErrorBody, GithubCredentialInfo, Project, SyncConflictFile, SyncRe
 import { startFakeGithub, type FakeGithub } from '../../fixtures/gitHttp/fakeGithub';
 import { ev, hookBody, postHook } from '../activity/webhookSupport';
 import { finished, startSyncApi, syncAction, syncStatus, until, workspace, type SyncApi } from './support';
+import { SECRET_MARKER } from '../../harness/secretsScan.mjs';
 
 describe('GitHub sync, everyday paths (issue #16; local runtime, real git over https)', function () {
   this.timeout(240_000);
-  const token = `ghp_${crypto.randomBytes(18).toString('hex')}`;
+  const token = `ghp_${SECRET_MARKER}${crypto.randomBytes(18).toString('hex')}`;
   let fake: FakeGithub;
   let api: SyncApi;
   let gitHost: string;

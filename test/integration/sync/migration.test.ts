@@ -9,6 +9,7 @@ import { Kysely, SqliteDialect, sql } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import { migrationProvider } from '../../../backend/db/migrations';
 import type { Database } from '../../../backend/db/schema';
+import { removeDataDir } from '../../harness/scanRegistry.mjs';
 
 describe('migration 0006_sync', () => {
   let dir: string;
@@ -21,7 +22,7 @@ describe('migration 0006_sync', () => {
   });
   after(async () => {
     await db.destroy();
-    fs.rmSync(dir, { recursive: true, force: true });
+    removeDataDir(dir);
   });
 
   const op = (id: string, kind: string, state: string) => sql`insert into operations (id, project_id, owner_id, kind, force, state, steps, cancellable, created_at)
@@ -66,7 +67,7 @@ describe('migration 0009_github_tokens_per_host', () => {
   });
   after(async () => {
     await db.destroy();
-    fs.rmSync(dir, { recursive: true, force: true });
+    removeDataDir(dir);
   });
 
   it('keeps the one token a user had, keyed by its host, and then holds one token per host', async () => {

@@ -1,14 +1,14 @@
 // The sync routes and the unsynced-changes escape hatch are documented in /api/openapi.json.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import { client, startTestApi, type TestApi } from '../support/apiServer';
+import { removeDataDir } from '../../harness/scanRegistry.mjs';
 
 type Doc = { paths: Record<string, Record<string, { parameters?: { name: string; in: string }[]; tags?: string[] }>> };
 
 describe('GitHub sync in the OpenAPI document', () => {
   let api: TestApi;
   before(async () => { api = await startTestApi({ HANGAR_RUNTIME: 'local' }); });
-  after(async () => { await api.close(); fs.rmSync(api.dataDir, { recursive: true, force: true }); });
+  after(async () => { await api.close(); removeDataDir(api.dataDir); });
 
   it('lists the sync and GitHub credential routes and the ignoreUnsynced flag of stop, delete and PATCH', async () => {
     const doc = (await client(api.url, api.adminToken).get<Doc>('/api/openapi.json')).body;

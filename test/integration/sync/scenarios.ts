@@ -5,6 +5,7 @@ import crypto from 'node:crypto';
 import type { ErrorBody, Project, SyncResult } from '../../../backend/contract';
 import { startFakeGithub, type FakeGithub } from '../../fixtures/gitHttp/fakeGithub';
 import { finished, startSyncApi, syncAction, syncStatus, until, workspace, type SyncApi } from './support';
+import { SECRET_MARKER } from '../../harness/secretsScan.mjs';
 
 export interface RuntimeSetup {
   /** API environment selecting the runtime. */
@@ -17,7 +18,7 @@ export interface RuntimeSetup {
 export function describeSyncScenarios(title: string, setup: () => Promise<RuntimeSetup | null>): void {
   describe(`GitHub sync on the ${title} runtime (real git, loopback GitHub over https)`, function () {
     this.timeout(180_000);
-    const token = `ghp_${crypto.randomBytes(18).toString('hex')}`;
+    const token = `ghp_${SECRET_MARKER}${crypto.randomBytes(18).toString('hex')}`;
     const basic = Buffer.from(`x-access-token:${token}`).toString('base64');
     let rt: RuntimeSetup | null;
     let fake: FakeGithub;

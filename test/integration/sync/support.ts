@@ -11,6 +11,7 @@ import { startServer, type RunningServer } from '../../../backend/server';
 import { client } from '../support/apiServer';
 import { openEventStream } from '../support/sseReader';
 import { testDatabaseEnv } from '../../harness/postgres.mjs';
+import { removeDataDir } from '../../harness/scanRegistry.mjs';
 
 export interface SyncApi {
   server: RunningServer;
@@ -49,7 +50,7 @@ export async function startSyncApi(env: Record<string, string>, caFile: string):
     async close() {
       await events.close();
       await server.close();
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      removeDataDir(dataDir);
     },
   };
 }

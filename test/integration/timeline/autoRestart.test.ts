@@ -2,7 +2,6 @@
 // the container again) is a crash and then a restart, both by "system". A real dockerd, the test image,
 // the real opencode in the container.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import Docker from 'dockerode';
 import type { Operation, Project, TimelinePage } from '../../../backend/contract';
 import { LABEL_PROJECT } from '../../../backend/runtime/docker/containerSpec';
@@ -10,6 +9,7 @@ import { ensureTestImage } from '../../fixtures/images/testImage.mjs';
 import { requireDockerd, type Dockerd } from '../../harness/dockerd.mjs';
 import { client, startTestApi, type TestApi } from '../support/apiServer';
 import { until } from '../sync/support';
+import { removeDataDir } from '../../harness/scanRegistry.mjs';
 
 describe('API: the timeline records the runtime\'s own restart after a crash (docker, issue #15)', function () {
   this.timeout(240_000);
@@ -42,7 +42,7 @@ describe('API: the timeline records the runtime\'s own restart after a crash (do
         for (const c of left) await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
       }
       await api?.close();
-      if (api) fs.rmSync(api.dataDir, { recursive: true, force: true });
+      if (api) removeDataDir(api.dataDir);
     } finally {
       await dockerd.stop();
     }

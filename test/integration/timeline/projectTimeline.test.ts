@@ -10,10 +10,11 @@ import { TimelineService } from '../../../backend/timeline/timelineService';
 import { startFakeGithub, type FakeGithub } from '../../fixtures/gitHttp/fakeGithub';
 import { client } from '../support/apiServer';
 import { finished, startSyncApi, syncAction, until, workspace, type SyncApi } from '../sync/support';
+import { SECRET_MARKER } from '../../harness/secretsScan.mjs';
 
 describe('API: a project\'s timeline (issue #15; local runtime, real opencode and git)', function () {
   this.timeout(240_000);
-  const token = `ghp_${crypto.randomBytes(18).toString('hex')}`;
+  const token = `ghp_${SECRET_MARKER}${crypto.randomBytes(18).toString('hex')}`;
   let fake: FakeGithub;
   let api: SyncApi;
   let project: Project;

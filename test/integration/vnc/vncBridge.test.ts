@@ -7,6 +7,7 @@ import type { ErrorBody, Operation, OperationList, Project, VncTicket } from '..
 import { readRecord, scanProcesses, isAlive } from '../../../backend/runtime/local/processes';
 import { client, startTestApi, type TestApi } from '../support/apiServer';
 import { handshake, pixelAt, readUpdate, requestUpdate, tryWebSocket, wsChannel, type WsAttempt } from './rfbClient';
+import { removeDataDir } from '../../harness/scanRegistry.mjs';
 
 const run = promisify(execFile);
 
@@ -95,7 +96,7 @@ describe('VNC bridge: desktop tier on the local runtime (real Xvfb + x11vnc)', f
     await until('stopped', async () => ((await alice.get<Project>(`/api/projects/${desk.id}`)).body.status === 'stopped' ? true : undefined), 20_000).catch(() => {});
     await api.close();
     for (const s of scanProcesses(path.join(api.dataDir, 'projects'))) process.kill(-s.pid, 'SIGKILL');
-    fs.rmSync(api.dataDir, { recursive: true, force: true });
+    removeDataDir(api.dataDir);
   });
 
   it('a desktop-tier deploy starts Xvfb and x11vnc on a private unix socket (no TCP port) and gives opencode DISPLAY', async () => {

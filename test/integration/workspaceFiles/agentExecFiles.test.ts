@@ -18,6 +18,7 @@ import { HttpError } from '../../../backend/errors';
 import type { WorkspaceChanged } from '../../../backend/contract';
 import { WorkspaceFiles } from '../../../backend/workspaceFiles/workspaceFiles';
 import { contractTier } from '../runtime/driverContract';
+import { removeDataDir } from '../../harness/scanRegistry.mjs';
 
 describe('workspace files through the agent\'s PTY API (the coolify runtime\'s path, real opencode)', function () {
   this.timeout(90_000);
@@ -55,7 +56,7 @@ describe('workspace files through the agent\'s PTY API (the coolify runtime\'s p
     await local?.remove(id, { volumes: true }, () => {}).catch(() => {});
     await local?.close();
     for (const s of scanProcesses(path.join(dataDir, 'projects'))) process.kill(-s.pid, 'SIGKILL');
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    removeDataDir(dataDir);
   });
 
   it('writes, lists, stats and reads a file (binary-safe, 300 KiB), and publishes the change', async () => {

@@ -1,7 +1,6 @@
 // The workspace file routes on the docker runtime: a real dockerd (test/harness/dockerd.mjs), the
 // test image (no Node in it: the file program runs on opencode's own Bun), the real API.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import Docker from 'dockerode';
 import type { Operation, OperationList, Project } from '../../../backend/contract';
 import { ensureTestImage } from '../../fixtures/images/testImage.mjs';
@@ -9,6 +8,7 @@ import { requireDockerd, type Dockerd } from '../../harness/dockerd.mjs';
 import { until } from '../agent/support';
 import { client, startTestApi, type TestApi } from '../support/apiServer';
 import { fileRouteContract } from './fileContract';
+import { removeDataDir } from '../../harness/scanRegistry.mjs';
 
 describe('workspace files on the docker runtime (real dockerd, real opencode)', function () {
   this.timeout(180_000);
@@ -55,7 +55,7 @@ describe('workspace files on the docker runtime (real dockerd, real opencode)', 
         for (const c of left) await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
       }
       await api?.close();
-      if (api) fs.rmSync(api.dataDir, { recursive: true, force: true });
+      if (api) removeDataDir(api.dataDir);
     } finally {
       for (const [k, v] of Object.entries(savedEnv)) { if (v === undefined) delete process.env[k]; else process.env[k] = v; }
       await dockerd.stop();
