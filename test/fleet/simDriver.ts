@@ -2,7 +2,7 @@
 // (simServer.ts): a deploy is one HTTP call, so one machine runs thousands of projects. It stands in
 // for the local runtime (its name is `local`) and is injected through startServer's driver factories
 // by a test or bench entry point (test/bench/fleet/replica.ts); the product bundle never contains it.
-import type { DriverFactory, RuntimeDriver, RuntimeStatus } from '../../backend/runtime/driver';
+import type { DriverFactory, ExecResult, RuntimeDriver, RuntimeStatus } from '../../backend/runtime/driver';
 
 /** The agent id a project gets on the simulator: its id (letters, digits, `-` and `_`). */
 function agentIdOf(projectId: string): string {
@@ -74,7 +74,16 @@ export class SimDriver implements RuntimeDriver {
     return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
   }
 
-  exec(): Promise<never> {
+  /**
+   * A simulated agent runs no commands, except the two the API sends every agent when its config
+   * changes (settings/agentPermissions.ts): the permission policy file and the config reset. It keeps
+   * no files, so both succeed with nothing to do.
+   */
+  exec(_projectId: string, argv: string[]): Promise<ExecResult> {
+    const script = argv[0] === 'sh' && argv[1] === '-c' ? argv[2] ?? '' : '';
+    if (argv[3] === 'hangar-policy' || script.includes('opencode/opencode.jsonc')) {
+      return Promise.resolve({ exitCode: 0, stdout: '', stderr: '' });
+    }
     return Promise.reject(new Error('a simulated agent cannot run commands'));
   }
 

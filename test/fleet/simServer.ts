@@ -90,6 +90,7 @@ async function route(agent: SimAgent, method: string, path: string, query: URLSe
     case 'GET /vcs': return json({ branch: 'main' });
     case 'GET /provider': return json({ all: [], default: {}, connected: [] });
     case 'GET /config/providers': return json({ providers: [], default: {} });
+    case 'GET /config': return json({ agent: {} });
     case 'GET /global/config': return json(agent.config);
     case 'PATCH /global/config': {
       agent.config = { ...agent.config, ...(await readJson(req)) };

@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { SEALED_COLUMNS } from '../../../backend/providers/keyRotation';
 import { SecretBox } from '../../../backend/runtime/secretBox';
+import { BINDING_FILE } from '../../../backend/runtime/local/warmPool';
 import { databaseNameFor, onPostgres, startPostgres } from '../../harness/postgres.mjs';
 import type { KnownSecret } from '../../harness/secretsScan.mjs';
 
@@ -105,7 +106,14 @@ export async function readDatabase(dataDir: string): Promise<DatabaseContents> {
       for (const r of await reader.rows(`select ${keys}, "${col.column}" as sealed from "${col.table}" where "${col.column}" is not null`)) {
         const context = col.context(r);
         try {
-          if (context && r.sealed) secrets.push(...plaintextSecrets(`${col.table}.${col.column}`, box.open(r.sealed, context)));
+          if (context && r.sealed) {
+            const found = plaintextSecrets(`${col.table}.${col.column}`, box.open(r.sealed, context));
+            // A local agent claimed from the warm pool learns its project's webhook secret (to sign its reports)
+            // from a 0600 file in its own config dir (runtime/local/warmPool.ts): that one file is its home.
+            const home = col.column === 'webhook_secret_enc' && r.id
+              ? path.join(dataDir, 'projects', r.id, 'opencode-config', BINDING_FILE) : undefined;
+            secrets.push(...found.map((f) => (home ? { ...f, home } : f)));
+          }
         } catch {
           unopened++; // sealed with another key (a rotation test's old key)
         }
