@@ -142,6 +142,9 @@ describe('chat webview in a browser: queue, start, changes, themes', function ()
     // A finished turn reads the list again.
     const loads = (await posted()).filter((m) => m.type === 'chat.changes.load').length;
     await host({ type: 'chat.status', sessionId: SID, status: { type: 'busy' } }, { type: 'chat.status', sessionId: SID, status: { type: 'idle' } });
+    // The webview asks on its next render after the idle status (not within the same task): wait for it, then once only.
+    await tab.waitForFunction((n: number) => window.__posted.filter((m: { type: string }) => m.type === 'chat.changes.load').length > n, loads);
+    await new Promise((r) => setTimeout(r, 200));
     assert.equal((await posted()).filter((m) => m.type === 'chat.changes.load').length, loads + 1);
     await host({ type: 'chat.changes', sessionId: SID, source: 'workspace', files: [{ file: 'CHANGELOG.md', status: 'modified', additions: 12, deletions: 1 }] });
     assert.match((await tab.locator('.changes-note').textContent()) ?? '', /uncommitted changes/);
